@@ -1,0 +1,150 @@
+//! The domain model of one news article, and the parser that builds it.
+//!
+//! Everything here is pure: functions take text (or bytes) and return values,
+//! so they are easy to test, fuzz and benchmark. Reading files is the
+//! [`crate::library`]'s job.
+
+mod decode;
+mod parse;
+
+use std::fmt;
+
+use serde::Serialize;
+
+pub use decode::{DecodeError, decode};
+pub use parse::{ParseError, parse, parse_date};
+
+/// The stable identifier of an article: its path relative to the articles
+/// directory, without extension, with `/` between folders
+/// (`000_3ea0f84f1e61d9e9`, `regional/110_x`). It is the article's permalink,
+/// so it must never depend on the file's content.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct ArticleId(String);
+
+impl ArticleId {
+    /// Wraps an already-normalised id. The loader builds ids from paths with
+    /// [`ArticleId::from_relative_path`]; this is for tests and lookups.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// Builds the id from a path relative to the articles directory:
+    /// drops the extension and joins components with `/` on every platform.
+    pub fn from_relative_path(path: &std::path::Path) -> Self {
+        let without_extension = path.with_extension("");
+        let parts: Vec<String> =
+            without_extension.components().map(|part| part.as_os_str().to_string_lossy().into_owned()).collect();
+        Self(parts.join("/"))
+    }
+
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One block of an article's body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Paragraph {
+    /// Ordinary running text.
+    Text { text: String },
+    /// A photo caption: what the photo shows, and who took it
+    /// (`Leah Millis/Reuters`).
+    Caption { text: String, credit: String },
+}
+
+impl Paragraph {
+    /// The visible text of the paragraph (for captions, without the credit).
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Text { text } | Self::Caption { text, .. } => text,
+        }
+    }
+}
+
+/// A parsed news article. Optional fields are `None` when the file does not
+/// say: Broadsheet never invents a date, section or source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub id: ArticleId,
+    pub title: String,
+    pub section: Option<String>,
+    pub date: Option<jiff::civil::Date>,
+    pub source: Option<String>,
+    pub paragraphs: Vec<Paragraph>,
+    /// Words in the body, counted once at parse time so pages never recount.
+    pub word_count: usize,
+    /// A short plain-text summary for lists, cut at a word boundary.
+    pub excerpt: String,
+    /// When the file was last modified; set by the loader, `None` in pure
+    /// parsing. Used for `Last-Modified` headers.
+    pub modified: Option<jiff::Timestamp>,
+}
+
+/// How many characters of the first paragraph an excerpt keeps at most.
+pub const EXCERPT_CHARS: usize = 240;
+
+/// Counts words the way a reader would: runs of letters or digits separated by
+/// spaces, plus one word per CJK ideograph, since Chinese and Japanese text has
+/// no spaces between words.
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|token| {
+            let ideographs = token.chars().filter(|c| is_ideograph(*c)).count();
+            let has_other_word = token.chars().any(|c| c.is_alphanumeric() && !is_ideograph(c));
+            ideographs + usize::from(has_other_word)
+        })
+        .sum()
+}
+
+fn is_ideograph(character: char) -> bool {
+    matches!(character as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF)
+}
+
+/// Cuts `text` to at most `max_chars` characters at a word boundary and adds
+/// an ellipsis when anything was cut.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(position) if position > max_chars / 2 => &cut[..position],
+        _ => cut.as_str(),
+    };
+    let trimmed = at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c));
+    format!("{trimmed}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_from_nested_path_uses_slashes_and_drops_extension() {
+        let id = ArticleId::from_relative_path(std::path::Path::new("regional/110_x.txt"));
+        assert_eq!(id.as_str(), "regional/110_x");
+    }
+
+    #[test]
+    fn counts_latin_and_chinese_words() {
+        assert_eq!(count_words("The leaders, of the U.S. — met"), 6);
+        assert_eq!(count_words("足彩 解盘"), 4);
+    }
+
+    #[test]
+    fn excerpt_cuts_at_a_word_boundary() {
+        let text = "alpha beta gamma delta epsilon";
+        assert_eq!(excerpt(text, 100), text);
+        assert_eq!(excerpt(text, 13), "alpha beta…");
+    }
+}

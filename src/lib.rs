@@ -1,0 +1,18 @@
+//! Broadsheet serves a directory of news articles as a browsable website.
+//!
+//! The crate is layered so that each layer can be tested on its own, and
+//! dependencies point one way only: [`web`] → [`library`] → [`article`].
+//! [`article`] turns the text of one file into an [`article::Article`] with pure
+//! functions and no I/O. [`library`] walks a directory, parses every file in
+//! parallel and freezes the result into an immutable [`library::Library`]
+//! snapshot, recording every file it could not read as a
+//! [`library::LoadProblem`]. [`web`] is the only module that knows about HTTP:
+//! it holds the current snapshot behind an `Arc`, routes requests, and renders
+//! askama templates. [`cli`] and [`app`] glue them together for `main.rs`.
+
+pub mod article;
+pub mod library;
+pub mod web;
+
+pub mod app;
+pub mod cli;

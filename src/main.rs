@@ -1,0 +1,36 @@
+//! The `broadsheet` binary: parse the command line, run, map to an exit code.
+//! Everything else lives in the library crate so tests can drive it.
+
+use std::process::ExitCode;
+
+use broadsheet::app::{self, Outcome};
+use broadsheet::cli::{Cli, Command};
+use broadsheet::library::LoadError;
+use clap::Parser;
+
+fn main() -> ExitCode {
+    init_tracing();
+    let result = match Cli::parse().into_command() {
+        Command::Serve(args) => run_server(args),
+        Command::Check(args) => app::check(&args, &mut std::io::stdout().lock()),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::ProblemsFound) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            // A missing or unreadable articles directory is a usage error (2).
+            if error.downcast_ref::<LoadError>().is_some() { ExitCode::from(2) } else { ExitCode::FAILURE }
+        }
+    }
+}
+
+fn run_server(args: broadsheet::cli::ServeArgs) -> anyhow::Result<Outcome> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(app::serve(args))
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}

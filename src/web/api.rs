@@ -1,0 +1,106 @@
+//! The JSON API: the same articles as the HTML pages, for scripts and apps.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use serde::Serialize;
+
+use super::error::ApiError;
+use super::pages::article::unknown_article;
+use super::pages::{PageQuery, no_such_page};
+use super::{AppState, PER_PAGE, Site};
+use crate::article::{Article, Paragraph};
+use crate::library::page_count;
+
+/// An article in a list: metadata and excerpt, no body.
+#[derive(Serialize)]
+pub struct ArticleSummary<'a> {
+    pub id: &'a str,
+    pub url: String,
+    pub title: &'a str,
+    pub section: Option<&'a str>,
+    /// `YYYY-MM-DD`, or `null` when the file has no date.
+    pub date: Option<String>,
+    pub source: Option<&'a str>,
+    pub excerpt: &'a str,
+    pub word_count: usize,
+}
+
+impl<'a> ArticleSummary<'a> {
+    pub fn new(site: &Site, article: &'a Article) -> Self {
+        Self {
+            id: article.id.as_str(),
+            url: site.article_url(&article.id),
+            title: &article.title,
+            section: article.section.as_deref(),
+            date: article.date.map(|date| date.to_string()),
+            source: article.source.as_deref(),
+            excerpt: &article.excerpt,
+            word_count: article.word_count,
+        }
+    }
+}
+
+/// One page of the article list.
+#[derive(Serialize)]
+pub struct ArticleList<'a> {
+    pub articles: Vec<ArticleSummary<'a>>,
+    pub page: usize,
+    pub pages: usize,
+    pub total: usize,
+}
+
+/// A whole article.
+#[derive(Serialize)]
+pub struct ArticleDetail<'a> {
+    pub id: &'a str,
+    pub url: String,
+    pub title: &'a str,
+    pub section: Option<&'a str>,
+    pub date: Option<String>,
+    pub source: Option<&'a str>,
+    pub word_count: usize,
+    pub paragraphs: &'a [Paragraph],
+}
+
+/// `GET /api/articles?page=N`.
+pub async fn list_articles(
+    State(state): State<AppState>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let page = PageQuery::from_request(query)?;
+    let library = state.library.load();
+    let articles = library.page(page, PER_PAGE).ok_or_else(|| no_such_page(page))?;
+    let list = ArticleList {
+        articles: articles.iter().map(|article| ArticleSummary::new(&state.site, article)).collect(),
+        page,
+        pages: page_count(library.len(), PER_PAGE),
+        total: library.len(),
+    };
+    Ok(Json(to_value(&list)?))
+}
+
+/// `GET /api/articles/{id}`.
+pub async fn show_article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let library = state.library.load();
+    let article = library.get(&id).ok_or_else(|| unknown_article(&id))?;
+    let detail = ArticleDetail {
+        id: article.id.as_str(),
+        url: state.site.article_url(&article.id),
+        title: &article.title,
+        section: article.section.as_deref(),
+        date: article.date.map(|date| date.to_string()),
+        source: article.source.as_deref(),
+        word_count: article.word_count,
+        paragraphs: &article.paragraphs,
+    };
+    Ok(Json(to_value(&detail)?))
+}
+
+/// Serialises while the snapshot is still borrowed.
+fn to_value<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(value).map_err(|error| ApiError(super::error::AppError::Internal(error.to_string())))
+}

@@ -1,0 +1,150 @@
+//! The one place where errors become HTTP status codes and error pages.
+//!
+//! Handlers return [`AppError`] (HTML routes) or [`ApiError`] (JSON routes).
+//! Both carry only what the client may see; internal detail is logged here,
+//! once, and never shown. HTML error pages need the site's links, which an
+//! `IntoResponse` impl cannot see, so [`render_error_pages`] renders them in a
+//! middleware — and that middleware also dresses axum's own plain-text
+//! rejections (bad query strings, wrong methods) as proper HTML pages.
+
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::AppState;
+use super::views::{ErrorView, render_html};
+
+/// A request that cannot be answered with the page asked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppError {
+    /// Nothing lives at this URL (unknown article, page past the end).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request itself is malformed (a query string that does not parse).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Our fault; the detail is logged, the client sees a generic message.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The status code for each kind of error — decided here and nowhere else.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message shown to the client.
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::NotFound(message) | Self::BadRequest(message) => message.clone(),
+            Self::Internal(_) => "Something went wrong on our side. Please try again later.".to_owned(),
+        }
+    }
+
+    fn log(&self) {
+        if let Self::Internal(detail) = self {
+            tracing::error!(%detail, "internal error");
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(error: askama::Error) -> Self {
+        Self::Internal(format!("template rendering failed: {error}"))
+    }
+}
+
+/// An HTML route's error: the response carries the error as an extension and
+/// [`render_error_pages`] turns it into a page.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let mut response = (self.status(), self.public_message()).into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// A JSON route's error: `{"error": {"status": 404, "message": "..."}}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        Self(error.into())
+    }
+}
+
+#[derive(Serialize)]
+struct ApiErrorBody {
+    error: ApiErrorDetail,
+}
+
+#[derive(Serialize)]
+struct ApiErrorDetail {
+    status: u16,
+    message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        let status = self.0.status();
+        let body = ApiErrorBody { error: ApiErrorDetail { status: status.as_u16(), message: self.0.public_message() } };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// The fallback route: any URL we do not know.
+pub async fn not_found() -> AppError {
+    AppError::NotFound("There is no page at this address. It may have moved, or the link may be mistyped.".to_owned())
+}
+
+/// Turns error responses of HTML routes into HTML error pages: both our own
+/// [`AppError`]s and axum's plain-text rejections. JSON responses pass as
+/// they are.
+pub async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_json(&response) {
+        return response;
+    }
+    let error = match response.extensions().get::<AppError>() {
+        Some(error) => error.clone(),
+        None => rejection_to_error(status),
+    };
+    let mut page = render_html(&ErrorView::new(state.site.clone(), &error, status), status);
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            page.headers_mut().insert(name, value.clone());
+        }
+    }
+    page
+}
+
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"))
+}
+
+/// A friendly message for statuses that axum or tower-http produced.
+fn rejection_to_error(status: StatusCode) -> AppError {
+    let reason = status.canonical_reason().unwrap_or("Error");
+    match status {
+        StatusCode::NOT_FOUND => AppError::NotFound("There is no page at this address.".to_owned()),
+        status if status.is_client_error() => {
+            AppError::BadRequest(format!("{reason}: the request could not be understood."))
+        }
+        _ => AppError::Internal(reason.to_owned()),
+    }
+}

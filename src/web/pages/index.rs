@@ -1,0 +1,30 @@
+//! The home page: every article, newest first, paginated.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+
+use super::{PageQuery, no_such_page};
+use crate::library::page_count;
+use crate::web::error::AppError;
+use crate::web::views::{Html, IndexView, PaginationView, SummaryView};
+use crate::web::{AppState, PER_PAGE};
+
+/// `GET /` and `GET /?page=N`.
+pub async fn show_index(
+    State(state): State<AppState>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Html<IndexView>, AppError> {
+    let page = PageQuery::from_request(query)?;
+    let library = state.library.load();
+    let articles = library.page(page, PER_PAGE).ok_or_else(|| no_such_page(page))?;
+    let site = state.site.clone();
+    let pages = page_count(library.len(), PER_PAGE);
+    let page_title = if page == 1 { site.title.clone() } else { format!("Page {page} – {}", site.title) };
+    let view = IndexView {
+        articles: articles.iter().map(|article| SummaryView::new(&site, article)).collect(),
+        pagination: PaginationView::new(&site.base_path, page, pages),
+        page_title,
+        site,
+    };
+    Ok(Html(view))
+}

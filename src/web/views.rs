@@ -1,0 +1,165 @@
+//! One askama struct per template, and one function that turns any of them
+//! into a response.
+//!
+//! Views hold display-ready values (formatted dates, URLs), so templates stay
+//! free of logic and every page formats things the same way.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::Site;
+use super::error::AppError;
+use crate::article::{Article, Paragraph};
+
+/// Renders a template into an HTML response with `status`. A rendering
+/// failure is a bug in a template, answered with a plain 500.
+pub fn render_html<T: Template>(view: &T, status: StatusCode) -> Response {
+    match view.render() {
+        Ok(html) => (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template rendering failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// A rendered HTML page with status 200.
+pub struct Html<T>(pub T);
+
+impl<T: Template> IntoResponse for Html<T> {
+    fn into_response(self) -> Response {
+        render_html(&self.0, StatusCode::OK)
+    }
+}
+
+/// A date as shown to readers and as given to machines.
+pub struct DateView {
+    /// `2024-11-16`, for `<time datetime>`.
+    pub iso: String,
+    /// `16 November 2024`.
+    pub human: String,
+}
+
+impl From<jiff::civil::Date> for DateView {
+    fn from(date: jiff::civil::Date) -> Self {
+        Self { iso: date.to_string(), human: date.strftime("%-d %B %Y").to_string() }
+    }
+}
+
+/// Minutes to read `words` at 230 words a minute, at least one.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(230).max(1)
+}
+
+/// One article in a list: what the index (and later lists) show per entry.
+pub struct SummaryView {
+    pub url: String,
+    pub title: String,
+    pub section: Option<String>,
+    pub source: Option<String>,
+    pub date: Option<DateView>,
+    pub excerpt: String,
+    pub reading_minutes: usize,
+}
+
+impl SummaryView {
+    pub fn new(site: &Site, article: &Article) -> Self {
+        Self {
+            url: site.article_url(&article.id),
+            title: article.title.clone(),
+            section: article.section.clone(),
+            source: article.source.clone(),
+            date: article.date.map(DateView::from),
+            excerpt: article.excerpt.clone(),
+            reading_minutes: reading_minutes(article.word_count),
+        }
+    }
+}
+
+/// Links to the neighbouring pages of a paginated list.
+pub struct PaginationView {
+    pub current: usize,
+    pub pages: usize,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+impl PaginationView {
+    /// Pagination for `list_url` (which has no query string).
+    pub fn new(list_url: &str, current: usize, pages: usize) -> Self {
+        let page_url = |page: usize| if page == 1 { list_url.to_owned() } else { format!("{list_url}?page={page}") };
+        Self {
+            current,
+            pages,
+            previous_url: (current > 1).then(|| page_url(current - 1)),
+            next_url: (current < pages).then(|| page_url(current + 1)),
+        }
+    }
+}
+
+/// The home page: newest articles first.
+#[derive(Template)]
+#[template(path = "index.html")]
+pub struct IndexView {
+    pub site: Arc<Site>,
+    pub page_title: String,
+    pub articles: Vec<SummaryView>,
+    pub pagination: PaginationView,
+}
+
+/// A link to another article (previous/next).
+pub struct ArticleLink {
+    pub url: String,
+    pub title: String,
+}
+
+impl ArticleLink {
+    pub fn new(site: &Site, article: &Article) -> Self {
+        Self { url: site.article_url(&article.id), title: article.title.clone() }
+    }
+}
+
+/// One article, in full.
+#[derive(Template)]
+#[template(path = "article.html")]
+pub struct ArticleView {
+    pub site: Arc<Site>,
+    pub page_title: String,
+    pub article: Arc<Article>,
+    pub date: Option<DateView>,
+    pub reading_minutes: usize,
+    pub newer: Option<ArticleLink>,
+    pub older: Option<ArticleLink>,
+}
+
+impl ArticleView {
+    /// The body paragraphs, for the template.
+    pub fn paragraphs(&self) -> &[Paragraph] {
+        &self.article.paragraphs
+    }
+}
+
+/// An error page (404, 400, …).
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorView {
+    pub site: Arc<Site>,
+    pub page_title: String,
+    pub status: u16,
+    pub message: String,
+}
+
+impl ErrorView {
+    pub fn new(site: Arc<Site>, error: &AppError, status: StatusCode) -> Self {
+        let reason = status.canonical_reason().unwrap_or("Error");
+        Self {
+            site,
+            page_title: format!("{reason} ({})", status.as_u16()),
+            status: status.as_u16(),
+            message: error.public_message(),
+        }
+    }
+}
