@@ -1,0 +1,302 @@
+//! The foundation's pages, API and health check, through the real router:
+//! in-process with `oneshot`, and over a real socket for the crawl and for
+//! graceful shutdown.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::path::Path;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use broadsheet::library::load_dir;
+use broadsheet::web::{AppState, Site, router};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const SEED: &str = include_str!("../articles/000_3ea0f84f1e61d9e9.txt");
+const SEED_ID: &str = "000_3ea0f84f1e61d9e9";
+
+/// Writes `count` small dated articles plus the seed into `dir`.
+fn write_articles(dir: &Path, count: usize) {
+    std::fs::write(dir.join(format!("{SEED_ID}.txt")), SEED).expect("write seed");
+    std::fs::create_dir_all(dir.join("regional")).expect("mkdir");
+    for n in 0..count {
+        let day = n % 28 + 1;
+        let text = format!(
+            "Local\n\nStory number {n}\n\n{day} March 2023\nThis content originally appeared on Test Wire.\n\nParagraph one of story {n}.\n\nParagraph two.\n"
+        );
+        std::fs::write(dir.join("regional").join(format!("{n:03}.txt")), text).expect("write article");
+    }
+}
+
+fn app_for(dir: &Path) -> axum::Router {
+    let library = load_dir(dir).expect("load");
+    router(AppState::new(library, Site::default()))
+}
+
+async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String, String) {
+    let response =
+        app.clone().oneshot(Request::get(uri).body(Body::empty()).expect("request")).await.expect("response");
+    let status = response.status();
+    let content_type =
+        response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("").to_owned()).unwrap_or_default();
+    let body = response.into_body().collect().await.expect("body").to_bytes();
+    (status, content_type, String::from_utf8(body.to_vec()).expect("utf-8 body"))
+}
+
+async fn get_json(app: &axum::Router, uri: &str) -> (StatusCode, serde_json::Value) {
+    let (status, content_type, body) = get(app, uri).await;
+    assert!(content_type.starts_with("application/json"), "{uri} answered {content_type}");
+    (status, serde_json::from_str(&body).expect("json"))
+}
+
+#[tokio::test]
+async fn api_returns_the_seed_article_with_every_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 0);
+    let app = app_for(dir.path());
+    let (status, article) = get_json(&app, &format!("/api/articles/{SEED_ID}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(article["id"], SEED_ID);
+    assert_eq!(article["url"], format!("/articles/{SEED_ID}"));
+    assert_eq!(article["title"], "US, South Korea and Japan slam ‘dangerous’ ties between Russia, North Korea");
+    assert_eq!(article["section"], "World News");
+    assert_eq!(article["date"], "2024-11-16");
+    assert_eq!(article["source"], "Al Jazeera");
+    let paragraphs = article["paragraphs"].as_array().expect("paragraphs");
+    let texts = paragraphs.iter().filter(|p| p["kind"] == "text").count();
+    let captions: Vec<_> = paragraphs.iter().filter(|p| p["kind"] == "caption").collect();
+    assert_eq!((texts, captions.len()), (27, 1));
+    assert_eq!(captions[0]["credit"], "Leah Millis/Reuters");
+    assert!(!article.to_string().contains("Promote your business"));
+    assert!(article["word_count"].as_u64().expect("word count") > 500);
+}
+
+#[tokio::test]
+async fn api_lists_articles_page_by_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 30);
+    let app = app_for(dir.path());
+    let (status, first) = get_json(&app, "/api/articles").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (first["page"].as_u64(), first["pages"].as_u64(), first["total"].as_u64()),
+        (Some(1), Some(2), Some(31))
+    );
+    let articles = first["articles"].as_array().expect("articles");
+    assert_eq!(articles.len(), 20);
+    assert_eq!(articles[0]["id"], SEED_ID, "the 2024 seed is the newest");
+    for key in ["id", "url", "title", "section", "date", "source", "excerpt", "word_count"] {
+        assert!(articles[0].get(key).is_some(), "summary lacks {key}");
+    }
+    let (_, second) = get_json(&app, "/api/articles?page=2").await;
+    assert_eq!(second["articles"].as_array().expect("articles").len(), 11);
+}
+
+#[tokio::test]
+async fn api_errors_are_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 0);
+    let app = app_for(dir.path());
+    let (status, body) = get_json(&app, "/api/articles/no-such-article").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["status"], 404);
+    let (status, _) = get_json(&app, "/api/articles?page=x").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = get_json(&app, "/api/articles?page=9").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn article_page_shows_title_date_source_and_captions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 3);
+    let app = app_for(dir.path());
+    let (status, content_type, html) = get(&app, &format!("/articles/{SEED_ID}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type, "text/html; charset=utf-8");
+    assert!(html.contains("<h1>US, South Korea and Japan slam ‘dangerous’ ties between Russia, North Korea</h1>"));
+    assert!(html.contains(r#"<time datetime="2024-11-16">16 November 2024</time>"#));
+    assert!(html.contains("Originally published by Al Jazeera"));
+    assert!(html.contains("<figure><figcaption>"));
+    assert!(html.contains("Leah Millis/Reuters"));
+    assert!(!html.contains("Promote your business"));
+    assert!(html.contains(r#"<a rel="next" href="/articles/regional/002">"#), "links to the next (older) article");
+}
+
+#[tokio::test]
+async fn article_in_a_subfolder_has_a_nested_permalink() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 2);
+    let app = app_for(dir.path());
+    let (status, _, html) = get(&app, "/articles/regional/001").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Story number 1"));
+}
+
+#[tokio::test]
+async fn index_paginates_twenty_per_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 45);
+    let app = app_for(dir.path());
+    let (_, _, first) = get(&app, "/").await;
+    assert_eq!(first.matches("<article>").count(), 20);
+    assert!(first.contains(r#"href="/?page=2""#));
+    let (_, _, last) = get(&app, "/?page=3").await;
+    assert_eq!(last.matches("<article>").count(), 6);
+    assert!(last.contains(r#"href="/?page=2""#) && !last.contains("page=4"));
+}
+
+#[tokio::test]
+async fn bad_requests_get_html_error_pages_not_500s() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 1);
+    let app = app_for(dir.path());
+    let cases = [
+        ("/articles/nope", StatusCode::NOT_FOUND),
+        ("/no/such/path", StatusCode::NOT_FOUND),
+        ("/?page=0", StatusCode::NOT_FOUND),
+        ("/?page=99", StatusCode::NOT_FOUND),
+        ("/?page=abc", StatusCode::BAD_REQUEST),
+        ("/?page=-1", StatusCode::BAD_REQUEST),
+        ("/?page=99999999999999999999999", StatusCode::BAD_REQUEST),
+        ("/static/style.css", StatusCode::NOT_FOUND),
+    ];
+    for (uri, expected) in cases {
+        let (status, content_type, html) = get(&app, uri).await;
+        assert_eq!(status, expected, "{uri}");
+        assert!(content_type.starts_with("text/html"), "{uri} answered {content_type}");
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<title>"), "{uri} is not a page");
+    }
+}
+
+#[tokio::test]
+async fn article_text_is_escaped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let evil = "News\n\n<script>alert(1)</script> & friends\n\n1 May 2024\n\nBody with <b>tags</b> & \"quotes\".\n";
+    std::fs::write(dir.path().join("evil.txt"), evil).expect("write");
+    let app = app_for(dir.path());
+    for uri in ["/", "/articles/evil"] {
+        let (_, _, html) = get(&app, uri).await;
+        assert!(!html.contains("<script>alert") && !html.contains("<b>tags"), "{uri} leaks markup");
+        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn healthz_counts_articles_and_problems() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 2);
+    std::fs::write(dir.path().join("empty.txt"), "").expect("write");
+    std::fs::write(dir.path().join("image.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
+    let app = app_for(dir.path());
+    let (status, health) = get_json(&app, "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["articles"], 3);
+    assert_eq!(health["problems"], 2);
+}
+
+#[tokio::test]
+async fn every_page_has_the_html5_essentials() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 1);
+    let app = app_for(dir.path());
+    for uri in ["/", &format!("/articles/{SEED_ID}"), "/missing"] {
+        let (_, _, html) = get(&app, uri).await;
+        assert!(html.starts_with("<!DOCTYPE html>"), "{uri}");
+        assert!(html.contains(r#"<html lang="en">"#), "{uri}");
+        assert!(html.contains(r#"<meta charset="utf-8">"#), "{uri}");
+        assert!(html.contains(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#), "{uri}");
+        let title = html.split("<title>").nth(1).and_then(|rest| rest.split("</title>").next()).unwrap_or("");
+        assert!(title.len() > 5, "{uri} has title {title:?}");
+    }
+}
+
+/// Starts the real server on 127.0.0.1:0; returns its address and a handle
+/// that resolves when it has shut down after `stop` fires.
+async fn start_server(
+    dir: &Path,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let app = app_for(dir);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                stopped.await.ok();
+            })
+            .await
+            .expect("serve");
+    });
+    (address, stop, server)
+}
+
+/// Every `href`/`src` value in a page.
+fn links(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        for piece in html.split(attribute).skip(1) {
+            if let Some(end) = piece.find('"') {
+                found.push(piece[..end].replace("&amp;", "&"));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn crawl_from_home_finds_no_broken_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 25);
+    let (address, stop, server) = start_server(dir.path()).await;
+    let client = reqwest::Client::new();
+    let mut seen = BTreeSet::from(["/".to_owned()]);
+    let mut queue = VecDeque::from(["/".to_owned()]);
+    while let Some(path) = queue.pop_front() {
+        let response = client.get(format!("http://{address}{path}")).send().await.expect("request");
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "broken link {path}");
+        let is_html =
+            response.headers().get("content-type").is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html"));
+        let body = response.text().await.expect("body");
+        if !is_html {
+            continue;
+        }
+        for link in links(&body) {
+            let internal = link.starts_with('/') && !link.starts_with("//");
+            let path_only = link.split('#').next().unwrap_or("").to_owned();
+            if internal && !path_only.is_empty() && seen.insert(path_only.clone()) {
+                queue.push_back(path_only);
+            }
+        }
+    }
+    assert!(seen.len() >= 26 + 2 + 1, "crawl reached only {} pages", seen.len());
+    stop.send(()).expect("stop");
+    server.await.expect("server task");
+}
+
+#[tokio::test]
+async fn graceful_shutdown_finishes_in_flight_requests() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_articles(dir.path(), 50);
+    let (address, stop, server) = start_server(dir.path()).await;
+    let client = reqwest::Client::new();
+    // Requests already sent when the shutdown starts are all answered.
+    let requests: Vec<_> = (0..20)
+        .map(|n| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client.get(format!("http://{address}/articles/regional/{n:03}")).send().await.map(|r| r.status())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    stop.send(()).expect("stop");
+    for request in requests {
+        let status = request.await.expect("task").expect("in-flight request was dropped");
+        assert_eq!(status, reqwest::StatusCode::OK);
+    }
+    tokio::time::timeout(Duration::from_secs(10), server).await.expect("server did not stop").expect("server task");
+    assert!(client.get(format!("http://{address}/")).send().await.is_err(), "server still accepts connections");
+}
