@@ -1,4 +1,4 @@
-//! Static assets (CSS, favicon), compiled into the binary and served under
+//! Static assets (CSS, the keyboard-shortcut script, favicon), compiled into the binary and served under
 //! content-hashed names, so they can be cached forever and a deploy never
 //! serves stale CSS.
 
@@ -31,6 +31,8 @@ impl Asset {
 #[derive(Debug)]
 pub struct Assets {
     pub stylesheet: Asset,
+    /// `keys.js`: optional keyboard shortcuts; every page works without it.
+    pub script: Asset,
     pub favicon: Asset,
 }
 
@@ -39,6 +41,7 @@ pub fn assets() -> &'static Assets {
     static ASSETS: OnceLock<Assets> = OnceLock::new();
     ASSETS.get_or_init(|| Assets {
         stylesheet: Asset::new("style.css", "text/css; charset=utf-8", include_bytes!("../../static/style.css")),
+        script: Asset::new("keys.js", "text/javascript; charset=utf-8", include_bytes!("../../static/keys.js")),
         favicon: Asset::new("favicon.svg", "image/svg+xml", include_bytes!("../../static/favicon.svg")),
     })
 }
@@ -46,7 +49,7 @@ pub fn assets() -> &'static Assets {
 /// `GET /static/{file}`: only the exact hashed names exist.
 pub async fn serve_asset(Path(file): Path<String>) -> Result<Response, AppError> {
     let assets = assets();
-    let asset = [&assets.stylesheet, &assets.favicon]
+    let asset = [&assets.stylesheet, &assets.script, &assets.favicon]
         .into_iter()
         .find(|asset| asset.hashed_name == file)
         .ok_or_else(|| AppError::NotFound(format!("There is no static file “{file}”.")))?;

@@ -17,6 +17,8 @@ pub struct Site {
     pub base_path: String,
     /// URL of the content-hashed stylesheet.
     pub stylesheet_url: String,
+    /// URL of the content-hashed keyboard-shortcut script.
+    pub script_url: String,
     /// URL of the content-hashed favicon.
     pub favicon_url: String,
 }
@@ -30,6 +32,7 @@ impl Site {
         Self {
             title: title.into(),
             stylesheet_url: format!("{base_path}static/{}", assets.stylesheet.hashed_name),
+            script_url: format!("{base_path}static/{}", assets.script.hashed_name),
             favicon_url: format!("{base_path}static/{}", assets.favicon.hashed_name),
             base_path,
         }
