@@ -11,6 +11,8 @@
 //! The tools are external (see `browser/tools.rs`): without them these tests
 //! skip with a notice, and under `BROADSHEET_E2E=1` they fail instead.
 
+#[path = "browser/checks.rs"]
+mod checks;
 #[path = "browser/driver.rs"]
 mod driver;
 #[path = "browser/site.rs"]
@@ -20,15 +22,24 @@ mod tools;
 
 use std::path::{Path, PathBuf};
 
+use checks::{SCROLL_TO_FIGURE, check_page, checks_catch_a_broken_page};
 use driver::Browser;
 use fantoccini::key::Key;
 use serde_json::Value;
-use site::{PAGE_TYPES, PageType, SEED_ID, TestSite};
+use site::{PAGE_TYPES, SEED_ID, TestSite};
 
 /// The viewports every page is checked at: the narrowest phone still in use,
 /// a common phone, and a laptop.
 const VIEWPORTS: &[(u32, u32, bool)] = &[(320, 568, true), (375, 812, true), (1280, 800, false)];
 const SCHEMES: &[&str] = &["light", "dark"];
+
+#[test]
+fn stylesheet_and_script_stay_small() {
+    let css = include_bytes!("../static/style.css").len();
+    let script = include_bytes!("../static/keys.js").len();
+    assert!(css < 20 * 1024, "style.css is {css} bytes; keep it under 20 KB for a fast first paint");
+    assert!(script < 5 * 1024, "keys.js is {script} bytes; it is meant to stay small");
+}
 
 #[tokio::test]
 async fn every_page_type_is_valid_html() {
@@ -46,6 +57,11 @@ async fn every_page_type_is_valid_html() {
         std::fs::write(&file, response.text().await.expect("body")).expect("write page");
         files.push(file);
     }
+    // A broken page proves the checker runs and reports; its errors are
+    // expected and set aside below.
+    let broken = pages.path().join("deliberately-broken.html");
+    std::fs::write(&broken, "<!DOCTYPE html><html lang=en><title>x</title><p><div></p>").expect("write page");
+    files.push(broken);
     let output = std::process::Command::new(java)
         .arg("-jar")
         .arg(vnu)
@@ -55,14 +71,16 @@ async fn every_page_type_is_valid_html() {
         .expect("run the Nu Html Checker");
     // vnu writes its JSON report to stderr.
     let report: Value = serde_json::from_slice(&output.stderr).expect("vnu JSON report");
-    let errors: Vec<String> = report["messages"]
+    let (expected, errors): (Vec<String>, Vec<String>) = report["messages"]
         .as_array()
         .expect("messages")
         .iter()
         .filter(|message| message["type"] != "info")
         .map(|message| format!("{}:{}: {}", message["url"], message["lastLine"], message["message"]))
-        .collect();
+        .partition(|error| error.contains("deliberately-broken.html"));
+    assert!(!expected.is_empty(), "the Nu Html Checker missed the errors in a broken page");
     assert!(errors.is_empty(), "the Nu Html Checker found errors:\n{}", errors.join("\n"));
+    files.pop();
     println!("vnu: {} page types, 0 errors", files.len());
 }
 
@@ -99,151 +117,6 @@ async fn every_page_type_reads_well_in_chromium_at_every_size_and_scheme() {
     browser.close().await;
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     println!("checked {} page types × {} viewports × {} schemes", PAGE_TYPES.len(), VIEWPORTS.len(), SCHEMES.len());
-}
-
-/// Brings a photo caption into view, for a screenshot of how captions look.
-const SCROLL_TO_FIGURE: &str = "const figure = document.querySelector('figure'); if (figure) figure.scrollIntoView({ block: 'center' }); return !!figure;";
-
-/// Loads one page and returns everything wrong with it.
-async fn check_page(browser: &Browser, site: &TestSite, page: &PageType, scheme: &str, axe: &str) -> Vec<String> {
-    let url = site.url(page.path);
-    browser.client.goto(&url).await.expect("load page");
-    // The document itself answering 404 or 400 is logged by Chromium as a
-    // failed load; that one is expected.
-    let expected = format!("{url} - Failed to load resource: the server responded with a status of {}", page.status);
-    let mut problems = check_loaded_page(browser, scheme, axe).await;
-    problems.retain(|problem| !problem.contains(&expected));
-    problems
-}
-
-/// Everything wrong with the page currently loaded.
-async fn check_loaded_page(browser: &Browser, scheme: &str, axe: &str) -> Vec<String> {
-    let mut problems = Vec::new();
-    let facts = browser.eval(PAGE_FACTS).await;
-    let dark = facts["prefersDark"].as_bool() == Some(true);
-    if dark != (scheme == "dark") {
-        problems.push(format!("the page sees prefers-color-scheme dark = {dark}"));
-    }
-    let luminance = facts["backgroundLuminance"].as_f64().unwrap_or(-1.0);
-    if (scheme == "dark") != (luminance < 0.2) {
-        problems.push(format!("background luminance {luminance:.2} does not match the {scheme} scheme"));
-    }
-    if let Some(measure) = facts["measure"].as_u64() {
-        let wide = browser.eval("return innerWidth >= 1000;").await == Value::Bool(true);
-        if wide && !(60..=75).contains(&measure) {
-            problems.push(format!("body lines hold {measure} characters (median), not 60–75"));
-        }
-    }
-    for list in ["overflow", "inlineCode", "smallTargets", "smallText"] {
-        let items = facts[list].as_array().cloned().unwrap_or_default();
-        problems.extend(items.iter().map(|item| format!("{list}: {}", item.as_str().unwrap_or_default())));
-    }
-    problems.extend(browser.page_problems().await);
-    problems.extend(axe_violations(browser, axe).await);
-    problems
-}
-
-/// The checks above must be able to fail: break a good page in every way
-/// they look for and make sure each one is reported.
-async fn checks_catch_a_broken_page(browser: &Browser, site: &TestSite, axe: &str) {
-    browser.client.goto(&site.url("/")).await.expect("load index");
-    browser.eval(BREAK_THE_PAGE).await;
-    // The browser still emulates dark mode from the last round; claiming
-    // light must be caught by both colour-scheme checks.
-    let problems = check_loaded_page(browser, "light", axe).await.join("\n");
-    let expected = [
-        "the page sees prefers-color-scheme dark = true",
-        "does not match the light scheme",
-        "overflow: ",
-        "inlineCode: ",
-        "smallTargets: ",
-        "smallText: ",
-        "deliberate console error",
-        "axe image-alt",
-        "axe color-contrast",
-    ];
-    for needle in expected {
-        assert!(problems.contains(needle), "the checks missed “{needle}” on a broken page; they found:\n{problems}");
-    }
-}
-
-/// Faults injected by [`checks_catch_a_broken_page`].
-const BREAK_THE_PAGE: &str = r#"
-const main = document.querySelector("main");
-main.insertAdjacentHTML("beforeend", `<div style="width: 3000px">wide</div><img src="/favicon.ico">
-  <p><button>x</button></p><p style="font-size: 8px; color: #ccc; background: #fff">tiny grey text</p>`);
-console.error("deliberate console error");
-return null;
-"#;
-
-/// Measured in the page: the colour scheme it sees, the measure (characters
-/// per line of body text), horizontal overflow,
-/// code a strict CSP would block, touch targets under 44 px (links inside
-/// running text are exempt, as WCAG allows) and text under 12 px.
-const PAGE_FACTS: &str = r#"
-const width = document.documentElement.clientWidth;
-// Visually hidden elements (1×1 px, off screen) are not visible.
-const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 1 && r.height > 1 && r.bottom > 0; };
-const describe = (el) => `${el.tagName.toLowerCase()}${el.className ? "." + el.className : ""} "${el.textContent.trim().slice(0, 40)}"`;
-const overflow = [];
-if (document.documentElement.scrollWidth > innerWidth) overflow.push(`scrollWidth ${document.documentElement.scrollWidth} > innerWidth ${innerWidth}`);
-for (const el of document.body.querySelectorAll("*")) {
-  const r = el.getBoundingClientRect();
-  if (visible(el) && (r.right > width + 1 || r.left < -1)) overflow.push(`${describe(el)} spans ${Math.round(r.left)}..${Math.round(r.right)} of ${width}`);
-}
-const inlineCode = [...document.querySelectorAll("script:not([src]), style, [style]")].map(describe);
-for (const el of document.querySelectorAll("*")) for (const a of el.attributes) if (a.name.startsWith("on")) inlineCode.push(`${describe(el)} has ${a.name}`);
-const smallTargets = [];
-for (const el of document.querySelectorAll("a[href], button, input, select, textarea, summary, label")) {
-  if (!visible(el)) continue;
-  const inRunningText = getComputedStyle(el).display === "inline" && el.parentElement.textContent.trim().length > el.textContent.trim().length;
-  const r = el.getBoundingClientRect();
-  if (!inRunningText && (r.height < 44 || r.width < 44)) smallTargets.push(`${describe(el)} is ${Math.round(r.width)}×${Math.round(r.height)}`);
-}
-const smallText = [];
-for (const el of document.body.querySelectorAll("p, li, a, span, time, figcaption, h1, h2, h3")) {
-  if (visible(el) && el.textContent.trim() && parseFloat(getComputedStyle(el).fontSize) < 12) smallText.push(describe(el));
-}
-// Characters on the first line of each multi-line body paragraph: the measure.
-const firstLines = [];
-for (const p of document.querySelectorAll(".article-body > p")) {
-  const text = p.firstChild, range = document.createRange();
-  let top = null;
-  for (let i = 0; text && i < text.length; i++) {
-    range.setStart(text, i); range.setEnd(text, i + 1);
-    const t = range.getBoundingClientRect().top;
-    if (top === null) top = t; else if (t > top + 2) { firstLines.push(i); break; }
-  }
-}
-firstLines.sort((a, b) => a - b);
-const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+(\.\d+)?/g).map(Number).map((c) => c / 255);
-return {
-  prefersDark: matchMedia("(prefers-color-scheme: dark)").matches,
-  backgroundLuminance: 0.2126 * r + 0.7152 * g + 0.0722 * b,
-  measure: firstLines.length >= 5 ? firstLines[Math.floor(firstLines.length / 2)] : null,
-  overflow: overflow.slice(0, 5), inlineCode, smallTargets, smallText: smallText.slice(0, 5),
-};
-"#;
-
-/// Injects axe-core (read from disk: nothing is fetched from a CDN) and
-/// returns its violations, one line per rule with the first offending nodes.
-async fn axe_violations(browser: &Browser, axe: &str) -> Vec<String> {
-    browser.eval(&format!("{axe}\nreturn typeof axe;")).await;
-    let run = r#"
-        const done = arguments[arguments.length - 1];
-        axe.run(document, { resultTypes: ["violations"] })
-          .then((results) => done(results.violations.map((v) =>
-            `axe ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`)))
-          .catch((error) => done([`axe failed: ${error}`]));
-    "#;
-    let violations = browser.client.execute_async(run, vec![]).await.expect("run axe");
-    violations
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(|v| v.as_str().unwrap_or_default().to_owned())
-        .collect()
 }
 
 #[tokio::test]
@@ -315,6 +188,68 @@ async fn slash_focuses_the_search_box(browser: &Browser, site: &TestSite) {
     browser.press('j').await;
     let typed = browser.eval("return [document.activeElement.value, location.href];").await;
     assert_eq!(typed, serde_json::json!(["j", site.url("/")]), "keys typed into the search box stay there");
+}
+
+#[tokio::test]
+async fn colour_switch_and_print_stylesheet_work() {
+    let Some([chromium, chromedriver]) = tools::require(
+        "colour switch and print checks",
+        [("chromium", tools::chromium()), ("chromedriver", tools::chromedriver())],
+    ) else {
+        return;
+    };
+    let site = TestSite::start().await;
+    let browser = Browser::start(&chromium, &chromedriver).await;
+    browser.set_viewport(375, 812, true).await;
+    colour_switch_overrides_the_system_setting(&browser, &site).await;
+    print_shows_the_article_only(&browser, &site).await;
+    let problems = browser.page_problems().await;
+    browser.close().await;
+    assert!(problems.is_empty(), "errors while switching colours or printing: {problems:?}");
+}
+
+async fn colour_switch_overrides_the_system_setting(browser: &Browser, site: &TestSite) {
+    let article = site.url(&format!("/articles/{SEED_ID}"));
+    browser.set_color_scheme("light").await;
+    browser.client.goto(&site.url("/")).await.expect("load index");
+    assert!(!is_dark(browser).await, "light by default in a light system");
+    choose_colours(browser, "dark").await;
+    assert!(is_dark(browser).await, "“Dark” turns the page dark without a reload");
+    browser.client.goto(&article).await.expect("load article");
+    assert!(is_dark(browser).await, "the script remembers “Dark” on the next page");
+    browser.set_color_scheme("dark").await;
+    choose_colours(browser, "light").await;
+    assert!(!is_dark(browser).await, "“Light” wins over a dark system setting");
+    choose_colours(browser, "auto").await;
+    assert!(is_dark(browser).await, "“Auto” follows the system again");
+    browser.set_color_scheme("light").await;
+}
+
+async fn choose_colours(browser: &Browser, theme: &str) {
+    let label = format!("label[for=theme-{theme}]");
+    browser.client.find(fantoccini::Locator::Css(&label)).await.expect("colour switch").click().await.expect("click");
+}
+
+async fn is_dark(browser: &Browser) -> bool {
+    let script = "const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number); return r + g + b < 150;";
+    browser.eval(script).await == Value::Bool(true)
+}
+
+async fn print_shows_the_article_only(browser: &Browser, site: &TestSite) {
+    browser.client.goto(&site.url(&format!("/articles/{SEED_ID}"))).await.expect("load article");
+    browser.cdp("Emulation.setEmulatedMedia", serde_json::json!({ "media": "print" })).await;
+    let hidden = browser
+        .eval("return ['.site-footer', '.article-nav', '.skip-link'].filter((s) => getComputedStyle(document.querySelector(s)).display !== 'none');")
+        .await;
+    assert_eq!(hidden, serde_json::json!([]), "navigation and footer are not printed");
+    let shown = browser.eval("return getComputedStyle(document.querySelector('article')).display;").await;
+    assert_eq!(shown, "block", "the article is printed");
+    browser.screenshot_full_page(&screenshot_dir().join("article-print.png")).await;
+    browser.client.goto(&site.url("/")).await.expect("load index");
+    let url =
+        browser.eval("return getComputedStyle(document.querySelector('.article-list a'), '::after').content;").await;
+    assert!(url.as_str().unwrap_or_default().contains("/articles/"), "printed links show their URL, got {url}");
+    browser.cdp("Emulation.setEmulatedMedia", serde_json::json!({ "media": "" })).await;
 }
 
 async fn active_element(browser: &Browser) -> String {
