@@ -17,7 +17,8 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::body::Body;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -88,36 +89,46 @@ impl Default for PageCache {
 
 /// ETag, 304 and the page cache for every `GET` and `HEAD`.
 pub async fn conditional_get(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        return next.run(request).await;
-    }
+    let head = match *request.method() {
+        Method::GET => false,
+        Method::HEAD => true,
+        _ => return next.run(request).await,
+    };
     let conditions = RequestConditions::from_headers(request.headers());
     let key = cache_key(&state, &request);
     if let Some(page) = state.http.cache.get(key) {
-        return with_route(page.respond(&conditions), page.route.clone());
+        return finish(page.respond(&conditions), page.route.clone(), head);
     }
-    // HEAD is answered from the same page as GET; the outermost router layer
-    // drops the body and keeps its length.
+    // HEAD is answered from the same page as GET, minus the body.
     *request.method_mut() = Method::GET;
     let response = next.run(request).await;
     if !conditional::is_storable(&Method::GET, response.status(), response.headers()) {
-        return response;
+        return finish(response, None, head);
     }
     let (parts, body) = response.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BUFFERED_BYTES).await else {
         tracing::error!("could not buffer a response body");
-        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let route = parts.extensions.get::<RouteLabel>().cloned();
     let page = Arc::new(RenderedPage::new(body, &parts.headers, route.clone()));
     state.http.cache.insert(key, page.clone());
-    with_route(page.respond(&conditions), route)
+    finish(page.respond(&conditions), route, head)
 }
 
-/// Keeps the route label for the metrics layer outside.
-fn with_route(mut response: Response, route: Option<RouteLabel>) -> Response {
+/// Keeps the route label for the metrics layer outside, and for HEAD drops
+/// the body but keeps its length.
+fn finish(mut response: Response, route: Option<RouteLabel>, head: bool) -> Response {
     if let Some(route) = route {
         response.extensions_mut().insert(route);
+    }
+    if head {
+        let length = axum::body::HttpBody::size_hint(response.body()).exact();
+        let known = response.headers().contains_key(header::CONTENT_LENGTH);
+        if let Some(length) = length.filter(|_| !known && response.status() != StatusCode::NOT_MODIFIED) {
+            response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
+        *response.body_mut() = Body::empty();
     }
     response
 }
