@@ -58,7 +58,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
         let metrics = Listener::bind(address).await.with_context(|| format!("cannot listen on {address}"))?;
         tracing::info!(address = %metrics.local_address(), "serving metrics");
         let (app, settings, mut stopped) = (metrics_router(state.clone()), settings.clone(), stopped.clone());
-        tokio::spawn(async move { server::serve(metrics, app, &settings, async move { let _ = stopped.changed().await; }).await });
+        tokio::spawn(async move {
+            server::serve(metrics, app, &settings, async move {
+                let _ = stopped.changed().await;
+            })
+            .await
+        });
     }
     let app = router(state);
     server::serve(listener, app, &settings, async move {
@@ -96,12 +101,20 @@ pub fn server_settings(deploy: &DeployArgs) -> ServerSettings {
 pub fn print_config(args: &ServeArgs, site: &Site, http: &HttpSettings, out: &mut impl Write) -> anyhow::Result<()> {
     writeln!(out, "Articles directory: {}", args.articles.display())?;
     writeln!(out, "Listen: {}", args.listen)?;
-    let metrics = args.deploy.metrics_listen.as_ref().map_or_else(|| "/metrics on the main listener".to_owned(), ToString::to_string);
+    let metrics = args
+        .deploy
+        .metrics_listen
+        .as_ref()
+        .map_or_else(|| "/metrics on the main listener".to_owned(), ToString::to_string);
     writeln!(out, "Metrics: {metrics}")?;
     for fact in configured_facts(site, http) {
         writeln!(out, "{}: {}", fact.label, fact.value)?;
     }
-    writeln!(out, "Shutdown grace: {:?}; request timeout: {:?}", args.deploy.shutdown_grace, args.deploy.request_timeout)?;
+    writeln!(
+        out,
+        "Shutdown grace: {:?}; request timeout: {:?}",
+        args.deploy.shutdown_grace, args.deploy.request_timeout
+    )?;
     Ok(())
 }
 

@@ -23,13 +23,16 @@ fn assert_security_headers(reply: &common::Reply, what: &str) {
     assert!(reply.header("referrer-policy").is_some(), "{what}");
 }
 
+/// A path, request headers and the expected status.
+type Case<'a> = (String, Vec<(&'a str, &'a str)>, u16);
+
 #[tokio::test]
 async fn every_kind_of_response_carries_the_security_headers() {
     let dir = articles_dir(3);
     let app = router(state(dir.path(), "/news/", HttpSettings::default()));
     let etag = get(&app, "/", &[]).await.header("etag").expect("etag").to_owned();
     let long = format!("/?q={}", "a".repeat(5000));
-    let cases: Vec<(String, Vec<(&str, &str)>, u16)> = vec![
+    let cases: Vec<Case> = vec![
         ("/".into(), vec![], 200),
         ("/".into(), vec![("if-none-match", etag.as_str())], 304),
         (format!("/articles/{SEED_ID}"), vec![("accept-encoding", "br")], 200),
@@ -89,7 +92,9 @@ fn dir_with_escaping_symlinks() -> (tempfile::TempDir, tempfile::TempDir) {
 #[tokio::test]
 async fn no_path_escapes_the_articles_or_static_directory() {
     let (articles, _outside) = dir_with_escaping_symlinks();
-    let server = RunningServer::start(router(state(articles.path(), "/", HttpSettings::default())), ServerSettings::default()).await;
+    let server =
+        RunningServer::start(router(state(articles.path(), "/", HttpSettings::default())), ServerSettings::default())
+            .await;
     let targets = [
         "/static/../Cargo.toml",
         "/static/..%2f..%2fCargo.toml",
@@ -120,7 +125,11 @@ async fn no_path_escapes_the_articles_or_static_directory() {
         "http://evil.example/etc/passwd",
     ];
     for target in targets {
-        let reply = raw_request(server.address, format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()).await;
+        let reply = raw_request(
+            server.address,
+            format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .await;
         let status = raw_status(&reply);
         // 404 from the app; 400 only from the HTTP parser for a request line
         // that is not valid HTTP at all (it never reaches the app).
@@ -129,7 +138,11 @@ async fn no_path_escapes_the_articles_or_static_directory() {
         assert!(!reply.contains("Do not serve this") && !reply.contains("root:"), "{target} leaked a file");
     }
     // Overlong UTF-8 dots are not UTF-8 at all: the path does not decode (400).
-    let reply = raw_request(server.address, b"GET /articles/%c0%ae%c0%ae/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await;
+    let reply = raw_request(
+        server.address,
+        b"GET /articles/%c0%ae%c0%ae/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
     assert!(matches!(raw_status(&reply), 400 | 404), "{reply}");
     // A NUL byte in the raw request line.
     let reply = raw_request(server.address, b"GET /articles/a\0b HTTP/1.1\r\nHost: x\r\n\r\n").await;
@@ -164,7 +177,8 @@ async fn oversized_and_out_of_range_requests_get_4xx_pages() {
 #[tokio::test]
 async fn oversized_headers_get_431_over_the_wire() {
     let dir = articles_dir(0);
-    let server = RunningServer::start(router(state(dir.path(), "/", HttpSettings::default())), ServerSettings::default()).await;
+    let server =
+        RunningServer::start(router(state(dir.path(), "/", HttpSettings::default())), ServerSettings::default()).await;
     let huge = format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "b".repeat(64 * 1024));
     let status = raw_status(&raw_request(server.address, huge.as_bytes()).await);
     assert_eq!(status, 431);
@@ -200,9 +214,13 @@ async fn slow_clients_do_not_pin_the_server() {
 #[tokio::test]
 async fn the_connection_cap_holds_new_clients_until_a_slot_frees() {
     let dir = articles_dir(0);
-    let settings = ServerSettings { max_connections: 2, header_read_timeout: Duration::from_secs(60), ..Default::default() };
+    let settings =
+        ServerSettings { max_connections: 2, header_read_timeout: Duration::from_secs(60), ..Default::default() };
     let server = RunningServer::start(router(state(dir.path(), "/", HttpSettings::default())), settings).await;
-    let held = [TcpStream::connect(server.address).await.expect("connect"), TcpStream::connect(server.address).await.expect("connect")];
+    let held = [
+        TcpStream::connect(server.address).await.expect("connect"),
+        TcpStream::connect(server.address).await.expect("connect"),
+    ];
     let client = reqwest::Client::builder().timeout(Duration::from_millis(700)).build().expect("client");
     assert!(client.get(server.url("/")).send().await.is_err(), "a third connection was served beyond the cap");
     drop(held);
@@ -231,7 +249,11 @@ async fn shutdown_lets_requests_in_flight_finish() {
     let reply = request.await.expect("task").expect("the request in flight is answered");
     assert_eq!(reply.status(), 200);
     assert_eq!(reply.text().await.expect("body"), "finished");
-    tokio::time::timeout(Duration::from_secs(30), &mut server.task).await.expect("server stopped").expect("join").expect("io");
+    tokio::time::timeout(Duration::from_secs(30), &mut server.task)
+        .await
+        .expect("server stopped")
+        .expect("join")
+        .expect("io");
     assert!(TcpStream::connect(server.address).await.is_err(), "still accepting after shutdown");
 }
 
@@ -252,7 +274,11 @@ async fn shutdown_gives_up_on_stuck_requests_after_the_grace_period() {
     let request = tokio::spawn(reqwest::get(server.url("/stuck")));
     started_rx.recv().await.expect("the stuck request started");
     server.begin_shutdown();
-    tokio::time::timeout(Duration::from_secs(30), &mut server.task).await.expect("server stopped").expect("join").expect("io");
+    tokio::time::timeout(Duration::from_secs(30), &mut server.task)
+        .await
+        .expect("server stopped")
+        .expect("join")
+        .expect("io");
     assert!(request.await.expect("task").is_err(), "the stuck request was cut off");
 }
 

@@ -75,8 +75,12 @@ async fn article_pages_carry_last_modified_and_honour_if_modified_since() {
     let changed = get(&app, &format!("/articles/{SEED_ID}"), &[("if-modified-since", &earlier)]).await;
     assert_eq!(changed.status, 200);
     // If-None-Match wins over If-Modified-Since.
-    let both = get(&app, &format!("/articles/{SEED_ID}"), &[("if-modified-since", &last_modified), ("if-none-match", "\"x\"")])
-        .await;
+    let both = get(
+        &app,
+        &format!("/articles/{SEED_ID}"),
+        &[("if-modified-since", &last_modified), ("if-none-match", "\"x\"")],
+    )
+    .await;
     assert_eq!(both.status, 200);
 }
 

@@ -67,7 +67,8 @@ async fn the_site_works_with_and_without_the_prefix_in_the_path() {
 async fn forwarded_headers_from_untrusted_peers_are_ignored() {
     let dir = articles_dir(0);
     let app = router(state(dir.path(), "/", trusting(&["10.0.0.0/8"])));
-    let forged = [("x-forwarded-host", "evil.example"), ("x-forwarded-proto", "https"), ("x-forwarded-prefix", "/evil")];
+    let forged =
+        [("x-forwarded-host", "evil.example"), ("x-forwarded-proto", "https"), ("x-forwarded-prefix", "/evil")];
     for reply in [
         get_from(&app, "192.0.2.7", &format!("/articles/{SEED_ID}"), &forged).await,
         get(&app, &format!("/articles/{SEED_ID}"), &forged).await,
@@ -114,7 +115,8 @@ async fn a_configured_base_url_wins_over_forwarded_headers() {
 async fn the_deployment_page_shows_how_the_server_sees_the_request() {
     let dir = articles_dir(0);
     let app = router(state(dir.path(), "/", trusting(&["10.0.0.0/8", "::1"])));
-    let headers = [("x-forwarded-host", "example.org"), ("x-forwarded-proto", "https"), ("x-forwarded-for", "203.0.113.5")];
+    let headers =
+        [("x-forwarded-host", "example.org"), ("x-forwarded-proto", "https"), ("x-forwarded-for", "203.0.113.5")];
     let reply = get_from(&app, "10.0.0.1", "/about/deployment", &headers).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("cache-control"), Some("no-store"));

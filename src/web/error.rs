@@ -15,8 +15,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::{AppState, Site};
 use super::views::{ErrorView, render_html};
+use super::{AppState, Site};
 
 /// A request that cannot be answered with the page asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -71,7 +71,11 @@ impl Default for Metrics {
             "When the current snapshot finished loading (Unix time)",
             last_reload.clone(),
         );
-        registry.register("last_reload_duration_seconds", "How long loading the current snapshot took", reload_duration.clone());
+        registry.register(
+            "last_reload_duration_seconds",
+            "How long loading the current snapshot took",
+            reload_duration.clone(),
+        );
         Self { registry, requests, latency, articles, problems, last_reload, reload_duration }
     }
 }

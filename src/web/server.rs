@@ -168,7 +168,8 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(app.clone().map_request(move |request: Request<_>| with_peer(request, peer)));
+        let service =
+            TowerToHyperService::new(app.clone().map_request(move |request: Request<_>| with_peer(request, peer)));
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
         connections.spawn(async move {
             if let Err(error) = connection.await {

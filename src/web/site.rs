@@ -252,7 +252,10 @@ mod tests {
     fn a_forwarded_prefix_replaces_the_configured_one() {
         let site = Site::new("t", "/").with_public(Some("https://a.example".into()), Some("/news"));
         assert_eq!(site.public_url(), "https://a.example/news/");
-        assert_eq!(site.stylesheet_url, format!("/news/static/{}", super::super::assets::assets().stylesheet.hashed_name));
+        assert_eq!(
+            site.stylesheet_url,
+            format!("/news/static/{}", super::super::assets::assets().stylesheet.hashed_name)
+        );
         assert_ne!(site.identity, Site::new("t", "/").identity);
     }
 }

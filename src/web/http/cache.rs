@@ -16,8 +16,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
 use axum::body::Body;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};

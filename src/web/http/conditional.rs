@@ -142,7 +142,8 @@ impl RenderedPage {
     pub fn respond(&self, conditions: &RequestConditions) -> Response {
         let (body, etag, coding) = self.variant(conditions.encoding);
         let status = if self.is_not_modified(conditions) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
-        let mut response = Response::new(if status == StatusCode::OK { Body::from(body.clone()) } else { Body::empty() });
+        let mut response =
+            Response::new(if status == StatusCode::OK { Body::from(body.clone()) } else { Body::empty() });
         *response.status_mut() = status;
         let headers = response.headers_mut();
         headers.insert(header::ETAG, etag.clone());
@@ -269,7 +270,8 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn brotli(bytes: &[u8]) -> Vec<u8> {
-    let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, size_hint: bytes.len(), ..Default::default() };
+    let params =
+        brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, size_hint: bytes.len(), ..Default::default() };
     let mut out = Vec::with_capacity(bytes.len() / 4);
     let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
     out
@@ -311,8 +313,10 @@ mod tests {
 
     #[test]
     fn any_encoding_of_the_body_revalidates() {
-        let page = RenderedPage::new(Bytes::from(vec![b'a'; 1000]), &headers(&[(header::CONTENT_TYPE, "text/html")]), None);
-        let gzip_etag = page.respond(&RequestConditions::from_headers(&headers(&[(header::ACCEPT_ENCODING, "gzip")])))
+        let page =
+            RenderedPage::new(Bytes::from(vec![b'a'; 1000]), &headers(&[(header::CONTENT_TYPE, "text/html")]), None);
+        let gzip_etag = page
+            .respond(&RequestConditions::from_headers(&headers(&[(header::ACCEPT_ENCODING, "gzip")])))
             .headers()[header::ETAG]
             .clone();
         assert_ne!(gzip_etag, page.etag);

@@ -253,17 +253,15 @@ mod tests {
 
     #[test]
     fn the_client_is_the_nearest_untrusted_hop() {
-        let forwarded = Forwarded::from_headers(&headers(&[("x-forwarded-for", "6.6.6.6, 1.2.3.4, 10.0.0.2")]), &trusted());
+        let forwarded =
+            Forwarded::from_headers(&headers(&[("x-forwarded-for", "6.6.6.6, 1.2.3.4, 10.0.0.2")]), &trusted());
         assert_eq!(forwarded.client, Some(IpAddr::from([1, 2, 3, 4])));
     }
 
     #[test]
     fn rfc_7239_forwarded_wins_over_x_forwarded() {
         let forwarded = Forwarded::from_headers(
-            &headers(&[
-                ("forwarded", "for=1.2.3.4;proto=https;host=\"example.org\""),
-                ("x-forwarded-proto", "http"),
-            ]),
+            &headers(&[("forwarded", "for=1.2.3.4;proto=https;host=\"example.org\""), ("x-forwarded-proto", "http")]),
             &trusted(),
         );
         assert_eq!(forwarded.proto.as_deref(), Some("https"));

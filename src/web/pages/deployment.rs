@@ -48,7 +48,11 @@ pub struct DeploymentView {
 }
 
 /// `GET /about/deployment`. Depends on who asks, so it is never cached.
-pub async fn show_deployment(State(state): State<AppState>, OriginalUri(uri): OriginalUri, request: Request) -> Response {
+pub async fn show_deployment(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+    request: Request,
+) -> Response {
     let site = request.extensions().get::<Arc<Site>>().cloned().unwrap_or_else(|| state.site.clone());
     let view = DeploymentView {
         page_title: format!("Deployment – {}", site.title),
