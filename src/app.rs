@@ -10,7 +10,7 @@ use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
 use crate::library::{Library, LoadError, load_dir};
 use crate::web::http::{HttpSettings, PageCache, TrustedProxies};
 use crate::web::pages::deployment::configured_facts;
-use crate::web::server::{self, Listener, ServerSettings};
+use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
 use crate::web::{AppState, Site, metrics_router, router};
 
 /// How a command ended, for the exit code.
@@ -45,35 +45,52 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
         print_config(&args, &site, &http, &mut std::io::stdout().lock())?;
         return Ok(Outcome::Success);
     }
-    let dir = args.articles.clone();
-    let started = (Instant::now(), SystemTime::now());
-    let library = tokio::task::spawn_blocking(move || load_logged(&dir)).await??;
-    let state = AppState::new(library, site).with_http(http);
-    state.metrics.record_load(started.0.elapsed(), SystemTime::now());
+    let state = load_state(&args, site, http).await?;
     let settings = server_settings(&args.deploy);
     let listener = Listener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(address = %listener.local_address(), public_url = %state.site.public_url(), "listening");
     let (stop, stopped) = tokio::sync::watch::channel(());
     if let Some(address) = &args.deploy.metrics_listen {
-        let metrics = Listener::bind(address).await.with_context(|| format!("cannot listen on {address}"))?;
-        tracing::info!(address = %metrics.local_address(), "serving metrics");
-        let (app, settings, mut stopped) = (metrics_router(state.clone()), settings.clone(), stopped.clone());
-        tokio::spawn(async move {
-            server::serve(metrics, app, &settings, async move {
-                let _ = stopped.changed().await;
-            })
-            .await
-        });
+        spawn_metrics_server(address, &state, &settings, stopped).await?;
     }
-    let app = router(state);
-    server::serve(listener, app, &settings, async move {
+    server::serve(listener, router(state), &settings, async move {
         shutdown_signal().await;
         let _ = stop.send(());
     })
     .await?;
-    drop(stopped);
     tracing::info!("shut down");
     Ok(Outcome::Success)
+}
+
+/// Loads the library (off the async threads) into a fresh state.
+async fn load_state(args: &ServeArgs, site: Site, http: HttpSettings) -> anyhow::Result<AppState> {
+    let dir = args.articles.clone();
+    let started = Instant::now();
+    let library = tokio::task::spawn_blocking(move || load_logged(&dir)).await??;
+    let state = AppState::new(library, site).with_http(http);
+    state.metrics.record_load(started.elapsed(), SystemTime::now());
+    Ok(state)
+}
+
+/// Serves `/metrics` on its own address until `stopped` changes.
+async fn spawn_metrics_server(
+    address: &ListenAddress,
+    state: &AppState,
+    settings: &ServerSettings,
+    mut stopped: tokio::sync::watch::Receiver<()>,
+) -> anyhow::Result<()> {
+    let listener = Listener::bind(address).await.with_context(|| format!("cannot listen on {address}"))?;
+    tracing::info!(address = %listener.local_address(), "serving metrics");
+    let (app, settings) = (metrics_router(state.clone()), settings.clone());
+    tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stopped.changed().await;
+        };
+        if let Err(error) = server::serve(listener, app, &settings, stopped).await {
+            tracing::error!(%error, "metrics listener failed");
+        }
+    });
+    Ok(())
 }
 
 /// The HTTP settings the deploy options ask for.

@@ -73,7 +73,7 @@ pub enum Peer {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Forwarded {
     /// The client's address: the nearest address in the chain that is not a
-    /// trusted proxy.
+    /// trusted proxy (only filled by [`Forwarded::with_client`]).
     pub client: Option<IpAddr>,
     /// `https` or `http`.
     pub proto: Option<String>,
@@ -86,17 +86,22 @@ pub struct Forwarded {
 impl Forwarded {
     /// Reads `Forwarded` (RFC 7239, preferred) and `X-Forwarded-*`. Invalid
     /// values are dropped, never passed on into links.
-    pub fn from_headers(headers: &HeaderMap, trusted: &TrustedProxies) -> Self {
+    pub fn from_headers(headers: &HeaderMap) -> Self {
         let element = last_forwarded_element(headers);
         let param = |name: &str| element.as_ref().and_then(|element| forwarded_param(element, name));
         let proto = param("proto").or_else(|| last_value(headers, "x-forwarded-proto"));
         let host = param("host").or_else(|| last_value(headers, "x-forwarded-host"));
         Self {
-            client: client_address(headers, trusted),
+            client: None,
             proto: proto.map(|proto| proto.to_ascii_lowercase()).filter(|proto| proto == "http" || proto == "https"),
             host: host.filter(|host| is_valid_host(host)).map(|host| host.to_ascii_lowercase()),
             prefix: last_value(headers, "x-forwarded-prefix").filter(|prefix| is_valid_prefix(prefix)),
         }
+    }
+
+    /// The same, plus the client's address (which only diagnostics need).
+    pub fn with_client(headers: &HeaderMap, trusted: &TrustedProxies) -> Self {
+        Self { client: client_address(headers, trusted), ..Self::from_headers(headers) }
     }
 
     /// `https://example.org` when a scheme or host was forwarded; the host
@@ -160,13 +165,15 @@ fn is_valid_host(host: &str) -> bool {
         && host.parse::<axum::http::uri::Authority>().is_ok_and(|authority| authority.as_str() == host)
 }
 
-/// The site as this request sees it.
+/// The site as this request sees it. Costs nothing per request when
+/// `--base-url` fixed both origin and prefix, or the peer is not trusted.
 pub fn request_site(state: &AppState, request: &Request) -> Arc<Site> {
     let base = &state.site;
-    if !state.http.trusted_proxies.trusts(request.extensions().get::<Peer>()) {
+    let fully_configured = base.public_origin.is_some() && base.base_path != "/";
+    if fully_configured || !state.http.trusted_proxies.trusts(request.extensions().get::<Peer>()) {
         return base.clone();
     }
-    let forwarded = Forwarded::from_headers(request.headers(), &state.http.trusted_proxies);
+    let forwarded = Forwarded::from_headers(request.headers());
     let origin = if base.public_origin.is_none() { forwarded.origin(request.headers()) } else { None };
     let prefix = if base.base_path == "/" { forwarded.prefix.as_deref() } else { None };
     if origin.is_none() && prefix.is_none() {
@@ -254,30 +261,27 @@ mod tests {
     #[test]
     fn the_client_is_the_nearest_untrusted_hop() {
         let forwarded =
-            Forwarded::from_headers(&headers(&[("x-forwarded-for", "6.6.6.6, 1.2.3.4, 10.0.0.2")]), &trusted());
+            Forwarded::with_client(&headers(&[("x-forwarded-for", "6.6.6.6, 1.2.3.4, 10.0.0.2")]), &trusted());
         assert_eq!(forwarded.client, Some(IpAddr::from([1, 2, 3, 4])));
     }
 
     #[test]
     fn rfc_7239_forwarded_wins_over_x_forwarded() {
-        let forwarded = Forwarded::from_headers(
-            &headers(&[("forwarded", "for=1.2.3.4;proto=https;host=\"example.org\""), ("x-forwarded-proto", "http")]),
-            &trusted(),
-        );
+        let forwarded = Forwarded::from_headers(&headers(&[
+            ("forwarded", "for=1.2.3.4;proto=https;host=\"example.org\""),
+            ("x-forwarded-proto", "http"),
+        ]));
         assert_eq!(forwarded.proto.as_deref(), Some("https"));
         assert_eq!(forwarded.host.as_deref(), Some("example.org"));
     }
 
     #[test]
     fn invalid_forwarded_values_are_dropped() {
-        let forwarded = Forwarded::from_headers(
-            &headers(&[
-                ("x-forwarded-host", "evil.example/\"><script>"),
-                ("x-forwarded-proto", "javascript"),
-                ("x-forwarded-prefix", "/../etc"),
-            ]),
-            &trusted(),
-        );
+        let forwarded = Forwarded::from_headers(&headers(&[
+            ("x-forwarded-host", "evil.example/\"><script>"),
+            ("x-forwarded-proto", "javascript"),
+            ("x-forwarded-prefix", "/../etc"),
+        ]));
         assert_eq!(forwarded, Forwarded::default());
     }
 

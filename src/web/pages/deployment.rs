@@ -80,7 +80,7 @@ fn request_facts(state: &AppState, site: &Site, uri: &axum::http::Uri, request: 
         fact("Forwarded headers", if trusted { "honoured (trusted proxy)" } else { "ignored (peer not trusted)" }),
     ];
     if trusted {
-        let forwarded = Forwarded::from_headers(request.headers(), &state.http.trusted_proxies);
+        let forwarded = Forwarded::with_client(request.headers(), &state.http.trusted_proxies);
         let shown = |value: Option<String>| value.unwrap_or_else(|| "not sent".to_owned());
         facts.push(fact("Client address", shown(forwarded.client.map(|ip| ip.to_string()))));
         facts.push(fact("Forwarded scheme", shown(forwarded.proto)));
