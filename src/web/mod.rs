@@ -3,7 +3,10 @@
 //! [`router`] is the one route table. Handlers live in [`pages`] (HTML),
 //! [`api`] (JSON) and [`health`]; they read parameters, look things up in the
 //! current [`Library`] snapshot and fill a view from [`views`]. Errors become
-//! responses in exactly one place, [`error`].
+//! responses in exactly one place, [`error`]. Around the routes, [`http`]
+//! holds the middleware (reverse proxy and prefix, ETag/304 and the page
+//! cache, compression, security headers, limits) and [`metrics`] counts
+//! requests; [`server`] accepts connections with hyper.
 
 pub mod api;
 pub mod assets;

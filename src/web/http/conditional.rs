@@ -107,6 +107,8 @@ pub struct RenderedPage {
     pub content_type: Option<HeaderValue>,
     pub cache_control: HeaderValue,
     pub last_modified: Option<SystemTime>,
+    /// `last_modified` formatted once, not per response.
+    last_modified_header: Option<HeaderValue>,
     /// The route that rendered the page, for metrics on cache hits.
     pub route: Option<RouteLabel>,
     gzip: OnceLock<Variant>,
@@ -118,6 +120,8 @@ impl RenderedPage {
     /// [`PAGE_CACHE_CONTROL`].
     pub fn new(body: Bytes, headers: &HeaderMap, route: Option<RouteLabel>) -> Self {
         let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&body));
+        let last_modified =
+            headers.get(header::LAST_MODIFIED).and_then(|value| httpdate::parse_http_date(value.to_str().ok()?).ok());
         Self {
             etag: quoted(&hash),
             hash,
@@ -126,9 +130,8 @@ impl RenderedPage {
                 .get(header::CACHE_CONTROL)
                 .cloned()
                 .unwrap_or(HeaderValue::from_static(PAGE_CACHE_CONTROL)),
-            last_modified: headers
-                .get(header::LAST_MODIFIED)
-                .and_then(|value| httpdate::parse_http_date(value.to_str().ok()?).ok()),
+            last_modified_header: last_modified.map(http_date),
+            last_modified,
             route,
             body,
             gzip: OnceLock::new(),
@@ -149,8 +152,8 @@ impl RenderedPage {
         headers.insert(header::ETAG, etag.clone());
         headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        if let Some(modified) = self.last_modified {
-            headers.insert(header::LAST_MODIFIED, http_date(modified));
+        if let Some(modified) = &self.last_modified_header {
+            headers.insert(header::LAST_MODIFIED, modified.clone());
         }
         if status == StatusCode::NOT_MODIFIED {
             return response;
