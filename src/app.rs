@@ -2,14 +2,16 @@
 //! the command line and maps the outcome to an exit code.
 
 use std::io::Write;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use anyhow::Context;
-use tokio::net::TcpListener;
 
-use crate::cli::{CheckArgs, ServeArgs};
+use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
 use crate::library::{Library, LoadError, load_dir};
-use crate::web::{AppState, Site, router};
+use crate::web::http::{HttpSettings, PageCache, TrustedProxies};
+use crate::web::pages::deployment::configured_facts;
+use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
+use crate::web::{AppState, Site, metrics_router, router};
 
 /// How a command ended, for the exit code.
 #[derive(Debug, PartialEq, Eq)]
@@ -34,17 +36,103 @@ pub fn load_logged(dir: &std::path::Path) -> Result<Library, LoadError> {
     Ok(library)
 }
 
-/// `broadsheet serve`: load the articles and serve them until Ctrl-C or SIGTERM.
+/// `broadsheet serve`: load the articles and serve them until Ctrl-C or
+/// SIGTERM, then drain requests in flight for the grace period.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
-    let dir = args.articles.clone();
-    let library = tokio::task::spawn_blocking(move || load_logged(&dir)).await??;
-    let state = AppState::new(library, Site::new(args.site_title, "/"));
-    let listener =
-        TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
-    tracing::info!(address = %listener.local_addr()?, "listening");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let site = Site::new(args.site_title.clone(), &args.deploy.base_url.to_string());
+    let http = http_settings(&args.deploy);
+    if args.deploy.print_config {
+        print_config(&args, &site, &http, &mut std::io::stdout().lock())?;
+        return Ok(Outcome::Success);
+    }
+    let state = load_state(&args, site, http).await?;
+    let settings = server_settings(&args.deploy);
+    let listener = Listener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!(address = %listener.local_address(), public_url = %state.site.public_url(), "listening");
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    if let Some(address) = &args.deploy.metrics_listen {
+        spawn_metrics_server(address, &state, &settings, stopped).await?;
+    }
+    server::serve(listener, router(state), &settings, async move {
+        shutdown_signal().await;
+        let _ = stop.send(());
+    })
+    .await?;
     tracing::info!("shut down");
     Ok(Outcome::Success)
+}
+
+/// Loads the library (off the async threads) into a fresh state.
+async fn load_state(args: &ServeArgs, site: Site, http: HttpSettings) -> anyhow::Result<AppState> {
+    let dir = args.articles.clone();
+    let started = Instant::now();
+    let library = tokio::task::spawn_blocking(move || load_logged(&dir)).await??;
+    let state = AppState::new(library, site).with_http(http);
+    state.metrics.record_load(started.elapsed(), SystemTime::now());
+    Ok(state)
+}
+
+/// Serves `/metrics` on its own address until `stopped` changes.
+async fn spawn_metrics_server(
+    address: &ListenAddress,
+    state: &AppState,
+    settings: &ServerSettings,
+    mut stopped: tokio::sync::watch::Receiver<()>,
+) -> anyhow::Result<()> {
+    let listener = Listener::bind(address).await.with_context(|| format!("cannot listen on {address}"))?;
+    tracing::info!(address = %listener.local_address(), "serving metrics");
+    let (app, settings) = (metrics_router(state.clone()), settings.clone());
+    tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stopped.changed().await;
+        };
+        if let Err(error) = server::serve(listener, app, &settings, stopped).await {
+            tracing::error!(%error, "metrics listener failed");
+        }
+    });
+    Ok(())
+}
+
+/// The HTTP settings the deploy options ask for.
+pub fn http_settings(deploy: &DeployArgs) -> HttpSettings {
+    HttpSettings {
+        trusted_proxies: TrustedProxies::new(deploy.trusted_proxies.clone()),
+        request_timeout: deploy.request_timeout,
+        max_uri_bytes: deploy.max_uri_bytes,
+        metrics_on_main_router: deploy.metrics_listen.is_none(),
+        cache: PageCache::new(deploy.cache_size.saturating_mul(1024 * 1024)),
+    }
+}
+
+/// The connection settings the deploy options ask for.
+pub fn server_settings(deploy: &DeployArgs) -> ServerSettings {
+    ServerSettings {
+        header_read_timeout: deploy.header_timeout,
+        max_header_bytes: deploy.max_header_bytes as usize,
+        max_connections: deploy.max_connections,
+        shutdown_grace: deploy.shutdown_grace,
+    }
+}
+
+/// `--print-config`: what `/about/deployment` shows, plus the listeners.
+pub fn print_config(args: &ServeArgs, site: &Site, http: &HttpSettings, out: &mut impl Write) -> anyhow::Result<()> {
+    writeln!(out, "Articles directory: {}", args.articles.display())?;
+    writeln!(out, "Listen: {}", args.listen)?;
+    let metrics = args
+        .deploy
+        .metrics_listen
+        .as_ref()
+        .map_or_else(|| "/metrics on the main listener".to_owned(), ToString::to_string);
+    writeln!(out, "Metrics: {metrics}")?;
+    for fact in configured_facts(site, http) {
+        writeln!(out, "{}: {}", fact.label, fact.value)?;
+    }
+    writeln!(
+        out,
+        "Shutdown grace: {:?}; request timeout: {:?}",
+        args.deploy.shutdown_grace, args.deploy.request_timeout
+    )?;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests can finish.

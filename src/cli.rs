@@ -2,8 +2,14 @@
 //! Every option has an environment-variable fallback for service managers.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
+
+use crate::web::http::proxy::parse_trusted_proxy;
+use crate::web::server::ListenAddress;
+use crate::web::site::BaseUrl;
 
 /// Serve a directory of news articles as a website.
 #[derive(Debug, Parser)]
@@ -19,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the articles over HTTP (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Parse every article without serving; list problems; exit 1 if any.
     Check(CheckArgs),
 }
@@ -27,7 +33,7 @@ pub enum Command {
 impl Cli {
     /// The command to run, `serve` when none was given.
     pub fn into_command(self) -> Command {
-        self.command.unwrap_or(Command::Serve(self.serve))
+        self.command.unwrap_or(Command::Serve(Box::new(self.serve)))
     }
 }
 
@@ -37,12 +43,70 @@ pub struct ServeArgs {
     /// Directory of article files, searched recursively.
     #[arg(long, env = "BROADSHEET_ARTICLES", default_value = "articles")]
     pub articles: PathBuf,
-    /// Address to listen on (`127.0.0.1:3000`, `[::]:8080`).
+    /// Address to listen on (`127.0.0.1:3000`, `[::]:8080`), or a Unix
+    /// socket (`unix:/run/broadsheet.sock`) for a proxy on the same host.
     #[arg(long, env = "BROADSHEET_LISTEN", default_value = "127.0.0.1:3000")]
-    pub listen: String,
+    pub listen: ListenAddress,
     /// Site title shown in the header and page titles.
     #[arg(long, env = "BROADSHEET_SITE_TITLE", default_value = crate::web::site::DEFAULT_TITLE)]
     pub site_title: String,
+    #[command(flatten)]
+    pub deploy: DeployArgs,
+}
+
+/// Options for running behind a reverse proxy and in production.
+#[derive(Debug, Clone, Args)]
+pub struct DeployArgs {
+    /// The public URL of the site (`https://example.org/news/`) or just its
+    /// path prefix (`/news/`). Default: `/`, links relative to the host.
+    #[arg(long, env = "BROADSHEET_BASE_URL", default_value = "/")]
+    pub base_url: BaseUrl,
+    /// A proxy network whose X-Forwarded-*/Forwarded headers are believed
+    /// (CIDR or address; repeatable; env: comma-separated). Default: none.
+    #[arg(long = "trusted-proxy", env = "BROADSHEET_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_trusted_proxy)]
+    pub trusted_proxies: Vec<IpNet>,
+    /// How long shutdown waits for requests in flight (`10s`, `500ms`).
+    #[arg(long, env = "BROADSHEET_SHUTDOWN_GRACE", default_value = "10s", value_parser = parse_duration)]
+    pub shutdown_grace: Duration,
+    /// Longest time one request may take before a 408 (`30s`).
+    #[arg(long, env = "BROADSHEET_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+    /// Longest time a client may take to send its request headers (`10s`).
+    #[arg(long, env = "BROADSHEET_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: Duration,
+    /// Largest request head (request line and headers) in bytes; larger gets 431.
+    #[arg(long, env = "BROADSHEET_MAX_HEADER_BYTES", default_value_t = 16384, value_parser = clap::value_parser!(u32).range(8192..))]
+    pub max_header_bytes: u32,
+    /// Longest path plus query string in bytes; longer gets 414.
+    #[arg(long, env = "BROADSHEET_MAX_URI_BYTES", default_value_t = 4096)]
+    pub max_uri_bytes: usize,
+    /// Most client connections open at once; more wait to be accepted.
+    #[arg(long, env = "BROADSHEET_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Size of the rendered-page cache in MiB (0 turns it off).
+    #[arg(long, env = "BROADSHEET_CACHE_SIZE", default_value_t = 64)]
+    pub cache_size: u64,
+    /// Serve `/metrics` on this separate address instead of the main one
+    /// (`127.0.0.1:9100`, `unix:/run/broadsheet-metrics.sock`).
+    #[arg(long, env = "BROADSHEET_METRICS_LISTEN")]
+    pub metrics_listen: Option<ListenAddress>,
+    /// Print the configuration as the server understands it, and exit.
+    #[arg(long)]
+    pub print_config: bool,
+}
+
+/// Parses `10s`, `500ms`, `2m` or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len()));
+    let value: f64 = number.parse().map_err(|_| format!("“{text}” is not a duration such as 10s or 500ms"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" | "min" => value * 60.0,
+        _ => return Err(format!("“{text}”: use ms, s or m as the unit")),
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|error| format!("“{text}”: {error}"))
 }
 
 /// Options of `broadsheet check`.

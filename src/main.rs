@@ -11,7 +11,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     init_tracing();
     let result = match Cli::parse().into_command() {
-        Command::Serve(args) => run_server(args),
+        Command::Serve(args) => run_server(*args),
         Command::Check(args) => app::check(&args, &mut std::io::stdout().lock()),
     };
     match result {

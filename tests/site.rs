@@ -1,10 +1,9 @@
 //! The foundation's pages, API and health check, through the real router:
-//! in-process with `oneshot`, and over a real socket for the crawl and for
-//! graceful shutdown.
+//! in-process with `oneshot`, and over a real socket (the production server
+//! loop) for the crawl. Graceful shutdown is tested in `hardening.rs`.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -12,6 +11,8 @@ use broadsheet::library::load_dir;
 use broadsheet::web::{AppState, Site, router};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
+
+mod common;
 
 const SEED: &str = include_str!("../articles/000_3ea0f84f1e61d9e9.txt");
 const SEED_ID: &str = "000_3ea0f84f1e61d9e9";
@@ -213,44 +214,12 @@ async fn every_page_has_the_html5_essentials() {
     }
 }
 
-/// Starts the real server on 127.0.0.1:0; returns its address and a handle
-/// that resolves when it has shut down after `stop` fires.
-async fn start_server(
-    dir: &Path,
-) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
-    let app = app_for(dir);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                stopped.await.ok();
-            })
-            .await
-            .expect("serve");
-    });
-    (address, stop, server)
-}
-
-/// Every `href`/`src` value in a page.
-fn links(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for attribute in ["href=\"", "src=\""] {
-        for piece in html.split(attribute).skip(1) {
-            if let Some(end) = piece.find('"') {
-                found.push(piece[..end].replace("&amp;", "&"));
-            }
-        }
-    }
-    found
-}
-
 #[tokio::test]
 async fn crawl_from_home_finds_no_broken_link() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_articles(dir.path(), 25);
-    let (address, stop, server) = start_server(dir.path()).await;
+    let mut server = common::RunningServer::start(app_for(dir.path()), Default::default()).await;
+    let address = server.address;
     let client = reqwest::Client::new();
     let mut seen = BTreeSet::from(["/".to_owned()]);
     let mut queue = VecDeque::from(["/".to_owned()]);
@@ -263,7 +232,7 @@ async fn crawl_from_home_finds_no_broken_link() {
         if !is_html {
             continue;
         }
-        for link in links(&body) {
+        for link in common::links(&body) {
             let internal = link.starts_with('/') && !link.starts_with("//");
             let path_only = link.split('#').next().unwrap_or("").to_owned();
             if internal && !path_only.is_empty() && seen.insert(path_only.clone()) {
@@ -273,31 +242,5 @@ async fn crawl_from_home_finds_no_broken_link() {
     }
     // 26 articles, 2 index pages, the stylesheet and the favicon.
     assert!(seen.len() >= 30, "crawl reached only {} pages", seen.len());
-    stop.send(()).expect("stop");
-    server.await.expect("server task");
-}
-
-#[tokio::test]
-async fn graceful_shutdown_finishes_in_flight_requests() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_articles(dir.path(), 50);
-    let (address, stop, server) = start_server(dir.path()).await;
-    let client = reqwest::Client::new();
-    // Requests already sent when the shutdown starts are all answered.
-    let requests: Vec<_> = (0..20)
-        .map(|n| {
-            let client = client.clone();
-            tokio::spawn(async move {
-                client.get(format!("http://{address}/articles/regional/{n:03}")).send().await.map(|r| r.status())
-            })
-        })
-        .collect();
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    stop.send(()).expect("stop");
-    for request in requests {
-        let status = request.await.expect("task").expect("in-flight request was dropped");
-        assert_eq!(status, reqwest::StatusCode::OK);
-    }
-    tokio::time::timeout(Duration::from_secs(10), server).await.expect("server did not stop").expect("server task");
-    assert!(client.get(format!("http://{address}/")).send().await.is_err(), "server still accepts connections");
+    server.begin_shutdown();
 }

@@ -31,13 +31,22 @@ impl std::fmt::Display for LoadProblem {
 }
 
 /// The loaded articles, newest first, with lookups by id.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Library {
     /// Newest first; undated articles last; ties broken by id.
     articles: Vec<Arc<Article>>,
     /// Position of each article in `articles`.
     positions: HashMap<ArticleId, usize>,
     problems: Vec<LoadProblem>,
+    /// Unique per snapshot within this process, so caches of rendered pages
+    /// can tell snapshots apart (a freed `Arc`'s address may be reused).
+    generation: u64,
+}
+
+impl Default for Library {
+    fn default() -> Self {
+        Self::new(Vec::new(), Vec::new())
+    }
 }
 
 impl Library {
@@ -49,7 +58,22 @@ impl Library {
         problems.sort_by(|a, b| a.path.cmp(&b.path));
         let articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
         let positions = articles.iter().enumerate().map(|(index, article)| (article.id.clone(), index)).collect();
-        Self { articles, positions, problems }
+        static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let generation = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self { articles, positions, problems, generation }
+    }
+
+    /// This snapshot's identity: different for every snapshot built in this
+    /// process.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The article whose id equals `id` ignoring ASCII case, for redirecting
+    /// case variants of a URL to the canonical one. A linear scan: it only
+    /// runs for ids that were not found exactly.
+    pub fn find_ignoring_case(&self, id: &str) -> Option<&Arc<Article>> {
+        self.articles.iter().find(|article| article.id.as_str().eq_ignore_ascii_case(id))
     }
 
     /// Every article, newest first.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::error::ApiError;
 use super::pages::article::unknown_article;
 use super::pages::{PageQuery, no_such_page};
-use super::{AppState, PER_PAGE, Site};
+use super::{AppState, CurrentSite, PER_PAGE, Site};
 use crate::article::{Article, Paragraph};
 use crate::library::page_count;
 
@@ -66,13 +66,14 @@ pub struct ArticleDetail<'a> {
 /// `GET /api/articles?page=N`.
 pub async fn list_articles(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let page = PageQuery::from_request(query)?;
     let library = state.library.load();
     let articles = library.page(page, PER_PAGE).ok_or_else(|| no_such_page(page))?;
     let list = ArticleList {
-        articles: articles.iter().map(|article| ArticleSummary::new(&state.site, article)).collect(),
+        articles: articles.iter().map(|article| ArticleSummary::new(&site, article)).collect(),
         page,
         pages: page_count(library.len(), PER_PAGE),
         total: library.len(),
@@ -83,13 +84,14 @@ pub async fn list_articles(
 /// `GET /api/articles/{id}`.
 pub async fn show_article(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let library = state.library.load();
     let article = library.get(&id).ok_or_else(|| unknown_article(&id))?;
     let detail = ArticleDetail {
         id: article.id.as_str(),
-        url: state.site.article_url(&article.id),
+        url: site.article_url(&article.id),
         title: &article.title,
         section: article.section.as_deref(),
         date: article.date.map(|date| date.to_string()),

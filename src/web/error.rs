@@ -7,14 +7,16 @@
 //! middleware — and that middleware also dresses axum's own plain-text
 //! rejections (bad query strings, wrong methods) as proper HTML pages.
 
+use std::sync::Arc;
+
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::AppState;
 use super::views::{ErrorView, render_html};
+use super::{AppState, Site};
 
 /// A request that cannot be answered with the page asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,6 +27,9 @@ pub enum AppError {
     /// The request itself is malformed (a query string that does not parse).
     #[error("{0}")]
     BadRequest(String),
+    /// The path and query string are longer than the server accepts.
+    #[error("{0}")]
+    UriTooLong(String),
     /// Our fault; the detail is logged, the client sees a generic message.
     #[error("internal error")]
     Internal(String),
@@ -36,6 +41,7 @@ impl AppError {
         match self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -43,7 +49,7 @@ impl AppError {
     /// The message shown to the client.
     pub fn public_message(&self) -> String {
         match self {
-            Self::NotFound(message) | Self::BadRequest(message) => message.clone(),
+            Self::NotFound(message) | Self::BadRequest(message) | Self::UriTooLong(message) => message.clone(),
             Self::Internal(_) => "Something went wrong on our side. Please try again later.".to_owned(),
         }
     }
@@ -111,6 +117,7 @@ pub async fn not_found() -> AppError {
 /// [`AppError`]s and axum's plain-text rejections. JSON responses pass as
 /// they are.
 pub async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let site = request.extensions().get::<Arc<Site>>().cloned().unwrap_or_else(|| state.site.clone());
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_json(&response) {
@@ -120,13 +127,19 @@ pub async fn render_error_pages(State(state): State<AppState>, request: Request,
         Some(error) => error.clone(),
         None => rejection_to_error(status),
     };
-    let mut page = render_html(&ErrorView::new(state.site.clone(), &error, status), status);
+    let mut page = render_html(&ErrorView::new(site, &error, status), status);
     for name in [header::ALLOW, header::RETRY_AFTER] {
         if let Some(value) = response.headers().get(&name) {
             page.headers_mut().insert(name, value.clone());
         }
     }
     page
+}
+
+/// The HTML page for `error`, for middleware that answers before routing.
+pub fn error_page(site: Arc<Site>, error: &AppError) -> Response {
+    error.log();
+    render_html(&ErrorView::new(site, error, error.status()), error.status())
 }
 
 fn is_json(response: &Response) -> bool {

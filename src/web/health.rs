@@ -1,7 +1,9 @@
-//! Health check for load balancers and operators.
+//! Health checks for load balancers and operators: `/healthz` (liveness)
+//! and `/readyz` (readiness). Neither may be cached.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::{HeaderValue, header};
 use serde::Serialize;
 
 use super::AppState;
@@ -16,7 +18,19 @@ pub struct Health {
 }
 
 /// `GET /healthz`: 200 while the server runs, with article and problem counts.
-pub async fn show_health(State(state): State<AppState>) -> Json<Health> {
+pub async fn show_health(State(state): State<AppState>) -> ([(header::HeaderName, HeaderValue); 1], Json<Health>) {
     let library = state.library.load();
-    Json(Health { status: "ok", articles: library.len(), problems: library.problems().len() })
+    (no_store(), Json(Health { status: "ok", articles: library.len(), problems: library.problems().len() }))
+}
+
+/// `GET /readyz`: 200 once the library is loaded. The server only starts
+/// listening after the first load, so a reachable server is ready.
+pub async fn show_ready(State(state): State<AppState>) -> ([(header::HeaderName, HeaderValue); 1], Json<Health>) {
+    let library = state.library.load();
+    (no_store(), Json(Health { status: "ready", articles: library.len(), problems: library.problems().len() }))
+}
+
+/// Health answers describe this moment and this replica: never cache them.
+fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
+    [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
 }

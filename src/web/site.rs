@@ -1,7 +1,18 @@
 //! Site-wide settings that pages need to build links.
+//!
+//! A [`Site`] knows the public path prefix (`/news/`) that every link starts
+//! with and, when known, the public origin (`https://example.org`) for the few
+//! URLs that must be absolute (canonical links, feeds). The operator fixes both
+//! with `--base-url`; otherwise a trusted reverse proxy's forwarded headers
+//! give a per-request [`Site`] (see `web::http::proxy`).
 
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
+use super::AppState;
 use crate::article::ArticleId;
 
 /// The default site title, shown in the header and in `<title>`.
@@ -21,21 +32,61 @@ pub struct Site {
     pub script_url: String,
     /// URL of the content-hashed favicon.
     pub favicon_url: String,
+    /// `https://example.org` (scheme and authority, no trailing `/`) when the
+    /// public origin is known; `None` means links are relative to the host.
+    pub public_origin: Option<String>,
+    /// A hash of the public URL, so caches can key on "which site" cheaply.
+    pub identity: u64,
 }
 
 impl Site {
-    /// Settings for a site served at `base_path` (normalised to start and end
-    /// with `/`).
-    pub fn new(title: impl Into<String>, base_path: &str) -> Self {
-        let base_path = normalise_base_path(base_path);
+    /// Settings for a site served at `base`: either a path prefix (`/news/`)
+    /// or a whole base URL (`https://example.org/news/`). A base that is not a
+    /// valid URL is taken as a path.
+    pub fn new(title: impl Into<String>, base: &str) -> Self {
+        let base = BaseUrl::parse(base).unwrap_or_else(|_| BaseUrl { origin: None, path: normalise_base_path(base) });
+        Self::from_parts(title.into(), base.origin, base.path)
+    }
+
+    /// The same site seen through a proxy that gave a public origin and/or
+    /// prefix for this request; what is not given stays as configured.
+    pub fn with_public(&self, origin: Option<String>, base_path: Option<&str>) -> Self {
+        let base_path = base_path.map_or_else(|| self.base_path.clone(), normalise_base_path);
+        Self::from_parts(self.title.clone(), origin.or_else(|| self.public_origin.clone()), base_path)
+    }
+
+    fn from_parts(title: String, public_origin: Option<String>, base_path: String) -> Self {
         let assets = super::assets::assets();
+        let public_url = format!("{}{base_path}", public_origin.as_deref().unwrap_or(""));
         Self {
-            title: title.into(),
+            title,
             stylesheet_url: format!("{base_path}static/{}", assets.stylesheet.hashed_name),
             script_url: format!("{base_path}static/{}", assets.script.hashed_name),
             favicon_url: format!("{base_path}static/{}", assets.favicon.hashed_name),
+            identity: xxhash_rust::xxh3::xxh3_64(public_url.as_bytes()),
             base_path,
+            public_origin,
         }
+    }
+
+    /// The public URL of the site root: `https://example.org/news/` when the
+    /// origin is known, else just the prefix (`/news/`).
+    pub fn public_url(&self) -> String {
+        self.absolute_url("")
+    }
+
+    /// The absolute URL of a path below the site root when the origin is
+    /// known, else the host-relative URL (`path` has no leading `/`).
+    pub fn absolute_url(&self, path: &str) -> String {
+        match &self.public_origin {
+            Some(origin) => format!("{origin}{}{path}", self.base_path),
+            None => self.url(path),
+        }
+    }
+
+    /// The canonical URL of an article page: absolute when the origin is known.
+    pub fn canonical_article_url(&self, id: &ArticleId) -> String {
+        self.absolute_url(&format!("articles/{}", encode_path(id.as_str())))
     }
 
     /// The URL path of an article page, with each segment percent-encoded.
@@ -53,6 +104,81 @@ impl Default for Site {
     fn default() -> Self {
         Self::new(DEFAULT_TITLE, "/")
     }
+}
+
+/// The [`Site`] as the current request sees it: the configured one, or a
+/// variant with the public origin and prefix a trusted proxy forwarded.
+pub struct CurrentSite(pub Arc<Site>);
+
+impl FromRequestParts<AppState> for CurrentSite {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<Arc<Site>>().cloned().unwrap_or_else(|| state.site.clone())))
+    }
+}
+
+/// A parsed `--base-url`: an optional origin and a normalised path prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// `https://example.org`, or `None` for a bare path such as `/news/`.
+    pub origin: Option<String>,
+    /// Starts and ends with `/`.
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// Parses `https://example.org/news/`, `http://127.0.0.1:8080` or a bare
+    /// path (`/news`). Only `http` and `https` are accepted; a query, a
+    /// fragment or user info is an error.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.starts_with('/') || text.is_empty() {
+            return check_path(text).map(|path| Self { origin: None, path });
+        }
+        let uri: axum::http::Uri = text.parse().map_err(|error| format!("“{text}” is not a URL: {error}"))?;
+        let scheme = uri.scheme_str().unwrap_or("");
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("“{text}” must start with http:// or https://"));
+        }
+        let Some(authority) = uri.authority().filter(|authority| !authority.as_str().contains('@')) else {
+            return Err(format!("“{text}” needs a host name and no user name"));
+        };
+        if uri.query().is_some() || text.contains('#') {
+            return Err(format!("“{text}” must not have a query or fragment"));
+        }
+        let path = check_path(uri.path())?;
+        Ok(Self { origin: Some(format!("{scheme}://{}", authority.as_str().to_ascii_lowercase())), path })
+    }
+}
+
+impl std::fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.origin.as_deref().unwrap_or(""), self.path)
+    }
+}
+
+impl std::str::FromStr for BaseUrl {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::parse(text)
+    }
+}
+
+/// A prefix may only hold URL-safe path characters (no `..` segments), since
+/// it is pasted into every link.
+fn check_path(path: &str) -> Result<String, String> {
+    let safe = path.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"/-._~%".contains(&byte));
+    if !safe || path.split('/').any(|segment| segment == ".." || segment == ".") {
+        return Err(format!("the path “{path}” may only contain letters, digits, and / - . _ ~"));
+    }
+    Ok(normalise_base_path(path))
+}
+
+/// Whether `prefix` is acceptable as a path prefix (for forwarded headers).
+pub fn is_valid_prefix(prefix: &str) -> bool {
+    prefix.starts_with('/') && check_path(prefix).is_ok()
 }
 
 fn normalise_base_path(path: &str) -> String {
@@ -99,5 +225,40 @@ mod tests {
         let site = Site::new("t", "/news");
         let id = ArticleId::new("News Articles/business/001");
         assert_eq!(site.article_url(&id), "/news/articles/News%20Articles/business/001");
+    }
+
+    #[test]
+    fn a_full_base_url_gives_absolute_canonical_urls() {
+        let site = Site::new("t", "https://Example.org/news");
+        assert_eq!(site.base_path, "/news/");
+        assert_eq!(site.public_url(), "https://example.org/news/");
+        let id = ArticleId::new("000_3ea0f84f1e61d9e9");
+        assert_eq!(site.canonical_article_url(&id), "https://example.org/news/articles/000_3ea0f84f1e61d9e9");
+        assert_eq!(site.article_url(&id), "/news/articles/000_3ea0f84f1e61d9e9");
+    }
+
+    #[test]
+    fn without_an_origin_canonical_urls_are_host_relative() {
+        let site = Site::new("t", "/");
+        assert_eq!(site.canonical_article_url(&ArticleId::new("a")), "/articles/a");
+    }
+
+    #[test]
+    fn bad_base_urls_are_rejected() {
+        for bad in ["ftp://example.org/", "https://user@example.org/", "https://example.org/?q=1", "/a/../b", "/a b"] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad} should be rejected");
+        }
+        assert_eq!(BaseUrl::parse("http://127.0.0.1:8080").map(|b| b.to_string()), Ok("http://127.0.0.1:8080/".into()));
+    }
+
+    #[test]
+    fn a_forwarded_prefix_replaces_the_configured_one() {
+        let site = Site::new("t", "/").with_public(Some("https://a.example".into()), Some("/news"));
+        assert_eq!(site.public_url(), "https://a.example/news/");
+        assert_eq!(
+            site.stylesheet_url,
+            format!("/news/static/{}", super::super::assets::assets().stylesheet.hashed_name)
+        );
+        assert_ne!(site.identity, Site::new("t", "/").identity);
     }
 }

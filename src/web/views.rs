@@ -129,6 +129,8 @@ pub struct ArticleView {
     pub site: Arc<Site>,
     pub page_title: String,
     pub article: Arc<Article>,
+    /// Absolute when the public origin is known (`--base-url`).
+    pub canonical_url: String,
     pub date: Option<DateView>,
     pub reading_minutes: usize,
     pub newer: Option<ArticleLink>,

@@ -7,17 +7,17 @@ use super::{PageQuery, no_such_page};
 use crate::library::page_count;
 use crate::web::error::AppError;
 use crate::web::views::{Html, IndexView, PaginationView, SummaryView};
-use crate::web::{AppState, PER_PAGE};
+use crate::web::{AppState, CurrentSite, PER_PAGE};
 
 /// `GET /` and `GET /?page=N`.
 pub async fn show_index(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Html<IndexView>, AppError> {
     let page = PageQuery::from_request(query)?;
     let library = state.library.load();
     let articles = library.page(page, PER_PAGE).ok_or_else(|| no_such_page(page))?;
-    let site = state.site.clone();
     let pages = page_count(library.len(), PER_PAGE);
     let page_title = if page == 1 { site.title.clone() } else { format!("Page {page} – {}", site.title) };
     let view = IndexView {

@@ -1,6 +1,7 @@
 //! HTML pages, one file per page or page family.
 
 pub mod article;
+pub mod deployment;
 pub mod index;
 
 use axum::extract::Query;

@@ -1,0 +1,88 @@
+//! The HTTP middleware stack around the routes, and its settings.
+//!
+//! Outermost first: tracing, metrics, security headers, the request timeout,
+//! compression (for what is not already encoded), then — before routing, so
+//! they may rewrite the URI — [`proxy::resolve_site`] (public URL, prefix,
+//! URI limit) and [`cache::conditional_get`] (ETag, 304, page cache).
+
+pub mod cache;
+pub mod conditional;
+pub mod limits;
+pub mod proxy;
+pub mod security;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+
+pub use cache::PageCache;
+pub use conditional::{LastModified, RenderedPage};
+pub use proxy::{Peer, TrustedProxies};
+
+use super::AppState;
+
+/// Default size of the page cache: 64 MiB of page bodies.
+pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Default time one request may take before the server answers 408.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The route pattern that answered a request (`/articles/{*id}`), carried in
+/// response extensions for the metrics layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteLabel(pub Arc<str>);
+
+/// HTTP behaviour fixed at start-up.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Peers whose forwarded headers are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// How long one request may take before the answer is 408; this also
+    /// bounds how long graceful shutdown waits for a stuck request.
+    pub request_timeout: Duration,
+    /// Longest path plus query string; longer gets 414.
+    pub max_uri_bytes: usize,
+    /// Whether `/metrics` is served by the main router (off when a separate
+    /// `--metrics-listen` address serves it).
+    pub metrics_on_main_router: bool,
+    /// Rendered pages, shared by all requests.
+    pub cache: PageCache,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            trusted_proxies: TrustedProxies::default(),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_uri_bytes: limits::DEFAULT_MAX_URI_BYTES,
+            metrics_on_main_router: true,
+            cache: PageCache::default(),
+        }
+    }
+}
+
+/// Wraps the routes in the middleware stack.
+pub fn stack(state: AppState, routes: Router) -> Router {
+    let before_routing = ServiceBuilder::new()
+        .layer(from_fn_with_state(state.clone(), proxy::resolve_site))
+        .layer(from_fn_with_state(state.clone(), cache::conditional_get))
+        .service(routes);
+    Router::new()
+        .fallback_service(before_routing)
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.http.request_timeout))
+        .layer(security::layer())
+        .layer(from_fn_with_state(state.metrics.clone(), super::metrics::record))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+}
