@@ -8,7 +8,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::cli::{CheckArgs, ServeArgs};
-use crate::library::{Library, LoadError, load_dir};
+use crate::library::{Library, LoadError, LoadOptions, load_dir_with};
 use crate::web::{AppState, Site, router};
 
 /// How a command ended, for the exit code.
@@ -21,9 +21,9 @@ pub enum Outcome {
 }
 
 /// Loads the directory, logging how long it took and what went wrong.
-pub fn load_logged(dir: &std::path::Path) -> Result<Library, LoadError> {
+pub fn load_logged(dir: &std::path::Path, options: &LoadOptions) -> Result<Library, LoadError> {
     let started = Instant::now();
-    let library = load_dir(dir)?;
+    let library = load_dir_with(dir, options)?;
     tracing::info!(
         articles = library.len(),
         problems = library.problems().len(),
@@ -37,7 +37,8 @@ pub fn load_logged(dir: &std::path::Path) -> Result<Library, LoadError> {
 /// `broadsheet serve`: load the articles and serve them until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     let dir = args.articles.clone();
-    let library = tokio::task::spawn_blocking(move || load_logged(&dir)).await??;
+    let options = args.load.options();
+    let library = tokio::task::spawn_blocking(move || load_logged(&dir, &options)).await??;
     let state = AppState::new(library, Site::new(args.site_title, "/"));
     let listener =
         TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -76,12 +77,7 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// `broadsheet check DIR`: one line per problem, then a total.
+/// `broadsheet check DIR`: the report lives in [`crate::check`].
 pub fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let library = load_dir(&args.dir)?;
-    for problem in library.problems() {
-        writeln!(out, "problem: {problem}")?;
-    }
-    writeln!(out, "{} articles, {} problems", library.len(), library.problems().len())?;
-    Ok(if library.problems().is_empty() { Outcome::Success } else { Outcome::ProblemsFound })
+    crate::check::run(args, out)
 }
