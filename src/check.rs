@@ -95,7 +95,7 @@ enum FileEntry<'a> {
     Article {
         path: String,
         #[serde(flatten)]
-        article: ArticleJson<'a>,
+        article: Box<ArticleJson<'a>>,
     },
     Problem {
         path: &'a Path,
@@ -160,7 +160,7 @@ fn write_json(library: &Library, report: &LoadReport, out: &mut impl Write) -> a
     let mut entries: Vec<(String, FileEntry<'_>)> = Vec::new();
     for article in by_path(library) {
         let path = display_path(article);
-        entries.push((path.clone(), FileEntry::Article { path, article: ArticleJson::new(article) }));
+        entries.push((path.clone(), FileEntry::Article { path, article: Box::new(ArticleJson::new(article)) }));
     }
     for problem in library.problems() {
         let entry = FileEntry::Problem { path: &problem.path, reason: &problem.reason };

@@ -78,7 +78,8 @@ pub fn parse_date(text: &str) -> Option<Date> {
 /// ISO 8601 / RFC 3339: `2024-11-16`, `2021-03-01 00:00:00`,
 /// `2024-11-16T09:30:00Z`, `2024-11-16T09:30:00+02:00`.
 fn iso(text: &str) -> Option<DateValue> {
-    let looks_iso = text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    let looks_iso =
+        text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[..4].iter().all(u8::is_ascii_digit);
     if !looks_iso {
         return None;
     }

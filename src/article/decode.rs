@@ -31,11 +31,11 @@ pub struct Decoded {
 
 /// Decodes a file's bytes into text; see the module documentation.
 pub fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
-        if encoding == UTF_16LE || encoding == UTF_16BE {
-            let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_length..]);
-            return finish(text.into_owned(), Some(encoding.name()), Vec::new());
-        }
+    if let Some((encoding, bom_length)) = Encoding::for_bom(bytes)
+        && (encoding == UTF_16LE || encoding == UTF_16BE)
+    {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_length..]);
+        return finish(text.into_owned(), Some(encoding.name()), Vec::new());
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut warnings = Vec::new();
@@ -100,11 +100,7 @@ fn count_utf8(bytes: &[u8]) -> (usize, usize) {
 }
 
 /// Removes stray control characters and normalises to NFC.
-fn finish(
-    mut text: String,
-    encoding: Option<&'static str>,
-    mut warnings: Vec<String>,
-) -> Result<Decoded, DecodeError> {
+fn finish(mut text: String, encoding: Option<&'static str>, mut warnings: Vec<String>) -> Result<Decoded, DecodeError> {
     if text.chars().any(is_stray_control) {
         let before = text.chars().count();
         text.retain(|c| !is_stray_control(c));

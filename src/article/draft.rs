@@ -172,9 +172,8 @@ impl Draft {
         match parse_date_value(text) {
             DateValue::Dated { date, published } => (Some(date), published),
             DateValue::Ambiguous => {
-                self.warnings.push(format!(
-                    "undated: `{text}` could be day-first or month-first; write it as YYYY-MM-DD"
-                ));
+                self.warnings
+                    .push(format!("undated: `{text}` could be day-first or month-first; write it as YYYY-MM-DD"));
                 (None, None)
             }
             DateValue::Unknown => {

@@ -114,8 +114,29 @@ fn body_only(lines: &[&str], title: &str) -> Draft {
 /// subject.
 pub fn folder_section(id: &ArticleId) -> Option<String> {
     const GENERIC: &[&str] = &[
-        "articles", "article", "data", "sample", "samples", "raw", "text", "texts", "txt", "tmp", "temp", "news",
-        "files", "docs", "documents", "corpus", "content", "contents", "posts", "input", "output", "src", "archive",
+        "articles",
+        "article",
+        "data",
+        "sample",
+        "samples",
+        "raw",
+        "text",
+        "texts",
+        "txt",
+        "tmp",
+        "temp",
+        "news",
+        "files",
+        "docs",
+        "documents",
+        "corpus",
+        "content",
+        "contents",
+        "posts",
+        "input",
+        "output",
+        "src",
+        "archive",
     ];
     let (folders, _) = id.as_str().rsplit_once('/')?;
     let folder = folders.rsplit('/').next()?.trim();

@@ -213,8 +213,12 @@ fn classify(path: &Path, options: &LoadOptions) -> Class {
 /// Pairs `NAME.json` with `NAME.<ext>` and `NAME_meta.json` with
 /// `NAME_raw.<ext>`; other JSON files are ignored.
 fn attach_sidecars(scan: &mut Scan, json_files: Vec<PathBuf>) {
-    let by_stem: HashMap<PathBuf, usize> =
-        scan.candidates.iter().enumerate().map(|(index, candidate)| (candidate.path.with_extension(""), index)).collect();
+    let by_stem: HashMap<PathBuf, usize> = scan
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(index, candidate)| (candidate.path.with_extension(""), index))
+        .collect();
     for json in json_files {
         let stem = json.with_extension("");
         let raw_stem = stem
@@ -228,7 +232,10 @@ fn attach_sidecars(scan: &mut Scan, json_files: Vec<PathBuf>) {
                 scan.candidates[index].sidecar = Some(json.clone());
                 scan.report.sidecars.push(json);
             }
-            _ => scan.report.ignored.push(Ignored { path: json, reason: "JSON file that is no article's sidecar".into() }),
+            _ => scan
+                .report
+                .ignored
+                .push(Ignored { path: json, reason: "JSON file that is no article's sidecar".into() }),
         }
     }
 }

@@ -28,13 +28,14 @@ pub(crate) fn load_file(dir: &Path, candidate: &Candidate, max_file_size: u64) -
         Err(reason) => return Loaded::Problem(reason),
     };
     let mut warnings = Vec::new();
-    let sidecar_bytes = candidate.sidecar.as_ref().and_then(|sidecar| match read_limited(&dir.join(sidecar), MAX_SIDECAR_SIZE) {
-        Ok((bytes, _)) => Some(bytes),
-        Err(reason) => {
-            warnings.push(format!("sidecar {}: {reason}", sidecar.display()));
-            None
-        }
-    });
+    let sidecar_bytes =
+        candidate.sidecar.as_ref().and_then(|sidecar| match read_limited(&dir.join(sidecar), MAX_SIDECAR_SIZE) {
+            Ok((bytes, _)) => Some(bytes),
+            Err(reason) => {
+                warnings.push(format!("sidecar {}: {reason}", sidecar.display()));
+                None
+            }
+        });
     let sidecar_name = candidate.sidecar.as_ref().and_then(|path| path.file_name()).map(|name| name.to_string_lossy());
     let input = FileInput {
         id: ArticleId::from_relative_path(&candidate.path),

@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/articles", get(api::list_articles))
         .route("/api/articles/{*id}", get(api::show_article))
         .route("/healthz", get(health::show_health))
+        .route("/problems", get(pages::problems::show_problems))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(CompressionLayer::new())

@@ -60,8 +60,8 @@ fn read_yaml(source: &str) -> Result<Vec<(String, MetaValue)>, String> {
     if source.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let value: Value =
-        serde_norway::from_str(source).map_err(|error| format!("YAML front matter is not valid ({error}); it was not used"))?;
+    let value: Value = serde_norway::from_str(source)
+        .map_err(|error| format!("YAML front matter is not valid ({error}); it was not used"))?;
     let Value::Mapping(mapping) = value else {
         return Err("YAML front matter is not a list of `key: value` lines; it was not used".to_owned());
     };

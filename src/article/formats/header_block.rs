@@ -13,9 +13,9 @@
 //! Keys Broadsheet does not use (`Path`, `Organization`, `Lines`, …) are kept
 //! as metadata, never shown as body.
 
+use super::super::Format;
 use super::super::body;
 use super::super::draft::{Draft, Field};
-use super::super::Format;
 
 /// The longest key accepted; longer "keys" are sentences with a colon.
 const MAX_KEY_CHARS: usize = 40;

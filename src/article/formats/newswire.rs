@@ -99,9 +99,9 @@ fn is_header_block(block: &[&str]) -> bool {
 fn source_from_syndication_line(line: &str) -> Option<String> {
     const PREFIXES: &[&str] =
         &["this content originally appeared on ", "originally published by ", "originally published on "];
-    let prefix = PREFIXES.iter().find(|prefix| {
-        line.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
-    })?;
+    let prefix = PREFIXES
+        .iter()
+        .find(|prefix| line.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix)))?;
     let source = line[prefix.len()..].trim().trim_end_matches('.').trim();
     (!source.is_empty()).then(|| source.to_owned())
 }

@@ -67,8 +67,7 @@ pub(crate) fn title_from_paragraph(paragraph: &str) -> String {
         .char_indices()
         .take(DERIVED_TITLE_CHARS)
         .find(|&(index, c)| {
-            matches!(c, '。' | '！' | '？')
-                || (matches!(c, '.' | '!' | '?') && paragraph[index + 1..].starts_with(' '))
+            matches!(c, '。' | '！' | '？') || (matches!(c, '.' | '!' | '?') && paragraph[index + 1..].starts_with(' '))
         })
         .map(|(index, c)| index + c.len_utf8());
     match sentence_end {

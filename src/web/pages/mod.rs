@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod index;
+pub mod problems;
 
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
