@@ -101,7 +101,7 @@ fn count_utf8(bytes: &[u8]) -> (usize, usize) {
 
 /// Removes stray control characters and normalises to NFC.
 fn finish(mut text: String, encoding: Option<&'static str>, mut warnings: Vec<String>) -> Result<Decoded, DecodeError> {
-    if text.chars().any(is_stray_control) {
+    if has_stray_control(text.as_bytes()) {
         let before = text.chars().count();
         text.retain(|c| !is_stray_control(c));
         warnings.push(format!("removed {} stray control characters", before - text.chars().count()));
@@ -118,6 +118,14 @@ fn finish(mut text: String, encoding: Option<&'static str>, mut warnings: Vec<St
         }
     }
     Ok(Decoded { text, encoding, warnings })
+}
+
+/// A fast byte scan for [`is_stray_control`] characters in UTF-8: C0 bytes,
+/// DEL, and the two-byte encodings of C1 controls (`C2 80`–`C2 9F`).
+fn has_stray_control(bytes: &[u8]) -> bool {
+    // Branch-free over ASCII so the compiler can vectorise the common case.
+    let c0 = bytes.iter().any(|&byte| (byte < 0x20 && !matches!(byte, b'\n' | b'\r' | b'\t' | 0x0C)) || byte == 0x7F);
+    c0 || (!bytes.is_ascii() && bytes.windows(2).any(|pair| pair[0] == 0xC2 && (0x80..=0x9F).contains(&pair[1])))
 }
 
 /// Control characters that carry no meaning in article text. Tab, line feed,
