@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context;
 
 use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
-use crate::library::{Library, LoadError, load_dir};
+use crate::library::{Library, LoadError, LoadOptions, load_dir_with};
 use crate::web::http::{HttpSettings, PageCache, TrustedProxies};
 use crate::web::pages::deployment::configured_facts;
 use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
@@ -23,9 +23,9 @@ pub enum Outcome {
 }
 
 /// Loads the directory, logging how long it took and what went wrong.
-pub fn load_logged(dir: &std::path::Path) -> Result<Library, LoadError> {
+pub fn load_logged(dir: &std::path::Path, options: &LoadOptions) -> Result<Library, LoadError> {
     let started = Instant::now();
-    let library = load_dir(dir)?;
+    let library = load_dir_with(dir, options)?;
     tracing::info!(
         articles = library.len(),
         problems = library.problems().len(),
@@ -65,8 +65,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
 /// Loads the library (off the async threads) into a fresh state.
 async fn load_state(args: &ServeArgs, site: Site, http: HttpSettings) -> anyhow::Result<AppState> {
     let dir = args.articles.clone();
+    let options = args.load.options();
     let started = Instant::now();
-    let library = tokio::task::spawn_blocking(move || load_logged(&dir)).await??;
+    let library = tokio::task::spawn_blocking(move || load_logged(&dir, &options)).await??;
     let state = AppState::new(library, site).with_http(http);
     state.metrics.record_load(started.elapsed(), SystemTime::now());
     Ok(state)
@@ -164,12 +165,7 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// `broadsheet check DIR`: one line per problem, then a total.
+/// `broadsheet check DIR`: the report lives in [`crate::check`].
 pub fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let library = load_dir(&args.dir)?;
-    for problem in library.problems() {
-        writeln!(out, "problem: {problem}")?;
-    }
-    writeln!(out, "{} articles, {} problems", library.len(), library.problems().len())?;
-    Ok(if library.problems().is_empty() { Outcome::Success } else { Outcome::ProblemsFound })
+    crate::check::run(args, out)
 }

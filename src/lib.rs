@@ -15,4 +15,5 @@ pub mod library;
 pub mod web;
 
 pub mod app;
+pub mod check;
 pub mod cli;

@@ -287,7 +287,10 @@ async fn health_readiness_and_metrics_report_the_library() {
     let dir = articles_dir(4);
     std::fs::write(dir.path().join("empty.txt"), "").expect("write");
     let app = router(state(dir.path(), "/", HttpSettings::default()));
-    assert_eq!(get(&app, "/healthz", &[]).await.text(), r#"{"status":"ok","articles":5,"problems":1}"#);
+    assert_eq!(
+        get(&app, "/healthz", &[]).await.text(),
+        r#"{"status":"ok","articles":5,"problems":1,"problems_url":"/problems"}"#
+    );
     assert_eq!(get(&app, "/readyz", &[]).await.status, 200);
     get(&app, &format!("/articles/{SEED_ID}"), &[]).await;
     get(&app, &format!("/articles/{SEED_ID}"), &[]).await;

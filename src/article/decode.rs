@@ -1,6 +1,14 @@
 //! Turning a file's raw bytes into text, or saying why they are not text.
+//!
+//! UTF-8 (with or without a byte-order mark) is the fast path. UTF-16 needs
+//! its byte-order mark. Anything else that is not valid UTF-8 is a legacy
+//! encoding, detected with `chardetng` and decoded with `encoding_rs`; the
+//! article records which one. Stray control bytes and trailing NULs are
+//! dropped with a warning, and the text is normalised to Unicode NFC.
 
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 use thiserror::Error;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Why a file's bytes could not be read as an article's text.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -11,27 +19,124 @@ pub enum DecodeError {
     Binary(&'static str),
 }
 
-/// Decodes a file's bytes: strips a UTF-8 byte-order mark, rejects empty and
-/// binary files, and falls back to a lossy conversion for invalid UTF-8 so a
-/// stray byte never costs a whole article.
-pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+/// A file's text and what it took to get it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// The encoding's name when it was not UTF-8 (`windows-1252`, `UTF-16LE`).
+    pub encoding: Option<&'static str>,
+    /// Repairs made on the way, for `broadsheet check`.
+    pub warnings: Vec<String>,
+}
+
+/// Decodes a file's bytes into text; see the module documentation.
+pub fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if let Some((encoding, bom_length)) = Encoding::for_bom(bytes)
+        && (encoding == UTF_16LE || encoding == UTF_16BE)
+    {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_length..]);
+        return finish(text.into_owned(), Some(encoding.name()), Vec::new());
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let bytes = trim_trailing_nuls(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    let mut warnings = Vec::new();
+    let trimmed = trim_trailing_nuls(bytes);
+    if trimmed.len() < bytes.len() {
+        warnings.push(format!("removed {} trailing NUL bytes", bytes.len() - trimmed.len()));
+    }
+    if trimmed.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
     }
-    if let Some(kind) = binary_kind(bytes) {
+    if let Some(kind) = binary_kind(trimmed) {
         return Err(DecodeError::Binary(kind));
     }
-    Ok(match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
-    })
+    let (text, encoding) = to_unicode(trimmed, &mut warnings);
+    finish(text, encoding, warnings)
+}
+
+/// Decodes a file's bytes into text, dropping what [`decode_text`] records.
+pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    decode_text(bytes).map(|decoded| decoded.text)
+}
+
+/// UTF-8 when the bytes are (mostly) UTF-8, else the detected legacy encoding.
+fn to_unicode(bytes: &[u8], warnings: &mut Vec<String>) -> (String, Option<&'static str>) {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_owned(), None);
+    }
+    let (valid_non_ascii, invalid_bytes) = count_utf8(bytes);
+    // A UTF-8 file with a stray byte or two stays UTF-8: re-reading all of it
+    // in a legacy encoding would garble every other non-ASCII character.
+    if valid_non_ascii > invalid_bytes {
+        warnings.push(format!("replaced {invalid_bytes} bytes that are not valid UTF-8 with �"));
+        return (String::from_utf8_lossy(bytes).into_owned(), None);
+    }
+    let encoding = detect_legacy_encoding(bytes);
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    warnings.push(format!("not UTF-8: decoded as {}", encoding.name()));
+    (text.into_owned(), Some(encoding.name()))
+}
+
+/// The legacy encoding of `bytes`. A handful of non-ASCII bytes in Latin
+/// text is too little evidence to tell Windows-1252 from its Central European
+/// or Turkish siblings (chardetng reads Latin-1 `£` as Windows-1250 `Ł`), so
+/// then the Western default wins; multi-byte guesses (Big5, GBK) are kept.
+fn detect_legacy_encoding(bytes: &[u8]) -> &'static Encoding {
+    const FEW_BYTES: usize = 8;
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let non_ascii = bytes.iter().filter(|byte| !byte.is_ascii()).count();
+    if guess.is_single_byte() && non_ascii <= FEW_BYTES { encoding_rs::WINDOWS_1252 } else { guess }
+}
+
+fn count_utf8(bytes: &[u8]) -> (usize, usize) {
+    let mut valid_non_ascii = 0;
+    let mut invalid = 0;
+    for chunk in bytes.utf8_chunks() {
+        valid_non_ascii += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    (valid_non_ascii, invalid)
+}
+
+/// Removes stray control characters and normalises to NFC.
+fn finish(mut text: String, encoding: Option<&'static str>, mut warnings: Vec<String>) -> Result<Decoded, DecodeError> {
+    if has_stray_control(text.as_bytes()) {
+        let before = text.chars().count();
+        text.retain(|c| !is_stray_control(c));
+        warnings.push(format!("removed {} stray control characters", before - text.chars().count()));
+    }
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if !text.is_ascii() {
+        if is_nfc_quick(text.chars()) != IsNormalized::Yes {
+            text = text.nfc().collect();
+        }
+        if text.contains('\u{FFFD}') && encoding.is_none() && warnings.is_empty() {
+            warnings.push("contains � replacement characters from an earlier lossy conversion".to_owned());
+        }
+    }
+    Ok(Decoded { text, encoding, warnings })
+}
+
+/// A fast byte scan for [`is_stray_control`] characters in UTF-8: C0 bytes,
+/// DEL, and the two-byte encodings of C1 controls (`C2 80`–`C2 9F`).
+fn has_stray_control(bytes: &[u8]) -> bool {
+    // Branch-free over ASCII so the compiler can vectorise the common case.
+    let c0 = bytes.iter().any(|&byte| (byte < 0x20 && !matches!(byte, b'\n' | b'\r' | b'\t' | 0x0C)) || byte == 0x7F);
+    c0 || (!bytes.is_ascii() && bytes.windows(2).any(|pair| pair[0] == 0xC2 && (0x80..=0x9F).contains(&pair[1])))
+}
+
+/// Control characters that carry no meaning in article text. Tab, line feed,
+/// carriage return and form feed are layout, not damage.
+fn is_stray_control(character: char) -> bool {
+    character.is_control() && !matches!(character, '\n' | '\r' | '\t' | '\u{0C}')
 }
 
 /// Recognises binary content: a known file signature, or NUL and other control
-/// bytes making up a noticeable share of the file. A couple of trailing NULs
-/// (seen in real corpora) do not make a text file binary.
+/// bytes making up a noticeable share of the file. Trailing NULs are trimmed
+/// before this check, so they never make a text file binary.
 fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     const SIGNATURES: &[(&[u8], &str)] = &[
         (b"\x89PNG", "PNG image"),
@@ -41,6 +146,8 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"PK\x03\x04", "ZIP archive"),
         (b"\x1F\x8B", "gzip archive"),
         (b"\x7FELF", "executable"),
+        (b"RIFF", "RIFF media file"),
+        (b"\x00\x00\x01\x00", "icon"),
     ];
     if let Some((_, kind)) = SIGNATURES.iter().find(|(magic, _)| bytes.starts_with(magic)) {
         return Some(kind);
@@ -48,7 +155,8 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     let sample = &bytes[..bytes.len().min(8192)];
     let nuls = sample.iter().filter(|&&byte| byte == 0).count();
     let controls = sample.iter().filter(|&&byte| byte < 0x20 && !matches!(byte, b'\n' | b'\r' | b'\t' | 0x0C)).count();
-    if nuls > 0 || controls * 10 > sample.len() {
+    // One stray NUL is damage; NULs in every hundredth byte are a binary format.
+    if nuls * 100 > sample.len() || controls * 10 > sample.len() {
         return Some("it contains NUL or control bytes");
     }
     None
@@ -72,6 +180,7 @@ mod tests {
     fn reports_empty_and_blank_files() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert_eq!(decode(b" \r\n\n"), Err(DecodeError::Empty));
+        assert_eq!(decode(b"\0\0\0"), Err(DecodeError::Empty));
     }
 
     #[test]
@@ -81,8 +190,39 @@ mod tests {
     }
 
     #[test]
-    fn tolerates_trailing_nuls_and_invalid_utf8() {
-        assert_eq!(decode(b"Title\n\nBody\0\0").as_deref(), Ok("Title\n\nBody"));
-        assert_eq!(decode(b"caf\xE9").as_deref(), Ok("caf\u{FFFD}"));
+    fn removes_trailing_nuls_and_control_bytes_with_a_warning() {
+        let decoded = decode_text(b"Title\n\nBo\x19dy\0\0").expect("text");
+        assert_eq!(decoded.text, "Title\n\nBody");
+        assert_eq!(decoded.warnings.len(), 2);
+    }
+
+    #[test]
+    fn decodes_latin1_and_records_the_encoding() {
+        let decoded = decode_text(b"Chelsea sack Mutu\n\na possible \xa315.8m signing").expect("text");
+        assert!(decoded.text.contains("£15.8m"));
+        assert_eq!(decoded.encoding, Some("windows-1252"));
+    }
+
+    #[test]
+    fn keeps_mostly_utf8_text_as_utf8() {
+        let mut bytes = "café crème – déjà".as_bytes().to_vec();
+        bytes.push(0xE9);
+        let decoded = decode_text(&bytes).expect("text");
+        assert_eq!(decoded.encoding, None);
+        assert!(decoded.text.starts_with("café crème"));
+    }
+
+    #[test]
+    fn decodes_utf16_with_a_byte_order_mark() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("Título\n\nCuerpo".encode_utf16().flat_map(u16::to_le_bytes));
+        let decoded = decode_text(&bytes).expect("text");
+        assert_eq!(decoded.text, "Título\n\nCuerpo");
+        assert_eq!(decoded.encoding, Some("UTF-16LE"));
+    }
+
+    #[test]
+    fn normalises_to_nfc() {
+        assert_eq!(decode("Cafe\u{301}".as_bytes()).as_deref(), Ok("Café"));
     }
 }

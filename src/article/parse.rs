@@ -1,271 +1,170 @@
-//! The newswire parser: the layout of the original seed article.
+//! Choosing a file's layout and parsing it into an [`Article`].
 //!
-//! ```text
-//! World News                                   <- section (optional)
+//! Detection is cheap and linear, tried in this order for text files:
+//! 1. **header block**: the file starts with `Key: value` lines naming a title;
+//! 2. **newswire**: one of the first three blocks is a header block with a
+//!    date, a syndication line or boilerplate (the seed's layout);
+//! 3. **sidecar**: a JSON file beside it gives the title, so the text is body;
+//! 4. **title-first**: everything else.
 //!
-//! US, South Korea and Japan slam …             <- title
-//!
-//! 16 November 2024                             <- header block: date,
-//! This content originally appeared on Al Jazeera.   source line,
-//! Promote your business                        <- and boilerplate
-//!
-//! The leaders of the United States …           <- body paragraphs
-//! … in Lima, Peru, on November 15 [Leah Millis/Reuters]   <- a caption
-//! ```
-//!
-//! Blocks are separated by blank lines; lines inside a block are joined with
-//! a space, so hard-wrapped paragraphs read as one.
+//! Markdown files (`.md`, `.markdown`) are always Markdown.
 
-use jiff::civil::Date;
 use thiserror::Error;
 
-use super::{Article, ArticleId, EXCERPT_CHARS, Paragraph, count_words, excerpt};
+use super::body::{blocks, decode_entities};
+use super::decode::{DecodeError, decode_text};
+use super::draft::Draft;
+use super::formats::{header_block, markdown, newswire, title_first};
+use super::sidecar::Sidecar;
+use super::{Article, ArticleId, Format, sidecar};
 
-/// Why a decoded text is not an article.
+/// Why a file is not an article.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ParseError {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
     #[error("no title found: the first non-blank line should be the title (or a section line, then the title)")]
     NoTitle,
     #[error("the first block is {0} characters long, too long for a title; start the file with a title line")]
     TitleTooLong(usize),
+    #[error("no title found: add `title:` front matter or start the Markdown with a `# Heading`")]
+    NoMarkdownTitle,
 }
 
-/// Lines that aggregators add to the header block and that are not content.
-const BOILERPLATE: &[&str] = &["promote your business"];
+/// Which parser family a file belongs to, from its extension.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FileKind {
+    /// `.txt`, `.text`, no extension: the layout is detected from the text.
+    #[default]
+    Text,
+    /// `.md`, `.markdown`.
+    Markdown,
+}
 
-/// The longest title we accept; longer "titles" are body text without a title.
-const MAX_TITLE_CHARS: usize = 300;
+/// Everything the parser needs about one file; the loader reads it.
+#[derive(Debug, Clone)]
+pub struct FileInput<'a> {
+    pub id: ArticleId,
+    pub bytes: &'a [u8],
+    pub kind: FileKind,
+    pub sidecar: Option<Sidecar<'a>>,
+}
 
-/// Parses one article in the newswire layout. The result has no `modified`
-/// time; the loader adds it from the file.
+/// Parses one file's bytes: decodes them, detects the layout, applies the
+/// sidecar and the folder's section.
+pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
+    let decoded = decode_text(input.bytes)?;
+    let (sidecar_fields, sidecar_warning) = match input.sidecar.as_ref().map(sidecar::read) {
+        Some(Ok(fields)) => (fields, None),
+        Some(Err(warning)) => (Vec::new(), Some(warning)),
+        None => (Vec::new(), None),
+    };
+    let mut draft = match input.kind {
+        FileKind::Markdown => markdown::parse(&decoded.text),
+        FileKind::Text => parse_text(&decoded.text, sidecar::title(&sidecar_fields))?,
+    };
+    draft.warnings.splice(0..0, decoded.warnings.into_iter().chain(sidecar_warning));
+    let sidecar_name = (!sidecar_fields.is_empty()).then(|| input.sidecar.map(|s| s.name.to_owned())).flatten();
+    draft.apply(sidecar_fields, true);
+    let no_title = if input.kind == FileKind::Markdown { ParseError::NoMarkdownTitle } else { ParseError::NoTitle };
+    let mut article = draft.finish(input.id.clone(), folder_section(&input.id)).ok_or(no_title)?;
+    article.encoding = decoded.encoding;
+    article.sidecar = sidecar_name;
+    Ok(article)
+}
+
+/// Parses already-decoded text with layout detection and no sidecar. The
+/// result has no `modified` time; the loader adds it from the file.
 pub fn parse(id: ArticleId, text: &str) -> Result<Article, ParseError> {
-    let blocks = split_blocks(text);
-    let layout = Layout::detect(&blocks)?;
-    let mut header = Header::default();
-    if let Some(index) = layout.header {
-        header = Header::read(&blocks[index]);
+    let draft = parse_text(text, None)?;
+    let section = folder_section(&id);
+    draft.finish(id, section).ok_or(ParseError::NoTitle)
+}
+
+/// Detects the layout of a text file and parses it.
+fn parse_text(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseError> {
+    let text = decode_entities(text);
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(end) = header_block::detect(&lines) {
+        return Ok(header_block::parse(&lines, end));
     }
-    let mut paragraphs: Vec<Paragraph> = header.unknown_lines.into_iter().map(text_paragraph).collect();
-    paragraphs.extend(blocks[layout.body_start..].iter().map(|block| to_paragraph(&block.join(" "))));
-    let first_text = paragraphs.iter().find(|p| matches!(p, Paragraph::Text { .. }));
-    let excerpt = first_text.map_or_else(String::new, |p| excerpt(p.text(), EXCERPT_CHARS));
-    let word_count = paragraphs.iter().map(|p| count_words(p.text())).sum();
-    Ok(Article {
-        id,
-        title: layout.title,
-        section: layout.section,
-        date: header.date,
-        source: header.source,
-        paragraphs,
-        word_count,
-        excerpt,
-        modified: None,
-    })
-}
-
-/// Splits text into blocks of trimmed, non-blank lines. Handles LF and CRLF,
-/// and trims all Unicode white space (titles end with U+00A0 in the wild).
-fn split_blocks(text: &str) -> Vec<Vec<&str>> {
-    let mut blocks = Vec::new();
-    let mut current = Vec::new();
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() {
-            if !current.is_empty() {
-                blocks.push(std::mem::take(&mut current));
-            }
-        } else {
-            current.push(line);
-        }
+    if let Some(result) = newswire::parse(&blocks(&lines)) {
+        return result;
     }
-    if !current.is_empty() {
-        blocks.push(current);
+    if let Some(title) = sidecar_title {
+        return Ok(body_only(&lines, title));
     }
-    blocks
+    title_first::parse(&lines).ok_or(ParseError::NoTitle)
 }
 
-/// Where the section, title, header block and body are in a file.
-#[derive(Debug)]
-struct Layout {
-    section: Option<String>,
-    title: String,
-    header: Option<usize>,
-    body_start: usize,
+/// A body-only file whose title is in its sidecar. A first line repeating
+/// that title is dropped rather than shown twice.
+fn body_only(lines: &[&str], title: &str) -> Draft {
+    let mut draft = Draft::new(Format::Sidecar);
+    let first = lines.iter().position(|line| !line.trim().is_empty()).unwrap_or(0);
+    let repeats_title = lines.get(first).is_some_and(|line| line.trim() == title);
+    let body_start = if repeats_title { first + 1 } else { first };
+    draft.paragraphs = super::body::paragraphs(&lines[body_start.min(lines.len())..]);
+    draft
 }
 
-impl Layout {
-    fn detect(blocks: &[Vec<&str>]) -> Result<Self, ParseError> {
-        let header = blocks.iter().take(3).position(|block| is_header_block(block));
-        let (section, title, body_start) = match header {
-            Some(2) => (Some(blocks[0].join(" ")), blocks[1].join(" "), 3),
-            Some(1) => {
-                let (section, title) = section_and_title_from_one_block(&blocks[0]);
-                (section, title, 2)
-            }
-            Some(_) => (None, blocks.get(1).map(|b| b.join(" ")).ok_or(ParseError::NoTitle)?, 2),
-            None => Self::without_header(blocks)?,
-        };
-        if title.chars().count() > MAX_TITLE_CHARS {
-            return Err(ParseError::TitleTooLong(title.chars().count()));
-        }
-        Ok(Self { section, title, header, body_start })
-    }
-
-    /// No header block: either `section, title, body…` or `title, body…`.
-    /// A section is a short label and a title does not end like a sentence;
-    /// anything else means the first block is the title.
-    fn without_header(blocks: &[Vec<&str>]) -> Result<(Option<String>, String, usize), ParseError> {
-        let first = blocks.first().ok_or(ParseError::NoTitle)?;
-        let has_section = blocks.len() >= 3
-            && first.len() == 1
-            && looks_like_section(first[0])
-            && blocks[1].len() == 1
-            && looks_like_title(blocks[1][0]);
-        if has_section {
-            return Ok((Some(first[0].to_owned()), blocks[1][0].to_owned(), 2));
-        }
-        let (section, title) = section_and_title_from_one_block(first);
-        Ok((section, title, 1))
-    }
-}
-
-/// A first block of two lines (`World News` / `Title`) holds section and title.
-fn section_and_title_from_one_block(block: &[&str]) -> (Option<String>, String) {
-    match block {
-        [section, title] if looks_like_section(section) => (Some((*section).to_owned()), (*title).to_owned()),
-        _ => (None, block.join(" ")),
-    }
-}
-
-fn looks_like_section(line: &str) -> bool {
-    line.chars().count() <= 40 && line.split_whitespace().count() <= 4 && !ends_like_sentence(line)
-}
-
-fn looks_like_title(line: &str) -> bool {
-    line.chars().count() <= MAX_TITLE_CHARS && !ends_like_sentence(line)
-}
-
-fn ends_like_sentence(line: &str) -> bool {
-    line.ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ';', ','])
-}
-
-/// The fields found in a header block.
-#[derive(Debug, Default)]
-struct Header {
-    date: Option<Date>,
-    source: Option<String>,
-    /// Lines in the header block that are neither date, source nor
-    /// boilerplate; kept as body text so nothing is lost.
-    unknown_lines: Vec<String>,
-}
-
-impl Header {
-    fn read(block: &[&str]) -> Self {
-        let mut header = Self::default();
-        for line in block {
-            match HeaderLine::classify(line) {
-                Some(HeaderLine::Date(date)) if header.date.is_none() => header.date = Some(date),
-                Some(HeaderLine::Source(source)) if header.source.is_none() => header.source = Some(source),
-                Some(HeaderLine::Boilerplate) => {}
-                _ => header.unknown_lines.push((*line).to_owned()),
-            }
-        }
-        header
-    }
-}
-
-enum HeaderLine {
-    Date(Date),
-    Source(String),
-    Boilerplate,
-}
-
-impl HeaderLine {
-    fn classify(line: &str) -> Option<Self> {
-        if let Some(date) = parse_date(line) {
-            return Some(Self::Date(date));
-        }
-        if let Some(source) = source_from_syndication_line(line) {
-            return Some(Self::Source(source));
-        }
-        BOILERPLATE.contains(&line.to_lowercase().as_str()).then_some(Self::Boilerplate)
-    }
-}
-
-/// A header block is one whose lines are all short fields, at least one of
-/// which is a date, source or boilerplate line.
-fn is_header_block(block: &[&str]) -> bool {
-    block.iter().all(|line| line.chars().count() <= 120)
-        && block.iter().any(|line| HeaderLine::classify(line).is_some())
-}
-
-/// `This content originally appeared on Al Jazeera.` → `Al Jazeera`.
-fn source_from_syndication_line(line: &str) -> Option<String> {
-    const PREFIXES: &[&str] =
-        &["this content originally appeared on ", "originally published by ", "originally published on "];
-    let lower = line.to_lowercase();
-    let prefix = PREFIXES.iter().find(|prefix| lower.starts_with(*prefix))?;
-    // Lowercasing can change byte lengths outside ASCII; the prefixes are ASCII,
-    // so the same byte offset is valid in the original line.
-    let source = line.get(prefix.len()..)?.trim().trim_end_matches('.').trim();
-    (!source.is_empty()).then(|| source.to_owned())
-}
-
-/// Parses the date formats seen in header blocks: `16 November 2024`,
-/// `16 Nov 2024`, `November 16, 2024`, `2024-11-16`, optionally after a weekday.
-/// Ambiguous numeric forms such as `03/04/2025` are deliberately not accepted.
-pub fn parse_date(line: &str) -> Option<Date> {
-    const FORMATS: &[&str] = &["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y-%m-%d"];
-    let line = line.trim().trim_end_matches('.');
-    if line.len() > 40 || !line.bytes().any(|byte| byte.is_ascii_digit()) {
+/// The section named by the article's folder (`business/001` → `Business`),
+/// unless the folder name is an opaque code (`C000008`) or a generic
+/// container (`data`, `sample`, `articles`) that says nothing about the
+/// subject.
+pub fn folder_section(id: &ArticleId) -> Option<String> {
+    const GENERIC: &[&str] = &[
+        "articles",
+        "article",
+        "data",
+        "sample",
+        "samples",
+        "raw",
+        "text",
+        "texts",
+        "txt",
+        "tmp",
+        "temp",
+        "news",
+        "files",
+        "docs",
+        "documents",
+        "corpus",
+        "content",
+        "contents",
+        "posts",
+        "input",
+        "output",
+        "src",
+        "archive",
+    ];
+    let (folders, _) = id.as_str().rsplit_once('/')?;
+    let folder = folders.rsplit('/').next()?.trim();
+    let letters = folder.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = folder.chars().filter(char::is_ascii_digit).count();
+    let generic = GENERIC.iter().any(|name| name.eq_ignore_ascii_case(folder));
+    if letters < 2 || digits >= letters || generic || folder.starts_with('_') {
         return None;
     }
-    let without_weekday = strip_weekday(line);
-    FORMATS.iter().find_map(|format| jiff::fmt::strtime::parse(format, without_weekday).ok()?.to_date().ok())
+    Some(folder.split(['-', '_', ' ']).filter(|word| !word.is_empty()).map(capitalise).collect::<Vec<_>>().join(" "))
 }
 
-fn strip_weekday(line: &str) -> &str {
-    const WEEKDAYS: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-    ];
-    let Some((first, rest)) = line.split_once([' ', ',']) else {
-        return line;
-    };
-    if WEEKDAYS.contains(&first.to_lowercase().as_str()) { rest.trim_start_matches([',', ' ']) } else { line }
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
-fn text_paragraph(text: String) -> Paragraph {
-    Paragraph::Text { text }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A paragraph ending in a bracketed credit (`… on November 15 [Leah
-/// Millis/Reuters]`) is a photo caption; brackets elsewhere are ordinary text.
-fn to_paragraph(text: &str) -> Paragraph {
-    match split_credit(text) {
-        Some((caption, credit)) => Paragraph::Caption { text: caption.to_owned(), credit: credit.to_owned() },
-        None => text_paragraph(text.to_owned()),
+    #[test]
+    fn folder_names_become_sections_unless_opaque_or_generic() {
+        let section = |id: &str| folder_section(&ArticleId::new(id));
+        assert_eq!(section("bbc/business/001").as_deref(), Some("Business"));
+        assert_eq!(section("world-news/001").as_deref(), Some("World News"));
+        assert_eq!(section("Sample/C000008/10"), None);
+        assert_eq!(section("tmp/articles/1_raw"), None);
+        assert_eq!(section("001"), None);
     }
-}
-
-fn split_credit(text: &str) -> Option<(&str, &str)> {
-    let inner_and_rest = text.strip_suffix(']')?;
-    let open = inner_and_rest.rfind('[')?;
-    let credit = inner_and_rest[open + 1..].trim();
-    let caption = inner_and_rest[..open].trim_end();
-    let plausible_credit = (2..=80).contains(&credit.chars().count())
-        && !credit.contains(['[', ']'])
-        && credit.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric());
-    (plausible_credit && !caption.is_empty()).then_some((caption, credit))
 }

@@ -1,14 +1,22 @@
-//! Loading a directory: finding article files, reading and parsing them in
-//! parallel, and collecting every failure as a [`LoadProblem`].
+//! Loading a directory: finding article files and their sidecars, reading
+//! and parsing them in parallel, and accounting for every file.
+//!
+//! Every file under the directory ends up as exactly one of: an article, a
+//! sidecar (metadata for an article), an ignored file (hidden, temporary, or
+//! not an article extension — see [`LoadReport::ignored`]), or a
+//! [`LoadProblem`]. Nothing vanishes silently.
 
+use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
 use thiserror::Error;
 
+use super::read::{Loaded, load_file};
 use super::{Library, LoadProblem};
-use crate::article::{self, Article, ArticleId};
+use crate::article::{Article, FileKind};
 
 /// Why a whole directory could not be loaded (as opposed to one file in it,
 /// which is a [`LoadProblem`]).
@@ -22,29 +30,88 @@ pub enum LoadError {
     Unreadable { path: PathBuf, source: std::io::Error },
 }
 
-/// The extensions of article files.
-const ARTICLE_EXTENSIONS: &[&str] = &["txt"];
+/// The default article extensions; Markdown ones are rendered as Markdown.
+pub const DEFAULT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+
+/// The default largest file read, 10 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Extensions that mean Markdown.
+const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd"];
+
+/// What to load from a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Extensions of article files, lower case, without the dot. Files with
+    /// no extension are read too when their content is text.
+    pub extensions: Vec<String>,
+    /// Larger files are load problems and are not read.
+    pub max_file_size: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            extensions: DEFAULT_EXTENSIONS.iter().map(|extension| (*extension).to_owned()).collect(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// A file that is deliberately not an article, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    /// Relative to the articles directory; folders end with `/`.
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// The files of a directory that did not become articles or problems.
+#[derive(Debug, Clone, Default)]
+pub struct LoadReport {
+    /// Hidden, temporary and non-article files, sorted by path.
+    pub ignored: Vec<Ignored>,
+    /// Sidecar metadata files that were applied to an article, sorted.
+    pub sidecars: Vec<PathBuf>,
+}
+
+/// Loads every article file under `dir` with the default options.
+pub fn load_dir(dir: &Path) -> Result<Library, LoadError> {
+    load_dir_with(dir, &LoadOptions::default())
+}
 
 /// Loads every article file under `dir` into a [`Library`]. Files that cannot
 /// be read or parsed become problems in the library; only a missing or
 /// unreadable directory is an error.
-pub fn load_dir(dir: &Path) -> Result<Library, LoadError> {
+pub fn load_dir_with(dir: &Path, options: &LoadOptions) -> Result<Library, LoadError> {
+    load_dir_report(dir, options).map(|(library, _)| library)
+}
+
+/// Like [`load_dir_with`], also returning the ignored and sidecar files.
+pub fn load_dir_report(dir: &Path, options: &LoadOptions) -> Result<(Library, LoadReport), LoadError> {
     let started = Instant::now();
     check_directory(dir)?;
-    let (paths, mut problems) = find_article_files(dir);
-    let results: Vec<Result<Article, LoadProblem>> = paths.par_iter().map(|path| load_file(dir, path)).collect();
+    let mut scan = scan(dir, options);
+    let results: Vec<(PathBuf, Loaded)> = scan
+        .candidates
+        .par_iter()
+        .map(|candidate| (candidate.path.clone(), load_file(dir, candidate, options.max_file_size)))
+        .collect();
     let mut articles = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(article) => articles.push(article),
-            Err(problem) => problems.push(problem),
+    for (path, loaded) in results {
+        match loaded {
+            Loaded::Article(article) => articles.push((path, *article)),
+            Loaded::Problem(reason) => scan.problems.push(LoadProblem { path, reason }),
+            Loaded::Ignored(reason) => scan.report.ignored.push(Ignored { path, reason: reason.to_owned() }),
         }
     }
-    for problem in &problems {
+    let articles = drop_duplicate_ids(articles, &mut scan.problems);
+    for problem in &scan.problems {
         tracing::warn!(path = %problem.path.display(), reason = %problem.reason, "could not load article");
     }
+    scan.report.ignored.sort_by(|a, b| a.path.cmp(&b.path));
     tracing::debug!(articles = articles.len(), elapsed = ?started.elapsed(), "directory parsed");
-    Ok(Library::new(articles, problems))
+    Ok((Library::new(articles, scan.problems), scan.report))
 }
 
 fn check_directory(dir: &Path) -> Result<(), LoadError> {
@@ -58,61 +125,153 @@ fn check_directory(dir: &Path) -> Result<(), LoadError> {
     }
 }
 
-/// Walks `dir` recursively and returns article files (relative paths, sorted)
-/// plus a problem for every entry the walk could not read.
-fn find_article_files(dir: &Path) -> (Vec<PathBuf>, Vec<LoadProblem>) {
-    let mut paths = Vec::new();
-    let mut problems = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter();
-    for entry in
-        walker.filter_entry(|entry| entry.depth() == 0 || !is_ignored_name(&entry.file_name().to_string_lossy()))
-    {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() && is_article_file(entry.path()) => {
-                paths.push(entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_owned());
+/// A file to read as an article.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    /// Relative to the articles directory.
+    pub path: PathBuf,
+    pub kind: FileKind,
+    /// No extension: read only if the content turns out to be text.
+    pub sniff: bool,
+    /// Relative path of the sidecar JSON, if there is one.
+    pub sidecar: Option<PathBuf>,
+}
+
+struct Scan {
+    candidates: Vec<Candidate>,
+    problems: Vec<LoadProblem>,
+    report: LoadReport,
+}
+
+/// Walks `dir` and sorts every entry into candidates, sidecars, ignored
+/// files and unreadable entries.
+fn scan(dir: &Path, options: &LoadOptions) -> Scan {
+    let mut scan = Scan { candidates: Vec::new(), problems: Vec::new(), report: LoadReport::default() };
+    let mut json_files = Vec::new();
+    let mut walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = relative(dir, error.path().unwrap_or(dir));
+                scan.problems.push(LoadProblem { path, reason: format!("cannot read: {error}") });
+                continue;
             }
-            Ok(_) => {}
-            Err(error) => problems.push(LoadProblem {
-                path: relative(dir, error.path().unwrap_or(dir)),
-                reason: format!("cannot read: {error}"),
-            }),
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let path = relative(dir, entry.path());
+        let name = entry.file_name().to_string_lossy();
+        let file_type = entry.file_type();
+        if is_ignored_name(&name) {
+            if file_type.is_dir() {
+                walker.skip_current_dir();
+                scan.report.ignored.push(Ignored { path: path.join(""), reason: "hidden or temporary folder".into() });
+            } else {
+                scan.report.ignored.push(Ignored { path, reason: "hidden, temporary or backup file".into() });
+            }
+            continue;
+        }
+        if file_type.is_dir() {
+            continue;
+        }
+        if !file_type.is_file() {
+            scan.report.ignored.push(Ignored { path, reason: "not a regular file (symbolic link or device)".into() });
+            continue;
+        }
+        match classify(&path, options) {
+            Class::Article { kind, sniff } => scan.candidates.push(Candidate { path, kind, sniff, sidecar: None }),
+            Class::Json => json_files.push(path),
+            Class::Other(extension) => scan
+                .report
+                .ignored
+                .push(Ignored { path, reason: format!("`.{extension}` is not an article extension") }),
         }
     }
-    (paths, problems)
+    attach_sidecars(&mut scan, json_files);
+    scan
+}
+
+enum Class {
+    Article { kind: FileKind, sniff: bool },
+    Json,
+    Other(String),
+}
+
+fn classify(path: &Path, options: &LoadOptions) -> Class {
+    let Some(extension) = path.extension().map(|extension| extension.to_string_lossy().to_ascii_lowercase()) else {
+        return Class::Article { kind: FileKind::Text, sniff: true };
+    };
+    if options.extensions.contains(&extension) {
+        let markdown = MARKDOWN_EXTENSIONS.contains(&extension.as_str());
+        return Class::Article { kind: if markdown { FileKind::Markdown } else { FileKind::Text }, sniff: false };
+    }
+    if extension == "json" { Class::Json } else { Class::Other(extension) }
+}
+
+/// Pairs `NAME.json` with `NAME.<ext>` and `NAME_meta.json` with
+/// `NAME_raw.<ext>`; other JSON files are ignored.
+fn attach_sidecars(scan: &mut Scan, json_files: Vec<PathBuf>) {
+    let by_stem: HashMap<PathBuf, usize> = scan
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(index, candidate)| (candidate.path.with_extension(""), index))
+        .collect();
+    for json in json_files {
+        let stem = json.with_extension("");
+        let raw_stem = stem
+            .file_name()
+            .and_then(OsStr::to_str)
+            .and_then(|name| name.strip_suffix("_meta"))
+            .map(|prefix| stem.with_file_name(format!("{prefix}_raw")));
+        let article = by_stem.get(&stem).or_else(|| raw_stem.and_then(|raw| by_stem.get(&raw)));
+        match article {
+            Some(&index) if scan.candidates[index].sidecar.is_none() => {
+                scan.candidates[index].sidecar = Some(json.clone());
+                scan.report.sidecars.push(json);
+            }
+            _ => scan
+                .report
+                .ignored
+                .push(Ignored { path: json, reason: "JSON file that is no article's sidecar".into() }),
+        }
+    }
+}
+
+/// Two files with the same id (`a.txt` and `a.md`) cannot both have the
+/// permalink `/articles/a`; the first in path order wins.
+fn drop_duplicate_ids(mut articles: Vec<(PathBuf, Article)>, problems: &mut Vec<LoadProblem>) -> Vec<Article> {
+    articles.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut seen: HashMap<String, PathBuf> = HashMap::with_capacity(articles.len());
+    let mut kept = Vec::with_capacity(articles.len());
+    for (path, article) in articles {
+        if let Some(first) = seen.get(article.id.as_str()) {
+            let reason = format!("has the same id `{}` as {}; rename one of them", article.id, first.display());
+            problems.push(LoadProblem { path, reason });
+            continue;
+        }
+        seen.insert(article.id.as_str().to_owned(), path);
+        kept.push(article);
+    }
+    kept
 }
 
 /// Hidden files and folders and editor temp/backup files are not articles.
 pub(crate) fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
+        || name.starts_with("~$")
         || name.ends_with('~')
         || name.ends_with(".swp")
+        || name.ends_with(".swo")
         || name.ends_with(".tmp")
-}
-
-fn is_article_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| ARTICLE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()))
+        || name.ends_with(".bak")
+        || name.ends_with(".orig")
+        || name.ends_with(".part")
 }
 
 fn relative(dir: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(dir).unwrap_or(path).to_owned()
-}
-
-/// Reads and parses one file; `relative_path` is relative to `dir`.
-fn load_file(dir: &Path, relative_path: &Path) -> Result<Article, LoadProblem> {
-    let problem = |reason: String| LoadProblem { path: relative_path.to_owned(), reason };
-    let full_path = dir.join(relative_path);
-    let bytes = std::fs::read(&full_path).map_err(|error| problem(format!("cannot read the file: {error}")))?;
-    let text = article::decode(&bytes).map_err(|error| problem(error.to_string()))?;
-    let id = ArticleId::from_relative_path(relative_path);
-    let mut article = article::parse(id, &text).map_err(|error| problem(error.to_string()))?;
-    article.modified = modified_time(&full_path);
-    Ok(article)
-}
-
-fn modified_time(path: &Path) -> Option<jiff::Timestamp> {
-    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
-    jiff::Timestamp::try_from(modified).ok()
 }

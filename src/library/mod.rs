@@ -5,6 +5,7 @@
 //! changes, so requests never see a half-updated state and never take a lock.
 
 mod load;
+mod read;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -12,7 +13,10 @@ use std::sync::Arc;
 
 use crate::article::{Article, ArticleId};
 
-pub use load::{LoadError, load_dir};
+pub use load::{
+    DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, Ignored, LoadError, LoadOptions, LoadReport, load_dir, load_dir_report,
+    load_dir_with,
+};
 
 /// A file that could not become an article, and why. Problems are kept, not
 /// just logged, so `check`, `/healthz` and operators can see them.

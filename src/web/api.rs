@@ -58,6 +58,8 @@ pub struct ArticleDetail<'a> {
     pub title: &'a str,
     pub section: Option<&'a str>,
     pub date: Option<String>,
+    /// RFC 3339 with the file's offset when it gives a time and zone, else `null`.
+    pub published: Option<String>,
     pub source: Option<&'a str>,
     pub word_count: usize,
     pub paragraphs: &'a [Paragraph],
@@ -95,6 +97,7 @@ pub async fn show_article(
         title: &article.title,
         section: article.section.as_deref(),
         date: article.date.map(|date| date.to_string()),
+        published: article.published.map(|published| published.rfc3339()),
         source: article.source.as_deref(),
         word_count: article.word_count,
         paragraphs: &article.paragraphs,

@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/articles", get(api::list_articles))
         .route("/api/articles/{*id}", get(api::show_article))
         .route("/healthz", get(health::show_health))
+        .route("/problems", get(pages::problems::show_problems))
         .route("/readyz", get(health::show_ready))
         .route("/about/deployment", get(pages::deployment::show_deployment));
     if state.http.metrics_on_main_router {

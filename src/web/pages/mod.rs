@@ -3,6 +3,7 @@
 pub mod article;
 pub mod deployment;
 pub mod index;
+pub mod problems;
 
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;

@@ -1,0 +1,223 @@
+//! Reading the dates that article files write in their metadata.
+//!
+//! Accepted: `16 November 2024`, `16 Nov 2024`, `November 16, 2024`, a
+//! leading weekday (`Saturday 16 November 2024`), ISO dates (`2024-11-16`,
+//! `2021-03-01 00:00:00`), RFC 3339 (`2024-11-16T09:30:00Z`, with offsets) and
+//! RFC 2822 (`Mon, 05 Apr 93 18:01:16 GMT`, two-digit years, US zone names).
+//! Numeric dates such as `03/04/2025` are read only when a single reading is
+//! possible: Broadsheet never guesses between day-first and month-first.
+//! Dates are only ever read from metadata, never from the prose.
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use jiff::fmt::temporal::{Pieces, PiecesOffset};
+use jiff::tz::Offset;
+
+/// A moment with the offset it was written in, so it can be shown back as
+/// RFC 3339 exactly as the file gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    pub timestamp: Timestamp,
+    pub offset: Offset,
+}
+
+impl Published {
+    /// `2024-11-16T09:30:00+00:00`.
+    pub fn rfc3339(&self) -> String {
+        self.timestamp.display_with_offset(self.offset).to_string()
+    }
+}
+
+/// What a metadata date string turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateValue {
+    /// A calendar date, plus the exact moment when a time and zone were given.
+    Dated { date: Date, published: Option<Published> },
+    /// A numeric date that reads as two different days (`03/04/2025`).
+    Ambiguous,
+    /// Not a date this parser understands.
+    Unknown,
+}
+
+/// The longest string worth trying as a date; longer lines are prose.
+const MAX_DATE_CHARS: usize = 64;
+
+/// Parses a date from a metadata value or header line.
+pub fn parse_date_value(text: &str) -> DateValue {
+    let text = text.trim().trim_end_matches('.');
+    if text.len() > MAX_DATE_CHARS || !text.bytes().any(|byte| byte.is_ascii_digit()) {
+        return DateValue::Unknown;
+    }
+    let collapsed;
+    let text = if text.contains("  ") {
+        collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        collapsed.as_str()
+    } else {
+        text
+    };
+    if let Some(value) = iso(text) {
+        return value;
+    }
+    if let Some(value) = rfc2822(text) {
+        return value;
+    }
+    if let Some(date) = written(strip_weekday(text)) {
+        return DateValue::Dated { date, published: None };
+    }
+    numeric(text)
+}
+
+/// The calendar date of a metadata value, if it is an unambiguous date.
+pub fn parse_date(text: &str) -> Option<Date> {
+    match parse_date_value(text) {
+        DateValue::Dated { date, .. } => Some(date),
+        DateValue::Ambiguous | DateValue::Unknown => None,
+    }
+}
+
+/// ISO 8601 / RFC 3339: `2024-11-16`, `2021-03-01 00:00:00`,
+/// `2024-11-16T09:30:00Z`, `2024-11-16T09:30:00+02:00`.
+fn iso(text: &str) -> Option<DateValue> {
+    let looks_iso =
+        text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    if !looks_iso {
+        return None;
+    }
+    let pieces = Pieces::parse(text).ok()?;
+    let date = pieces.date();
+    let published = match (pieces.time(), pieces.offset()) {
+        (Some(time), Some(offset)) => {
+            let offset = match offset {
+                PiecesOffset::Zulu => Offset::UTC,
+                other => other.to_numeric_offset(),
+            };
+            let timestamp = offset.to_timestamp(DateTime::from_parts(date, time)).ok()?;
+            Some(Published { timestamp, offset })
+        }
+        // A time without a zone names no single moment; keep the date only.
+        _ => None,
+    };
+    Some(DateValue::Dated { date, published })
+}
+
+/// RFC 2822 as in e-mail and Usenet headers. A weekday that does not match
+/// the date, or a zone name jiff does not know, still yields the date.
+fn rfc2822(text: &str) -> Option<DateValue> {
+    if !text.contains(':') {
+        return None;
+    }
+    let text = strip_weekday(text);
+    let with_known_zone = text.strip_suffix(" UTC").map(|rest| format!("{rest} GMT"));
+    if let Ok(zoned) = jiff::fmt::rfc2822::parse(with_known_zone.as_deref().unwrap_or(text)) {
+        let published = Published { timestamp: zoned.timestamp(), offset: zoned.offset() };
+        return Some(DateValue::Dated { date: zoned.date(), published: Some(published) });
+    }
+    let mut parts = text.split(' ');
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    let year = match year.len() {
+        2 => two_digit_year(year.parse().ok()?),
+        4 => year.parse().ok()?,
+        _ => return None,
+    };
+    let date = written(&format!("{day} {month} {year}"))?;
+    Some(DateValue::Dated { date, published: None })
+}
+
+/// RFC 2822's rule for obsolete two-digit years: 00–49 are 20xx, 50–99 19xx.
+fn two_digit_year(year: i16) -> i16 {
+    if year < 50 { 2000 + year } else { 1900 + year }
+}
+
+/// Dates written with a month name.
+fn written(text: &str) -> Option<Date> {
+    const FORMATS: &[&str] = &["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y"];
+    if !text.bytes().any(|byte| byte.is_ascii_alphabetic()) {
+        return None;
+    }
+    FORMATS.iter().find_map(|format| jiff::fmt::strtime::parse(format, text).ok()?.to_date().ok())
+}
+
+/// `2024/11/16` is fine; `16/11/2024` has one reading; `03/04/2025` has two.
+fn numeric(text: &str) -> DateValue {
+    let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
+    let [first, second, third] = parts.as_slice() else {
+        return DateValue::Unknown;
+    };
+    let (Ok(first_number), Ok(second_number), Ok(third_number)) =
+        (first.parse::<i16>(), second.parse::<i8>(), third.parse::<i16>())
+    else {
+        return DateValue::Unknown;
+    };
+    if first.len() == 4 {
+        return match Date::new(first_number, second_number, i8::try_from(third_number).unwrap_or(0)) {
+            Ok(date) => DateValue::Dated { date, published: None },
+            Err(_) => DateValue::Unknown,
+        };
+    }
+    if third.len() != 4 {
+        return DateValue::Unknown;
+    }
+    let first_number = i8::try_from(first_number).unwrap_or(0);
+    let day_first = Date::new(third_number, second_number, first_number).ok();
+    let month_first = Date::new(third_number, first_number, second_number).ok();
+    match (day_first, month_first) {
+        (Some(a), Some(b)) if a != b => DateValue::Ambiguous,
+        (Some(date), _) | (None, Some(date)) => DateValue::Dated { date, published: None },
+        (None, None) => DateValue::Unknown,
+    }
+}
+
+fn strip_weekday(text: &str) -> &str {
+    const WEEKDAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+    ];
+    let Some((first, rest)) = text.split_once([' ', ',']) else {
+        return text;
+    };
+    if WEEKDAYS.iter().any(|weekday| weekday.eq_ignore_ascii_case(first)) {
+        rest.trim_start_matches([',', ' '])
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_with_space_separated_time_keeps_only_the_date() {
+        let value = parse_date_value("2021-03-01 00:00:00");
+        assert_eq!(value, DateValue::Dated { date: Date::constant(2021, 3, 1), published: None });
+    }
+
+    #[test]
+    fn rfc3339_keeps_the_offset() {
+        let DateValue::Dated { published: Some(published), .. } = parse_date_value("2024-11-16T09:30:00+02:00") else {
+            panic!("not dated");
+        };
+        assert_eq!(published.rfc3339(), "2024-11-16T09:30:00+02:00");
+    }
+
+    #[test]
+    fn unknown_zone_names_still_give_the_date() {
+        assert_eq!(parse_date("Mon, 19 Apr 1993 10:00:00 BST"), Some(Date::constant(1993, 4, 19)));
+        assert_eq!(parse_date("2 Apr 93 20:57:33 UTC"), Some(Date::constant(1993, 4, 2)));
+    }
+}

@@ -1,0 +1,86 @@
+//! Markdown articles (`.md`, `.markdown`), with optional YAML or TOML front
+//! matter (`title`, `date`, `source`, `section`, `author`, `tags`, `url`,
+//! `summary`). Without a `title`, the first `# Heading` is the title.
+//!
+//! The body is rendered with `pulldown-cmark`, one [`Paragraph::Html`] per
+//! top-level block, and every block is sanitised with `ammonia`: raw HTML in
+//! a file can never inject a script, a style or an event handler.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::super::draft::Draft;
+use super::super::{Format, Paragraph};
+use super::front_matter;
+
+/// Parses a Markdown file. The title may still be missing; the caller
+/// reports that.
+pub(crate) fn parse(text: &str) -> Draft {
+    let mut draft = Draft::new(Format::Markdown);
+    let (front_matter, body) = front_matter::split(text);
+    if let Some((language, source)) = front_matter {
+        match front_matter::read(language, source) {
+            Ok(fields) => draft.apply(fields, false),
+            Err(warning) => draft.warnings.push(warning),
+        }
+    }
+    for block in top_level_blocks(body) {
+        if draft.title.is_none() && is_h1(&block) {
+            draft.title = Some(plain_text(&block));
+            continue;
+        }
+        let text = plain_text(&block);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, block.into_iter());
+        let html = ammonia::clean(&html);
+        if !html.trim().is_empty() || !text.trim().is_empty() {
+            draft.paragraphs.push(Paragraph::Html { html, text });
+        }
+    }
+    draft
+}
+
+/// The events of each top-level block (paragraph, heading, list, …).
+fn top_level_blocks(body: &str) -> Vec<Vec<Event<'_>>> {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let mut blocks = Vec::new();
+    let mut current = Vec::new();
+    let mut depth = 0usize;
+    for event in Parser::new_ext(body, options) {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        current.push(event);
+        if depth == 0 {
+            blocks.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        blocks.push(current);
+    }
+    blocks
+}
+
+fn is_h1(block: &[Event<'_>]) -> bool {
+    matches!(block.first(), Some(Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })))
+}
+
+/// The words of a block without markup, for titles, excerpts and counts.
+fn plain_text(block: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in block {
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(words),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::TableRow)
+                if !text.ends_with(' ') && !text.is_empty() =>
+            {
+                text.push(' ');
+            }
+            _ => {}
+        }
+    }
+    text.trim().to_owned()
+}

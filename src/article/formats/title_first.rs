@@ -1,0 +1,77 @@
+//! The title-first layout: the first non-blank line is the title, the rest
+//! is the body (the BBC folders, Chinese and Vietnamese news).
+//!
+//! Two refinements keep real files readable:
+//! - a short label line, a blank line and then a single title line is read as
+//!   `section`, `title` (the seed's layout without its header block);
+//! - when the first line is plainly a paragraph (long, or ending like a
+//!   sentence), the file has no title line: the title is the first sentence
+//!   and the paragraph stays in the body, with a warning.
+
+use super::super::body;
+use super::super::draft::Draft;
+use super::super::{Format, excerpt};
+use super::{looks_like_section, looks_like_title};
+
+/// How wide a title line may be, counting CJK characters double.
+const MAX_TITLE_WIDTH: usize = 160;
+
+/// How long a derived title may be.
+const DERIVED_TITLE_CHARS: usize = 100;
+
+/// Parses `lines` as title-first text; `None` when there is no text at all.
+pub(crate) fn parse(lines: &[&str]) -> Option<Draft> {
+    let first = lines.iter().position(|line| !line.trim().is_empty())?;
+    let mut draft = Draft::new(Format::TitleFirst);
+    if let Some((section, title, body_start)) = section_and_title(lines, first) {
+        draft.section = Some(section.to_owned());
+        draft.title = Some(title.to_owned());
+        draft.paragraphs = body::paragraphs(&lines[body_start..]);
+        return Some(draft);
+    }
+    let line = lines[first].trim();
+    if is_title_line(line) {
+        draft.title = Some(line.to_owned());
+        draft.paragraphs = body::paragraphs(&lines[first + 1..]);
+    } else {
+        draft.title = Some(title_from_paragraph(line));
+        draft.paragraphs = body::paragraphs(&lines[first..]);
+        draft.warnings.push("no title line: the title is the start of the first paragraph".to_owned());
+    }
+    Some(draft)
+}
+
+/// `World News` / blank / `Title` / blank / body…
+fn section_and_title<'a>(lines: &[&'a str], first: usize) -> Option<(&'a str, &'a str, usize)> {
+    let section = lines[first].trim();
+    let blank = lines.get(first + 1)?.trim().is_empty();
+    let title_index = (first + 1..lines.len()).find(|&index| !lines[index].trim().is_empty())?;
+    let title = lines[title_index].trim();
+    let title_alone = lines.get(title_index + 1).is_some_and(|line| line.trim().is_empty());
+    let body_follows = lines[title_index + 1..].iter().any(|line| !line.trim().is_empty());
+    let fits = blank && title_alone && body_follows && looks_like_section(section) && looks_like_title(title);
+    // Two short lines could also be a title and a one-line paragraph; a
+    // section label is shorter than the title that follows it.
+    (fits && section.chars().count() < title.chars().count()).then_some((section, title, title_index + 1))
+}
+
+fn is_title_line(line: &str) -> bool {
+    let width: usize = line.chars().map(|c| if body::is_cjk(c) { 2 } else { 1 }).sum();
+    let sentence_like = line.ends_with(['.', '。', ',', '，', ';', '；']) && !line.ends_with("...");
+    width <= MAX_TITLE_WIDTH && !(sentence_like && width > 60)
+}
+
+/// The first sentence of a paragraph, or its start cut at a word boundary.
+pub(crate) fn title_from_paragraph(paragraph: &str) -> String {
+    let sentence_end = paragraph
+        .char_indices()
+        .take(DERIVED_TITLE_CHARS)
+        .find(|&(index, c)| {
+            matches!(c, '。' | '！' | '？') || (matches!(c, '.' | '!' | '?') && paragraph[index + 1..].starts_with(' '))
+        })
+        .map(|(index, c)| index + c.len_utf8());
+    match sentence_end {
+        Some(end) => paragraph[..end].trim_end_matches(['.', '。']).trim().to_owned(),
+        None => excerpt(paragraph, DERIVED_TITLE_CHARS),
+    }
+}

@@ -1,0 +1,53 @@
+//! Sidecar metadata: `NAME.json` beside `NAME.txt` (or `NAME_meta.json`
+//! beside `NAME_raw.txt`) supplies or overrides an article's metadata.
+//!
+//! ```json
+//! {"url": "https://…", "title": "В ГАГУ открылась …", "date": "2021-03-01 00:00:00", "author": "Журналист"}
+//! ```
+
+use super::draft::{Field, MetaValue};
+
+/// A sidecar file's name (for messages) and its raw bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Sidecar<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Reads a sidecar's JSON object; the error says what is wrong with it.
+pub(crate) fn read(sidecar: &Sidecar<'_>) -> Result<Vec<(String, MetaValue)>, String> {
+    let value: serde_json::Value = serde_json::from_slice(sidecar.bytes)
+        .map_err(|error| format!("sidecar {} is not valid JSON ({error}); its metadata was not used", sidecar.name))?;
+    let serde_json::Value::Object(object) = value else {
+        return Err(format!("sidecar {} is not a JSON object; its metadata was not used", sidecar.name));
+    };
+    Ok(object.into_iter().filter_map(|(key, value)| Some((key, to_meta_value(value)?))).collect())
+}
+
+fn to_meta_value(value: serde_json::Value) -> Option<MetaValue> {
+    use serde_json::Value;
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(MetaValue::Text(text)),
+        Value::Array(items) => Some(MetaValue::List(
+            items
+                .into_iter()
+                .filter_map(|item| match to_meta_value(item)? {
+                    MetaValue::Text(text) => Some(text),
+                    MetaValue::List(_) => None,
+                })
+                .collect(),
+        )),
+        other => Some(MetaValue::Text(other.to_string())),
+    }
+}
+
+/// The title among metadata fields, if any.
+pub(crate) fn title(fields: &[(String, MetaValue)]) -> Option<&str> {
+    fields.iter().find_map(|(key, value)| match value {
+        MetaValue::Text(text) if Field::from_key(key) == Some(Field::Title) && !text.trim().is_empty() => {
+            Some(text.trim())
+        }
+        _ => None,
+    })
+}

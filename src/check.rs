@@ -1,0 +1,182 @@
+//! `broadsheet check DIR`: load a directory without serving it and account
+//! for every file.
+//!
+//! The report lists how many files were read in each format, every problem
+//! (path and reason), every warning (legacy encoding, removed control bytes,
+//! unusable dates), and ends with `N articles, M problems, W warnings`.
+//! `--verbose` adds every article with its format, every sidecar and every
+//! ignored file; `--json` prints one JSON object per file instead.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::app::Outcome;
+use crate::article::{Article, Format, Paragraph};
+use crate::cli::CheckArgs;
+use crate::library::{Library, LoadReport, load_dir_report};
+
+/// Runs the check and writes the report to `out`.
+pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    let (library, report) = load_dir_report(&args.dir, &args.load.options())?;
+    if args.json {
+        write_json(&library, &report, out)?;
+    } else {
+        write_report(&library, &report, args.verbose, out)?;
+    }
+    Ok(if library.problems().is_empty() { Outcome::Success } else { Outcome::ProblemsFound })
+}
+
+/// Articles in path order, so the report reads like a directory listing.
+fn by_path(library: &Library) -> Vec<&Article> {
+    let mut articles: Vec<&Article> = library.articles().iter().map(AsRef::as_ref).collect();
+    articles.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.id.cmp(&b.id)));
+    articles
+}
+
+fn display_path(article: &Article) -> String {
+    article.path.as_deref().map_or_else(|| article.id.to_string(), |path| path.display().to_string())
+}
+
+fn write_report(library: &Library, report: &LoadReport, verbose: bool, out: &mut impl Write) -> std::io::Result<()> {
+    let articles = by_path(library);
+    for format in Format::ALL {
+        let count = articles.iter().filter(|article| article.format == format).count();
+        if count > 0 {
+            writeln!(out, "{count:>6} {:<13} {}", format.name(), format.explanation())?;
+        }
+    }
+    if verbose {
+        write_inventory(&articles, report, out)?;
+    }
+    for problem in library.problems() {
+        writeln!(out, "problem: {problem}")?;
+    }
+    let mut warnings = 0;
+    for article in &articles {
+        for warning in &article.warnings {
+            writeln!(out, "warning: {}: {warning}", display_path(article))?;
+            warnings += 1;
+        }
+    }
+    let files = articles.len() + report.sidecars.len() + report.ignored.len() + library.problems().len();
+    let undated = articles.iter().filter(|article| article.date.is_none()).count();
+    writeln!(
+        out,
+        "{files} files: {} articles ({undated} undated), {} sidecars, {} ignored, {} problems",
+        articles.len(),
+        report.sidecars.len(),
+        report.ignored.len(),
+        library.problems().len()
+    )?;
+    writeln!(out, "{} articles, {} problems, {warnings} warnings", articles.len(), library.problems().len())
+}
+
+fn write_inventory(articles: &[&Article], report: &LoadReport, out: &mut impl Write) -> std::io::Result<()> {
+    for article in articles {
+        let via = article.sidecar.as_deref().map(|name| format!(" + {name}")).unwrap_or_default();
+        let date = article.date.map(|date| date.to_string()).unwrap_or_else(|| "undated".to_owned());
+        writeln!(out, "article: {}: {}{via}, {date}: {}", display_path(article), article.format, article.title)?;
+    }
+    for sidecar in &report.sidecars {
+        writeln!(out, "sidecar: {}", sidecar.display())?;
+    }
+    for ignored in &report.ignored {
+        writeln!(out, "ignored: {}: {}", ignored.path.display(), ignored.reason)?;
+    }
+    Ok(())
+}
+
+/// One line of `check --json`.
+#[derive(Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+enum FileEntry<'a> {
+    Article {
+        path: String,
+        #[serde(flatten)]
+        article: Box<ArticleJson<'a>>,
+    },
+    Problem {
+        path: &'a Path,
+        reason: &'a str,
+    },
+    Sidecar {
+        path: &'a PathBuf,
+    },
+    Ignored {
+        path: &'a PathBuf,
+        reason: &'a str,
+    },
+}
+
+/// Everything parsed from one file.
+#[derive(Serialize)]
+struct ArticleJson<'a> {
+    id: &'a str,
+    format: Format,
+    title: &'a str,
+    section: Option<&'a str>,
+    date: Option<String>,
+    published: Option<String>,
+    source: Option<&'a str>,
+    author: Option<&'a str>,
+    url: Option<&'a str>,
+    tags: &'a [String],
+    summary: Option<&'a str>,
+    metadata: &'a [(String, String)],
+    sidecar: Option<&'a str>,
+    encoding: Option<&'a str>,
+    warnings: &'a [String],
+    word_count: usize,
+    paragraphs: &'a [Paragraph],
+}
+
+impl<'a> ArticleJson<'a> {
+    fn new(article: &'a Article) -> Self {
+        Self {
+            id: article.id.as_str(),
+            format: article.format,
+            title: &article.title,
+            section: article.section.as_deref(),
+            date: article.date.map(|date| date.to_string()),
+            published: article.published.map(|published| published.rfc3339()),
+            source: article.source.as_deref(),
+            author: article.author.as_deref(),
+            url: article.url.as_deref(),
+            tags: &article.tags,
+            summary: article.summary.as_deref(),
+            metadata: &article.metadata,
+            sidecar: article.sidecar.as_deref(),
+            encoding: article.encoding,
+            warnings: &article.warnings,
+            word_count: article.word_count,
+            paragraphs: &article.paragraphs,
+        }
+    }
+}
+
+fn write_json(library: &Library, report: &LoadReport, out: &mut impl Write) -> anyhow::Result<()> {
+    let mut entries: Vec<(String, FileEntry<'_>)> = Vec::new();
+    for article in by_path(library) {
+        let path = display_path(article);
+        entries.push((path.clone(), FileEntry::Article { path, article: Box::new(ArticleJson::new(article)) }));
+    }
+    for problem in library.problems() {
+        let entry = FileEntry::Problem { path: &problem.path, reason: &problem.reason };
+        entries.push((problem.path.display().to_string(), entry));
+    }
+    for path in &report.sidecars {
+        entries.push((path.display().to_string(), FileEntry::Sidecar { path }));
+    }
+    for ignored in &report.ignored {
+        let entry = FileEntry::Ignored { path: &ignored.path, reason: &ignored.reason };
+        entries.push((ignored.path.display().to_string(), entry));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, entry) in entries {
+        serde_json::to_writer(&mut *out, &entry)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

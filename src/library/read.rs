@@ -1,0 +1,79 @@
+//! Reading one article file (and its sidecar) from disk and parsing it.
+//! This is the loader's only file I/O; parsing itself is pure.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::load::Candidate;
+use crate::article::{self, Article, ArticleId, DecodeError, FileInput, ParseError, Sidecar};
+
+/// The largest sidecar read; metadata is never this big.
+const MAX_SIDECAR_SIZE: u64 = 1024 * 1024;
+
+/// What became of one candidate file.
+#[derive(Debug)]
+pub(crate) enum Loaded {
+    Article(Box<Article>),
+    /// Why the file is not an article, phrased for the person fixing it.
+    Problem(String),
+    /// A file without extension whose content is not text.
+    Ignored(&'static str),
+}
+
+/// Reads and parses one file; `candidate.path` is relative to `dir`.
+pub(crate) fn load_file(dir: &Path, candidate: &Candidate, max_file_size: u64) -> Loaded {
+    let full_path = dir.join(&candidate.path);
+    let (bytes, modified) = match read_limited(&full_path, max_file_size) {
+        Ok(read) => read,
+        Err(reason) => return Loaded::Problem(reason),
+    };
+    let mut warnings = Vec::new();
+    let sidecar_bytes =
+        candidate.sidecar.as_ref().and_then(|sidecar| match read_limited(&dir.join(sidecar), MAX_SIDECAR_SIZE) {
+            Ok((bytes, _)) => Some(bytes),
+            Err(reason) => {
+                warnings.push(format!("sidecar {}: {reason}", sidecar.display()));
+                None
+            }
+        });
+    let sidecar_name = candidate.sidecar.as_ref().and_then(|path| path.file_name()).map(|name| name.to_string_lossy());
+    let input = FileInput {
+        id: ArticleId::from_relative_path(&candidate.path),
+        bytes: &bytes,
+        kind: candidate.kind,
+        sidecar: sidecar_bytes.as_deref().zip(sidecar_name.as_deref()).map(|(bytes, name)| Sidecar { name, bytes }),
+    };
+    match article::parse_file(&input) {
+        Ok(mut article) => {
+            article.modified = modified;
+            article.path = Some(candidate.path.clone());
+            article.warnings.extend(warnings);
+            Loaded::Article(Box::new(article))
+        }
+        Err(ParseError::Decode(DecodeError::Binary(_))) if candidate.sniff => {
+            Loaded::Ignored("no extension, and the content is not text")
+        }
+        Err(error) => Loaded::Problem(error.to_string()),
+    }
+}
+
+/// Reads at most `limit` bytes, with the file's modification time. A larger
+/// file is an error without reading it all.
+fn read_limited(path: &Path, limit: u64) -> Result<(Vec<u8>, Option<jiff::Timestamp>), String> {
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot read the file: {error}"))?;
+    let metadata = file.metadata().map_err(|error| format!("cannot read the file: {error}"))?;
+    let too_big = |size: u64| {
+        format!("the file is {size} bytes, more than the limit of {limit} bytes; split it or raise --max-file-size")
+    };
+    if metadata.len() > limit {
+        return Err(too_big(metadata.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    // The file may grow between the size check and the read.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|error| format!("cannot read the file: {error}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    let modified = metadata.modified().ok().and_then(|time| jiff::Timestamp::try_from(time).ok());
+    Ok((bytes, modified))
+}

@@ -1,0 +1,22 @@
+//! Finding `../shared` (the seeds and the real-world corpus) from tests.
+//!
+//! On a user's machine without `../shared`, tests that need it print a notice
+//! and pass; under `BROADSHEET_E2E=1` (CI) a missing folder is a failure.
+
+use std::path::PathBuf;
+
+/// `../shared/<sub>` beside the repository, or `None` (after a notice) when
+/// it is absent outside CI.
+pub fn shared_dir(sub: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared").join(sub);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("BROADSHEET_E2E").as_deref() != Ok("1"),
+        "{} is missing, and BROADSHEET_E2E=1 requires it",
+        dir.display()
+    );
+    eprintln!("notice: skipping, {} is not present", dir.display());
+    None
+}
