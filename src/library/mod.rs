@@ -4,7 +4,11 @@
 //! shares it behind an `Arc` and swaps in a new one when the directory
 //! changes, so requests never see a half-updated state and never take a lock.
 
+mod index;
+mod list;
 mod load;
+pub mod search;
+mod slug;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -12,7 +16,10 @@ use std::sync::Arc;
 
 use crate::article::{Article, ArticleId};
 
+pub use index::{Archive, Group, Groups, Month, Year};
+pub use list::{ArticleList, ListKey, UnknownList};
 pub use load::{LoadError, load_dir};
+pub use slug::slugify;
 
 /// A file that could not become an article, and why. Problems are kept, not
 /// just logged, so `check`, `/healthz` and operators can see them.
@@ -30,7 +37,8 @@ impl std::fmt::Display for LoadProblem {
     }
 }
 
-/// The loaded articles, newest first, with lookups by id.
+/// The loaded articles, newest first, with lookups by id and derived indexes
+/// by section, source and date.
 #[derive(Debug, Default)]
 pub struct Library {
     /// Newest first; undated articles last; ties broken by id.
@@ -38,6 +46,9 @@ pub struct Library {
     /// Position of each article in `articles`.
     positions: HashMap<ArticleId, usize>,
     problems: Vec<LoadProblem>,
+    sections: Groups,
+    sources: Groups,
+    archive: Archive,
 }
 
 impl Library {
@@ -49,7 +60,46 @@ impl Library {
         problems.sort_by(|a, b| a.path.cmp(&b.path));
         let articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
         let positions = articles.iter().enumerate().map(|(index, article)| (article.id.clone(), index)).collect();
-        Self { articles, positions, problems }
+        // Derived indexes, one pass each over the final order.
+        let sections = Groups::build(&articles, |article| article.section.as_deref());
+        let sources = Groups::build(&articles, |article| article.source.as_deref());
+        let archive = Archive::build(&articles);
+        Self { articles, positions, problems, sections, sources, archive }
+    }
+
+    /// Every section with its articles, sorted by name.
+    pub fn sections(&self) -> &Groups {
+        &self.sections
+    }
+
+    /// Every source with its articles, sorted by name.
+    pub fn sources(&self) -> &Groups {
+        &self.sources
+    }
+
+    /// Articles by year and month, and the undated ones.
+    pub fn archive(&self) -> &Archive {
+        &self.archive
+    }
+
+    /// The list named by `key`, or `None` when there is no such section,
+    /// source or period in this library.
+    pub fn list<'a>(&'a self, key: &ListKey) -> Option<ArticleList<'a>> {
+        let group = |group: &'a Group| ArticleList::positions(self, &group.positions);
+        match key {
+            ListKey::All => Some(ArticleList::range(self, 0..self.articles.len())),
+            ListKey::Section(slug) => self.sections.find_by_slug(slug).map(group),
+            ListKey::Source(slug) => self.sources.find_by_slug(slug).map(group),
+            ListKey::Year(year) => {
+                self.archive.find_year(*year).map(|year| ArticleList::range(self, year.range.clone()))
+            }
+            ListKey::Month(year, month) => self
+                .archive
+                .find_year(*year)
+                .and_then(|year| year.find_month(*month))
+                .map(|month| ArticleList::range(self, month.range.clone())),
+            ListKey::Undated => Some(ArticleList::range(self, self.archive.undated.clone())),
+        }
     }
 
     /// Every article, newest first.

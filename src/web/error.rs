@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::AppState;
 use super::views::{ErrorView, render_html};
+use crate::library::search::SearchError;
 
 /// A request that cannot be answered with the page asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,10 +26,17 @@ pub enum AppError {
     /// The request itself is malformed (a query string that does not parse).
     #[error("{0}")]
     BadRequest(String),
+    /// Not possible yet (the search index is still being built); the client
+    /// should retry after [`RETRY_AFTER_SECONDS`].
+    #[error("{0}")]
+    NotReady(String),
     /// Our fault; the detail is logged, the client sees a generic message.
     #[error("internal error")]
     Internal(String),
 }
+
+/// What `Retry-After` says on a [`AppError::NotReady`] answer.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
 
 impl AppError {
     /// The status code for each kind of error — decided here and nowhere else.
@@ -36,6 +44,7 @@ impl AppError {
         match self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -43,8 +52,15 @@ impl AppError {
     /// The message shown to the client.
     pub fn public_message(&self) -> String {
         match self {
-            Self::NotFound(message) | Self::BadRequest(message) => message.clone(),
+            Self::NotFound(message) | Self::BadRequest(message) | Self::NotReady(message) => message.clone(),
             Self::Internal(_) => "Something went wrong on our side. Please try again later.".to_owned(),
+        }
+    }
+
+    /// Headers that go with the status: `Retry-After` when not ready.
+    fn add_headers(&self, response: &mut Response) {
+        if let Self::NotReady(_) = self {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(RETRY_AFTER_SECONDS));
         }
     }
 
@@ -53,6 +69,23 @@ impl AppError {
             tracing::error!(%detail, "internal error");
         }
     }
+}
+
+impl From<SearchError> for AppError {
+    fn from(error: SearchError) -> Self {
+        match error {
+            SearchError::NotReady { indexed, total } => Self::NotReady(format!(
+                "Search is indexing… ({indexed} of {total} articles done). Please try again in a few seconds."
+            )),
+            SearchError::NothingToSearch | SearchError::TooDeep => Self::BadRequest(capitalise(&error.to_string())),
+            SearchError::Unavailable(_) | SearchError::Failed(_) => Self::Internal(error.to_string()),
+        }
+    }
+}
+
+fn capitalise(message: &str) -> String {
+    let mut characters = message.chars();
+    characters.next().map(|first| first.to_uppercase().chain(characters).collect()).unwrap_or_default()
 }
 
 impl From<askama::Error> for AppError {
@@ -67,6 +100,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let mut response = (self.status(), self.public_message()).into_response();
+        self.add_headers(&mut response);
         response.extensions_mut().insert(self);
         response
     }
@@ -98,7 +132,9 @@ impl IntoResponse for ApiError {
         self.0.log();
         let status = self.0.status();
         let body = ApiErrorBody { error: ApiErrorDetail { status: status.as_u16(), message: self.0.public_message() } };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        self.0.add_headers(&mut response);
+        response
     }
 }
 

@@ -6,7 +6,9 @@
 //! responses in exactly one place, [`error`].
 
 pub mod api;
+pub mod api_search;
 pub mod assets;
+pub mod browse_views;
 pub mod error;
 pub mod health;
 pub mod pages;
@@ -24,6 +26,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::library::Library;
+use crate::library::search::SearchIndex;
 pub use site::Site;
 
 /// Articles per list page, on HTML pages and in the API alike.
@@ -38,12 +41,18 @@ pub struct AppState {
     pub library: Arc<ArcSwap<Library>>,
     /// Site-wide settings fixed at start-up: title, public base path, assets.
     pub site: Arc<Site>,
+    /// The full-text index of the library, built in the background; search
+    /// answers "indexing…" until it is ready.
+    pub search: Arc<SearchIndex>,
 }
 
 impl AppState {
-    /// State serving `library` with the settings in `site`.
+    /// State serving `library` with the settings in `site`; starts indexing
+    /// the library for search in the background.
     pub fn new(library: Library, site: Site) -> Self {
-        Self { library: Arc::new(ArcSwap::from_pointee(library)), site: Arc::new(site) }
+        let library = Arc::new(library);
+        let search = SearchIndex::build_in_background(Arc::clone(&library));
+        Self { library: Arc::new(ArcSwap::new(library)), site: Arc::new(site), search }
     }
 }
 
@@ -56,10 +65,20 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::index::show_index))
         .route("/articles/{*id}", get(pages::article::show_article))
+        .route("/sections", get(pages::browse::list_sections))
+        .route("/sections/{slug}", get(pages::browse::show_section))
+        .route("/sources", get(pages::browse::list_sources))
+        .route("/sources/{slug}", get(pages::browse::show_source))
+        .route("/archive", get(pages::browse::show_archive))
+        .route("/archive/undated", get(pages::browse::show_undated))
+        .route("/archive/{year}", get(pages::browse::show_year))
+        .route("/archive/{year}/{month}", get(pages::browse::show_month))
+        .route("/search", get(pages::search::show_search))
         .route("/static/{file}", get(assets::serve_asset))
         .route("/favicon.ico", get(assets::serve_favicon))
         .route("/api/articles", get(api::list_articles))
         .route("/api/articles/{*id}", get(api::show_article))
+        .route("/api/search", get(api_search::search_articles))
         .route("/healthz", get(health::show_health))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))

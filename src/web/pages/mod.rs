@@ -1,7 +1,9 @@
 //! HTML pages, one file per page or page family.
 
 pub mod article;
+pub mod browse;
 pub mod index;
+pub mod search;
 
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
