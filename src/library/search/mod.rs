@@ -119,9 +119,16 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
+    /// A handle for a library of `total` articles whose index is not built
+    /// yet: searches answer [`SearchError::NotReady`] until [`Self::build`]
+    /// has run.
+    pub fn pending(total: usize) -> Self {
+        Self { engine: OnceLock::new(), indexed: AtomicUsize::new(0), total }
+    }
+
     /// Starts indexing `library` on a background thread and returns at once.
     pub fn build_in_background(library: Arc<Library>) -> Arc<Self> {
-        let index = Arc::new(Self { engine: OnceLock::new(), indexed: AtomicUsize::new(0), total: library.len() });
+        let index = Arc::new(Self::pending(library.len()));
         let building = Arc::clone(&index);
         let spawned = std::thread::Builder::new().name("search-index".to_owned()).spawn(move || {
             building.build(&library);
@@ -134,20 +141,24 @@ impl SearchIndex {
 
     /// Indexes `library` on this thread; for tools and benchmarks.
     pub fn build_now(library: &Library) -> Self {
-        let index = Self { engine: OnceLock::new(), indexed: AtomicUsize::new(0), total: library.len() };
+        let index = Self::pending(library.len());
         index.build(library);
         index
     }
 
-    fn build(&self, library: &Library) {
+    /// Indexes `library` on this thread and makes the index ready. Only the
+    /// first build of a handle counts; later calls do nothing.
+    pub fn build(&self, library: &Library) {
+        if self.engine.get().is_some() {
+            return;
+        }
         let started = Instant::now();
         let built = Engine::build(library, &self.indexed).map_err(|error| error.to_string());
         match &built {
-            Ok(_) => tracing::info!(
-                articles = library.len(),
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "search index ready"
-            ),
+            Ok(_) => {
+                let elapsed_ms = started.elapsed().as_millis() as u64;
+                tracing::info!(articles = library.len(), elapsed_ms, "search index ready");
+            }
             Err(error) => tracing::error!(%error, "search index could not be built"),
         }
         let _ = self.engine.set(built);

@@ -3,7 +3,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use super::no_such_page;
@@ -81,11 +81,14 @@ impl SearchParams {
         ];
         let query: Vec<String> = pairs
             .iter()
-            .filter_map(|(name, value)| Some(format!("{name}={}", utf8_percent_encode((*value)?, NON_ALPHANUMERIC))))
+            .filter_map(|(name, value)| Some(format!("{name}={}", utf8_percent_encode((*value)?, QUERY_VALUE))))
             .collect();
         format!("{}?{}", site.url("search"), query.join("&"))
     }
 }
+
+/// Escaped in query values: everything but RFC 3986's unreserved characters.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|value| !value.is_empty())
