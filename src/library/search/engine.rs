@@ -4,6 +4,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::indexer::NoMergePolicy;
 use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
@@ -19,7 +20,7 @@ use crate::library::Library;
 /// Memory for the initial build, shared by the indexing threads. Tantivy
 /// writes a segment each time it fills; more memory means fewer segments to
 /// merge, at the price of a transient peak.
-const BUILD_HEAP_BYTES: usize = 96 * 1024 * 1024;
+const BUILD_HEAP_BYTES: usize = 40 * 1024 * 1024;
 
 /// Memory of the small writer that later updates use.
 const UPDATE_HEAP_BYTES: usize = 16 * 1024 * 1024;
@@ -45,15 +46,20 @@ impl Engine {
         schema::register_analyzers(&index);
         let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).clamp(1, 2);
         let mut writer: IndexWriter = index.writer_with_num_threads(threads, BUILD_HEAP_BYTES)?;
+        // No background merges while building: one explicit merge at the end
+        // is cheaper, and cannot collide with a merge already running.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         for article in library.articles() {
             writer.add_document(fields.document(article))?;
             progress.fetch_add(1, Ordering::Relaxed);
         }
         writer.commit()?;
-        // One segment searches fastest; merge what the build left behind.
+        // One segment searches fastest; a failed merge only costs speed.
         let segments = index.searchable_segment_ids()?;
-        if segments.len() > 1 {
-            writer.merge(&segments).wait()?;
+        if segments.len() > 1
+            && let Err(error) = writer.merge(&segments).wait()
+        {
+            tracing::warn!(%error, segments = segments.len(), "could not merge search segments");
         }
         writer.wait_merging_threads()?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
@@ -143,6 +149,11 @@ impl Engine {
         self.reader.reload()
     }
 
+    /// Bytes the index takes (all in RAM).
+    pub fn size_bytes(&self) -> u64 {
+        self.reader.searcher().space_usage().map_or(0, |usage| usage.total().get_bytes())
+    }
+
     /// Number of documents that searches see.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -155,10 +166,15 @@ impl Engine {
 fn snippet_html(generator: Option<&SnippetGenerator>, article: &Article) -> String {
     if let Some(generator) = generator {
         for paragraph in &article.paragraphs {
-            let mut snippet = generator.snippet(paragraph.text());
+            let text = paragraph.text();
+            let mut snippet = generator.snippet(text);
             if !snippet.is_empty() {
                 snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                return snippet.to_html();
+                // Say where the fragment was cut out of a longer paragraph.
+                let range = snippet.fragment_range();
+                let before = if range.start > 0 { "…" } else { "" };
+                let after = if range.end < text.trim_end().len() { "…" } else { "" };
+                return format!("{before}{}{after}", snippet.to_html());
             }
         }
     }

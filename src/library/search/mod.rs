@@ -197,6 +197,11 @@ impl SearchIndex {
         self.engine().map_or(0, Engine::len)
     }
 
+    /// Bytes the index takes in RAM (0 while building).
+    pub fn size_bytes(&self) -> u64 {
+        self.engine().map_or(0, Engine::size_bytes)
+    }
+
     /// Whether no article is searchable.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
