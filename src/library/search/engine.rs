@@ -7,12 +7,12 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::NoMergePolicy;
 use tantivy::query::Query;
 use tantivy::schema::Value;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::compile::{Compiled, compile};
 use super::query::UserQuery;
 use super::schema::{self, Fields};
+use super::snippet::{Snippets, escape_html};
 use super::{Hit, SearchError, SearchRequest, SearchResults, SortOrder};
 use crate::article::{Article, ArticleId};
 use crate::library::Library;
@@ -24,9 +24,6 @@ const BUILD_HEAP_BYTES: usize = 40 * 1024 * 1024;
 
 /// Memory of the small writer that later updates use.
 const UPDATE_HEAP_BYTES: usize = 16 * 1024 * 1024;
-
-/// Characters of body text around the matches in a snippet.
-const SNIPPET_CHARS: usize = 220;
 
 /// A ready index and what it takes to query and update it.
 pub struct Engine {
@@ -77,11 +74,17 @@ impl Engine {
         let offset = (request.page - 1) * request.per_page;
         let by_date = request.sort == SortOrder::Date || !compiled.has_words;
         let (addresses, total) = self.top_docs(&searcher, &*compiled.query, offset, request.per_page, by_date)?;
-        let snippets = self.snippet_generator(&searcher, &compiled)?;
+        let mut snippets = self.snippets(&searcher, &compiled)?;
         let hits = addresses
             .into_iter()
             .filter_map(|address| self.article_at(&searcher, library, address))
-            .map(|article| Hit { snippet_html: snippet_html(snippets.as_ref(), article), article })
+            .map(|article| {
+                let snippet_html = match snippets.as_mut() {
+                    Some(snippets) => snippets.for_article(article),
+                    None => escape_html(&article.excerpt),
+                };
+                Hit { snippet_html, article }
+            })
             .collect();
         Ok(SearchResults { hits, total, truncated: user_query.truncated, ranked: !by_date })
     }
@@ -117,17 +120,12 @@ impl Engine {
         library.get(&id)
     }
 
-    fn snippet_generator(
-        &self,
-        searcher: &Searcher,
-        compiled: &Compiled,
-    ) -> Result<Option<SnippetGenerator>, SearchError> {
+    /// Snippets for the query's words; `None` when it has none (filters only).
+    fn snippets(&self, searcher: &Searcher, compiled: &Compiled) -> Result<Option<Snippets>, SearchError> {
         if !compiled.has_words {
             return Ok(None);
         }
-        let mut generator = SnippetGenerator::create(searcher, &*compiled.query, self.fields.body)?;
-        generator.set_max_num_chars(SNIPPET_CHARS);
-        Ok(Some(generator))
+        Ok(Some(Snippets::new(searcher, &*compiled.query, self.fields.body)?))
     }
 
     /// Replaces the documents of `changed` articles and deletes those of
@@ -158,41 +156,4 @@ impl Engine {
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
-}
-
-/// The first paragraph that contains a match, cut around the matches with
-/// each one in `<mark>`; the excerpt when no paragraph matches (the words
-/// were in the title). HTML-escaped either way.
-fn snippet_html(generator: Option<&SnippetGenerator>, article: &Article) -> String {
-    if let Some(generator) = generator {
-        for paragraph in &article.paragraphs {
-            let text = paragraph.text();
-            let mut snippet = generator.snippet(text);
-            if !snippet.is_empty() {
-                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                // Say where the fragment was cut out of a longer paragraph.
-                let range = snippet.fragment_range();
-                let before = if range.start > 0 { "…" } else { "" };
-                let after = if range.end < text.trim_end().len() { "…" } else { "" };
-                return format!("{before}{}{after}", snippet.to_html());
-            }
-        }
-    }
-    escape_html(&article.excerpt)
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
 }

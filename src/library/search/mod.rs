@@ -12,13 +12,15 @@ mod compile;
 mod engine;
 pub mod query;
 mod schema;
+mod snippet;
+mod stem;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use engine::Engine;
-pub use engine::escape_html;
+pub use snippet::escape_html;
 
 use super::Library;
 use crate::article::{Article, ArticleId};
