@@ -77,20 +77,23 @@ pub fn start(
     Ok(LiveReload { handle: ReloadHandle { triggers }, watcher })
 }
 
-/// Rescans on every SIGHUP until the process ends.
+/// Rescans on every SIGHUP until the process ends. The handler is in
+/// place when this returns (a SIGHUP before that would end the process).
 pub fn rescan_on_sighup(handle: ReloadHandle) {
     #[cfg(unix)]
-    tokio::spawn(async move {
+    {
         use tokio::signal::unix::{SignalKind, signal};
         let mut hangups = match signal(SignalKind::hangup()) {
             Ok(hangups) => hangups,
             Err(error) => return tracing::error!(%error, "cannot listen for SIGHUP"),
         };
-        while hangups.recv().await.is_some() {
-            tracing::info!("SIGHUP: rescanning the articles directory");
-            handle.rescan();
-        }
-    });
+        tokio::spawn(async move {
+            while hangups.recv().await.is_some() {
+                tracing::info!("SIGHUP: rescanning the articles directory");
+                handle.rescan();
+            }
+        });
+    }
     #[cfg(not(unix))]
     drop(handle);
 }
@@ -113,10 +116,9 @@ impl Reloader {
                     let batch = std::iter::once(first).chain(triggers.try_iter());
                     self.reload(batch);
                 }
-                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Timeout) => self.catch_up_search(),
                 Err(RecvTimeoutError::Disconnected) => return,
             }
-            self.pending.flush(&self.state.search);
         }
     }
 
@@ -139,24 +141,37 @@ impl Reloader {
             let Some(reload) = current.apply(&self.dir, &self.options, paths) else { return };
             reload
         };
-        let changed = reload.changed_articles();
-        let removed = reload.removed.clone();
-        self.swap(reload, started, rescan);
-        self.pending.add(changed, removed);
+        let elapsed = started.elapsed();
+        // The index changes before the snapshot does: rendered search pages
+        // are cached per snapshot, so none may be cached for the new
+        // snapshot from the old index.
+        self.pending.add(reload.changed_articles(), reload.removed.clone());
+        let indexing = Instant::now();
+        self.pending.flush(&self.state.search);
+        self.swap(reload, Timing { rescan, elapsed, search: indexing.elapsed() });
+    }
+
+    /// Applies changes that waited for the first index build; then a fresh
+    /// snapshot generation drops search pages cached from the index as it
+    /// was built.
+    fn catch_up_search(&mut self) {
+        if self.pending.flush(&self.state.search) {
+            let renewed = self.state.library.load().renewed();
+            self.state.library.store(Arc::new(renewed));
+        }
     }
 
     /// Makes `reload` the current snapshot, then records and logs it.
-    fn swap(&self, reload: Reload, started: Instant, rescan: bool) {
+    fn swap(&self, reload: Reload, timing: Timing) {
         let Reload { library, files, added, updated, removed, moved, problems } = reload;
         let (articles, total_problems) = (library.len(), library.problems().len());
         self.state.library.store(Arc::new(library));
-        let elapsed = started.elapsed();
-        self.state.metrics.record_load(elapsed, SystemTime::now());
+        self.state.metrics.record_load(timing.elapsed, SystemTime::now());
         for problem in &problems {
             tracing::warn!(path = %problem.path.display(), reason = %problem.reason, "could not load article");
         }
         tracing::info!(
-            kind = if rescan { "rescan" } else { "changes" },
+            kind = if timing.rescan { "rescan" } else { "changes" },
             files,
             added = added.len(),
             updated = updated.len(),
@@ -165,10 +180,20 @@ impl Reloader {
             problems = problems.len(),
             articles,
             total_problems,
-            elapsed_ms = elapsed.as_secs_f64() * 1000.0,
+            elapsed_ms = timing.elapsed.as_secs_f64() * 1000.0,
+            search_ms = timing.search.as_secs_f64() * 1000.0,
             "reloaded articles"
         );
     }
+}
+
+/// How a reload went, for the log.
+struct Timing {
+    rescan: bool,
+    /// Reading the changed files and building the next snapshot.
+    elapsed: Duration,
+    /// Updating the search index (before the swap).
+    search: Duration,
 }
 
 /// Changes the search index has not taken yet: it refuses updates while
@@ -197,16 +222,17 @@ impl PendingSearch {
         }
     }
 
-    /// Hands the changes to the index, unless it is still being built.
-    fn flush(&mut self, search: &SearchIndex) {
+    /// Hands the changes to the index, unless it is still being built;
+    /// returns whether there were changes and the index took them.
+    fn flush(&mut self, search: &SearchIndex) -> bool {
         if self.is_empty() {
-            return;
+            return false;
         }
         let started = Instant::now();
         let changed: Vec<&Article> = self.changed.values().map(|article| &**article).collect();
         let removed: Vec<ArticleId> = self.removed.iter().cloned().collect();
         match search.update(&changed, &removed) {
-            Err(SearchError::NotReady { .. }) => return,
+            Err(SearchError::NotReady { .. }) => return false,
             Ok(()) => tracing::debug!(
                 changed = changed.len(),
                 removed = removed.len(),
@@ -217,5 +243,6 @@ impl PendingSearch {
         }
         self.changed.clear();
         self.removed.clear();
+        true
     }
 }

@@ -202,6 +202,16 @@ fn a_rescan_finds_changes_no_event_reported() {
 }
 
 #[test]
+fn a_rescan_keeps_the_last_good_version_of_a_file_that_stops_parsing() {
+    let (dir, library) = setup();
+    write(dir.path(), "a.txt", "");
+    let reload = library.rescan(dir.path(), &LoadOptions::default()).expect("rescan");
+    assert!(reload.removed.is_empty());
+    assert_eq!(reload.library.get("a").expect("still served").title, "Alpha");
+    assert!(reload.library.problems()[0].reason.contains("last good version"));
+}
+
+#[test]
 fn many_changes_in_one_reload_give_the_full_load_order() {
     let (dir, mut library) = setup();
     for round in 0..3 {

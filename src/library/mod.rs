@@ -10,6 +10,7 @@ mod history;
 mod index;
 mod list;
 mod load;
+mod poll;
 mod read;
 pub mod search;
 mod slug;

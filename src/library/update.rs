@@ -17,6 +17,9 @@ use super::read::{Loaded, load_file};
 use super::{Library, LoadError, LoadOptions, LoadProblem, load_dir_with, newest_first};
 use crate::article::{Article, ArticleId};
 
+/// Appended to the problem of a file whose previous version stays served.
+const KEPT: &str = "; the last good version is served until the file is fixed";
+
 /// A new snapshot and what changed since the previous one.
 #[derive(Debug)]
 pub struct Reload {
@@ -84,7 +87,9 @@ impl Library {
         Some(self.splice(edit, problems, affected.files.len()))
     }
 
-    /// Reads every file again and diffs the result with this snapshot.
+    /// Reads every file again and diffs the result with this snapshot. A
+    /// file that no longer parses keeps its last good version, as in
+    /// [`Self::apply`].
     pub fn rescan(&self, dir: &Path, options: &LoadOptions) -> Result<Reload, LoadError> {
         let fresh = load_dir_with(dir, options)?;
         let files = fresh.len() + fresh.problems.len();
@@ -95,12 +100,27 @@ impl Library {
                 _ => edit.upsert(Article::clone(article)),
             }
         }
+        let mut problems = Vec::with_capacity(fresh.problems.len());
+        let mut kept = BTreeSet::new();
+        for mut problem in fresh.problems.iter().cloned() {
+            if self.holds_file(&problem.path) && dir.join(&problem.path).is_file() {
+                kept.insert(ArticleId::from_relative_path(&problem.path));
+                problem.reason = format!("{}{KEPT}", problem.reason);
+            }
+            problems.push(problem);
+        }
         for article in &self.articles {
-            if fresh.get(article.id.as_str()).is_none() {
+            if fresh.get(article.id.as_str()).is_none() && !kept.contains(&article.id) {
                 edit.remove(article.id.clone());
             }
         }
-        Ok(self.splice(edit, fresh.problems, files))
+        Ok(self.splice(edit, problems, files))
+    }
+
+    /// The same snapshot under a new generation, so caches keyed by
+    /// generation start afresh (after the search index caught up).
+    pub fn renewed(&self) -> Library {
+        Library::from_sorted(self.articles.clone(), self.problems.clone(), Arc::clone(&self.history))
     }
 
     /// Reads one article file again and records what became of it.
@@ -123,10 +143,9 @@ impl Library {
                 }),
                 _ => edit.upsert(*article),
             },
-            Loaded::Problem(reason) if ours.is_some() => edit.problems.push(LoadProblem {
-                path: path.to_owned(),
-                reason: format!("{reason}; the last good version is served until the file is fixed"),
-            }),
+            Loaded::Problem(reason) if ours.is_some() => {
+                edit.problems.push(LoadProblem { path: path.to_owned(), reason: format!("{reason}{KEPT}") })
+            }
             Loaded::Problem(reason) => edit.problems.push(LoadProblem { path: path.to_owned(), reason }),
             Loaded::Ignored(_) if ours.is_some() => edit.remove(id),
             Loaded::Ignored(_) => {}

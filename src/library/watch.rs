@@ -6,8 +6,7 @@
 //! Events only say where to look; [`super::Library::apply`] reads the disk
 //! to learn what happened. `poll` mode compares the tree every
 //! `poll_interval` instead of relying on kernel events (network
-//! filesystems); its debounce adds one interval, since a file still being
-//! written is only seen changing again at the next poll.
+//! filesystems); see [`super::poll`].
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -15,10 +14,11 @@ use std::str::FromStr;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_mini::notify::{self, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_mini::{Config, DebounceEventResult, DebouncedEventKind, Debouncer, new_debouncer_opt};
 
 use super::changes::is_ignored_path;
+use super::poll;
 
 /// How the server learns about changes to the directory.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,7 +62,8 @@ pub struct WatchSettings {
     pub mode: WatchMode,
     /// How often `poll` mode compares the tree.
     pub poll_interval: Duration,
-    /// How long a path must be quiet before it is reported.
+    /// How long a path must be quiet before it is reported (file events;
+    /// polling reports a path once a poll finds it unchanged).
     pub debounce: Duration,
 }
 
@@ -83,7 +84,7 @@ pub enum Trigger {
 
 /// A running watcher; dropping it stops watching.
 pub struct DirectoryWatcher {
-    /// Kept only to be dropped: the debouncer stops with it.
+    /// Kept only to be dropped: the debouncer (or poller) stops with it.
     _debouncer: Box<dyn Send>,
     mode: WatchMode,
 }
@@ -126,12 +127,9 @@ pub fn watch(
 }
 
 fn start_polling(root: &Path, settings: &WatchSettings, triggers: Sender<Trigger>) -> notify::Result<DirectoryWatcher> {
-    let config = Config::default()
-        .with_timeout(settings.poll_interval + settings.debounce)
-        .with_batch_mode(true)
-        .with_notify_config(notify::Config::default().with_poll_interval(settings.poll_interval));
-    let debouncer = new_debouncer_opt::<_, PollWatcher>(config, handler(root.to_owned(), triggers))?;
-    start(debouncer, root, WatchMode::Poll)
+    let poller = poll::start(root.to_owned(), settings.poll_interval, triggers).map_err(notify::Error::io)?;
+    tracing::info!(interval = ?settings.poll_interval, dir = %root.display(), "polling the articles directory");
+    Ok(DirectoryWatcher { _debouncer: Box::new(poller), mode: WatchMode::Poll })
 }
 
 fn start<T: notify::Watcher + Send + 'static>(
