@@ -4,6 +4,7 @@ pub mod article;
 pub mod deployment;
 pub mod index;
 pub mod problems;
+pub mod seo;
 
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
