@@ -37,7 +37,14 @@ impl LinkPreview {
             .map(|published| published.rfc3339())
             .or_else(|| article.date.map(|date| date.to_string()));
         let json_ld = NewsArticle::new(site, article, &url, &description, published_time.as_deref()).to_script_json();
-        Self { url, title: article.title.clone(), description, published_time, section: article.section.clone(), json_ld }
+        Self {
+            url,
+            title: article.title.clone(),
+            description,
+            published_time,
+            section: article.section.clone(),
+            json_ld,
+        }
     }
 }
 

@@ -36,11 +36,8 @@ struct SitemapUrl {
 pub async fn show_sitemap(State(state): State<AppState>, AbsoluteSite(site): AbsoluteSite) -> Response {
     let library = state.library.load();
     let urls = sitemap_urls(&site, library.articles());
-    let body = if urls.len() <= URLS_PER_SITEMAP {
-        write_urlset(&urls)
-    } else {
-        write_index(&site, &urls, URLS_PER_SITEMAP)
-    };
+    let body =
+        if urls.len() <= URLS_PER_SITEMAP { write_urlset(&urls) } else { write_index(&site, &urls, URLS_PER_SITEMAP) };
     xml_response(newest_file(library.articles()), body)
 }
 
@@ -77,10 +74,9 @@ pub async fn show_opensearch(AbsoluteSite(site): AbsoluteSite) -> Response {
 
 fn sitemap_urls(site: &Site, articles: &[Arc<Article>]) -> Vec<SitemapUrl> {
     let home = SitemapUrl { loc: site.absolute_url(""), lastmod: None };
-    let articles = articles.iter().map(|article| SitemapUrl {
-        loc: site.canonical_article_url(&article.id),
-        lastmod: lastmod(article),
-    });
+    let articles = articles
+        .iter()
+        .map(|article| SitemapUrl { loc: site.canonical_article_url(&article.id), lastmod: lastmod(article) });
     std::iter::once(home).chain(articles).collect()
 }
 
@@ -109,14 +105,12 @@ type XmlResult = std::io::Result<()>;
 
 fn write_urlset(urls: &[SitemapUrl]) -> Vec<u8> {
     write_document(|writer| {
-        writer.create_element("urlset").with_attribute(("xmlns", SITEMAP_NAMESPACE)).write_inner_content(
-            |writer| {
-                for url in urls {
-                    write_location(writer, "url", &url.loc, url.lastmod.as_deref())?;
-                }
-                Ok(())
-            },
-        )?;
+        writer.create_element("urlset").with_attribute(("xmlns", SITEMAP_NAMESPACE)).write_inner_content(|writer| {
+            for url in urls {
+                write_location(writer, "url", &url.loc, url.lastmod.as_deref())?;
+            }
+            Ok(())
+        })?;
         Ok(())
     })
 }
@@ -165,7 +159,9 @@ fn write_opensearch(site: &Site) -> Vec<u8> {
                 writer.create_element("Description").write_text_content(BytesText::new(&description))?;
                 writer.create_element("InputEncoding").write_text_content(BytesText::new("UTF-8"))?;
                 let urls = [("text/html", "results", &html_search), ("application/atom+xml", "results", &feed_search)];
-                for (mime_type, rel, template) in urls.into_iter().chain([("application/opensearchdescription+xml", "self", &this)]) {
+                for (mime_type, rel, template) in
+                    urls.into_iter().chain([("application/opensearchdescription+xml", "self", &this)])
+                {
                     writer
                         .create_element("Url")
                         .with_attributes([("type", mime_type), ("rel", rel), ("template", template.as_str())])
@@ -181,9 +177,8 @@ fn write_opensearch(site: &Site) -> Vec<u8> {
 /// short of a bug, which is logged.
 fn write_document(body: impl FnOnce(&mut Writer<Vec<u8>>) -> XmlResult) -> Vec<u8> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let result = writer
-        .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-        .and_then(|()| body(&mut writer));
+    let result =
+        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).and_then(|()| body(&mut writer));
     if let Err(error) = result {
         tracing::error!(%error, "writing an XML document failed");
     }
