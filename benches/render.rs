@@ -1,0 +1,55 @@
+//! Time to answer a page through the real router in-process
+//! (`tower::ServiceExt::oneshot` on `broadsheet::web::router`), with every
+//! middleware the server has, over a library of 10,000 generated articles.
+//!
+//! `cargo bench --bench render`
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use broadsheet::library::load_dir;
+use broadsheet::web::{AppState, Site, router};
+use criterion::{Criterion, criterion_group, criterion_main};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// Size of the library behind the router.
+const LIBRARY_SIZE: usize = 10_000;
+
+fn render_pages(c: &mut Criterion) {
+    let corpus = support::generated_corpus(LIBRARY_SIZE);
+    let app = router(AppState::new(load_dir(corpus.path()).expect("load"), Site::default()));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let article = format!("/articles/{}", support::SEED_ID);
+    let cases = [
+        ("article", article.as_str(), None),
+        ("article_gzip", article.as_str(), Some("gzip")),
+        ("index", "/", None),
+        ("index_page_50", "/?page=50", None),
+        ("api_article", "/api/articles/000_3ea0f84f1e61d9e9", None),
+    ];
+    let mut group = c.benchmark_group("render");
+    for (name, uri, encoding) in cases {
+        // Fail loudly rather than time an error page.
+        assert_eq!(runtime.block_on(fetch(&app, uri, encoding)), StatusCode::OK, "{uri}");
+        group.bench_function(name, |b| b.iter(|| runtime.block_on(fetch(&app, uri, encoding))));
+    }
+    group.finish();
+}
+
+/// One request through the router, body read to the end; returns the status.
+async fn fetch(app: &axum::Router, uri: &str, encoding: Option<&str>) -> StatusCode {
+    let mut request = Request::get(uri);
+    if let Some(encoding) = encoding {
+        request = request.header(header::ACCEPT_ENCODING, encoding);
+    }
+    let response = app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
+    let status = response.status();
+    let body = response.into_body().collect().await.expect("body").to_bytes();
+    std::hint::black_box(body);
+    status
+}
+
+criterion_group!(benches, render_pages);
+criterion_main!(benches);
