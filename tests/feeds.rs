@@ -257,3 +257,85 @@ async fn markup_and_control_characters_in_articles_cannot_break_the_feed() {
     let json = parse_json_feed(&fetch(&app, "/feed.json", "news.example").await);
     assert_eq!(json["items"][0]["title"], "Tom & Jerry </title><script>alert(1)</script>");
 }
+
+#[tokio::test]
+async fn feedparser_reads_section_and_source_feeds_under_a_sub_path() {
+    let dir = articles_dir(60);
+    let app = app(dir.path(), "https://example.org/news/");
+    let seed_url = format!("https://example.org/news/articles/{SEED_ID}");
+    let reply = fetch(&app, "/news/sections/world-news/feed.xml", "127.0.0.1").await;
+    element_names(&reply.text());
+    if let Some(strict) = expat_accepts(&reply.body) {
+        assert!(strict, "expat rejects the section feed");
+    }
+    if let Some(parsed) = parse_cleanly(&reply, ATOM) {
+        assert_eq!(parsed["title"], "World News – Broadsheet");
+        assert_eq!(parsed["link"], "https://example.org/news/sections/world-news");
+        assert_eq!(parsed["entries"].as_array().map(Vec::len), Some(1));
+        check_seed_entry(&parsed, &seed_url);
+    }
+    let business = fetch(&app, "/news/sections/business/feed.xml", "127.0.0.1").await;
+    if let Some(parsed) = parse_cleanly(&business, ATOM) {
+        let entries = parsed["entries"].as_array().cloned().unwrap_or_default();
+        assert_eq!(entries.len(), 50, "the latest 50 of the section's 60");
+        assert!(entries.iter().all(|entry| entry["tags"] == serde_json::json!(["Business"])));
+    }
+    let feed = parse_json_feed(&fetch(&app, "/news/sources/al-jazeera/feed.json", "127.0.0.1").await);
+    assert_eq!(feed["feed_url"], "https://example.org/news/sources/al-jazeera/feed.json");
+    assert_eq!(feed["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(feed["items"][0]["url"], seed_url);
+    let source = fetch(&app, "/news/sources/test-wire/feed.xml", "127.0.0.1").await;
+    if let Some(parsed) = parse_cleanly(&source, ATOM) {
+        assert_eq!(parsed["entries"].as_array().map(Vec::len), Some(50));
+    }
+}
+
+#[tokio::test]
+async fn search_feeds_list_the_newest_matches_with_the_query_in_their_urls() {
+    let dir = articles_dir(5);
+    let state = state(dir.path(), "/", HttpSettings::default());
+    assert!(state.search.wait_until_ready(std::time::Duration::from_secs(60)), "the search index is built");
+    let app = broadsheet::web::router(state);
+    let reply = fetch(&app, "/search/feed.xml?q=Yoon", "news.example").await;
+    assert!(reply.text().contains(r#"href="http://news.example/search/feed.xml?q=Yoon""#), "self link has the query");
+    if let Some(parsed) = parse_cleanly(&reply, ATOM) {
+        assert_eq!(parsed["entries"].as_array().map(Vec::len), Some(1));
+        check_seed_entry(&parsed, &format!("http://news.example/articles/{SEED_ID}"));
+    }
+    // Filters travel in the feed's own URLs, escaped in the XML.
+    let filtered = fetch(&app, "/search/feed.xml?q=paragraph&section=business", "news.example").await;
+    assert!(filtered.text().contains("search/feed.xml?q=paragraph&amp;section=business"), "{}", filtered.text());
+    element_names(&filtered.text());
+    if let Some(parsed) = parse_cleanly(&filtered, ATOM) {
+        assert_eq!(parsed["entries"].as_array().map(Vec::len), Some(5), "the five Business articles");
+    }
+    let feed = parse_json_feed(&fetch(&app, "/search/feed.json?q=Yoon", "news.example").await);
+    assert_eq!(feed["items"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn unknown_lists_and_empty_searches_get_no_feed() {
+    let dir = articles_dir(1);
+    let state = state(dir.path(), "/", HttpSettings::default());
+    assert!(state.search.wait_until_ready(std::time::Duration::from_secs(60)), "the search index is built");
+    let app = broadsheet::web::router(state);
+    for (path, status) in [
+        ("/sections/no-such-section/feed.xml", 404),
+        ("/sources/no-such-source/feed.json", 404),
+        ("/sections/world-news/feed.txt", 404),
+        ("/search/feed.xml", 400),
+        ("/search/feed.xml?q=x&section=nowhere", 400),
+    ] {
+        assert_eq!(get(&app, path, &[("host", "news.example")]).await.status, status, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn section_feeds_answer_conditional_requests_with_304() {
+    let dir = articles_dir(2);
+    let app = app(dir.path(), "/");
+    let first = fetch(&app, "/sections/business/feed.xml", "news.example").await;
+    let etag = first.header("etag").expect("ETag").to_owned();
+    let again = get(&app, "/sections/business/feed.xml", &[("host", "news.example"), ("if-none-match", &etag)]).await;
+    assert_eq!(again.status, 304);
+}

@@ -238,3 +238,34 @@ async fn the_site_description_is_in_the_header_meta_tags_and_feeds() {
         serde_json::from_slice(&get(&app, "/feed.json", &[("host", "news.example")]).await.body).expect("JSON");
     assert_eq!(json["description"], "All the news & more");
 }
+
+#[tokio::test]
+async fn section_source_and_search_pages_link_their_own_feeds_first() {
+    let dir = articles_dir(2);
+    let state = state(dir.path(), "/news/", HttpSettings::default());
+    assert!(state.search.wait_until_ready(std::time::Duration::from_secs(60)), "the search index is built");
+    let app = router(state);
+    for (path, own) in [
+        ("/sections/world-news", "/news/sections/world-news/feed"),
+        ("/sources/al-jazeera", "/news/sources/al-jazeera/feed"),
+        ("/search?q=Yoon", "/news/search/feed"),
+    ] {
+        let html = page(&app, path, "example.org").await;
+        let selector = Selector::parse("head link[rel=alternate]").expect("selector");
+        let feeds: Vec<(String, String)> = html
+            .select(&selector)
+            .map(|link| {
+                let attribute = |name| link.value().attr(name).unwrap_or_default().to_owned();
+                (attribute("type"), attribute("href"))
+            })
+            .collect();
+        let query = if path.contains('?') { "?q=Yoon" } else { "" };
+        let expected = [
+            ("application/atom+xml".to_owned(), format!("{own}.xml{query}")),
+            ("application/feed+json".to_owned(), format!("{own}.json{query}")),
+            ("application/atom+xml".to_owned(), "/news/feed.xml".to_owned()),
+            ("application/feed+json".to_owned(), "/news/feed.json".to_owned()),
+        ];
+        assert_eq!(feeds, expected, "{path}");
+    }
+}

@@ -17,11 +17,12 @@ use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 
 pub use entry::{BodyView, EntryTime, FeedEntry};
-pub use handlers::show_site_feed;
+pub use handlers::{show_search_feed, show_section_feed, show_site_feed, show_source_feed};
 
 use super::Site;
 use super::http::LastModified;
 use crate::article::Article;
+use crate::library::ListKey;
 
 /// Entries per feed: enough for a reader that polls a few times a day.
 pub const FEED_ENTRIES: usize = 50;
@@ -74,6 +75,35 @@ impl FeedScope {
         }
     }
 
+    /// The feed of a section or source list (`sections/{slug}/feed`);
+    /// `None` for lists that have no feed (archive periods, the index).
+    pub fn list(site: &Site, key: &ListKey, heading: &str) -> Option<Self> {
+        let (folder, slug, description) = match key {
+            ListKey::Section(slug) => ("sections", slug, format!("The latest articles in {heading}.")),
+            ListKey::Source(slug) => ("sources", slug, format!("The latest articles from {heading}.")),
+            _ => return None,
+        };
+        Some(Self {
+            title: format!("{heading} – {}", site.title),
+            description,
+            page_path: format!("{folder}/{slug}"),
+            feed_path: format!("{folder}/{slug}/feed"),
+            query: None,
+        })
+    }
+
+    /// The feed of a search: `search/feed.xml?q=…` with the same filters.
+    pub fn search(site: &Site, words: &str, query_string: String) -> Self {
+        let words = words.trim();
+        Self {
+            title: format!("Search: {words} – {}", site.title),
+            description: format!("The latest articles matching “{words}”."),
+            page_path: "search".to_owned(),
+            feed_path: "search/feed".to_owned(),
+            query: Some(query_string),
+        }
+    }
+
     /// The absolute URL of the HTML page.
     pub fn page_url(&self, site: &Site) -> String {
         with_query(site.absolute_url(&self.page_path), self.query.as_deref())
@@ -86,6 +116,23 @@ impl FeedScope {
             FeedFormat::Json => "json",
         };
         with_query(site.absolute_url(&format!("{}.{extension}", self.feed_path)), self.query.as_deref())
+    }
+}
+
+/// The `<link rel="alternate">` pair an HTML page gives for its feed.
+pub struct FeedLink {
+    pub title: String,
+    /// Host-relative, like every other link on a page.
+    pub atom_url: String,
+    pub json_url: String,
+}
+
+impl FeedLink {
+    /// The links to the feeds of `scope`.
+    pub fn new(site: &Site, scope: &FeedScope) -> Self {
+        let url =
+            |extension: &str| with_query(site.url(&format!("{}.{extension}", scope.feed_path)), scope.query.as_deref());
+        Self { title: scope.title.clone(), atom_url: url("xml"), json_url: url("json") }
     }
 }
 
