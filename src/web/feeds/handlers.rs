@@ -2,6 +2,8 @@
 //! Every feed comes as `.xml` (Atom) and `.json` (JSON Feed); the handler
 //! reads which from the URL.
 
+use std::sync::Arc;
+
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
@@ -9,7 +11,7 @@ use axum::response::Response;
 
 use super::{FEED_ENTRIES, Feed, FeedFormat, FeedScope};
 use crate::library::ListKey;
-use crate::library::search::SortOrder;
+use crate::library::search::{SearchRequest, SortOrder};
 use crate::web::error::AppError;
 use crate::web::pages::browse::{list_heading, no_such_list};
 use crate::web::pages::search::SearchParams;
@@ -53,24 +55,20 @@ pub async fn show_search_feed(
 ) -> Result<Response, AppError> {
     let params = SearchParams::from_request(query)?;
     if params.is_blank() {
-        return Err(AppError::BadRequest("A search feed needs words to search for: /search/feed.xml?q=…".to_owned()));
+        return Err(AppError::BadRequest(
+            "A search feed needs words or filters to search for: /search/feed.xml?q=…".to_owned(),
+        ));
     }
     let library = state.library.load();
     // A feed lists what is new, so matches come newest first.
     let request = params.to_request(&library)?;
-    let request =
-        crate::library::search::SearchRequest { sort: SortOrder::Date, page: 1, per_page: FEED_ENTRIES, ..request };
+    let request = SearchRequest { sort: SortOrder::Date, page: 1, per_page: FEED_ENTRIES, ..request };
     let results = state.search.search(&library, &request)?;
     let scope = FeedScope::search(&site, &params.q, params.query_string(1, false));
     Ok(Feed::new(site, scope, results.hits.iter().map(|hit| hit.article)).into_response(FeedFormat::of(&uri)))
 }
 
-fn list_feed(
-    state: &AppState,
-    site: std::sync::Arc<Site>,
-    key: &ListKey,
-    format: FeedFormat,
-) -> Result<Response, AppError> {
+fn list_feed(state: &AppState, site: Arc<Site>, key: &ListKey, format: FeedFormat) -> Result<Response, AppError> {
     let library = state.library.load();
     let list = library.list(key).ok_or_else(|| no_such_list(key))?;
     let heading = list_heading(&library, key).ok_or_else(|| no_such_list(key))?;
