@@ -29,7 +29,7 @@ if [ ! -d "$corpus" ]; then
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log=$(mktemp)
-RUST_LOG=broadsheet=info target/release/broadsheet --articles "$corpus" --listen "127.0.0.1:$port" \
+RUST_LOG=${RUST_LOG:-broadsheet=info} target/release/broadsheet --articles "$corpus" --listen "127.0.0.1:$port" \
   --watch "$watch" >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -f "$corpus"/zz_latency_*.txt' EXIT
@@ -65,4 +65,4 @@ echo "edit ms:   ${edits[*]}  (median $(median "${edits[@]}"))"
 echo "add ms:    ${adds[*]}  (median $(median "${adds[@]}"))"
 echo "delete ms: ${deletes[*]}  (median $(median "${deletes[@]}"))"
 echo "server log (reloads):"
-grep "reloaded articles" "$log" | sed 's/\x1b\[[0-9;]*m//g' | grep -o 'files=.*' | tail -n $(( rounds * 3 ))
+grep -E "reloaded articles|next snapshot built" "$log" | sed 's/\x1b\[[0-9;]*m//g' | grep -o 'files=.*' | tail -n $(( rounds * 3 ))

@@ -48,7 +48,8 @@ impl Groups {
     /// Groups `articles` (newest first) by the name `key` gives each one;
     /// articles without one are left out.
     pub(crate) fn build(articles: &[Arc<Article>], key: impl Fn(&Article) -> Option<&str>) -> Self {
-        let mut positions: HashMap<&str, Vec<u32>> = HashMap::new();
+        // foldhash: one lookup per article, with names from the site's files.
+        let mut positions: HashMap<&str, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
         for (position, article) in articles.iter().enumerate() {
             if let Some(name) = key(article) {
                 positions.entry(name).or_default().push(position_u32(position));

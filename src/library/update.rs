@@ -210,10 +210,13 @@ impl Library {
         added.sort();
         updated.sort();
         dropped.sort_unstable();
+        let started = std::time::Instant::now();
         let articles = merge(&self.articles, &dropped, incoming);
+        let merged = started.elapsed();
         let (history, moved) = self.next_history(&departures);
         let new_problems = problems.iter().filter(|problem| !self.problems.contains(problem)).cloned().collect();
         let library = Library::from_sorted(articles, problems, history);
+        tracing::debug!(?merged, indexed = ?(started.elapsed() - merged), "next snapshot built");
         Reload { library, files, added, updated, removed, moved, problems: new_problems }
     }
 
