@@ -19,11 +19,11 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use super::AppState;
 use super::http::RouteLabel;
+use super::latency::LatencyHistogram;
 use crate::library::Library;
 
 /// Labels of the request metrics.
@@ -37,7 +37,7 @@ struct RequestLabels {
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
-    latency: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    latency: Family<RequestLabels, LatencyHistogram>,
     articles: Gauge,
     problems: Gauge,
     last_reload: Gauge<f64, AtomicU64>,
@@ -50,16 +50,11 @@ impl std::fmt::Debug for Metrics {
     }
 }
 
-fn latency_histogram() -> Histogram {
-    // 50 µs … ~1.6 s.
-    Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
-}
-
 impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("broadsheet");
         let requests = Family::<RequestLabels, Counter>::default();
-        let latency = Family::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let latency = Family::<RequestLabels, LatencyHistogram>::default();
         let (articles, problems) = (Gauge::default(), Gauge::default());
         let (last_reload, reload_duration) = (Gauge::<f64, AtomicU64>::default(), Gauge::<f64, AtomicU64>::default());
         registry.register("http_requests", "HTTP requests answered, by route and status", requests.clone());
@@ -88,10 +83,18 @@ impl Metrics {
         self.last_reload.set(unix.as_secs_f64());
     }
 
-    fn record_request(&self, route: Arc<str>, status: u16, elapsed: Duration) {
+    /// The counter and histogram of one route and status, to keep and use
+    /// without looking them up again (the page cache keeps one per page).
+    pub fn recorder(&self, route: Arc<str>, status: u16) -> RequestRecorder {
         let labels = RequestLabels { route, status };
-        self.requests.get_or_create(&labels).inc();
-        self.latency.get_or_create(&labels).observe(elapsed.as_secs_f64());
+        RequestRecorder {
+            count: self.requests.get_or_create(&labels).clone(),
+            latency: self.latency.get_or_create(&labels).clone(),
+        }
+    }
+
+    fn record_request(&self, route: Arc<str>, status: u16, elapsed: Duration) {
+        self.recorder(route, status).record(elapsed);
     }
 
     /// The OpenMetrics text of every metric, library numbers from `library`.
@@ -106,6 +109,22 @@ impl Metrics {
     }
 }
 
+/// Handles on the metrics of one route and status: recording is two
+/// atomic additions, no lookup and no lock.
+#[derive(Debug, Clone)]
+pub struct RequestRecorder {
+    count: Counter,
+    latency: LatencyHistogram,
+}
+
+impl RequestRecorder {
+    /// Counts one request that took `elapsed`.
+    pub fn record(&self, elapsed: Duration) {
+        self.count.inc();
+        self.latency.observe(elapsed);
+    }
+}
+
 /// Counts and times every request (outermost, so it sees the final status).
 pub async fn record(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -115,7 +134,8 @@ pub async fn record(State(metrics): State<Arc<Metrics>>, request: Request, next:
     response
 }
 
-fn unmatched() -> Arc<str> {
+/// The route label of requests no route matched.
+pub fn unmatched() -> Arc<str> {
     static UNMATCHED: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
     UNMATCHED.get_or_init(|| Arc::from("unmatched")).clone()
 }

@@ -18,12 +18,13 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::RouteLabel;
 use super::conditional::{self, RenderedPage, RequestConditions};
+use super::proxy::{self, RoutedPath};
 use crate::web::{AppState, Site};
 
 /// Largest body the middleware buffers; bigger bodies pass through untouched.
@@ -48,22 +49,26 @@ impl PageCache {
         let pages = (max_bytes > 0).then(|| {
             moka::sync::Cache::builder()
                 .max_capacity(max_bytes)
-                .weigher(|_key, page: &Arc<RenderedPage>| u32::try_from(page.body.len()).unwrap_or(u32::MAX))
+                .weigher(|_key, page: &Arc<RenderedPage>| u32::try_from(page.weight()).unwrap_or(u32::MAX))
                 .build()
         });
         Self { pages }
     }
 
-    /// The key of a URL: hashed so a lookup allocates nothing.
-    fn key(generation: u64, site: &Site, path_and_query: &str) -> u128 {
+    /// The key of a URL (its path and query given in pieces, joined by the
+    /// hash): hashed so a lookup allocates nothing.
+    fn key(generation: u64, site: &Site, path_and_query: &[&str]) -> u128 {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(&generation.to_le_bytes());
         hasher.update(&site.identity.to_le_bytes());
-        hasher.update(path_and_query.as_bytes());
+        for piece in path_and_query {
+            hasher.update(piece.as_bytes());
+        }
         hasher.digest128()
     }
 
-    fn get(&self, key: u128) -> Option<Arc<RenderedPage>> {
+    /// The page stored under `key`.
+    pub fn get(&self, key: u128) -> Option<Arc<RenderedPage>> {
         self.pages.as_ref()?.get(&key)
     }
 
@@ -97,7 +102,7 @@ pub async fn conditional_get(State(state): State<AppState>, mut request: Request
     let conditions = RequestConditions::from_headers(request.headers());
     let key = cache_key(&state, &request);
     if let Some(page) = state.http.cache.get(key) {
-        return finish(page.respond(&conditions), page.route.clone(), head);
+        return finish(page.respond(&conditions, head), page.route.clone(), head);
     }
     // HEAD is answered from the same page as GET, minus the body.
     *request.method_mut() = Method::GET;
@@ -113,7 +118,7 @@ pub async fn conditional_get(State(state): State<AppState>, mut request: Request
     let route = parts.extensions.get::<RouteLabel>().cloned();
     let page = Arc::new(RenderedPage::new(body, &parts.headers, route.clone()));
     state.http.cache.insert(key, page.clone());
-    finish(page.respond(&conditions), route, head)
+    finish(page.respond(&conditions, head), route, head)
 }
 
 /// Keeps the route label for the metrics layer outside, and for HEAD drops
@@ -143,5 +148,17 @@ fn cache_key(state: &AppState, request: &Request) -> u128 {
         }
     };
     let path_and_query = request.uri().path_and_query().map_or("/", |value| value.as_str());
-    PageCache::key(state.library.load().generation(), site, path_and_query)
+    PageCache::key(state.library.load().generation(), site, &[path_and_query])
+}
+
+/// The key under which the stack stores the page for `uri` as `site` sees
+/// it, computed before the prefix is stripped (as [`conditional_get`] sees
+/// the URI after); `None` for the bare prefix, which redirects.
+pub fn key_for_uri(generation: u64, site: &Site, uri: &Uri) -> Option<u128> {
+    Some(match proxy::routed_path(uri, &site.base_path)? {
+        RoutedPath::Unchanged => {
+            PageCache::key(generation, site, &[uri.path_and_query().map_or("/", |value| value.as_str())])
+        }
+        RoutedPath::Stripped(pieces) => PageCache::key(generation, site, &pieces),
+    })
 }

@@ -4,9 +4,12 @@
 //! compression (for what is not already encoded), then — before routing, so
 //! they may rewrite the URI — [`proxy::resolve_site`] (public URL, prefix,
 //! URI limit) and [`cache::conditional_get`] (ETag, 304, page cache).
+//! In front of all of it, [`front::App`] answers cache hits on its own.
 
 pub mod cache;
 pub mod conditional;
+pub mod encoding;
+pub mod front;
 pub mod limits;
 pub mod proxy;
 pub mod security;
@@ -19,11 +22,13 @@ use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use cache::PageCache;
 pub use conditional::{LastModified, RenderedPage};
+pub use front::App;
 pub use proxy::{Peer, TrustedProxies};
 
 use super::AppState;
@@ -68,6 +73,18 @@ impl Default for HttpSettings {
     }
 }
 
+/// Responses from a [`RenderedPage`] (the ones with an ETag) were already
+/// negotiated and encoded there; compressing them again would give a body
+/// that does not match its tag, and differ from what a cache hit sends.
+#[derive(Debug, Clone, Copy)]
+struct NotARenderedPage;
+
+impl Predicate for NotARenderedPage {
+    fn should_compress<B: axum::body::HttpBody>(&self, response: &axum::http::Response<B>) -> bool {
+        !response.headers().contains_key(axum::http::header::ETAG)
+    }
+}
+
 /// Wraps the routes in the middleware stack.
 pub fn stack(state: AppState, routes: Router) -> Router {
     let before_routing = ServiceBuilder::new()
@@ -76,7 +93,7 @@ pub fn stack(state: AppState, routes: Router) -> Router {
         .service(routes);
     Router::new()
         .fallback_service(before_routing)
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotARenderedPage)))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.http.request_timeout))
         .layer(security::layer())
         .layer(from_fn_with_state(state.metrics.clone(), super::metrics::record))
