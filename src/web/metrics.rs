@@ -11,6 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant, SystemTime};
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -20,6 +23,7 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
+use tower::{Layer, Service};
 
 use super::AppState;
 use super::http::RouteLabel;
@@ -126,12 +130,55 @@ impl RequestRecorder {
 }
 
 /// Counts and times every request (outermost, so it sees the final status).
-pub async fn record(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let route = response.extensions().get::<RouteLabel>().map_or_else(unmatched, |route| route.0.clone());
-    metrics.record_request(route, response.status().as_u16(), started.elapsed());
-    response
+#[derive(Clone)]
+pub struct RecordLayer(Arc<Metrics>);
+
+impl RecordLayer {
+    pub fn new(metrics: Arc<Metrics>) -> Self {
+        Self(metrics)
+    }
+}
+
+impl<S> Layer<S> for RecordLayer {
+    type Service = Record<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Record { metrics: self.0.clone(), inner }
+    }
+}
+
+/// The service of [`RecordLayer`]: a plain wrapper, so a request costs one
+/// boxed future and no clone of the stack inside (as `from_fn` would).
+#[derive(Clone)]
+pub struct Record<S> {
+    metrics: Arc<Metrics>,
+    inner: S,
+}
+
+impl<S> Service<Request> for Record<S>
+where
+    S: Service<Request, Response = Response>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(context)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let started = Instant::now();
+        let response = self.inner.call(request);
+        let metrics = self.metrics.clone();
+        Box::pin(async move {
+            let response = response.await?;
+            let route = response.extensions().get::<RouteLabel>().map_or_else(unmatched, |route| route.0.clone());
+            metrics.record_request(route, response.status().as_u16(), started.elapsed());
+            Ok(response)
+        })
+    }
 }
 
 /// The route label of requests no route matched.

@@ -13,10 +13,9 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::uri::{PathAndQuery, Uri};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use ipnet::IpNet;
 
@@ -187,20 +186,22 @@ pub fn site_for(state: &AppState, peer: Option<&Peer>, headers: &HeaderMap) -> A
     Arc::new(base.with_public(origin, prefix))
 }
 
-/// Resolves the request's [`Site`], applies the URI length limit and strips
-/// the public prefix from the path when the proxy left it on.
-pub async fn resolve_site(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let site = request_site(&state, &request);
+/// Resolves the request's [`Site`] into its extensions, applies the URI
+/// length limit and strips the public prefix from the path when the proxy
+/// left it on. Returns the response to send instead of routing, if any
+/// (414, or the redirect from the bare prefix).
+pub fn resolve_site(state: &AppState, request: &mut Request) -> Option<Response> {
+    let site = request_site(state, request);
     if let Err(error) = super::limits::check_uri(request.uri(), state.http.max_uri_bytes) {
-        return error_page(site, &error);
+        return Some(error_page(site, &error));
     }
     match strip_prefix(request.uri(), &site.base_path) {
-        Prefixed::Bare => return redirect_to_root(request.uri(), &site.base_path),
+        Prefixed::Bare => return Some(redirect_to_root(request.uri(), &site.base_path)),
         Prefixed::Stripped(uri) => *request.uri_mut() = uri,
         Prefixed::No => {}
     }
     request.extensions_mut().insert(site);
-    next.run(request).await
+    None
 }
 
 enum Prefixed {
