@@ -52,6 +52,10 @@ pub struct ServeArgs {
     /// Site title shown in the header and page titles.
     #[arg(long, env = "BROADSHEET_SITE_TITLE", default_value = crate::web::site::DEFAULT_TITLE)]
     pub site_title: String,
+    /// One line about the site, shown under the title and used in feeds and
+    /// meta descriptions.
+    #[arg(long, env = "BROADSHEET_SITE_DESCRIPTION", default_value = crate::web::site::DEFAULT_DESCRIPTION)]
+    pub site_description: String,
     #[command(flatten)]
     pub load: LoadArgs,
     #[command(flatten)]
@@ -82,7 +86,7 @@ pub struct DeployArgs {
     #[arg(long, env = "BROADSHEET_MAX_HEADER_BYTES", default_value_t = 16384, value_parser = clap::value_parser!(u32).range(8192..))]
     pub max_header_bytes: u32,
     /// Longest path plus query string in bytes; longer gets 414.
-    #[arg(long, env = "BROADSHEET_MAX_URI_BYTES", default_value_t = 4096)]
+    #[arg(long, env = "BROADSHEET_MAX_URI_BYTES", default_value_t = 8192)]
     pub max_uri_bytes: usize,
     /// Most client connections open at once; more wait to be accepted.
     #[arg(long, env = "BROADSHEET_MAX_CONNECTIONS", default_value_t = 1024)]

@@ -4,8 +4,12 @@
 //! shares it behind an `Arc` and swaps in a new one when the directory
 //! changes, so requests never see a half-updated state and never take a lock.
 
+mod index;
+mod list;
 mod load;
 mod read;
+pub mod search;
+mod slug;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -13,10 +17,13 @@ use std::sync::Arc;
 
 use crate::article::{Article, ArticleId};
 
+pub use index::{Archive, Group, Groups, Month, Year};
+pub use list::{ArticleList, ListKey, UnknownList};
 pub use load::{
     DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, Ignored, LoadError, LoadOptions, LoadReport, load_dir, load_dir_report,
     load_dir_with,
 };
+pub use slug::slugify;
 
 /// A file that could not become an article, and why. Problems are kept, not
 /// just logged, so `check`, `/healthz` and operators can see them.
@@ -34,7 +41,8 @@ impl std::fmt::Display for LoadProblem {
     }
 }
 
-/// The loaded articles, newest first, with lookups by id.
+/// The loaded articles, newest first, with lookups by id and derived indexes
+/// by section, source and date.
 #[derive(Debug)]
 pub struct Library {
     /// Newest first; undated articles last; ties broken by id.
@@ -42,6 +50,9 @@ pub struct Library {
     /// Position of each article in `articles`.
     positions: HashMap<ArticleId, usize>,
     problems: Vec<LoadProblem>,
+    sections: Groups,
+    sources: Groups,
+    archive: Archive,
     /// Unique per snapshot within this process, so caches of rendered pages
     /// can tell snapshots apart (a freed `Arc`'s address may be reused).
     generation: u64,
@@ -62,9 +73,13 @@ impl Library {
         problems.sort_by(|a, b| a.path.cmp(&b.path));
         let articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
         let positions = articles.iter().enumerate().map(|(index, article)| (article.id.clone(), index)).collect();
+        // Derived indexes, one pass each over the final order.
+        let sections = Groups::build(&articles, |article| article.section.as_deref());
+        let sources = Groups::build(&articles, |article| article.source.as_deref());
+        let archive = Archive::build(&articles);
         static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let generation = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Self { articles, positions, problems, generation }
+        Self { articles, positions, problems, sections, sources, archive, generation }
     }
 
     /// This snapshot's identity: different for every snapshot built in this
@@ -78,6 +93,41 @@ impl Library {
     /// runs for ids that were not found exactly.
     pub fn find_ignoring_case(&self, id: &str) -> Option<&Arc<Article>> {
         self.articles.iter().find(|article| article.id.as_str().eq_ignore_ascii_case(id))
+    }
+
+    /// Every section with its articles, sorted by name.
+    pub fn sections(&self) -> &Groups {
+        &self.sections
+    }
+
+    /// Every source with its articles, sorted by name.
+    pub fn sources(&self) -> &Groups {
+        &self.sources
+    }
+
+    /// Articles by year and month, and the undated ones.
+    pub fn archive(&self) -> &Archive {
+        &self.archive
+    }
+
+    /// The list named by `key`, or `None` when there is no such section,
+    /// source or period in this library.
+    pub fn list<'a>(&'a self, key: &ListKey) -> Option<ArticleList<'a>> {
+        let group = |group: &'a Group| ArticleList::positions(self, &group.positions);
+        match key {
+            ListKey::All => Some(ArticleList::range(self, 0..self.articles.len())),
+            ListKey::Section(slug) => self.sections.find_by_slug(slug).map(group),
+            ListKey::Source(slug) => self.sources.find_by_slug(slug).map(group),
+            ListKey::Year(year) => {
+                self.archive.find_year(*year).map(|year| ArticleList::range(self, year.range.clone()))
+            }
+            ListKey::Month(year, month) => self
+                .archive
+                .find_year(*year)
+                .and_then(|year| year.find_month(*month))
+                .map(|month| ArticleList::range(self, month.range.clone())),
+            ListKey::Undated => Some(ArticleList::range(self, self.archive.undated.clone())),
+        }
     }
 
     /// Every article, newest first.

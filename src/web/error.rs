@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::views::{ErrorView, render_html};
 use super::{AppState, Site};
+use crate::library::search::SearchError;
 
 /// A request that cannot be answered with the page asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,10 +31,17 @@ pub enum AppError {
     /// The path and query string are longer than the server accepts.
     #[error("{0}")]
     UriTooLong(String),
+    /// Not possible yet (the search index is still being built); the client
+    /// should retry after [`RETRY_AFTER_SECONDS`].
+    #[error("{0}")]
+    NotReady(String),
     /// Our fault; the detail is logged, the client sees a generic message.
     #[error("internal error")]
     Internal(String),
 }
+
+/// What `Retry-After` says on a [`AppError::NotReady`] answer.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
 
 impl AppError {
     /// The status code for each kind of error — decided here and nowhere else.
@@ -42,6 +50,7 @@ impl AppError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -49,8 +58,18 @@ impl AppError {
     /// The message shown to the client.
     pub fn public_message(&self) -> String {
         match self {
-            Self::NotFound(message) | Self::BadRequest(message) | Self::UriTooLong(message) => message.clone(),
+            Self::NotFound(message)
+            | Self::BadRequest(message)
+            | Self::UriTooLong(message)
+            | Self::NotReady(message) => message.clone(),
             Self::Internal(_) => "Something went wrong on our side. Please try again later.".to_owned(),
+        }
+    }
+
+    /// Headers that go with the status: `Retry-After` when not ready.
+    fn add_headers(&self, response: &mut Response) {
+        if let Self::NotReady(_) = self {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(RETRY_AFTER_SECONDS));
         }
     }
 
@@ -59,6 +78,23 @@ impl AppError {
             tracing::error!(%detail, "internal error");
         }
     }
+}
+
+impl From<SearchError> for AppError {
+    fn from(error: SearchError) -> Self {
+        match error {
+            SearchError::NotReady { indexed, total } => Self::NotReady(format!(
+                "Search is indexing… ({indexed} of {total} articles done). Please try again in a few seconds."
+            )),
+            SearchError::NothingToSearch | SearchError::TooDeep => Self::BadRequest(capitalise(&error.to_string())),
+            SearchError::Unavailable(_) | SearchError::Failed(_) => Self::Internal(error.to_string()),
+        }
+    }
+}
+
+fn capitalise(message: &str) -> String {
+    let mut characters = message.chars();
+    characters.next().map(|first| first.to_uppercase().chain(characters).collect()).unwrap_or_default()
 }
 
 impl From<askama::Error> for AppError {
@@ -73,6 +109,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let mut response = (self.status(), self.public_message()).into_response();
+        self.add_headers(&mut response);
         response.extensions_mut().insert(self);
         response
     }
@@ -104,7 +141,9 @@ impl IntoResponse for ApiError {
         self.0.log();
         let status = self.0.status();
         let body = ApiErrorBody { error: ApiErrorDetail { status: status.as_u16(), message: self.0.public_message() } };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        self.0.add_headers(&mut response);
+        response
     }
 }
 

@@ -9,16 +9,21 @@
 //! requests; [`server`] accepts connections with hyper.
 
 pub mod api;
+pub mod api_search;
 pub mod assets;
+pub mod browse_views;
 pub mod error;
+pub mod feeds;
 pub mod health;
 pub mod http;
 pub mod latency;
 pub mod metrics;
 pub mod pages;
+pub mod preview;
 pub mod server;
 pub mod site;
 pub mod views;
+pub mod xml;
 
 use std::sync::Arc;
 
@@ -27,9 +32,10 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::library::Library;
+use crate::library::search::SearchIndex;
 pub use http::HttpSettings;
 pub use metrics::Metrics;
-pub use site::{CurrentSite, Site};
+pub use site::{AbsoluteSite, CurrentSite, Site};
 
 /// Articles per list page, on HTML pages and in the API alike.
 pub const PER_PAGE: usize = 20;
@@ -48,16 +54,23 @@ pub struct AppState {
     pub http: Arc<HttpSettings>,
     /// Request and library metrics for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// The full-text index of the library, built in the background; search
+    /// answers "indexing…" until it is ready.
+    pub search: Arc<SearchIndex>,
 }
 
 impl AppState {
-    /// State serving `library` with the settings in `site`.
+    /// State serving `library` with the settings in `site`; starts indexing
+    /// the library for search in the background.
     pub fn new(library: Library, site: Site) -> Self {
+        let library = Arc::new(library);
+        let search = SearchIndex::build_in_background(Arc::clone(&library));
         Self {
-            library: Arc::new(ArcSwap::from_pointee(library)),
+            library: Arc::new(ArcSwap::new(library)),
             site: Arc::new(site),
             http: Arc::new(HttpSettings::default()),
             metrics: Arc::new(Metrics::default()),
+            search,
         }
     }
 
@@ -86,14 +99,36 @@ fn routes(state: AppState) -> Router {
     let mut routes = Router::new()
         .route("/", get(pages::index::show_index))
         .route("/articles/{*id}", get(pages::article::show_article))
+        .route("/sections", get(pages::browse::list_sections))
+        .route("/sections/{slug}", get(pages::browse::show_section))
+        .route("/sources", get(pages::browse::list_sources))
+        .route("/sources/{slug}", get(pages::browse::show_source))
+        .route("/archive", get(pages::browse::show_archive))
+        .route("/archive/undated", get(pages::browse::show_undated))
+        .route("/archive/{year}", get(pages::browse::show_year))
+        .route("/archive/{year}/{month}", get(pages::browse::show_month))
+        .route("/search", get(pages::search::show_search))
         .route("/static/{file}", get(assets::serve_asset))
         .route("/favicon.ico", get(assets::serve_favicon))
         .route("/api/articles", get(api::list_articles))
         .route("/api/articles/{*id}", get(api::show_article))
+        .route("/api/search", get(api_search::search_articles))
         .route("/healthz", get(health::show_health))
         .route("/problems", get(pages::problems::show_problems))
         .route("/readyz", get(health::show_ready))
-        .route("/about/deployment", get(pages::deployment::show_deployment));
+        .route("/about/deployment", get(pages::deployment::show_deployment))
+        .route("/feed.xml", get(feeds::show_site_feed))
+        .route("/feed.json", get(feeds::show_site_feed))
+        .route("/sections/{slug}/feed.xml", get(feeds::show_section_feed))
+        .route("/sections/{slug}/feed.json", get(feeds::show_section_feed))
+        .route("/sources/{slug}/feed.xml", get(feeds::show_source_feed))
+        .route("/sources/{slug}/feed.json", get(feeds::show_source_feed))
+        .route("/search/feed.xml", get(feeds::show_search_feed))
+        .route("/search/feed.json", get(feeds::show_search_feed))
+        .route("/sitemap.xml", get(pages::seo::show_sitemap))
+        .route("/sitemaps/{file}", get(pages::seo::show_sitemap_part))
+        .route("/robots.txt", get(pages::seo::show_robots))
+        .route("/opensearch.xml", get(pages::seo::show_opensearch));
     if state.http.metrics_on_main_router {
         routes = routes.route("/metrics", get(metrics::show_metrics));
     }

@@ -13,6 +13,7 @@ use bytes::Bytes;
 
 use super::Site;
 use super::error::AppError;
+use super::preview::LinkPreview;
 use crate::article::{Article, Paragraph};
 
 /// Renders a template into an HTML response with `status`. A rendering
@@ -104,18 +105,39 @@ pub struct PaginationView {
     pub pages: usize,
     pub previous_url: Option<String>,
     pub next_url: Option<String>,
+    /// Link texts: "← Newer"/"Older →" for lists by date.
+    pub previous_label: &'static str,
+    pub next_label: &'static str,
 }
 
 impl PaginationView {
     /// Pagination for `list_url` (which has no query string).
     pub fn new(list_url: &str, current: usize, pages: usize) -> Self {
-        let page_url = |page: usize| if page == 1 { list_url.to_owned() } else { format!("{list_url}?page={page}") };
+        Self::with_urls(
+            |page| if page == 1 { list_url.to_owned() } else { format!("{list_url}?page={page}") },
+            current,
+            pages,
+        )
+    }
+
+    /// Pagination whose page URLs `page_url` builds (for lists with other
+    /// query parameters, like search).
+    pub fn with_urls(page_url: impl Fn(usize) -> String, current: usize, pages: usize) -> Self {
         Self {
             current,
             pages,
             previous_url: (current > 1).then(|| page_url(current - 1)),
             next_url: (current < pages).then(|| page_url(current + 1)),
+            previous_label: "← Newer",
+            next_label: "Older →",
         }
+    }
+
+    /// The same links labelled "Previous"/"Next", for lists not ordered by date.
+    pub fn neutral(mut self) -> Self {
+        self.previous_label = "← Previous";
+        self.next_label = "Next →";
+        self
     }
 }
 
@@ -150,10 +172,19 @@ pub struct ArticleView {
     pub article: Arc<Article>,
     /// Absolute when the public origin is known (`--base-url`).
     pub canonical_url: String,
+    /// Open Graph, Twitter card and JSON-LD data (always absolute URLs).
+    pub preview: LinkPreview,
     pub date: Option<DateView>,
     pub reading_minutes: usize,
     pub newer: Option<ArticleLink>,
     pub older: Option<ArticleLink>,
+    /// Links to the article's section, source and month lists.
+    pub section_link: Option<ArticleLink>,
+    pub source_link: Option<ArticleLink>,
+    pub month_link: Option<ArticleLink>,
+    /// The list that newer/older move within, when it is not the whole
+    /// library ("World News"), linked back to.
+    pub list_link: Option<ArticleLink>,
 }
 
 impl ArticleView {

@@ -78,8 +78,12 @@ pub async fn checks_catch_a_broken_page(browser: &Browser, site: &TestSite, axe:
 /// Faults injected by [`checks_catch_a_broken_page`].
 const BREAK_THE_PAGE: &str = r#"
 const main = document.querySelector("main");
-main.insertAdjacentHTML("beforeend", `<div style="width: 3000px">wide</div><img src="/favicon.ico">
-  <p><button>x</button></p><p style="font-size: 8px; color: #ccc; background: #fff">tiny grey text</p>`);
+main.insertAdjacentHTML("beforeend", `<div id="e2e-wide">wide</div><img src="/favicon.ico">
+  <p><button>x</button></p><p id="e2e-tiny">tiny grey text</p>`);
+// Styles set through the CSSOM: the strict CSP blocks inline style
+// attributes in markup, which would hide the faults from the checks.
+Object.assign(document.getElementById("e2e-wide").style, { width: "3000px" });
+Object.assign(document.getElementById("e2e-tiny").style, { fontSize: '8px', color: '#ccc', background: '#fff' });
 console.error("deliberate console error");
 return null;
 "#;
@@ -99,7 +103,9 @@ for (const el of document.body.querySelectorAll("*")) {
   const r = el.getBoundingClientRect();
   if (visible(el) && (r.right > width + 1 || r.left < -1)) overflow.push(`${describe(el)} spans ${Math.round(r.left)}..${Math.round(r.right)} of ${width}`);
 }
-const inlineCode = [...document.querySelectorAll("script:not([src]), style, [style]")].map(describe);
+// JSON-LD (`<script type="application/ld+json">`) is a data block the browser
+// never executes, so CSP's script-src does not apply to it: it is not inline code.
+const inlineCode = [...document.querySelectorAll('script:not([src]):not([type="application/ld+json"]), style, [style]')].map(describe);
 for (const el of document.querySelectorAll("*")) for (const a of el.attributes) if (a.name.startsWith("on")) inlineCode.push(`${describe(el)} has ${a.name}`);
 const smallTargets = [];
 for (const el of document.querySelectorAll("a[href], button, input, select, textarea, summary, label")) {

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 #[cfg(test)]
 use bytes::Bytes;
@@ -71,11 +71,15 @@ impl PageCache {
     }
 
     /// The key of a URL (its path and query given in pieces, joined by the
-    /// hash): hashed so a lookup allocates nothing.
-    fn key(generation: u64, site: &Site, path_and_query: &[&str]) -> u128 {
+    /// hash): hashed so a lookup allocates nothing. `host` is the request's
+    /// `Host` when the site has no public origin, since then absolute URLs
+    /// (feeds, `og:url`) are built from it.
+    fn key(generation: u64, site: &Site, host: &[u8], path_and_query: &[&str]) -> u128 {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(&generation.to_le_bytes());
         hasher.update(&site.identity.to_le_bytes());
+        hasher.update(&(host.len() as u64).to_le_bytes());
+        hasher.update(host);
         for piece in path_and_query {
             hasher.update(piece.as_bytes());
         }
@@ -188,18 +192,30 @@ fn cache_key(state: &AppState, request: &Request) -> u128 {
         }
     };
     let path_and_query = request.uri().path_and_query().map_or("/", |value| value.as_str());
-    PageCache::key(state.library.load().generation(), site, &[path_and_query])
+    let host = host_for_key(site, request.uri(), request.headers());
+    PageCache::key(state.library.load().generation(), site, host, &[path_and_query])
 }
 
-/// The key under which the stack stores the page for `uri` as `site` sees
-/// it, computed before the prefix is stripped (as [`conditional_get`] sees
+/// The host part of a cache key: the same sources, in the same order, as
+/// `site::request_host`; nothing when the site has a public origin.
+fn host_for_key<'a>(site: &Site, uri: &'a Uri, headers: &'a HeaderMap) -> &'a [u8] {
+    match (&site.public_origin, uri.authority()) {
+        (Some(_), _) => &b""[..],
+        (None, Some(authority)) => authority.as_str().as_bytes(),
+        (None, None) => headers.get(header::HOST).map_or(&b""[..], |value| value.as_bytes()),
+    }
+}
+
+/// The key under which the stack stores the page for `uri` (and `headers`)
+/// as `site` sees it, computed before the prefix is stripped (as [`conditional_get`] sees
 /// the URI after); `None` for the bare prefix, which redirects.
-pub fn key_for_uri(generation: u64, site: &Site, uri: &Uri) -> Option<u128> {
+pub fn key_for_uri(generation: u64, site: &Site, uri: &Uri, headers: &HeaderMap) -> Option<u128> {
+    let host = host_for_key(site, uri, headers);
     Some(match proxy::routed_path(uri, &site.base_path)? {
         RoutedPath::Unchanged => {
-            PageCache::key(generation, site, &[uri.path_and_query().map_or("/", |value| value.as_str())])
+            PageCache::key(generation, site, host, &[uri.path_and_query().map_or("/", |value| value.as_str())])
         }
-        RoutedPath::Stripped(pieces) => PageCache::key(generation, site, &pieces),
+        RoutedPath::Stripped(pieces) => PageCache::key(generation, site, host, &pieces),
     })
 }
 

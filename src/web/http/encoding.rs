@@ -74,7 +74,7 @@ fn is_zero_quality(param: &str) -> bool {
 pub fn is_compressible(content_type: &str, length: usize) -> bool {
     length >= MIN_COMPRESS_BYTES
         && (content_type.starts_with("text/")
-            || content_type.starts_with("application/json")
+            || content_type.contains("json")
             || content_type.contains("xml")
             || content_type.starts_with("application/javascript"))
 }

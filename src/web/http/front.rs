@@ -136,7 +136,7 @@ fn answer_from_cache<B>(state: &AppState, request: &Request<B>, peer: Option<&Pe
     }
     let peer = peer.or_else(|| request.extensions().get::<Peer>());
     let site = proxy::site_for(state, peer, request.headers());
-    let key = super::cache::key_for_uri(state.library.load().generation(), &site, uri)?;
+    let key = super::cache::key_for_uri(state.library.load().generation(), &site, uri, request.headers())?;
     let page = state.http.cache.get(key)?;
     let response = page.respond(&RequestConditions::from_headers(request.headers()), head);
     let recorder = page.hit_recorder(response.status(), || {

@@ -6,7 +6,7 @@ use axum::http::Uri;
 use crate::web::error::AppError;
 
 /// Default longest path plus query string accepted; longer gets 414.
-pub const DEFAULT_MAX_URI_BYTES: usize = 4096;
+pub const DEFAULT_MAX_URI_BYTES: usize = 8192;
 
 /// Rejects a URI whose path and query are longer than `max_bytes`.
 pub fn check_uri(uri: &Uri, max_bytes: usize) -> Result<(), AppError> {

@@ -1,34 +1,57 @@
 //! The page of one article, at its permalink `/articles/{id}`.
 
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
-use crate::library::Library;
+use super::browse::{list_url, month_label};
+use crate::article::Article;
+use crate::library::{Library, ListKey};
 use crate::web::error::AppError;
 use crate::web::http::LastModified;
+use crate::web::preview::LinkPreview;
+use crate::web::site::AbsoluteSite;
 use crate::web::views::{ArticleLink, ArticleView, DateView, Html, reading_minutes};
 use crate::web::{AppState, CurrentSite, Site};
+
+/// `?from=section:world-news`: the list the reader came from, so newer/older
+/// links stay within it.
+#[derive(Debug, Deserialize)]
+pub struct ArticleQuery {
+    from: Option<String>,
+}
 
 /// `GET /articles/{id}`: the article, with links to its neighbours; a
 /// trailing-slash or case variant of an id redirects to the canonical URL.
 pub async fn show_article(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
+    AbsoluteSite(absolute): AbsoluteSite,
     Path(id): Path<String>,
+    query: Result<Query<ArticleQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let library = state.library.load();
     let Some(article) = library.get(&id) else {
         return redirect_to_canonical(&library, &site, &id).ok_or_else(|| unknown_article(&id));
     };
-    let neighbours = library.find_neighbours(&id);
+    // A stale or mangled `from` is not worth an error page: fall back to date.
+    let from = query.ok().and_then(|Query(query)| query.from?.parse::<ListKey>().ok());
+    let key = from.filter(|key| library.list(key).is_some_and(|list| list.contains(&id))).unwrap_or(ListKey::All);
+    let (newer, older) = neighbour_links(&site, &library, &key, &id);
     let modified = LastModified::from_timestamp(article.modified);
     let view = ArticleView {
         canonical_url: site.canonical_article_url(&article.id),
+        preview: LinkPreview::new(&absolute, article),
         page_title: format!("{} – {}", article.title, site.title),
         date: article.date.map(DateView::from),
         reading_minutes: reading_minutes(article.word_count),
-        newer: neighbours.newer.map(|newer| ArticleLink::new(&site, newer)),
-        older: neighbours.older.map(|older| ArticleLink::new(&site, older)),
+        newer,
+        older,
+        section_link: section_link(&site, &library, article),
+        source_link: source_link(&site, &library, article),
+        month_link: month_link(&site, article),
+        list_link: list_link(&site, &library, &key),
         article: article.clone(),
         site,
     };
@@ -41,6 +64,50 @@ fn redirect_to_canonical(library: &Library, site: &Site, id: &str) -> Option<Res
     let trimmed = id.trim_end_matches('/');
     let article = library.get(trimmed).or_else(|| library.find_ignoring_case(trimmed))?;
     Some(Redirect::permanent(&site.article_url(&article.id)).into_response())
+}
+
+/// Links to the newer and older article in the list `key`, carrying `key` on.
+fn neighbour_links(
+    site: &Site,
+    library: &Library,
+    key: &ListKey,
+    id: &str,
+) -> (Option<ArticleLink>, Option<ArticleLink>) {
+    let Some(list) = library.list(key) else { return (None, None) };
+    let neighbours = list.neighbours(id);
+    let link =
+        |article: &Article| ArticleLink { url: article_url_in(site, article, key), title: article.title.clone() };
+    (neighbours.newer.map(|newer| link(newer)), neighbours.older.map(|older| link(older)))
+}
+
+/// The article's URL, remembering the list it is read in.
+pub fn article_url_in(site: &Site, article: &Article, key: &ListKey) -> String {
+    let url = site.article_url(&article.id);
+    if *key == ListKey::All { url } else { format!("{url}?from={key}") }
+}
+
+fn section_link(site: &Site, library: &Library, article: &Article) -> Option<ArticleLink> {
+    let group = library.sections().find_by_name(article.section.as_deref()?)?;
+    Some(ArticleLink { url: list_url(site, &ListKey::Section(group.slug.clone())), title: group.name.clone() })
+}
+
+fn source_link(site: &Site, library: &Library, article: &Article) -> Option<ArticleLink> {
+    let group = library.sources().find_by_name(article.source.as_deref()?)?;
+    Some(ArticleLink { url: list_url(site, &ListKey::Source(group.slug.clone())), title: group.name.clone() })
+}
+
+fn month_link(site: &Site, article: &Article) -> Option<ArticleLink> {
+    let date = article.date?;
+    let key = ListKey::Month(date.year(), date.month());
+    Some(ArticleLink { url: list_url(site, &key), title: month_label(date.year(), date.month()) })
+}
+
+/// A link back to the list the reader came from, unless it is the home page.
+fn list_link(site: &Site, library: &Library, key: &ListKey) -> Option<ArticleLink> {
+    if *key == ListKey::All {
+        return None;
+    }
+    Some(ArticleLink { url: list_url(site, key), title: super::browse::list_heading(library, key)? })
 }
 
 /// The 404 for an id that is not in the library.

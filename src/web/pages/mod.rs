@@ -1,9 +1,12 @@
 //! HTML pages, one file per page or page family.
 
 pub mod article;
+pub mod browse;
 pub mod deployment;
 pub mod index;
 pub mod problems;
+pub mod search;
+pub mod seo;
 
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;

@@ -10,7 +10,7 @@ use axum::extract::State;
 use crate::article::Article;
 use crate::library::Library;
 use crate::web::views::Html;
-use crate::web::{AppState, Site};
+use crate::web::{AppState, CurrentSite, Site};
 
 /// A file that could not be loaded.
 pub struct ProblemRow {
@@ -69,7 +69,7 @@ fn warning_row(site: &Site, article: &Article) -> WarningRow {
 }
 
 /// `GET /problems`.
-pub async fn show_problems(State(state): State<AppState>) -> Html<ProblemsView> {
+pub async fn show_problems(State(state): State<AppState>, CurrentSite(site): CurrentSite) -> Html<ProblemsView> {
     let library = state.library.load();
-    Html(ProblemsView::new(state.site.clone(), &library))
+    Html(ProblemsView::new(site, &library))
 }

@@ -1,0 +1,186 @@
+//! Derived indexes of a [`super::Library`]: articles grouped by section, by
+//! source, and by year and month.
+//!
+//! Each index is built in its own pass over the newest-first article list and
+//! refers to articles by their position in it, so no article is copied and a
+//! group lists its articles in the same order as the whole library (which
+//! also makes "where is this article in the group" a binary search).
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::slug::unique_slugs;
+use crate::article::Article;
+
+/// The articles that share one section (or one source).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The name as written in the files (`World News`).
+    pub name: String,
+    /// Its URL slug (`world-news`), unique among the groups of one kind.
+    pub slug: String,
+    /// Positions in the library's newest-first list, ascending.
+    pub(crate) positions: Vec<u32>,
+}
+
+impl Group {
+    /// How many articles the group has.
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// Whether the group is empty (never true for a group in a library).
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty()
+    }
+}
+
+/// Every section (or every source) of a library, sorted by name.
+#[derive(Debug, Default)]
+pub struct Groups {
+    groups: Vec<Group>,
+    by_slug: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Groups {
+    /// Groups `articles` (newest first) by the name `key` gives each one;
+    /// articles without one are left out.
+    pub(crate) fn build(articles: &[Arc<Article>], key: impl Fn(&Article) -> Option<&str>) -> Self {
+        let mut positions: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (position, article) in articles.iter().enumerate() {
+            if let Some(name) = key(article) {
+                positions.entry(name).or_default().push(position_u32(position));
+            }
+        }
+        let mut named: Vec<(&str, Vec<u32>)> = positions.into_iter().collect();
+        named.sort_by(|(a, _), (b, _)| a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b)));
+        let slugs = unique_slugs(named.iter().map(|(name, _)| *name));
+        let groups: Vec<Group> = named
+            .into_iter()
+            .zip(slugs)
+            .map(|((name, positions), slug)| Group { name: name.to_owned(), slug, positions })
+            .collect();
+        let by_slug = groups.iter().enumerate().map(|(index, group)| (group.slug.clone(), index)).collect();
+        let by_name = groups.iter().enumerate().map(|(index, group)| (group.name.clone(), index)).collect();
+        Self { groups, by_slug, by_name }
+    }
+
+    /// Every group, sorted by name.
+    pub fn all(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// The group with this slug.
+    pub fn find_by_slug(&self, slug: &str) -> Option<&Group> {
+        self.by_slug.get(slug).map(|&index| &self.groups[index])
+    }
+
+    /// The group with this exact name.
+    pub fn find_by_name(&self, name: &str) -> Option<&Group> {
+        self.by_name.get(name).map(|&index| &self.groups[index])
+    }
+}
+
+/// One month of the archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Month {
+    /// 1 to 12.
+    pub month: i8,
+    /// Positions of its articles in the library's list (they are contiguous,
+    /// since the list is sorted by date).
+    pub(crate) range: Range<usize>,
+}
+
+impl Month {
+    /// How many articles were published this month.
+    pub fn len(&self) -> usize {
+        self.range.len()
+    }
+
+    /// Whether the month has no article (never true in a library).
+    pub fn is_empty(&self) -> bool {
+        self.range.is_empty()
+    }
+}
+
+/// One year of the archive, with its months newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Year {
+    pub year: i16,
+    pub months: Vec<Month>,
+    pub(crate) range: Range<usize>,
+}
+
+impl Year {
+    /// How many articles were published this year.
+    pub fn len(&self) -> usize {
+        self.range.len()
+    }
+
+    /// Whether the year has no article (never true in a library).
+    pub fn is_empty(&self) -> bool {
+        self.range.is_empty()
+    }
+
+    /// The month `month` (1–12), if it has articles.
+    pub fn find_month(&self, month: i8) -> Option<&Month> {
+        self.months.iter().find(|entry| entry.month == month)
+    }
+}
+
+/// The date archive: years newest first, and the undated articles.
+#[derive(Debug, Default)]
+pub struct Archive {
+    years: Vec<Year>,
+    pub(crate) undated: Range<usize>,
+}
+
+impl Archive {
+    /// Builds the archive of `articles`, which must be newest first with the
+    /// undated ones last (the library's order).
+    pub(crate) fn build(articles: &[Arc<Article>]) -> Self {
+        let dated = articles.iter().take_while(|article| article.date.is_some()).count();
+        let mut years: Vec<Year> = Vec::new();
+        for (position, article) in articles[..dated].iter().enumerate() {
+            let Some(date) = article.date else { continue };
+            match years.last_mut() {
+                Some(year) if year.year == date.year() => {
+                    year.range.end = position + 1;
+                    match year.months.last_mut() {
+                        Some(month) if month.month == date.month() => month.range.end = position + 1,
+                        _ => year.months.push(Month { month: date.month(), range: position..position + 1 }),
+                    }
+                }
+                _ => years.push(Year {
+                    year: date.year(),
+                    months: vec![Month { month: date.month(), range: position..position + 1 }],
+                    range: position..position + 1,
+                }),
+            }
+        }
+        Self { years, undated: dated..articles.len() }
+    }
+
+    /// Every year with articles, newest first.
+    pub fn years(&self) -> &[Year] {
+        &self.years
+    }
+
+    /// The year `year`, if it has articles.
+    pub fn find_year(&self, year: i16) -> Option<&Year> {
+        self.years.iter().find(|entry| entry.year == year)
+    }
+
+    /// How many articles have no date.
+    pub fn undated_len(&self) -> usize {
+        self.undated.len()
+    }
+}
+
+/// Positions are stored as `u32` to halve the index size; four billion
+/// articles is far beyond what one process can hold anyway.
+fn position_u32(position: usize) -> u32 {
+    u32::try_from(position).unwrap_or(u32::MAX)
+}

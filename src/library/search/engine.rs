@@ -1,0 +1,159 @@
+//! The tantivy index itself: building it, querying it, updating it.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::indexer::NoMergePolicy;
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use super::compile::{Compiled, compile};
+use super::query::UserQuery;
+use super::schema::{self, Fields};
+use super::snippet::{Snippets, escape_html};
+use super::{Hit, SearchError, SearchRequest, SearchResults, SortOrder};
+use crate::article::{Article, ArticleId};
+use crate::library::Library;
+
+/// Memory for the initial build, shared by the indexing threads. Tantivy
+/// writes a segment each time it fills; more memory means fewer segments to
+/// merge, at the price of a transient peak.
+const BUILD_HEAP_BYTES: usize = 40 * 1024 * 1024;
+
+/// Memory of the small writer that later updates use.
+const UPDATE_HEAP_BYTES: usize = 16 * 1024 * 1024;
+
+/// A ready index and what it takes to query and update it.
+pub struct Engine {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    /// Created on the first update and kept for the next ones: building
+    /// a writer spawns threads and reserves memory.
+    writer: Mutex<Option<IndexWriter>>,
+}
+
+impl Engine {
+    /// Indexes every article of `library`, counting them in `progress`.
+    pub fn build(library: &Library, progress: &AtomicUsize) -> tantivy::Result<Self> {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        schema::register_analyzers(&index);
+        let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).clamp(1, 2);
+        let mut writer: IndexWriter = index.writer_with_num_threads(threads, BUILD_HEAP_BYTES)?;
+        // No background merges while building: one explicit merge at the end
+        // is cheaper, and cannot collide with a merge already running.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        for article in library.articles() {
+            writer.add_document(fields.document(article))?;
+            progress.fetch_add(1, Ordering::Relaxed);
+        }
+        writer.commit()?;
+        // One segment searches fastest; a failed merge only costs speed.
+        let segments = index.searchable_segment_ids()?;
+        if segments.len() > 1
+            && let Err(error) = writer.merge(&segments).wait()
+        {
+            tracing::warn!(%error, segments = segments.len(), "could not merge search segments");
+        }
+        writer.wait_merging_threads()?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Self { index, reader, fields, writer: Mutex::new(None) })
+    }
+
+    /// Runs `request` and cuts snippets from the articles in `library`.
+    pub fn search<'a>(&self, library: &'a Library, request: &SearchRequest) -> Result<SearchResults<'a>, SearchError> {
+        let user_query = UserQuery::parse(&request.query);
+        let searcher = self.reader.searcher();
+        let compiled = compile(&searcher, &self.fields, &user_query, &request.filters);
+        if !compiled.has_criteria {
+            return Err(SearchError::NothingToSearch);
+        }
+        let offset = (request.page - 1) * request.per_page;
+        let by_date = request.sort == SortOrder::Date || !compiled.has_words;
+        let (addresses, total) = self.top_docs(&searcher, &*compiled.query, offset, request.per_page, by_date)?;
+        let mut snippets = self.snippets(&searcher, &compiled)?;
+        let hits = addresses
+            .into_iter()
+            .filter_map(|address| self.article_at(&searcher, library, address))
+            .map(|article| {
+                let snippet_html = match snippets.as_mut() {
+                    Some(snippets) => snippets.for_article(article),
+                    None => escape_html(&article.excerpt),
+                };
+                Hit { snippet_html, article }
+            })
+            .collect();
+        Ok(SearchResults { hits, total, truncated: user_query.truncated, ranked: !by_date })
+    }
+
+    fn top_docs(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        offset: usize,
+        limit: usize,
+        by_date: bool,
+    ) -> Result<(Vec<DocAddress>, usize), SearchError> {
+        let top = TopDocs::with_limit(limit).and_offset(offset);
+        if by_date {
+            let (docs, total) =
+                searcher.search(query, &(top.order_by_fast_field::<i64>("date", Order::Desc), Count))?;
+            return Ok((docs.into_iter().map(|(_, address)| address).collect(), total));
+        }
+        let (docs, total) = searcher.search(query, &(top.order_by_score(), Count))?;
+        Ok((docs.into_iter().map(|(_, address)| address).collect(), total))
+    }
+
+    /// The article a hit refers to; `None` if the library no longer has it
+    /// (an update raced with this search).
+    fn article_at<'a>(
+        &self,
+        searcher: &Searcher,
+        library: &'a Library,
+        address: DocAddress,
+    ) -> Option<&'a std::sync::Arc<Article>> {
+        let document: TantivyDocument = searcher.doc(address).ok()?;
+        let id = document.get_first(self.fields.id)?.as_str()?.to_owned();
+        library.get(&id)
+    }
+
+    /// Snippets for the query's words; `None` when it has none (filters only).
+    fn snippets(&self, searcher: &Searcher, compiled: &Compiled) -> Result<Option<Snippets>, SearchError> {
+        if !compiled.has_words {
+            return Ok(None);
+        }
+        Ok(Some(Snippets::new(searcher, &*compiled.query, self.fields.body)?))
+    }
+
+    /// Replaces the documents of `changed` articles and deletes those of
+    /// `removed` ids, then makes the change visible to new searches. This is
+    /// what live reload calls; the cost is proportional to the change.
+    pub fn update(&self, changed: &[&Article], removed: &[ArticleId]) -> tantivy::Result<()> {
+        let mut guard = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if guard.is_none() {
+            *guard = Some(self.index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?);
+        }
+        let Some(writer) = guard.as_mut() else { return Ok(()) };
+        for id in removed.iter().chain(changed.iter().map(|article| &article.id)) {
+            writer.delete_term(Term::from_field_text(self.fields.id, id.as_str()));
+        }
+        for article in changed {
+            writer.add_document(self.fields.document(article))?;
+        }
+        writer.commit()?;
+        self.reader.reload()
+    }
+
+    /// Bytes the index takes (all in RAM).
+    pub fn size_bytes(&self) -> u64 {
+        self.reader.searcher().space_usage().map_or(0, |usage| usage.total().get_bytes())
+    }
+
+    /// Number of documents that searches see.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}

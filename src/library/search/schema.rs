@@ -1,0 +1,129 @@
+//! The shape of the search index: its fields, its text analysis, and how an
+//! article becomes a document.
+//!
+//! Only the article id is stored; titles and bodies are indexed but not kept,
+//! because the library already holds the text and snippets are cut from it.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::{Index, TantivyDocument};
+
+use super::stem::CachedEnglishStemmer;
+use crate::article::Article;
+
+/// The analyzer of every text field: words, lowercased, diacritics folded to
+/// ASCII (`Café` → `cafe`), English stems (`sanctions` → `sanction`).
+pub const ANALYZER: &str = "broadsheet_en";
+
+/// Tokens longer than this are not words (URLs, base64) and are skipped.
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// The fields of the index.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// The article id, stored (to find the article) and indexed as one term
+    /// (so a reload can delete or replace one document).
+    pub id: Field,
+    pub title: Field,
+    pub section: Field,
+    pub source: Field,
+    pub body: Field,
+    /// Exact section and source names, for the `section=`/`source=` filters.
+    pub section_name: Field,
+    pub source_name: Field,
+    /// The date as the number `yyyymmdd`, for date filters and `sort=date`.
+    pub date: Field,
+}
+
+impl Fields {
+    /// The schema and its fields.
+    pub fn schema() -> (Schema, Self) {
+        let mut builder = Schema::builder();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let fields = Self {
+            id: builder.add_text_field("id", STRING | STORED),
+            title: builder.add_text_field("title", text.clone()),
+            section: builder.add_text_field("section", text.clone()),
+            source: builder.add_text_field("source", text.clone()),
+            body: builder.add_text_field("body", text),
+            section_name: builder.add_text_field("section_name", STRING),
+            source_name: builder.add_text_field("source_name", STRING),
+            date: builder.add_i64_field("date", INDEXED | FAST),
+        };
+        (builder.build(), fields)
+    }
+
+    /// The text fields a word without `field:` is looked up in.
+    pub fn text_fields(&self) -> [Field; 4] {
+        [self.title, self.section, self.source, self.body]
+    }
+
+    /// The index document for `article`. Paragraphs are added one by one so
+    /// the body is never joined into one more copy of the text.
+    pub fn document(&self, article: &Article) -> TantivyDocument {
+        let mut document = TantivyDocument::new();
+        document.add_text(self.id, article.id.as_str());
+        document.add_text(self.title, &article.title);
+        if let Some(section) = &article.section {
+            document.add_text(self.section, section);
+            document.add_text(self.section_name, section);
+        }
+        if let Some(source) = &article.source {
+            document.add_text(self.source, source);
+            document.add_text(self.source_name, source);
+        }
+        for paragraph in &article.paragraphs {
+            document.add_text(self.body, paragraph.text());
+        }
+        if let Some(date) = article.date {
+            document.add_i64(self.date, date_number(date));
+        }
+        document
+    }
+}
+
+/// `2024-11-16` → `20241116`: orders like the date, and fits a fast field.
+pub fn date_number(date: jiff::civil::Date) -> i64 {
+    i64::from(date.year()) * 10_000 + i64::from(date.month()) * 100 + i64::from(date.day())
+}
+
+/// The full analyzer: what documents and query words go through.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(CachedEnglishStemmer)
+        .build()
+}
+
+/// The analyzer without stemming, for prefixes: `presiden*` must not be cut
+/// to a stem before it is compared with the stems in the index.
+pub fn folding_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Registers the analyzer with `index`, so indexing and snippets use it.
+pub fn register_analyzers(index: &Index) {
+    index.tokenizers().register(ANALYZER, analyzer());
+}
+
+/// The tokens `text` yields under `analyzer`.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        tokens.push(token.text.clone());
+    }
+    tokens
+}
