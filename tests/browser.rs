@@ -178,16 +178,17 @@ async fn j_and_k_follow_article_links(browser: &Browser, site: &TestSite) {
 
 async fn slash_focuses_the_search_box(browser: &Browser, site: &TestSite) {
     browser.client.goto(&site.url("/")).await.expect("load index");
-    // Until the search form lands (issue 5), give the page one to focus; the
-    // script looks for `input[type=search]` whenever `/` is pressed.
-    browser
-        .eval("if (!document.querySelector('input[type=search]')) { const box = document.createElement('input'); box.type = 'search'; box.setAttribute('aria-label', 'Search'); document.querySelector('header').append(box); } return null;")
-        .await;
     browser.press('/').await;
-    assert_eq!(active_element(browser).await, "input", "/ focuses the search box");
+    assert_eq!(active_element(browser).await, "input#site-search-q", "/ focuses the search box in the header");
     browser.press('j').await;
     let typed = browser.eval("return [document.activeElement.value, location.href];").await;
     assert_eq!(typed, serde_json::json!(["j", site.url("/")]), "keys typed into the search box stay there");
+    browser.client.goto(&site.url("/search?q=talks")).await.expect("load search results");
+    browser.press('j').await;
+    let first = browser.eval("return document.activeElement.closest('.article-list h3') !== null;").await;
+    assert_eq!(first, Value::Bool(true), "j focuses the first search result");
+    browser.press('/').await;
+    assert_eq!(active_element(browser).await, "input#search-q", "/ focuses the search page's own box");
 }
 
 #[tokio::test]
