@@ -39,7 +39,8 @@ pub fn load_logged(dir: &std::path::Path, options: &LoadOptions) -> Result<Libra
 /// `broadsheet serve`: load the articles and serve them until Ctrl-C or
 /// SIGTERM, then drain requests in flight for the grace period.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
-    let site = Site::new(args.site_title.clone(), &args.deploy.base_url.to_string());
+    let site = Site::new(args.site_title.clone(), &args.deploy.base_url.to_string())
+        .with_description(args.site_description.clone());
     let http = http_settings(&args.deploy);
     if args.deploy.print_config {
         print_config(&args, &site, &http, &mut std::io::stdout().lock())?;

@@ -52,6 +52,10 @@ pub struct ServeArgs {
     /// Site title shown in the header and page titles.
     #[arg(long, env = "BROADSHEET_SITE_TITLE", default_value = crate::web::site::DEFAULT_TITLE)]
     pub site_title: String,
+    /// One line about the site, shown under the title and used in feeds and
+    /// meta descriptions.
+    #[arg(long, env = "BROADSHEET_SITE_DESCRIPTION", default_value = crate::web::site::DEFAULT_DESCRIPTION)]
+    pub site_description: String,
     #[command(flatten)]
     pub load: LoadArgs,
     #[command(flatten)]

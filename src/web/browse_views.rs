@@ -6,6 +6,7 @@ use std::sync::Arc;
 use askama::Template;
 
 use super::Site;
+use super::feeds::FeedLink;
 use super::views::{ArticleLink, PaginationView, SummaryView};
 
 /// A link with a count: a section, a source, a year or a month.
@@ -53,6 +54,8 @@ pub struct ListView {
     pub search_url: Option<String>,
     pub articles: Vec<SummaryView>,
     pub pagination: PaginationView,
+    /// This list's own feeds (sections and sources).
+    pub feed: Option<FeedLink>,
 }
 
 /// One year on the archive page.
@@ -101,6 +104,8 @@ pub struct SearchView {
     pub results: Option<ResultsView>,
     /// Something the reader should know (the query was cut, nothing to search).
     pub notice: Option<String>,
+    /// The feeds of this search, once something was searched for.
+    pub feed: Option<FeedLink>,
 }
 
 impl SearchView {

@@ -13,13 +13,16 @@ pub mod api_search;
 pub mod assets;
 pub mod browse_views;
 pub mod error;
+pub mod feeds;
 pub mod health;
 pub mod http;
 pub mod metrics;
 pub mod pages;
+pub mod preview;
 pub mod server;
 pub mod site;
 pub mod views;
+pub mod xml;
 
 use std::sync::Arc;
 
@@ -31,7 +34,7 @@ use crate::library::Library;
 use crate::library::search::SearchIndex;
 pub use http::HttpSettings;
 pub use metrics::Metrics;
-pub use site::{CurrentSite, Site};
+pub use site::{AbsoluteSite, CurrentSite, Site};
 
 /// Articles per list page, on HTML pages and in the API alike.
 pub const PER_PAGE: usize = 20;
@@ -100,7 +103,19 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::show_health))
         .route("/problems", get(pages::problems::show_problems))
         .route("/readyz", get(health::show_ready))
-        .route("/about/deployment", get(pages::deployment::show_deployment));
+        .route("/about/deployment", get(pages::deployment::show_deployment))
+        .route("/feed.xml", get(feeds::show_site_feed))
+        .route("/feed.json", get(feeds::show_site_feed))
+        .route("/sections/{slug}/feed.xml", get(feeds::show_section_feed))
+        .route("/sections/{slug}/feed.json", get(feeds::show_section_feed))
+        .route("/sources/{slug}/feed.xml", get(feeds::show_source_feed))
+        .route("/sources/{slug}/feed.json", get(feeds::show_source_feed))
+        .route("/search/feed.xml", get(feeds::show_search_feed))
+        .route("/search/feed.json", get(feeds::show_search_feed))
+        .route("/sitemap.xml", get(pages::seo::show_sitemap))
+        .route("/sitemaps/{file}", get(pages::seo::show_sitemap_part))
+        .route("/robots.txt", get(pages::seo::show_robots))
+        .route("/opensearch.xml", get(pages::seo::show_opensearch));
     if state.http.metrics_on_main_router {
         routes = routes.route("/metrics", get(metrics::show_metrics));
     }

@@ -18,11 +18,17 @@ use crate::article::ArticleId;
 /// The default site title, shown in the header and in `<title>`.
 pub const DEFAULT_TITLE: &str = "Broadsheet";
 
+/// The default one-line description, for the header, feeds and meta tags.
+pub const DEFAULT_DESCRIPTION: &str = "News from every section and source, newest first.";
+
 /// Settings fixed at start-up that every page uses.
 #[derive(Debug, Clone)]
 pub struct Site {
     /// Shown in the header and in every `<title>`.
     pub title: String,
+    /// One line about the site: under the header, in feeds, in the meta
+    /// description of pages that have none of their own.
+    pub description: String,
     /// The public path prefix, always starting and ending with `/`
     /// (`/` or `/news/`). Every link is built from it.
     pub base_path: String,
@@ -52,7 +58,14 @@ impl Site {
     /// prefix for this request; what is not given stays as configured.
     pub fn with_public(&self, origin: Option<String>, base_path: Option<&str>) -> Self {
         let base_path = base_path.map_or_else(|| self.base_path.clone(), normalise_base_path);
-        Self::from_parts(self.title.clone(), origin.or_else(|| self.public_origin.clone()), base_path)
+        let site = Self::from_parts(self.title.clone(), origin.or_else(|| self.public_origin.clone()), base_path);
+        site.with_description(self.description.clone())
+    }
+
+    /// The same site with another description.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
     }
 
     fn from_parts(title: String, public_origin: Option<String>, base_path: String) -> Self {
@@ -60,6 +73,7 @@ impl Site {
         let public_url = format!("{}{base_path}", public_origin.as_deref().unwrap_or(""));
         Self {
             title,
+            description: DEFAULT_DESCRIPTION.to_owned(),
             stylesheet_url: format!("{base_path}static/{}", assets.stylesheet.hashed_name),
             script_url: format!("{base_path}static/{}", assets.script.hashed_name),
             favicon_url: format!("{base_path}static/{}", assets.favicon.hashed_name),
@@ -116,6 +130,38 @@ impl FromRequestParts<AppState> for CurrentSite {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(Self(parts.extensions.get::<Arc<Site>>().cloned().unwrap_or_else(|| state.site.clone())))
     }
+}
+
+/// The [`Site`] of this request with a public origin for the URLs that
+/// must be absolute (feeds, sitemaps, `og:url`). When neither `--base-url`
+/// nor a trusted proxy gave an origin, it is `http://` plus the request's
+/// `Host` (responses vary by it: the page cache keys on it in that case).
+/// Without a usable `Host` (HTTP/1.0) URLs stay host-relative.
+pub struct AbsoluteSite(pub Arc<Site>);
+
+impl FromRequestParts<AppState> for AbsoluteSite {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Ok(CurrentSite(site)) = CurrentSite::from_request_parts(parts, state).await;
+        if site.public_origin.is_some() {
+            return Ok(Self(site));
+        }
+        match request_host(&parts.uri, &parts.headers) {
+            Some(host) => Ok(Self(Arc::new(site.with_public(Some(format!("http://{host}")), None)))),
+            None => Ok(Self(site)),
+        }
+    }
+}
+
+/// The host (and port) a request was sent to: the URI's authority (HTTP/2)
+/// or the `Host` header, lowercased, when it is a valid authority.
+pub fn request_host(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Option<String> {
+    let host = match uri.authority() {
+        Some(authority) => authority.as_str(),
+        None => headers.get(axum::http::header::HOST)?.to_str().ok()?,
+    };
+    super::http::proxy::is_valid_host(host).then(|| host.to_ascii_lowercase())
 }
 
 /// A parsed `--base-url`: an optional origin and a normalised path prefix.

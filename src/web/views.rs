@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::Site;
 use super::error::AppError;
+use super::preview::LinkPreview;
 use crate::article::{Article, Paragraph};
 
 /// Renders a template into an HTML response with `status`. A rendering
@@ -152,6 +153,8 @@ pub struct ArticleView {
     pub article: Arc<Article>,
     /// Absolute when the public origin is known (`--base-url`).
     pub canonical_url: String,
+    /// Open Graph, Twitter card and JSON-LD data (always absolute URLs).
+    pub preview: LinkPreview,
     pub date: Option<DateView>,
     pub reading_minutes: usize,
     pub newer: Option<ArticleLink>,

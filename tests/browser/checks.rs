@@ -106,7 +106,9 @@ for (const el of document.body.querySelectorAll("*")) {
   const r = el.getBoundingClientRect();
   if (visible(el) && (r.right > width + 1 || r.left < -1)) overflow.push(`${describe(el)} spans ${Math.round(r.left)}..${Math.round(r.right)} of ${width}`);
 }
-const inlineCode = [...document.querySelectorAll("script:not([src]), style, [style]")].map(describe);
+// JSON-LD (`<script type="application/ld+json">`) is a data block the browser
+// never executes, so CSP's script-src does not apply to it: it is not inline code.
+const inlineCode = [...document.querySelectorAll('script:not([src]):not([type="application/ld+json"]), style, [style]')].map(describe);
 for (const el of document.querySelectorAll("*")) for (const a of el.attributes) if (a.name.startsWith("on")) inlineCode.push(`${describe(el)} has ${a.name}`);
 const smallTargets = [];
 for (const el of document.querySelectorAll("a[href], button, input, select, textarea, summary, label")) {

@@ -54,11 +54,15 @@ impl PageCache {
         Self { pages }
     }
 
-    /// The key of a URL: hashed so a lookup allocates nothing.
-    fn key(generation: u64, site: &Site, path_and_query: &str) -> u128 {
+    /// The key of a URL: hashed so a lookup allocates nothing. `host` is
+    /// the request's `Host` when the site has no public origin, since then
+    /// absolute URLs (feeds, `og:url`) are built from it.
+    fn key(generation: u64, site: &Site, host: &[u8], path_and_query: &str) -> u128 {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(&generation.to_le_bytes());
         hasher.update(&site.identity.to_le_bytes());
+        hasher.update(&(host.len() as u64).to_le_bytes());
+        hasher.update(host);
         hasher.update(path_and_query.as_bytes());
         hasher.digest128()
     }
@@ -143,5 +147,11 @@ fn cache_key(state: &AppState, request: &Request) -> u128 {
         }
     };
     let path_and_query = request.uri().path_and_query().map_or("/", |value| value.as_str());
-    PageCache::key(state.library.load().generation(), site, path_and_query)
+    // The same sources, in the same order, as `site::request_host`.
+    let host = match (&site.public_origin, request.uri().authority()) {
+        (Some(_), _) => &b""[..],
+        (None, Some(authority)) => authority.as_str().as_bytes(),
+        (None, None) => request.headers().get(header::HOST).map_or(&b""[..], |value| value.as_bytes()),
+    };
+    PageCache::key(state.library.load().generation(), site, host, path_and_query)
 }

@@ -189,7 +189,7 @@ impl RenderedPage {
         let content_type = self.content_type.as_ref().and_then(|value| value.to_str().ok()).unwrap_or("");
         self.body.len() >= MIN_COMPRESS_BYTES
             && (content_type.starts_with("text/")
-                || content_type.starts_with("application/json")
+                || content_type.contains("json")
                 || content_type.contains("xml")
                 || content_type.starts_with("application/javascript"))
     }

@@ -158,7 +158,8 @@ fn parse_node(node: String) -> Option<IpAddr> {
     node.parse::<SocketAddr>().map(|address| address.ip()).ok()
 }
 
-fn is_valid_host(host: &str) -> bool {
+/// Whether `host` is a plain `host[:port]` authority, safe to put in a URL.
+pub fn is_valid_host(host: &str) -> bool {
     !host.is_empty()
         && host.len() <= 255
         && !host.contains('@')

@@ -10,6 +10,8 @@ use crate::article::Article;
 use crate::library::{Library, ListKey};
 use crate::web::error::AppError;
 use crate::web::http::LastModified;
+use crate::web::preview::LinkPreview;
+use crate::web::site::AbsoluteSite;
 use crate::web::views::{ArticleLink, ArticleView, DateView, Html, reading_minutes};
 use crate::web::{AppState, CurrentSite, Site};
 
@@ -25,6 +27,7 @@ pub struct ArticleQuery {
 pub async fn show_article(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
+    AbsoluteSite(absolute): AbsoluteSite,
     Path(id): Path<String>,
     query: Result<Query<ArticleQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
@@ -39,6 +42,7 @@ pub async fn show_article(
     let modified = LastModified::from_timestamp(article.modified);
     let view = ArticleView {
         canonical_url: site.canonical_article_url(&article.id),
+        preview: LinkPreview::new(&absolute, article),
         page_title: format!("{} – {}", article.title, site.title),
         date: article.date.map(DateView::from),
         reading_minutes: reading_minutes(article.word_count),

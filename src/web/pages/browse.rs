@@ -12,6 +12,7 @@ use super::{PageQuery, no_such_page};
 use crate::library::{Group, Library, ListKey, page_count, paginate};
 use crate::web::browse_views::{ArchiveView, CountedLink, GroupsView, ListView, YearView, count_label};
 use crate::web::error::AppError;
+use crate::web::feeds::{FeedLink, FeedScope};
 use crate::web::views::{ArticleLink, Html, PaginationView, SummaryView};
 use crate::web::{AppState, CurrentSite, PER_PAGE, Site};
 use std::sync::Arc;
@@ -159,6 +160,7 @@ fn list_page(state: &AppState, site: &Arc<Site>, key: &ListKey, page: usize) -> 
             .map(|article| SummaryView { url: article_url_in(site, article, key), ..SummaryView::new(site, article) })
             .collect(),
         pagination: PaginationView::new(&list_url(site, key), page, list.page_count(PER_PAGE)),
+        feed: FeedScope::list(site, key, &heading).map(|scope| FeedLink::new(site, &scope)),
         heading,
         site: site.clone(),
     };
@@ -256,7 +258,8 @@ fn page_title(site: &Site, heading: &str, page: usize) -> String {
     }
 }
 
-fn no_such_list(key: &ListKey) -> AppError {
+/// The 404 for a section, source or period the library does not have.
+pub fn no_such_list(key: &ListKey) -> AppError {
     let what = match key {
         ListKey::Section(slug) => format!("There is no section “{slug}”. See the list of sections."),
         ListKey::Source(slug) => format!("There is no source “{slug}”. See the list of sources."),

@@ -19,7 +19,11 @@ pub async fn show_index(
     let library = state.library.load();
     let articles = library.page(page, PER_PAGE).ok_or_else(|| no_such_page(page))?;
     let pages = page_count(library.len(), PER_PAGE);
-    let page_title = if page == 1 { site.title.clone() } else { format!("Page {page} – {}", site.title) };
+    let page_title = if page == 1 {
+        format!("{} – {}", site.title, site.description)
+    } else {
+        format!("Page {page} – {}", site.title)
+    };
     let view = IndexView {
         articles: articles.iter().map(|article| SummaryView::new(&site, article)).collect(),
         pagination: PaginationView::new(&site.base_path, page, pages),

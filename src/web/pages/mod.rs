@@ -6,6 +6,7 @@ pub mod deployment;
 pub mod index;
 pub mod problems;
 pub mod search;
+pub mod seo;
 
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;

@@ -11,6 +11,7 @@ use crate::library::search::{Filters, SearchError, SearchRequest, SearchResults,
 use crate::library::{Groups, Library, page_count};
 use crate::web::browse_views::{HitView, OptionView, ResultsView, SearchView};
 use crate::web::error::AppError;
+use crate::web::feeds::{FeedLink, FeedScope};
 use crate::web::views::{Html, PaginationView, SummaryView};
 use crate::web::{AppState, CurrentSite, PER_PAGE, Site};
 
@@ -69,6 +70,12 @@ impl SearchParams {
 
     /// The URL of page `page` of this search.
     pub fn page_url(&self, site: &Site, page: usize) -> String {
+        format!("{}?{}", site.url("search"), self.query_string(page, true))
+    }
+
+    /// The encoded query string of page `page` of this search; without the
+    /// sort order when `with_sort` is false (feeds are always by date).
+    pub fn query_string(&self, page: usize, with_sort: bool) -> String {
         let page = page.to_string();
         let pairs = [
             ("q", Some(self.q.as_str())),
@@ -76,14 +83,14 @@ impl SearchParams {
             ("source", given(&self.source)),
             ("from", given(&self.from)),
             ("to", given(&self.to)),
-            ("sort", given(&self.sort)),
+            ("sort", given(&self.sort).filter(|_| with_sort)),
             ("page", (page != "1").then_some(page.as_str())),
         ];
         let query: Vec<String> = pairs
             .iter()
             .filter_map(|(name, value)| Some(format!("{name}={}", utf8_percent_encode((*value)?, QUERY_VALUE))))
             .collect();
-        format!("{}?{}", site.url("search"), query.join("&"))
+        query.join("&")
     }
 }
 
@@ -149,6 +156,8 @@ fn form_view(site: &std::sync::Arc<Site>, library: &Library, params: &SearchPara
         sort_by_date: given(&params.sort) == Some("date"),
         results: None,
         notice: None,
+        feed: (!params.is_blank())
+            .then(|| FeedLink::new(site, &FeedScope::search(site, &params.q, params.query_string(1, false)))),
         site: site.clone(),
     }
 }

@@ -1,0 +1,102 @@
+//! One article as a feed entry: absolute permalink, full content as HTML,
+//! and the dates feed readers sort by.
+
+use askama::Template;
+use jiff::Timestamp;
+use jiff::tz::Offset;
+
+use crate::article::{Article, Paragraph};
+use crate::web::Site;
+
+/// A moment, with the RFC 3339 text feeds carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryTime {
+    pub timestamp: Timestamp,
+    /// `2024-11-16T09:30:00+01:00`, keeping the article's own offset.
+    pub text: String,
+}
+
+impl EntryTime {
+    fn new(timestamp: Timestamp, offset: Offset) -> Self {
+        // Whole seconds: feeds and sitemaps gain nothing from nanoseconds.
+        let timestamp = Timestamp::from_second(timestamp.as_second()).unwrap_or(timestamp);
+        Self { timestamp, text: timestamp.display_with_offset(offset).to_string() }
+    }
+
+    /// When the article was published: its exact time when the file gives
+    /// one, else the start of its date in UTC; `None` when undated.
+    pub fn published(article: &Article) -> Option<Self> {
+        if let Some(published) = article.published {
+            return Some(Self::new(published.timestamp, published.offset));
+        }
+        let midnight = Offset::UTC.to_timestamp(article.date?.to_datetime(jiff::civil::Time::midnight())).ok()?;
+        Some(Self::new(midnight, Offset::UTC))
+    }
+
+    /// What a feed calls `updated`: the publication time, else the file's
+    /// modification time, else the Unix epoch (stable on every replica).
+    pub fn updated(article: &Article) -> Self {
+        Self::published(article)
+            .unwrap_or_else(|| Self::new(article.modified.unwrap_or(Timestamp::UNIX_EPOCH), Offset::UTC))
+    }
+}
+
+/// The body of an article as HTML, rendered by the same partial as the
+/// article page, so escaping is the same everywhere.
+#[derive(Template)]
+#[template(path = "partials/article_body.html")]
+pub struct BodyView<'a> {
+    pub paragraphs: &'a [Paragraph],
+}
+
+impl BodyView<'_> {
+    /// The body paragraphs, for the template.
+    pub fn paragraphs(&self) -> &[Paragraph] {
+        self.paragraphs
+    }
+
+    /// The body as an HTML string; a template bug is logged and gives an
+    /// empty body rather than a broken feed.
+    pub fn html(paragraphs: &[Paragraph]) -> String {
+        BodyView { paragraphs }.render().map(|html| html.trim().to_owned()).unwrap_or_else(|error| {
+            tracing::error!(%error, "rendering an article body for a feed failed");
+            String::new()
+        })
+    }
+}
+
+/// One feed entry.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    /// The absolute permalink, which is also the entry's stable id.
+    pub url: String,
+    pub title: String,
+    /// The full body as HTML (escaped once more by the XML or JSON writer).
+    pub content_html: String,
+    /// A plain-text summary: the file's own, else the excerpt.
+    pub summary: String,
+    pub published: Option<EntryTime>,
+    pub updated: EntryTime,
+    /// The byline, else the source.
+    pub author: Option<String>,
+    /// The section first, then the article's tags.
+    pub categories: Vec<String>,
+}
+
+impl FeedEntry {
+    /// The entry for `article`; `site` should have a public origin.
+    pub fn new(site: &Site, article: &Article) -> Self {
+        let mut categories: Vec<String> = article.section.iter().chain(&article.tags).cloned().collect();
+        categories.dedup();
+        Self {
+            url: site.canonical_article_url(&article.id),
+            title: article.title.clone(),
+            content_html: BodyView::html(&article.paragraphs),
+            summary: article.summary.clone().unwrap_or_else(|| article.excerpt.clone()),
+            published: EntryTime::published(article),
+            updated: EntryTime::updated(article),
+            author: article.author.clone().or_else(|| article.source.clone()),
+            categories,
+        }
+    }
+}

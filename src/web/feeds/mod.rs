@@ -1,0 +1,181 @@
+//! Atom 1.0 and JSON Feed 1.1 feeds of the latest articles.
+//!
+//! A feed is described once, format-free, as a [`Feed`]: what it is about
+//! ([`FeedScope`]) and its entries with absolute URLs and display-ready
+//! dates. [`atom`] and [`json`] only serialise it. Feed readers poll, so
+//! feeds are ordinary `GET` responses that pass through the conditional-GET
+//! middleware (ETag, `Last-Modified`, 304) like every page.
+
+pub mod atom;
+mod entry;
+pub mod handlers;
+pub mod json;
+
+use std::sync::Arc;
+
+use axum::http::{Uri, header};
+use axum::response::{IntoResponse, Response};
+
+pub use entry::{BodyView, EntryTime, FeedEntry};
+pub use handlers::{show_search_feed, show_section_feed, show_site_feed, show_source_feed};
+
+use super::Site;
+use super::http::LastModified;
+use crate::article::Article;
+use crate::library::ListKey;
+
+/// Entries per feed: enough for a reader that polls a few times a day.
+pub const FEED_ENTRIES: usize = 50;
+
+/// `Content-Type` of Atom feeds.
+pub const ATOM_CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
+
+/// `Content-Type` of JSON feeds.
+pub const JSON_FEED_CONTENT_TYPE: &str = "application/feed+json; charset=utf-8";
+
+/// The two formats every feed comes in, told apart by the URL's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedFormat {
+    /// `….xml`: Atom 1.0.
+    Atom,
+    /// `….json`: JSON Feed 1.1.
+    Json,
+}
+
+impl FeedFormat {
+    /// The format a feed URL asks for (`/feed.xml`, `/sections/x/feed.json`).
+    pub fn of(uri: &Uri) -> Self {
+        if uri.path().ends_with(".json") { Self::Json } else { Self::Atom }
+    }
+}
+
+/// What one feed is about and where it lives, as paths below the site root.
+#[derive(Debug, Clone)]
+pub struct FeedScope {
+    pub title: String,
+    pub description: String,
+    /// The HTML page the feed mirrors (`""` for the home page,
+    /// `sections/world-news`).
+    pub page_path: String,
+    /// The feed without extension (`feed`, `sections/world-news/feed`).
+    pub feed_path: String,
+    /// A query string both URLs carry (`q=…` for search), already encoded.
+    pub query: Option<String>,
+}
+
+impl FeedScope {
+    /// The feed of the whole site: `/feed.xml` and `/feed.json`.
+    pub fn site(site: &Site) -> Self {
+        Self {
+            title: site.title.clone(),
+            description: site.description.clone(),
+            page_path: String::new(),
+            feed_path: "feed".to_owned(),
+            query: None,
+        }
+    }
+
+    /// The feed of a section or source list (`sections/{slug}/feed`);
+    /// `None` for lists that have no feed (archive periods, the index).
+    pub fn list(site: &Site, key: &ListKey, heading: &str) -> Option<Self> {
+        let (folder, slug, description) = match key {
+            ListKey::Section(slug) => ("sections", slug, format!("The latest articles in {heading}.")),
+            ListKey::Source(slug) => ("sources", slug, format!("The latest articles from {heading}.")),
+            _ => return None,
+        };
+        Some(Self {
+            title: format!("{heading} – {}", site.title),
+            description,
+            page_path: format!("{folder}/{slug}"),
+            feed_path: format!("{folder}/{slug}/feed"),
+            query: None,
+        })
+    }
+
+    /// The feed of a search: `search/feed.xml?q=…` with the same filters.
+    pub fn search(site: &Site, words: &str, query_string: String) -> Self {
+        let words = words.trim();
+        Self {
+            title: format!("Search: {words} – {}", site.title),
+            description: format!("The latest articles matching “{words}”."),
+            page_path: "search".to_owned(),
+            feed_path: "search/feed".to_owned(),
+            query: Some(query_string),
+        }
+    }
+
+    /// The absolute URL of the HTML page.
+    pub fn page_url(&self, site: &Site) -> String {
+        with_query(site.absolute_url(&self.page_path), self.query.as_deref())
+    }
+
+    /// The absolute URL of the feed in `format`.
+    pub fn feed_url(&self, site: &Site, format: FeedFormat) -> String {
+        let extension = match format {
+            FeedFormat::Atom => "xml",
+            FeedFormat::Json => "json",
+        };
+        with_query(site.absolute_url(&format!("{}.{extension}", self.feed_path)), self.query.as_deref())
+    }
+}
+
+/// The `<link rel="alternate">` pair an HTML page gives for its feed.
+pub struct FeedLink {
+    pub title: String,
+    /// Host-relative, like every other link on a page.
+    pub atom_url: String,
+    pub json_url: String,
+}
+
+impl FeedLink {
+    /// The links to the feeds of `scope`.
+    pub fn new(site: &Site, scope: &FeedScope) -> Self {
+        let url =
+            |extension: &str| with_query(site.url(&format!("{}.{extension}", scope.feed_path)), scope.query.as_deref());
+        Self { title: scope.title.clone(), atom_url: url("xml"), json_url: url("json") }
+    }
+}
+
+fn with_query(url: String, query: Option<&str>) -> String {
+    match query {
+        Some(query) => format!("{url}?{query}"),
+        None => url,
+    }
+}
+
+/// A feed ready to serialise.
+pub struct Feed {
+    pub scope: FeedScope,
+    /// The site, with a public origin (see [`crate::web::site::AbsoluteSite`]).
+    pub site: Arc<Site>,
+    /// Newest first.
+    pub entries: Vec<FeedEntry>,
+    /// RFC 3339: the newest entry's `updated`, or the Unix epoch for an
+    /// empty feed (never "now", so every replica serves the same bytes).
+    pub updated: String,
+    /// The newest file time among the entries, for `Last-Modified`.
+    pub modified: Option<jiff::Timestamp>,
+}
+
+impl Feed {
+    /// The feed of `articles` (newest first; only the first
+    /// [`FEED_ENTRIES`] are used).
+    pub fn new<'a>(site: Arc<Site>, scope: FeedScope, articles: impl IntoIterator<Item = &'a Arc<Article>>) -> Self {
+        let articles: Vec<&Arc<Article>> = articles.into_iter().take(FEED_ENTRIES).collect();
+        let entries: Vec<FeedEntry> = articles.iter().map(|article| FeedEntry::new(&site, article)).collect();
+        let newest = entries.iter().max_by_key(|entry| entry.updated.timestamp);
+        let updated = newest.map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |entry| entry.updated.text.clone());
+        let modified = articles.iter().filter_map(|article| article.modified).max();
+        Self { scope, site, entries, updated, modified }
+    }
+
+    /// The feed as a response in `format`, with `Last-Modified`.
+    pub fn into_response(self, format: FeedFormat) -> Response {
+        let modified = LastModified::from_timestamp(self.modified);
+        let (content_type, body) = match format {
+            FeedFormat::Atom => (ATOM_CONTENT_TYPE, atom::render(&self)),
+            FeedFormat::Json => (JSON_FEED_CONTENT_TYPE, json::render(&self)),
+        };
+        (modified, [(header::CONTENT_TYPE, content_type)], body).into_response()
+    }
+}

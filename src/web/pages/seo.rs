@@ -1,0 +1,217 @@
+//! For search engines and browsers: `/sitemap.xml` (split into
+//! `/sitemaps/N.xml` under a sitemap index past 50,000 URLs), `/robots.txt`
+//! pointing at it, and `/opensearch.xml` so browsers can add the site search.
+//! All URLs in them are absolute, as the protocols require.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+
+use crate::article::Article;
+use crate::web::error::AppError;
+use crate::web::feeds::EntryTime;
+use crate::web::http::LastModified;
+use crate::web::site::AbsoluteSite;
+use crate::web::xml::xml_text;
+use crate::web::{AppState, Site};
+
+/// The most URLs one sitemap file may list (sitemaps.org).
+pub const URLS_PER_SITEMAP: usize = 50_000;
+
+const SITEMAP_NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+const XML_CONTENT_TYPE: &str = "application/xml; charset=utf-8";
+
+/// One `<url>` of a sitemap.
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// `GET /sitemap.xml`: every article once (and the home page), or a
+/// sitemap index when that is more than [`URLS_PER_SITEMAP`] URLs.
+pub async fn show_sitemap(State(state): State<AppState>, AbsoluteSite(site): AbsoluteSite) -> Response {
+    let library = state.library.load();
+    let urls = sitemap_urls(&site, library.articles());
+    let body =
+        if urls.len() <= URLS_PER_SITEMAP { write_urlset(&urls) } else { write_index(&site, &urls, URLS_PER_SITEMAP) };
+    xml_response(newest_file(library.articles()), body)
+}
+
+/// `GET /sitemaps/{N}.xml`: the N-th part (from 1) of a split sitemap.
+pub async fn show_sitemap_part(
+    State(state): State<AppState>,
+    AbsoluteSite(site): AbsoluteSite,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let library = state.library.load();
+    let urls = sitemap_urls(&site, library.articles());
+    let part = part_number(&file)
+        .and_then(|number| urls.chunks(URLS_PER_SITEMAP).nth(number - 1))
+        .ok_or_else(|| AppError::NotFound(format!("There is no sitemap “{file}”.")))?;
+    Ok(xml_response(newest_file(library.articles()), write_urlset(part)))
+}
+
+/// `GET /robots.txt`: everything may be crawled except the API and search
+/// results; the sitemap's absolute URL.
+pub async fn show_robots(AbsoluteSite(site): AbsoluteSite) -> Response {
+    let body = format!(
+        "User-agent: *\nDisallow: {base}api/\nDisallow: {base}search\n\nSitemap: {sitemap}\n",
+        base = site.base_path,
+        sitemap = site.absolute_url("sitemap.xml"),
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+/// `GET /opensearch.xml`: an OpenSearch 1.1 description of `/search`.
+pub async fn show_opensearch(AbsoluteSite(site): AbsoluteSite) -> Response {
+    let body = write_opensearch(&site);
+    ([(header::CONTENT_TYPE, "application/opensearchdescription+xml; charset=utf-8")], body).into_response()
+}
+
+fn sitemap_urls(site: &Site, articles: &[Arc<Article>]) -> Vec<SitemapUrl> {
+    let home = SitemapUrl { loc: site.absolute_url(""), lastmod: None };
+    let articles = articles
+        .iter()
+        .map(|article| SitemapUrl { loc: site.canonical_article_url(&article.id), lastmod: lastmod(article) });
+    std::iter::once(home).chain(articles).collect()
+}
+
+/// When the page last changed: the file's time, else its publication.
+fn lastmod(article: &Article) -> Option<String> {
+    match article.modified {
+        Some(modified) => Some(jiff::Timestamp::from_second(modified.as_second()).ok()?.to_string()),
+        None => EntryTime::published(article).map(|time| time.text),
+    }
+}
+
+fn newest_file(articles: &[Arc<Article>]) -> LastModified {
+    LastModified::from_timestamp(articles.iter().filter_map(|article| article.modified).max())
+}
+
+/// `3.xml` → 3; anything else (`0.xml`, `x.xml`, `3`) → `None`.
+fn part_number(file: &str) -> Option<usize> {
+    file.strip_suffix(".xml")?.parse().ok().filter(|&number| number > 0)
+}
+
+fn xml_response(modified: LastModified, body: Vec<u8>) -> Response {
+    (modified, [(header::CONTENT_TYPE, XML_CONTENT_TYPE)], body).into_response()
+}
+
+type XmlResult = std::io::Result<()>;
+
+fn write_urlset(urls: &[SitemapUrl]) -> Vec<u8> {
+    write_document(|writer| {
+        writer.create_element("urlset").with_attribute(("xmlns", SITEMAP_NAMESPACE)).write_inner_content(|writer| {
+            for url in urls {
+                write_location(writer, "url", &url.loc, url.lastmod.as_deref())?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    })
+}
+
+fn write_index(site: &Site, urls: &[SitemapUrl], per_file: usize) -> Vec<u8> {
+    write_document(|writer| {
+        writer.create_element("sitemapindex").with_attribute(("xmlns", SITEMAP_NAMESPACE)).write_inner_content(
+            |writer| {
+                for (index, part) in urls.chunks(per_file).enumerate() {
+                    let loc = site.absolute_url(&format!("sitemaps/{}.xml", index + 1));
+                    let newest = part.iter().filter_map(|url| url.lastmod.as_deref()).max();
+                    write_location(writer, "sitemap", &loc, newest)?;
+                }
+                Ok(())
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// `<url>` or `<sitemap>` with its `<loc>` and optional `<lastmod>`.
+fn write_location(writer: &mut Writer<Vec<u8>>, element: &str, loc: &str, lastmod: Option<&str>) -> XmlResult {
+    writer.create_element(element).write_inner_content(|writer| {
+        writer.create_element("loc").write_text_content(BytesText::new(&xml_text(loc)))?;
+        if let Some(lastmod) = lastmod {
+            writer.create_element("lastmod").write_text_content(BytesText::new(lastmod))?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn write_opensearch(site: &Site) -> Vec<u8> {
+    // OpenSearch limits the short name to 16 characters.
+    let short_name: String = xml_text(&site.title).chars().take(16).collect();
+    let description = xml_text(&format!("Search {}", site.title));
+    let html_search = format!("{}?q={{searchTerms}}", site.absolute_url("search"));
+    let feed_search = format!("{}?q={{searchTerms}}", site.absolute_url("search/feed.xml"));
+    let this = site.absolute_url("opensearch.xml");
+    write_document(|writer| {
+        writer
+            .create_element("OpenSearchDescription")
+            .with_attribute(("xmlns", "http://a9.com/-/spec/opensearch/1.1/"))
+            .write_inner_content(|writer| {
+                writer.create_element("ShortName").write_text_content(BytesText::new(&short_name))?;
+                writer.create_element("Description").write_text_content(BytesText::new(&description))?;
+                writer.create_element("InputEncoding").write_text_content(BytesText::new("UTF-8"))?;
+                let urls = [("text/html", "results", &html_search), ("application/atom+xml", "results", &feed_search)];
+                for (mime_type, rel, template) in
+                    urls.into_iter().chain([("application/opensearchdescription+xml", "self", &this)])
+                {
+                    writer
+                        .create_element("Url")
+                        .with_attributes([("type", mime_type), ("rel", rel), ("template", template.as_str())])
+                        .write_empty()?;
+                }
+                Ok(())
+            })?;
+        Ok(())
+    })
+}
+
+/// An XML document with its declaration; writing into a `Vec` cannot fail
+/// short of a bug, which is logged.
+fn write_document(body: impl FnOnce(&mut Writer<Vec<u8>>) -> XmlResult) -> Vec<u8> {
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let result =
+        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).and_then(|()| body(&mut writer));
+    if let Err(error) = result {
+        tracing::error!(%error, "writing an XML document failed");
+    }
+    writer.into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(count: usize) -> Vec<SitemapUrl> {
+        (0..count).map(|n| SitemapUrl { loc: format!("https://e.org/a?x={n}&y"), lastmod: None }).collect()
+    }
+
+    #[test]
+    fn sitemap_locations_are_escaped() {
+        let xml = String::from_utf8(write_urlset(&urls(1))).unwrap_or_default();
+        assert!(xml.contains("<loc>https://e.org/a?x=0&amp;y</loc>"), "{xml}");
+    }
+
+    #[test]
+    fn an_index_points_to_one_file_per_chunk() {
+        let site = Site::new("t", "https://e.org/news/");
+        let xml = String::from_utf8(write_index(&site, &urls(5), 2)).unwrap_or_default();
+        assert_eq!(xml.matches("<sitemap>").count(), 3);
+        assert!(xml.contains("<loc>https://e.org/news/sitemaps/3.xml</loc>"), "{xml}");
+    }
+
+    #[test]
+    fn part_numbers_start_at_one() {
+        assert_eq!(part_number("1.xml"), Some(1));
+        assert_eq!(part_number("0.xml"), None);
+        assert_eq!(part_number("1"), None);
+        assert_eq!(part_number("../1.xml"), None);
+    }
+}
