@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
 use crate::library::{Library, LoadError, LoadOptions, load_dir_with};
+use crate::reload;
 use crate::web::http::{HttpSettings, PageCache, TrustedProxies};
 use crate::web::pages::deployment::configured_facts;
 use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
@@ -47,6 +48,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let state = load_state(&args, site, http).await?;
+    let live = reload::start(&state, args.articles.clone(), args.load.options(), &args.watch.settings())?;
+    reload::rescan_on_sighup(live.handle());
     let settings = server_settings(&args.deploy);
     let listener = Listener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(address = %listener.local_address(), public_url = %state.site.public_url(), "listening");
@@ -59,6 +62,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
         let _ = stop.send(());
     })
     .await?;
+    drop(live);
     tracing::info!("shut down");
     Ok(Outcome::Success)
 }
@@ -126,6 +130,12 @@ pub fn print_config(args: &ServeArgs, site: &Site, http: &HttpSettings, out: &mu
         .as_ref()
         .map_or_else(|| "/metrics on the main listener".to_owned(), ToString::to_string);
     writeln!(out, "Metrics: {metrics}")?;
+    let watch = &args.watch;
+    writeln!(
+        out,
+        "Watch: {} (poll interval {:?}, debounce {:?}; SIGHUP rescans)",
+        watch.watch, watch.poll_interval, watch.watch_debounce
+    )?;
     for fact in configured_facts(site, http) {
         writeln!(out, "{}: {}", fact.label, fact.value)?;
     }

@@ -12,6 +12,7 @@ use crate::web::server::ListenAddress;
 use crate::web::site::BaseUrl;
 
 use crate::library::LoadOptions;
+use crate::library::watch::{WatchMode, WatchSettings};
 
 /// Serve a directory of news articles as a website.
 #[derive(Debug, Parser)]
@@ -59,7 +60,32 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub load: LoadArgs,
     #[command(flatten)]
+    pub watch: WatchArgs,
+    #[command(flatten)]
     pub deploy: DeployArgs,
+}
+
+/// How the server notices changes to the articles directory.
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// `auto` (file events, polling if they are unavailable), `poll` (for
+    /// network filesystems) or `off`. SIGHUP rescans in every mode.
+    #[arg(long, env = "BROADSHEET_WATCH", default_value = "auto")]
+    pub watch: WatchMode,
+    /// How often `--watch poll` compares the directory (`2s`).
+    #[arg(long, env = "BROADSHEET_POLL_INTERVAL", default_value = "2s", value_parser = parse_duration)]
+    pub poll_interval: Duration,
+    /// How long a changed file must be left alone before it is read
+    /// (`200ms`); raise it if writers pause longer while writing a file.
+    #[arg(long, env = "BROADSHEET_WATCH_DEBOUNCE", default_value = "200ms", value_parser = parse_duration)]
+    pub watch_debounce: Duration,
+}
+
+impl WatchArgs {
+    /// The watcher's settings.
+    pub fn settings(&self) -> WatchSettings {
+        WatchSettings { mode: self.watch, poll_interval: self.poll_interval, debounce: self.watch_debounce }
+    }
 }
 
 /// Options for running behind a reverse proxy and in production.

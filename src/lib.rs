@@ -8,7 +8,9 @@
 //! snapshot, recording every file it could not read as a
 //! [`library::LoadProblem`]. [`web`] is the only module that knows about HTTP:
 //! it holds the current snapshot behind an `Arc`, routes requests, and renders
-//! askama templates. [`cli`] and [`app`] glue them together for `main.rs`.
+//! askama templates. [`reload`] watches the directory and swaps in the next
+//! snapshot when files change. [`cli`] and [`app`] glue them together for
+//! `main.rs`.
 
 pub mod article;
 pub mod library;
@@ -17,3 +19,4 @@ pub mod web;
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod reload;

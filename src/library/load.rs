@@ -193,13 +193,13 @@ fn scan(dir: &Path, options: &LoadOptions) -> Scan {
     scan
 }
 
-enum Class {
+pub(crate) enum Class {
     Article { kind: FileKind, sniff: bool },
     Json,
     Other(String),
 }
 
-fn classify(path: &Path, options: &LoadOptions) -> Class {
+pub(crate) fn classify(path: &Path, options: &LoadOptions) -> Class {
     let Some(extension) = path.extension().map(|extension| extension.to_string_lossy().to_ascii_lowercase()) else {
         return Class::Article { kind: FileKind::Text, sniff: true };
     };
@@ -258,9 +258,11 @@ fn drop_duplicate_ids(mut articles: Vec<(PathBuf, Article)>, problems: &mut Vec<
     kept
 }
 
-/// Hidden files and folders and editor temp/backup files are not articles.
+/// Hidden files and folders and editor temp/backup files are not articles
+/// (`4913` is the file Vim creates to test whether a folder is writable).
 pub(crate) fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
+    name == "4913"
+        || name.starts_with('.')
         || name.starts_with('#')
         || name.starts_with("~$")
         || name.ends_with('~')

@@ -4,18 +4,26 @@
 //! shares it behind an `Arc` and swaps in a new one when the directory
 //! changes, so requests never see a half-updated state and never take a lock.
 
+mod by_id;
+mod changes;
+mod history;
 mod index;
 mod list;
 mod load;
+mod poll;
 mod read;
 pub mod search;
 mod slug;
+mod update;
+pub mod watch;
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::article::{Article, ArticleId};
+use by_id::Positions;
+use history::History;
 
 pub use index::{Archive, Group, Groups, Month, Year};
 pub use list::{ArticleList, ListKey, UnknownList};
@@ -24,6 +32,7 @@ pub use load::{
     load_dir_with,
 };
 pub use slug::slugify;
+pub use update::Reload;
 
 /// A file that could not become an article, and why. Problems are kept, not
 /// just logged, so `check`, `/healthz` and operators can see them.
@@ -47,12 +56,15 @@ impl std::fmt::Display for LoadProblem {
 pub struct Library {
     /// Newest first; undated articles last; ties broken by id.
     articles: Vec<Arc<Article>>,
-    /// Position of each article in `articles`.
-    positions: HashMap<ArticleId, usize>,
+    /// Position of each article in `articles`, by id.
+    positions: Positions,
     problems: Vec<LoadProblem>,
     sections: Groups,
     sources: Groups,
     archive: Archive,
+    /// Ids that moved or went away while the server ran, shared by
+    /// successive snapshots until a reload changes it.
+    history: Arc<History>,
     /// Unique per snapshot within this process, so caches of rendered pages
     /// can tell snapshots apart (a freed `Arc`'s address may be reused).
     generation: u64,
@@ -66,20 +78,24 @@ impl Default for Library {
 
 impl Library {
     /// Builds a snapshot from parsed articles and the problems met on the way.
-    pub fn new(mut articles: Vec<Article>, mut problems: Vec<LoadProblem>) -> Self {
-        articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
-        // `Option`'s order puts `None` first; undated articles belong last.
-        articles.sort_by_key(|article| article.date.is_none());
+    pub fn new(mut articles: Vec<Article>, problems: Vec<LoadProblem>) -> Self {
+        articles.sort_by(newest_first);
+        let articles = articles.into_iter().map(Arc::new).collect();
+        Self::from_sorted(articles, problems, Arc::default())
+    }
+
+    /// Builds a snapshot from articles already in [`newest_first`] order:
+    /// the derived indexes, one pass each. Reloads come here directly, so
+    /// one changed file costs a few linear passes and no sort.
+    fn from_sorted(articles: Vec<Arc<Article>>, mut problems: Vec<LoadProblem>, history: Arc<History>) -> Self {
         problems.sort_by(|a, b| a.path.cmp(&b.path));
-        let articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
-        let positions = articles.iter().enumerate().map(|(index, article)| (article.id.clone(), index)).collect();
-        // Derived indexes, one pass each over the final order.
+        let positions = Positions::build(&articles);
         let sections = Groups::build(&articles, |article| article.section.as_deref());
         let sources = Groups::build(&articles, |article| article.source.as_deref());
         let archive = Archive::build(&articles);
         static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let generation = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Self { articles, positions, problems, sections, sources, archive, generation }
+        Self { articles, positions, problems, sections, sources, archive, history, generation }
     }
 
     /// This snapshot's identity: different for every snapshot built in this
@@ -152,12 +168,23 @@ impl Library {
 
     /// The article with this id.
     pub fn get(&self, id: &str) -> Option<&Arc<Article>> {
-        self.positions.get(id).map(|&index| &self.articles[index])
+        self.positions.get(id).map(|index| &self.articles[index])
+    }
+
+    /// Where the article that had this id lives now, when its file was
+    /// renamed or moved (with its content unchanged) while the server ran.
+    pub fn find_moved(&self, id: &str) -> Option<&ArticleId> {
+        self.history.moved_to(id)
+    }
+
+    /// Whether an article with this id was deleted while the server ran.
+    pub fn is_gone(&self, id: &str) -> bool {
+        self.history.is_gone(id)
     }
 
     /// The articles just newer and just older than `id` in newest-first order.
     pub fn find_neighbours(&self, id: &str) -> Neighbours<'_> {
-        let Some(&index) = self.positions.get(id) else {
+        let Some(index) = self.positions.get(id) else {
             return Neighbours::default();
         };
         Neighbours {
@@ -170,6 +197,12 @@ impl Library {
     pub fn page(&self, page: usize, per_page: usize) -> Option<&[Arc<Article>]> {
         paginate(&self.articles, page, per_page)
     }
+}
+
+/// The library's order: newest first, undated articles last, ties by id.
+pub fn newest_first(a: &Article, b: &Article) -> Ordering {
+    // `Option`'s order puts `None` first; undated articles belong last.
+    (a.date.is_none().cmp(&b.date.is_none())).then_with(|| b.date.cmp(&a.date)).then_with(|| a.id.cmp(&b.id))
 }
 
 impl std::borrow::Borrow<str> for ArticleId {

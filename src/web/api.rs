@@ -3,11 +3,13 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 
 use super::error::ApiError;
 use super::pages::article::unknown_article;
 use super::pages::{PageQuery, no_such_page};
+use super::site::encode_path;
 use super::{AppState, CurrentSite, PER_PAGE, Site};
 use crate::article::{Article, Paragraph};
 use crate::library::page_count;
@@ -83,14 +85,18 @@ pub async fn list_articles(
     Ok(Json(to_value(&list)?))
 }
 
-/// `GET /api/articles/{id}`.
+/// `GET /api/articles/{id}`; a renamed article's old id redirects (308).
 pub async fn show_article(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let library = state.library.load();
-    let article = library.get(&id).ok_or_else(|| unknown_article(&id))?;
+    let Some(article) = library.get(&id) else {
+        let moved = library.find_moved(&id).ok_or_else(|| unknown_article(&library, &id))?;
+        let url = site.url(&format!("api/articles/{}", encode_path(moved.as_str())));
+        return Ok(Redirect::permanent(&url).into_response());
+    };
     let detail = ArticleDetail {
         id: article.id.as_str(),
         url: site.article_url(&article.id),
@@ -102,7 +108,7 @@ pub async fn show_article(
         word_count: article.word_count,
         paragraphs: &article.paragraphs,
     };
-    Ok(Json(to_value(&detail)?))
+    Ok(Json(to_value(&detail)?).into_response())
 }
 
 /// Serialises while the snapshot is still borrowed.

@@ -25,6 +25,10 @@ pub enum AppError {
     /// Nothing lives at this URL (unknown article, page past the end).
     #[error("{0}")]
     NotFound(String),
+    /// Something lived at this URL and was deliberately removed (a deleted
+    /// article): unlike "not found", the client may forget the link.
+    #[error("{0}")]
+    Gone(String),
     /// The request itself is malformed (a query string that does not parse).
     #[error("{0}")]
     BadRequest(String),
@@ -48,6 +52,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Gone(_) => StatusCode::GONE,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -59,6 +64,7 @@ impl AppError {
     pub fn public_message(&self) -> String {
         match self {
             Self::NotFound(message)
+            | Self::Gone(message)
             | Self::BadRequest(message)
             | Self::UriTooLong(message)
             | Self::NotReady(message) => message.clone(),

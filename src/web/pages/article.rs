@@ -33,7 +33,7 @@ pub async fn show_article(
 ) -> Result<Response, AppError> {
     let library = state.library.load();
     let Some(article) = library.get(&id) else {
-        return redirect_to_canonical(&library, &site, &id).ok_or_else(|| unknown_article(&id));
+        return redirect_to_canonical(&library, &site, &id).ok_or_else(|| unknown_article(&library, &id));
     };
     // A stale or mangled `from` is not worth an error page: fall back to date.
     let from = query.ok().and_then(|Query(query)| query.from?.parse::<ListKey>().ok());
@@ -59,9 +59,12 @@ pub async fn show_article(
 }
 
 /// A 308 to the canonical URL when `id` names an article up to a trailing
-/// slash or letter case.
+/// slash or letter case, or an article whose file was renamed.
 fn redirect_to_canonical(library: &Library, site: &Site, id: &str) -> Option<Response> {
     let trimmed = id.trim_end_matches('/');
+    if let Some(moved) = library.find_moved(trimmed) {
+        return Some(Redirect::permanent(&site.article_url(moved)).into_response());
+    }
     let article = library.get(trimmed).or_else(|| library.find_ignoring_case(trimmed))?;
     Some(Redirect::permanent(&site.article_url(&article.id)).into_response())
 }
@@ -110,7 +113,14 @@ fn list_link(site: &Site, library: &Library, key: &ListKey) -> Option<ArticleLin
     Some(ArticleLink { url: list_url(site, key), title: super::browse::list_heading(library, key)? })
 }
 
-/// The 404 for an id that is not in the library.
-pub fn unknown_article(id: &str) -> AppError {
+/// The error for an id that is not in the library: 410 when its file was
+/// deleted while the server ran, 404 otherwise.
+pub fn unknown_article(library: &Library, id: &str) -> AppError {
+    if library.is_gone(id) {
+        return AppError::Gone(format!(
+            "The article “{id}” has been removed from this site and will not come back. \
+             The latest articles are on the front page, and search may find related ones."
+        ));
+    }
     AppError::NotFound(format!("There is no article “{id}”. It may have been removed or renamed."))
 }

@@ -1,0 +1,250 @@
+//! Live reload: the next snapshot from the previous one plus what changed.
+//!
+//! [`Library::apply`] re-reads only the files a set of changed paths
+//! touches and splices the results into the previous snapshot's order (a
+//! merge, not a sort), so one changed file costs a few linear passes over
+//! `Arc`s however large the library. [`Library::rescan`] reads everything
+//! again (SIGHUP) and diffs. Both carry the history of moved and deleted
+//! ids forward.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::changes::{self, Affected};
+use super::history::{Departures, History, fingerprint};
+use super::read::{Loaded, load_file};
+use super::{Library, LoadError, LoadOptions, LoadProblem, load_dir_with, newest_first};
+use crate::article::{Article, ArticleId};
+
+/// Appended to the problem of a file whose previous version stays served.
+const KEPT: &str = "; the last good version is served until the file is fixed";
+
+/// A new snapshot and what changed since the previous one.
+#[derive(Debug)]
+pub struct Reload {
+    pub library: Library,
+    /// Article files looked at (every file, for a rescan).
+    pub files: usize,
+    pub added: Vec<ArticleId>,
+    pub updated: Vec<ArticleId>,
+    pub removed: Vec<ArticleId>,
+    /// Renamed files whose content did not change: (old id, new id).
+    pub moved: Vec<(ArticleId, ArticleId)>,
+    /// Problems this reload found (all of them, for a rescan).
+    pub problems: Vec<LoadProblem>,
+}
+
+impl Reload {
+    /// The added and updated articles, as the new snapshot holds them.
+    pub fn changed_articles(&self) -> Vec<Arc<Article>> {
+        self.added.iter().chain(&self.updated).filter_map(|id| self.library.get(id.as_str())).cloned().collect()
+    }
+}
+
+/// What one reload does to the previous snapshot.
+#[derive(Debug, Default)]
+struct Edit {
+    /// New or changed articles by id; an upsert wins over a removal of the
+    /// same id (`a.txt` renamed to `a.md` keeps the id).
+    upserts: HashMap<ArticleId, Article>,
+    removals: BTreeSet<ArticleId>,
+    problems: Vec<LoadProblem>,
+}
+
+impl Edit {
+    fn upsert(&mut self, article: Article) {
+        self.removals.remove(&article.id);
+        self.upserts.insert(article.id.clone(), article);
+    }
+
+    fn remove(&mut self, id: ArticleId) {
+        if !self.upserts.contains_key(&id) {
+            self.removals.insert(id);
+        }
+    }
+}
+
+impl Library {
+    /// The next snapshot after the paths in `changed` (relative to `dir`)
+    /// changed on disk, or `None` when none of them concerns an article.
+    pub fn apply(
+        &self,
+        dir: &Path,
+        options: &LoadOptions,
+        changed: impl IntoIterator<Item = PathBuf>,
+    ) -> Option<Reload> {
+        let affected = changes::affected(dir, options, changed);
+        if affected.files.is_empty() && affected.vanished.is_empty() {
+            return None;
+        }
+        let mut edit = Edit::default();
+        for path in &affected.files {
+            self.examine(dir, options, path, &mut edit);
+        }
+        self.remove_vanished(&affected, &mut edit);
+        let problems = self.problems_after(&affected, &edit);
+        Some(self.splice(edit, problems, affected.files.len()))
+    }
+
+    /// Reads every file again and diffs the result with this snapshot. A
+    /// file that no longer parses keeps its last good version, as in
+    /// [`Self::apply`].
+    pub fn rescan(&self, dir: &Path, options: &LoadOptions) -> Result<Reload, LoadError> {
+        let fresh = load_dir_with(dir, options)?;
+        let files = fresh.len() + fresh.problems.len();
+        let mut edit = Edit::default();
+        for article in &fresh.articles {
+            match self.get(article.id.as_str()) {
+                Some(old) if old == article => {}
+                _ => edit.upsert(Article::clone(article)),
+            }
+        }
+        let mut problems = Vec::with_capacity(fresh.problems.len());
+        let mut kept = BTreeSet::new();
+        for mut problem in fresh.problems.iter().cloned() {
+            if self.holds_file(&problem.path) && dir.join(&problem.path).is_file() {
+                kept.insert(ArticleId::from_relative_path(&problem.path));
+                problem.reason = format!("{}{KEPT}", problem.reason);
+            }
+            problems.push(problem);
+        }
+        for article in &self.articles {
+            if fresh.get(article.id.as_str()).is_none() && !kept.contains(&article.id) {
+                edit.remove(article.id.clone());
+            }
+        }
+        Ok(self.splice(edit, problems, files))
+    }
+
+    /// The same snapshot under a new generation, so caches keyed by
+    /// generation start afresh (after the search index caught up).
+    pub fn renewed(&self) -> Library {
+        Library::from_sorted(self.articles.clone(), self.problems.clone(), Arc::clone(&self.history))
+    }
+
+    /// Reads one article file again and records what became of it.
+    fn examine(&self, dir: &Path, options: &LoadOptions, path: &Path, edit: &mut Edit) {
+        let id = ArticleId::from_relative_path(path);
+        let holder = self.get(id.as_str());
+        let ours = holder.filter(|article| article.path.as_deref() == Some(path));
+        let candidate = changes::candidate(dir, options, path);
+        let (Some(candidate), true) = (candidate, dir.join(path).is_file()) else {
+            if ours.is_some() {
+                edit.remove(id);
+            }
+            return;
+        };
+        match load_file(dir, &candidate, options.max_file_size) {
+            Loaded::Article(article) => match holder.and_then(|holder| holder.path.as_deref()) {
+                Some(other) if other != path && dir.join(other).is_file() => edit.problems.push(LoadProblem {
+                    path: path.to_owned(),
+                    reason: format!("has the same id `{id}` as {}; rename one of them", other.display()),
+                }),
+                _ => edit.upsert(*article),
+            },
+            Loaded::Problem(reason) if ours.is_some() => {
+                edit.problems.push(LoadProblem { path: path.to_owned(), reason: format!("{reason}{KEPT}") })
+            }
+            Loaded::Problem(reason) => edit.problems.push(LoadProblem { path: path.to_owned(), reason }),
+            Loaded::Ignored(_) if ours.is_some() => edit.remove(id),
+            Loaded::Ignored(_) => {}
+        }
+    }
+
+    /// Removes the articles under paths that disappeared and were folders
+    /// (one pass over the library, only when such a path is reported).
+    fn remove_vanished(&self, affected: &Affected, edit: &mut Edit) {
+        let folders: Vec<&PathBuf> = affected.vanished.iter().filter(|path| !self.holds_file(path)).collect();
+        if folders.is_empty() {
+            return;
+        }
+        for article in &self.articles {
+            let Some(path) = article.path.as_deref() else { continue };
+            if folders.iter().any(|folder| path.starts_with(folder)) {
+                edit.remove(article.id.clone());
+            }
+        }
+    }
+
+    /// Whether `path` is the file of an article in this snapshot.
+    fn holds_file(&self, path: &Path) -> bool {
+        let id = ArticleId::from_relative_path(path);
+        self.get(id.as_str()).is_some_and(|article| article.path.as_deref() == Some(path))
+    }
+
+    /// The previous problems of files this reload did not look at, and the
+    /// new ones.
+    fn problems_after(&self, affected: &Affected, edit: &Edit) -> Vec<LoadProblem> {
+        let looked_at = |path: &Path| {
+            affected.files.contains(path) || affected.vanished.iter().any(|vanished| path.starts_with(vanished))
+        };
+        let kept = self.problems.iter().filter(|problem| !looked_at(&problem.path)).cloned();
+        kept.chain(edit.problems.iter().cloned()).collect()
+    }
+
+    /// Builds the next snapshot: drops removed and replaced articles, merges
+    /// the new ones into the order, and records moved and gone ids.
+    fn splice(&self, edit: Edit, problems: Vec<LoadProblem>, files: usize) -> Reload {
+        let removed: Vec<ArticleId> =
+            edit.removals.into_iter().filter(|id| self.positions.get(id.as_str()).is_some()).collect();
+        let mut departures = Departures::default();
+        for id in &removed {
+            if let Some(article) = self.get(id.as_str()) {
+                departures.left.push((id.clone(), fingerprint(article)));
+            }
+        }
+        let (mut added, mut updated) = (Vec::new(), Vec::new());
+        let mut dropped: Vec<usize> = removed.iter().filter_map(|id| self.positions.get(id.as_str())).collect();
+        let mut incoming = Vec::with_capacity(edit.upserts.len());
+        for (id, article) in edit.upserts {
+            if let Some(position) = self.positions.get(id.as_str()) {
+                dropped.push(position);
+                updated.push(id);
+            } else {
+                departures.arrived.push((id.clone(), fingerprint(&article)));
+                added.push(id);
+            }
+            incoming.push(Arc::new(article));
+        }
+        added.sort();
+        updated.sort();
+        dropped.sort_unstable();
+        let articles = merge(&self.articles, &dropped, incoming);
+        let (history, moved) = self.next_history(&departures);
+        let new_problems = problems.iter().filter(|problem| !self.problems.contains(problem)).cloned().collect();
+        let library = Library::from_sorted(articles, problems, history);
+        Reload { library, files, added, updated, removed, moved, problems: new_problems }
+    }
+
+    /// The history after `departures`, shared with this snapshot when they
+    /// change nothing in it, and the moves found.
+    fn next_history(&self, departures: &Departures) -> (Arc<History>, Vec<(ArticleId, ArticleId)>) {
+        if !self.history.is_affected_by(departures) {
+            return (Arc::clone(&self.history), Vec::new());
+        }
+        let mut history = History::clone(&self.history);
+        let moved = history.record(departures);
+        (Arc::new(history), moved)
+    }
+}
+
+/// `old` without the positions in `dropped` (ascending), with `incoming`
+/// merged in at their places in the library's order.
+fn merge(old: &[Arc<Article>], dropped: &[usize], mut incoming: Vec<Arc<Article>>) -> Vec<Arc<Article>> {
+    incoming.sort_by(|a, b| newest_first(a, b));
+    let mut merged = Vec::with_capacity(old.len() + incoming.len() - dropped.len().min(old.len()));
+    let mut incoming = incoming.into_iter().peekable();
+    let mut dropped = dropped.iter().copied().peekable();
+    for (position, article) in old.iter().enumerate() {
+        if dropped.next_if_eq(&position).is_some() {
+            continue;
+        }
+        while let Some(new) = incoming.next_if(|new| newest_first(new, article).is_lt()) {
+            merged.push(new);
+        }
+        merged.push(Arc::clone(article));
+    }
+    merged.extend(incoming);
+    merged
+}
