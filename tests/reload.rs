@@ -279,3 +279,23 @@ async fn a_rescan_picks_up_changes_when_watching_is_off() {
     live.eventually("/articles/unwatched", "rescanned", |status, _, _| status == 200).await;
     live.eventually("/articles/001_test", "deleted", |status, _, _| status == StatusCode::GONE).await;
 }
+
+fn last_reload(metrics: &str) -> Option<String> {
+    metrics.lines().find(|line| line.starts_with("broadsheet_last_reload_timestamp_seconds")).map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_reading_files_does_not_cause_another_reload() {
+    let live = Live::start(WatchMode::Auto, 3, Duration::from_millis(100)).await;
+    write(&live.path("once.txt"), &article("Changed once", "Body."));
+    live.eventually("/articles/once", "added", |status, _, _| status == 200).await;
+    let (_, metrics, _) = live.get("/metrics").await;
+    let after_change = last_reload(&metrics).expect("reload metric");
+    // Reading the file opens it; an open must not count as a change, or
+    // every reload would trigger the next one.
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let (_, metrics, _) = live.get("/metrics").await;
+        assert_eq!(last_reload(&metrics).as_ref(), Some(&after_change), "a reload happened with no change");
+    }
+}
