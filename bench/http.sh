@@ -160,6 +160,12 @@ prerender() {
 # open files, sendfile, pre-compressed copies.
 start_nginx() {
   NG_PORT=$(free_port); NG="http://127.0.0.1:$NG_PORT"
+  # open_file_cache keeps each cached file open: more entries than the file
+  # descriptor limit allows make nginx fail with EMFILE (500s, then refused
+  # connections) on a 100k corpus. Half the limit, minus the connections.
+  OPEN_FILES=$(( $(ulimit -n) / 2 - 4096 ))
+  (( OPEN_FILES > 200000 )) && OPEN_FILES=200000
+  (( OPEN_FILES < 1000 )) && OPEN_FILES=1000
   mkdir -p "$WORK/nginx/logs"
   chmod 755 "$WORK"
   local user_line=""; [[ $(id -u) -eq 0 ]] && user_line="user root;"
@@ -178,7 +184,7 @@ http {
   tcp_nodelay on;
   keepalive_timeout 300s;
   keepalive_requests 1000000;
-  open_file_cache max=200000 inactive=300s;
+  open_file_cache max=$OPEN_FILES inactive=300s;
   open_file_cache_valid 300s;
   open_file_cache_min_uses 1;
   open_file_cache_errors on;
@@ -288,6 +294,7 @@ print_header() {
   echo "load avg: $(cut -d' ' -f1-3 /proc/loadavg) at start (other processes on the machine disturb the numbers)"
   echo "commit:   $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
   echo "tools:    $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $("$NGINX" -v 2>&1 | cut -d' ' -f3)"
+  echo "nginx:    1 worker, open_file_cache max=$OPEN_FILES (fd limit $(ulimit -n))"
   echo "wrk:      -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS round(s), pinned: $([[ $PIN -eq 1 ]] && echo 'server cpu1, wrk cpu0' || echo no)"
   echo "corpus:   $CORPUS_FILES articles, $(( CORPUS_BYTES / 1000000 )) MB of text (du: $CORPUS_DU) in $CORPUS${GEN_MS:+, generated in ${GEN_MS} ms}"
   local same="no"

@@ -1,6 +1,9 @@
 //! Time to answer a page through the real router in-process
 //! (`tower::ServiceExt::oneshot` on `broadsheet::web::router`), with every
 //! middleware the server has, over a library of 10,000 generated articles.
+//! `render/*` answers from the page cache after the first request, as a
+//! server does for popular pages; `uncached/*` renders every time (a server
+//! with `--cache-size 0`, or a page not asked for recently).
 //!
 //! `cargo bench --bench render`
 
@@ -9,6 +12,7 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use broadsheet::library::load_dir;
+use broadsheet::web::http::{HttpSettings, PageCache};
 use broadsheet::web::{AppState, Site, router};
 use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::BodyExt;
@@ -19,7 +23,10 @@ const LIBRARY_SIZE: usize = 10_000;
 
 fn render_pages(c: &mut Criterion) {
     let corpus = support::generated_corpus(LIBRARY_SIZE);
-    let app = router(AppState::new(load_dir(corpus.path()).expect("load"), Site::default()));
+    let state = AppState::new(load_dir(corpus.path()).expect("load"), Site::default());
+    let uncached =
+        router(state.clone().with_http(HttpSettings { cache: PageCache::new(0), ..HttpSettings::default() }));
+    let app = router(state);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let article = format!("/articles/{}", support::SEED_ID);
     let cases = [
@@ -29,13 +36,15 @@ fn render_pages(c: &mut Criterion) {
         ("index_page_50", "/?page=50", None),
         ("api_article", "/api/articles/000_3ea0f84f1e61d9e9", None),
     ];
-    let mut group = c.benchmark_group("render");
-    for (name, uri, encoding) in cases {
-        // Fail loudly rather than time an error page.
-        assert_eq!(runtime.block_on(fetch(&app, uri, encoding)), StatusCode::OK, "{uri}");
-        group.bench_function(name, |b| b.iter(|| runtime.block_on(fetch(&app, uri, encoding))));
+    for (group_name, app) in [("render", &app), ("uncached", &uncached)] {
+        let mut group = c.benchmark_group(group_name);
+        for (name, uri, encoding) in cases {
+            // Fail loudly rather than time an error page.
+            assert_eq!(runtime.block_on(fetch(app, uri, encoding)), StatusCode::OK, "{uri}");
+            group.bench_function(name, |b| b.iter(|| runtime.block_on(fetch(app, uri, encoding))));
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 /// One request through the router, body read to the end; returns the status.

@@ -12,7 +12,7 @@ use crate::reload;
 use crate::web::http::{HttpSettings, PageCache, TrustedProxies};
 use crate::web::pages::deployment::configured_facts;
 use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
-use crate::web::{AppState, Site, metrics_router, router};
+use crate::web::{AppState, Site, metrics_router};
 
 /// How a command ended, for the exit code.
 #[derive(Debug, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     if let Some(address) = &args.deploy.metrics_listen {
         spawn_metrics_server(address, &state, &settings, stopped).await?;
     }
-    server::serve(listener, router(state), &settings, async move {
+    server::serve(listener, crate::web::app(state), &settings, async move {
         shutdown_signal().await;
         let _ = stop.send(());
     })

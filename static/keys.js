@@ -40,7 +40,7 @@
   // past either end, and on an article page, they follow the page's own
   // rel=next/prev link, so the keys do exactly what the visible links do.
   function step(direction) {
-    var links = Array.prototype.slice.call(document.querySelectorAll(".article-list h2 a"));
+    var links = Array.prototype.slice.call(document.querySelectorAll(".article-list h2 a, .article-list h3 a"));
     var current = links.indexOf(document.activeElement);
     var target = current === -1 ? (direction > 0 ? 0 : links.length - 1) : current + direction;
     if (target >= 0 && target < links.length) {
@@ -57,7 +57,10 @@
   }
 
   function focusSearch() {
-    var box = document.querySelector('input[type="search"]');
+    // The first search box shown: the search page hides the header's.
+    var box = Array.prototype.filter.call(document.querySelectorAll('input[type="search"]'), function (input) {
+      return input.getClientRects().length > 0;
+    })[0];
     if (!box) {
       return false;
     }

@@ -3,7 +3,8 @@
 //! desktop size, in light and dark mode, in headless Chromium — no sideways
 //! scrolling, no console errors or CSP violations, big enough touch targets,
 //! zero axe-core violations — plus the Nu Html Checker on every page's HTML,
-//! and the skip link and keyboard shortcuts driven with real key presses.
+//! the skip link and keyboard shortcuts driven with real key presses, and a
+//! phone's first screen showing the seed's headline and first paragraph.
 //! Screenshots land in `target/screenshots/` for people to look at: the first
 //! screen a reader sees (`index-375x812-dark.png`) and the whole page
 //! (`…-full.png`), and the first photo caption (`…-figure.png`).
@@ -178,16 +179,40 @@ async fn j_and_k_follow_article_links(browser: &Browser, site: &TestSite) {
 
 async fn slash_focuses_the_search_box(browser: &Browser, site: &TestSite) {
     browser.client.goto(&site.url("/")).await.expect("load index");
-    // Until the search form lands (issue 5), give the page one to focus; the
-    // script looks for `input[type=search]` whenever `/` is pressed.
-    browser
-        .eval("if (!document.querySelector('input[type=search]')) { const box = document.createElement('input'); box.type = 'search'; box.setAttribute('aria-label', 'Search'); document.querySelector('header').append(box); } return null;")
-        .await;
     browser.press('/').await;
-    assert_eq!(active_element(browser).await, "input", "/ focuses the search box");
+    assert_eq!(active_element(browser).await, "input#site-search-q", "/ focuses the search box in the header");
     browser.press('j').await;
     let typed = browser.eval("return [document.activeElement.value, location.href];").await;
     assert_eq!(typed, serde_json::json!(["j", site.url("/")]), "keys typed into the search box stay there");
+    browser.client.goto(&site.url("/search?q=talks")).await.expect("load search results");
+    browser.press('j').await;
+    let first = browser.eval("return document.activeElement.closest('.article-list h3') !== null;").await;
+    assert_eq!(first, Value::Bool(true), "j focuses the first search result");
+    browser.press('/').await;
+    assert_eq!(active_element(browser).await, "input#search-q", "/ focuses the search page's own box");
+}
+
+#[tokio::test]
+async fn a_phone_shows_the_headline_and_first_paragraph_without_scrolling() {
+    let Some([chromium, chromedriver]) = tools::require(
+        "first-screen check",
+        [("chromium", tools::chromium()), ("chromedriver", tools::chromedriver())],
+    ) else {
+        return;
+    };
+    let site = TestSite::start().await;
+    let browser = Browser::start(&chromium, &chromedriver).await;
+    browser.set_viewport(375, 812, true).await;
+    browser.client.goto(&site.url(&format!("/articles/{SEED_ID}"))).await.expect("load article");
+    // The masthead, links and search box stay compact: the headline ends in
+    // the top half and the first paragraph starts on the first screen.
+    let bottoms = browser
+        .eval("return [document.querySelector('h1').getBoundingClientRect().bottom, document.querySelector('.article-body p').getBoundingClientRect().top, innerHeight];")
+        .await;
+    let [headline, paragraph, height] = [0, 1, 2].map(|i| bottoms[i].as_f64().unwrap_or(f64::MAX));
+    browser.close().await;
+    assert!(headline < height / 2.0, "the headline ends at {headline} px of {height}");
+    assert!(paragraph < height * 0.75, "the first paragraph starts at {paragraph} px of {height}");
 }
 
 #[tokio::test]

@@ -203,3 +203,31 @@ async fn a_new_snapshot_is_served_at_once_despite_the_page_cache() {
     let stale = get(&app, "/", &[("if-none-match", before.header("etag").unwrap_or_default())]).await;
     assert_eq!(stale.status, 200, "an ETag of the old snapshot no longer matches");
 }
+
+#[tokio::test]
+async fn answers_from_the_page_cache_are_counted_and_carry_every_header() {
+    let dir = articles_dir(3);
+    let app = router(state(dir.path(), "/", HttpSettings::default()));
+    let path = format!("/articles/{SEED_ID}");
+    // The page is stored on its second request, so the later ones are hits.
+    let first = get(&app, &path, &[]).await;
+    for _ in 0..3 {
+        let again = get(&app, &path, &[]).await;
+        assert_eq!(again.body, first.body);
+        for name in
+            ["etag", "cache-control", "vary", "content-type", "content-security-policy", "x-content-type-options"]
+        {
+            assert_eq!(again.header(name), first.header(name), "{name}");
+        }
+    }
+    let etag = first.header("etag").expect("etag").to_owned();
+    assert_eq!(get(&app, &path, &[("if-none-match", &etag)]).await.status, 304);
+    let metrics = get(&app, "/metrics", &[]).await.text();
+    for expected in [
+        r#"broadsheet_http_requests_total{route="/articles/{*id}",status="200"} 4"#,
+        r#"broadsheet_http_request_duration_seconds_count{route="/articles/{*id}",status="200"} 4"#,
+        r#"broadsheet_http_requests_total{route="/articles/{*id}",status="304"} 1"#,
+    ] {
+        assert!(metrics.contains(expected), "metrics lack {expected}:\n{metrics}");
+    }
+}

@@ -179,18 +179,25 @@ pub const EXCERPT_CHARS: usize = 240;
 /// spaces, plus one word per CJK ideograph, since Chinese and Japanese text has
 /// no spaces between words.
 pub fn count_words(text: &str) -> usize {
-    // One pass, no allocation: loading 100k files counts every word once.
+    // Byte by byte with a class table for ASCII, branch-free in the common
+    // case; only non-ASCII characters are decoded. Loading 100k files counts
+    // every word once, and this was the loader's hottest function.
+    let bytes = text.as_bytes();
     let mut words = 0;
     let mut in_word = false;
-    for character in text.chars() {
-        if character.is_ascii() {
-            if character.is_ascii_whitespace() {
-                words += usize::from(in_word);
-                in_word = false;
-            } else {
-                in_word |= character.is_ascii_alphanumeric();
-            }
-        } else if character.is_whitespace() {
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if byte.is_ascii() {
+            let class = ASCII_CLASS[usize::from(byte)];
+            words += usize::from(in_word & (class == SPACE));
+            in_word = (class == WORD) | (in_word & (class == OTHER));
+            index += 1;
+            continue;
+        }
+        let Some(character) = text[index..].chars().next() else { break };
+        index += character.len_utf8();
+        if character.is_whitespace() {
             words += usize::from(in_word);
             in_word = false;
         } else if is_ideograph(character) {
@@ -201,6 +208,27 @@ pub fn count_words(text: &str) -> usize {
     }
     words + usize::from(in_word)
 }
+
+const OTHER: u8 = 0;
+const WORD: u8 = 1;
+const SPACE: u8 = 2;
+
+/// For each ASCII byte: starts or continues a word (letters, digits), ends
+/// one (whitespace), or neither (punctuation, which joins `U.S.`).
+const ASCII_CLASS: [u8; 128] = {
+    let mut classes = [OTHER; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let character = byte as u8;
+        if character.is_ascii_alphanumeric() {
+            classes[byte] = WORD;
+        } else if character.is_ascii_whitespace() {
+            classes[byte] = SPACE;
+        }
+        byte += 1;
+    }
+    classes
+};
 
 fn is_ideograph(character: char) -> bool {
     matches!(character as u32,
@@ -236,6 +264,40 @@ mod tests {
     fn counts_latin_and_chinese_words() {
         assert_eq!(count_words("The leaders, of the U.S. — met"), 6);
         assert_eq!(count_words("足彩 解盘"), 4);
+    }
+
+    /// The definition `count_words` implements byte by byte.
+    fn count_words_by_characters(text: &str) -> usize {
+        let (mut words, mut in_word) = (0, false);
+        for character in text.chars() {
+            if character.is_whitespace() {
+                words += usize::from(in_word);
+                in_word = false;
+            } else if is_ideograph(character) {
+                words += 1;
+            } else if character.is_alphanumeric() {
+                in_word = true;
+            }
+        }
+        words + usize::from(in_word)
+    }
+
+    #[test]
+    fn counting_words_by_bytes_agrees_with_counting_by_characters() {
+        let texts = [
+            "",
+            "   \n\t",
+            "word",
+            "The U.S. — and 3,000 others",
+            "naïve café, déjà-vu",
+            "a\u{3000}b\u{a0}c",
+            "足彩 解盘 and ひらがな text",
+            "(quoted) “curly” words… end.",
+            "— – …",
+        ];
+        for text in texts {
+            assert_eq!(count_words(text), count_words_by_characters(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -138,6 +138,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         write(dir.path(), "a.txt");
         write(dir.path(), "b_raw.txt");
+        // The sidecars were edited, not deleted: they exist.
+        std::fs::write(dir.path().join("a.json"), "{}").expect("write sidecar");
+        std::fs::write(dir.path().join("b_meta.json"), "{}").expect("write sidecar");
         let changed = paths(&["a.json", "b_meta.json", ".a.txt.swp", "a.txt~", "4913", "#a.txt#", ".#a.txt"]);
         let affected = affected(dir.path(), &LoadOptions::default(), changed);
         assert_eq!(affected.files.into_iter().collect::<Vec<_>>(), paths(&["a.txt", "b_raw.txt"]));

@@ -108,6 +108,19 @@ pub struct SearchView {
     pub feed: Option<FeedLink>,
 }
 
+impl SearchView {
+    /// Whether the reader narrowed the search (a section, source, date or
+    /// order other than the default), so the filters open to show it.
+    pub fn filters_chosen(&self) -> bool {
+        let chosen = |options: &[OptionView]| options.iter().any(|option| option.selected);
+        chosen(&self.sections)
+            || chosen(&self.sources)
+            || !self.from.is_empty()
+            || !self.to.is_empty()
+            || self.sort_by_date
+    }
+}
+
 /// The results part of the search page.
 pub struct ResultsView {
     /// "3 articles match", "No article matches".

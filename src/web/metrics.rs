@@ -11,6 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant, SystemTime};
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -19,11 +22,12 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+use tower::{Layer, Service};
 
 use super::AppState;
 use super::http::RouteLabel;
+use super::latency::LatencyHistogram;
 use crate::library::Library;
 
 /// Labels of the request metrics.
@@ -37,7 +41,7 @@ struct RequestLabels {
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
-    latency: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    latency: Family<RequestLabels, LatencyHistogram>,
     articles: Gauge,
     problems: Gauge,
     last_reload: Gauge<f64, AtomicU64>,
@@ -50,16 +54,11 @@ impl std::fmt::Debug for Metrics {
     }
 }
 
-fn latency_histogram() -> Histogram {
-    // 50 µs … ~1.6 s.
-    Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
-}
-
 impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("broadsheet");
         let requests = Family::<RequestLabels, Counter>::default();
-        let latency = Family::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let latency = Family::<RequestLabels, LatencyHistogram>::default();
         let (articles, problems) = (Gauge::default(), Gauge::default());
         let (last_reload, reload_duration) = (Gauge::<f64, AtomicU64>::default(), Gauge::<f64, AtomicU64>::default());
         registry.register("http_requests", "HTTP requests answered, by route and status", requests.clone());
@@ -88,10 +87,18 @@ impl Metrics {
         self.last_reload.set(unix.as_secs_f64());
     }
 
-    fn record_request(&self, route: Arc<str>, status: u16, elapsed: Duration) {
+    /// The counter and histogram of one route and status, to keep and use
+    /// without looking them up again (the page cache keeps one per page).
+    pub fn recorder(&self, route: Arc<str>, status: u16) -> RequestRecorder {
         let labels = RequestLabels { route, status };
-        self.requests.get_or_create(&labels).inc();
-        self.latency.get_or_create(&labels).observe(elapsed.as_secs_f64());
+        RequestRecorder {
+            count: self.requests.get_or_create(&labels).clone(),
+            latency: self.latency.get_or_create(&labels).clone(),
+        }
+    }
+
+    fn record_request(&self, route: Arc<str>, status: u16, elapsed: Duration) {
+        self.recorder(route, status).record(elapsed);
     }
 
     /// The OpenMetrics text of every metric, library numbers from `library`.
@@ -106,16 +113,76 @@ impl Metrics {
     }
 }
 
-/// Counts and times every request (outermost, so it sees the final status).
-pub async fn record(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let route = response.extensions().get::<RouteLabel>().map_or_else(unmatched, |route| route.0.clone());
-    metrics.record_request(route, response.status().as_u16(), started.elapsed());
-    response
+/// Handles on the metrics of one route and status: recording is two
+/// atomic additions, no lookup and no lock.
+#[derive(Debug, Clone)]
+pub struct RequestRecorder {
+    count: Counter,
+    latency: LatencyHistogram,
 }
 
-fn unmatched() -> Arc<str> {
+impl RequestRecorder {
+    /// Counts one request that took `elapsed`.
+    pub fn record(&self, elapsed: Duration) {
+        self.count.inc();
+        self.latency.observe(elapsed);
+    }
+}
+
+/// Counts and times every request (outermost, so it sees the final status).
+#[derive(Clone)]
+pub struct RecordLayer(Arc<Metrics>);
+
+impl RecordLayer {
+    pub fn new(metrics: Arc<Metrics>) -> Self {
+        Self(metrics)
+    }
+}
+
+impl<S> Layer<S> for RecordLayer {
+    type Service = Record<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Record { metrics: self.0.clone(), inner }
+    }
+}
+
+/// The service of [`RecordLayer`]: a plain wrapper, so a request costs one
+/// boxed future and no clone of the stack inside (as `from_fn` would).
+#[derive(Clone)]
+pub struct Record<S> {
+    metrics: Arc<Metrics>,
+    inner: S,
+}
+
+impl<S> Service<Request> for Record<S>
+where
+    S: Service<Request, Response = Response>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(context)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let started = Instant::now();
+        let response = self.inner.call(request);
+        let metrics = self.metrics.clone();
+        Box::pin(async move {
+            let response = response.await?;
+            let route = response.extensions().get::<RouteLabel>().map_or_else(unmatched, |route| route.0.clone());
+            metrics.record_request(route, response.status().as_u16(), started.elapsed());
+            Ok(response)
+        })
+    }
+}
+
+/// The route label of requests no route matched.
+pub fn unmatched() -> Arc<str> {
     static UNMATCHED: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
     UNMATCHED.get_or_init(|| Arc::from("unmatched")).clone()
 }

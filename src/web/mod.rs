@@ -16,6 +16,7 @@ pub mod error;
 pub mod feeds;
 pub mod health;
 pub mod http;
+pub mod latency;
 pub mod metrics;
 pub mod pages;
 pub mod preview;
@@ -80,9 +81,21 @@ impl AppState {
     }
 }
 
-/// The application: every route, then the middleware stack (outermost last;
-/// the layers that must run before routing are in [`http::stack`]).
+/// The application as a router (for tests and for adding routes): [`app`]
+/// as its fallback.
 pub fn router(state: AppState) -> Router {
+    Router::new().fallback_service(app(state))
+}
+
+/// The application as the server runs it: cached pages answered up front
+/// ([`http::App`]), everything else routed through the middleware stack.
+pub fn app(state: AppState) -> http::App {
+    http::App::with_page_cache(state.clone(), routes(state))
+}
+
+/// Every route, then the middleware stack (outermost last; the layers that
+/// must run before routing are in [`http::stack`]).
+fn routes(state: AppState) -> Router {
     let mut routes = Router::new()
         .route("/", get(pages::index::show_index))
         .route("/articles/{*id}", get(pages::article::show_article))

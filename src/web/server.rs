@@ -16,8 +16,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::{ConnectInfo, Request};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -26,9 +24,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, UnixListener};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
-use tower::ServiceExt;
 
-use super::http::Peer;
+use super::http::{App, Peer};
 
 /// Connection-level limits and timings.
 #[derive(Debug, Clone)]
@@ -138,13 +135,15 @@ impl Drop for Listener {
 trait Connection: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Connection for T {}
 
-/// Serves `app` on `listener` until `shutdown` resolves, then drains.
+/// Serves `app` (a [`web::app`](crate::web::app) or any router) on
+/// `listener` until `shutdown` resolves, then drains.
 pub async fn serve(
     listener: Listener,
-    app: Router,
+    app: impl Into<App>,
     settings: &ServerSettings,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    let app = app.into();
     let builder = connection_builder(settings);
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(settings.max_connections.max(1)));
@@ -168,8 +167,7 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service =
-            TowerToHyperService::new(app.clone().map_request(move |request: Request<_>| with_peer(request, peer)));
+        let service = TowerToHyperService::new(app.for_peer(peer));
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
         connections.spawn(async move {
             if let Err(error) = connection.await {
@@ -181,14 +179,6 @@ pub async fn serve(
     drop(listener);
     drain(graceful, connections, settings.shutdown_grace).await;
     Ok(())
-}
-
-fn with_peer<B>(mut request: Request<B>, peer: Peer) -> Request<B> {
-    if let Peer::Tcp(address) = peer {
-        request.extensions_mut().insert(ConnectInfo(address));
-    }
-    request.extensions_mut().insert(peer);
-    request
 }
 
 fn connection_builder(settings: &ServerSettings) -> auto::Builder<TokioExecutor> {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 
 use super::Site;
 use super::error::AppError;
@@ -18,13 +19,31 @@ use crate::article::{Article, Paragraph};
 /// Renders a template into an HTML response with `status`. A rendering
 /// failure is a bug in a template, answered with a plain 500.
 pub fn render_html<T: Template>(view: &T, status: StatusCode) -> Response {
-    match view.render() {
+    match render_exact(view) {
         Ok(html) => (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
         Err(error) => {
             tracing::error!(%error, "template rendering failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }
+}
+
+/// Renders into a per-thread buffer that keeps its capacity, then copies
+/// the page into an allocation of exactly its size: no regrowing while
+/// rendering, and the page cache holds no spare capacity.
+fn render_exact<T: Template>(view: &T) -> askama::Result<Bytes> {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        let rendered = view.render_into(buffer).map(|()| Bytes::copy_from_slice(buffer.as_bytes()));
+        // A huge page once should not pin its buffer forever.
+        if buffer.capacity() > 1024 * 1024 {
+            *buffer = String::new();
+        }
+        rendered
+    })
 }
 
 /// A rendered HTML page with status 200.

@@ -1,8 +1,10 @@
 //! The site under test: the real server on 127.0.0.1:0 over a temporary
-//! directory holding the seed and a few hand-written articles, and the table
-//! of page types every browser check runs on.
+//! directory holding the seed and hand-written articles across several
+//! sections, sources and months (and a few undated ones, and one file that
+//! does not load), and the table of page types every browser check runs on.
 
 use std::path::Path;
+use std::time::Duration;
 
 use broadsheet::library::load_dir;
 use broadsheet::web::{AppState, Site, router};
@@ -24,9 +26,28 @@ pub const PAGE_TYPES: &[PageType] = &[
     PageType { name: "index-page-2", path: "/?page=2", status: 200 },
     PageType { name: "article", path: "/articles/000_3ea0f84f1e61d9e9", status: 200 },
     PageType { name: "article-with-long-words", path: "/articles/long/words", status: 200 },
+    PageType { name: "article-undated", path: "/articles/undated-1", status: 200 },
+    PageType { name: "sections", path: "/sections", status: 200 },
+    PageType { name: "section", path: "/sections/world-news", status: 200 },
+    PageType { name: "sources", path: "/sources", status: 200 },
+    PageType { name: "source", path: "/sources/test-wire", status: 200 },
+    PageType { name: "archive", path: "/archive", status: 200 },
+    PageType { name: "archive-year", path: "/archive/2024", status: 200 },
+    PageType { name: "archive-month", path: "/archive/2024/11", status: 200 },
+    PageType { name: "archive-undated", path: "/archive/undated", status: 200 },
+    PageType { name: "search-results", path: "/search?q=Yoon", status: 200 },
+    PageType { name: "search-results-by-date", path: "/search?q=talks&sort=date&section=sport", status: 200 },
+    PageType { name: "search-empty", path: "/search", status: 200 },
+    PageType { name: "search-no-results", path: "/search?q=zeppelin", status: 200 },
+    PageType { name: "problems", path: "/problems", status: 200 },
+    PageType { name: "deployment", path: "/about/deployment", status: 200 },
     PageType { name: "not-found", path: "/no/such/page", status: 404 },
     PageType { name: "bad-request", path: "/?page=abc", status: 400 },
 ];
+
+/// The file in the test articles that must fail to load, so `/problems`
+/// has something to show.
+pub const BROKEN_FILE: &str = "broken-empty.txt";
 
 /// The running server; it stops when the test's runtime ends.
 pub struct TestSite {
@@ -35,13 +56,18 @@ pub struct TestSite {
 }
 
 impl TestSite {
-    /// Writes the articles and starts the real server on a free port.
+    /// Writes the articles, starts the real server on a free port and waits
+    /// for the search index, so search pages show results, not "indexing…".
     pub async fn start() -> Self {
         let articles = tempfile::tempdir().expect("tempdir");
         write_articles(articles.path());
         let library = load_dir(articles.path()).expect("load articles");
-        assert!(library.problems().is_empty(), "test articles must parse: {:?}", library.problems());
-        let app = router(AppState::new(library, Site::default()));
+        let problems: Vec<String> =
+            library.problems().iter().map(|problem| problem.path.display().to_string()).collect();
+        assert_eq!(problems, [BROKEN_FILE], "only the deliberately broken file may fail to load");
+        let state = AppState::new(library, Site::default());
+        assert!(state.search.wait_until_ready(Duration::from_secs(60)), "the search index was never built");
+        let app = router(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
@@ -54,24 +80,37 @@ impl TestSite {
     }
 }
 
-/// The seed, an article built to break layouts (a long title, an unbreakable
-/// URL and word), and enough dated articles around the seed for two index
-/// pages and neighbours on both sides of it.
+/// The seed; an article built to break layouts (a long title, an unbreakable
+/// URL and word); enough dated articles for two index pages, neighbours on
+/// both sides of the seed, four sections, three sources and four months over
+/// two years; three undated articles (one with a date Broadsheet cannot read,
+/// a warning on `/problems`); and an empty file that does not load.
 fn write_articles(dir: &Path) {
     std::fs::write(dir.join(format!("{SEED_ID}.txt")), SEED).expect("write seed");
     std::fs::create_dir_all(dir.join("long")).expect("mkdir");
     std::fs::write(dir.join("long/words.txt"), LONG_WORDS).expect("write article");
     let sections = ["World News", "Business", "Science & Technology", "Sport"];
+    let sources = ["Test Wire", "The Harbour Times", "Example Gazette With A Rather Long Name"];
+    let months = ["November 2024", "November 2024", "October 2024", "January 2025", "September 2023"];
     for n in 0..24 {
+        let (section, source, month) = (sections[n % 4], sources[n % 3], months[n % 5]);
         let day = n % 28 + 1;
-        let section = sections[n % sections.len()];
         let text = format!(
-            "{section}\n\nStory {n}: officials weigh the next steps after a week of talks\n\n{day} November 2024\n\
-             This content originally appeared on Test Wire.\n\nThe first paragraph of story {n} sets out what happened \
-             and why it matters to readers.\n\nA second paragraph adds detail, quotes and context.\n"
+            "{section}\n\nStory {n}: officials weigh the next steps after a week of talks\n\n{day} {month}\n\
+             This content originally appeared on {source}.\n\nThe first paragraph of story {n} sets out what \
+             happened and why it matters to readers.\n\nA second paragraph adds detail, quotes and context.\n"
         );
         std::fs::write(dir.join(format!("story-{n:02}.txt")), text).expect("write article");
     }
+    for (n, date) in [(1, ""), (2, ""), (3, "Date: sometime last spring\n")] {
+        let text = format!(
+            "Title: An undated letter from the harbour, number {n}\n{date}Section: Letters\nSource: Test Wire\n\n\
+             Nobody wrote down when this letter arrived, so it lives in the undated part of the archive.\n\n\
+             It still reads well, and search still finds it.\n"
+        );
+        std::fs::write(dir.join(format!("undated-{n}.txt")), text).expect("write article");
+    }
+    std::fs::write(dir.join(BROKEN_FILE), "").expect("write broken file");
 }
 
 const LONG_WORDS: &str = "Science & Technology\n\n\

@@ -3,10 +3,12 @@
 //!
 //! Every page, API and feed response passes through [`conditional_get`]. A
 //! storable response (see [`conditional::is_storable`]) is buffered into a
-//! [`RenderedPage`], kept in a bounded, byte-weighted [`PageCache`] keyed by
-//! the library snapshot, the public site URL and the path and query, and
-//! answered from there. The next request for the same URL is served from the
-//! cache with no routing, no rendering and (once a variant exists) no
+//! [`RenderedPage`] and offered to a bounded, byte-weighted [`PageCache`]
+//! keyed by the library snapshot, the public site URL and the path and query;
+//! the cache keeps it when the same URL was offered recently (its second
+//! request), so single visits over a large library do not churn it. Later
+//! requests for the URL are answered by [`App`](super::App) in front of the
+//! stack, with no routing, no rendering and (once a variant exists) no
 //! compression. A new snapshot has a new generation, so old pages are simply
 //! never asked for again and age out.
 //!
@@ -14,25 +16,37 @@
 //! and the URL; anything that depends on other request headers must say
 //! `Cache-Control: no-store` (or `private`).
 
+use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+#[cfg(test)]
+use bytes::Bytes;
+use tower::Service;
 
 use super::RouteLabel;
 use super::conditional::{self, RenderedPage, RequestConditions};
+use super::proxy::{self, RoutedPath};
 use crate::web::{AppState, Site};
 
 /// Largest body the middleware buffers; bigger bodies pass through untouched.
 const MAX_BUFFERED_BYTES: usize = 16 * 1024 * 1024;
 
+/// How many recently offered keys the cache remembers (512 KiB).
+const RECENT_SLOTS: usize = 1 << 16;
+
 /// A bounded cache of rendered pages, weighted by their bytes.
 #[derive(Clone)]
 pub struct PageCache {
     pages: Option<moka::sync::Cache<u128, Arc<RenderedPage>>>,
+    /// Fingerprints of keys offered once, direct-mapped by key.
+    recent: Arc<[AtomicU64]>,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -48,31 +62,46 @@ impl PageCache {
         let pages = (max_bytes > 0).then(|| {
             moka::sync::Cache::builder()
                 .max_capacity(max_bytes)
-                .weigher(|_key, page: &Arc<RenderedPage>| u32::try_from(page.body.len()).unwrap_or(u32::MAX))
+                .weigher(|_key, page: &Arc<RenderedPage>| u32::try_from(page.weight()).unwrap_or(u32::MAX))
                 .build()
         });
-        Self { pages }
+        let recent =
+            if pages.is_some() { (0..RECENT_SLOTS).map(|_| AtomicU64::new(0)).collect() } else { Arc::from([]) };
+        Self { pages, recent }
     }
 
-    /// The key of a URL: hashed so a lookup allocates nothing. `host` is
-    /// the request's `Host` when the site has no public origin, since then
-    /// absolute URLs (feeds, `og:url`) are built from it.
-    fn key(generation: u64, site: &Site, host: &[u8], path_and_query: &str) -> u128 {
+    /// The key of a URL (its path and query given in pieces, joined by the
+    /// hash): hashed so a lookup allocates nothing. `host` is the request's
+    /// `Host` when the site has no public origin, since then absolute URLs
+    /// (feeds, `og:url`) are built from it.
+    fn key(generation: u64, site: &Site, host: &[u8], path_and_query: &[&str]) -> u128 {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(&generation.to_le_bytes());
         hasher.update(&site.identity.to_le_bytes());
         hasher.update(&(host.len() as u64).to_le_bytes());
         hasher.update(host);
-        hasher.update(path_and_query.as_bytes());
+        for piece in path_and_query {
+            hasher.update(piece.as_bytes());
+        }
         hasher.digest128()
     }
 
-    fn get(&self, key: u128) -> Option<Arc<RenderedPage>> {
+    /// The page stored under `key`.
+    pub fn get(&self, key: u128) -> Option<Arc<RenderedPage>> {
         self.pages.as_ref()?.get(&key)
     }
 
-    fn insert(&self, key: u128, page: Arc<RenderedPage>) {
-        if let Some(pages) = &self.pages {
+    /// Stores `page` if its key was offered before, recently: a page asked
+    /// for once is not worth the insertion and the eviction it causes, and a
+    /// crawler or a long tail of single visits would push out popular pages.
+    fn offer(&self, key: u128, page: Arc<RenderedPage>) {
+        let Some(pages) = &self.pages else {
+            return;
+        };
+        let slot = &self.recent[(key as usize) & (RECENT_SLOTS - 1)];
+        // The high half as a fingerprint; never 0, which marks an empty slot.
+        let fingerprint = ((key >> 64) as u64) | 1;
+        if slot.swap(fingerprint, Ordering::Relaxed) == fingerprint {
             pages.insert(key, page);
         }
     }
@@ -91,21 +120,37 @@ impl Default for PageCache {
     }
 }
 
-/// ETag, 304 and the page cache for every `GET` and `HEAD`.
-pub async fn conditional_get(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// The future of the stack in front of the routes.
+pub type StackFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+/// ETag, 304 and storing pages for every `GET` and `HEAD` that reaches the
+/// routes. Cache hits never get here: [`App`](super::App) answers them in
+/// front of the stack, so this only renders, stores and responds.
+pub fn conditional_get(state: &AppState, mut request: Request, routes: &mut Router) -> StackFuture {
     let head = match *request.method() {
         Method::GET => false,
         Method::HEAD => true,
-        _ => return next.run(request).await,
+        _ => return Box::pin(routes.call(request)),
     };
     let conditions = RequestConditions::from_headers(request.headers());
-    let key = cache_key(&state, &request);
-    if let Some(page) = state.http.cache.get(key) {
-        return finish(page.respond(&conditions), page.route.clone(), head);
-    }
+    let key = cache_key(state, &request);
     // HEAD is answered from the same page as GET, minus the body.
     *request.method_mut() = Method::GET;
-    let response = next.run(request).await;
+    let routed = routes.call(request);
+    let cache = state.http.cache.clone();
+    Box::pin(async move {
+        let Ok(response) = routed.await;
+        Ok(store_and_respond(&cache, key, &conditions, head, response).await)
+    })
+}
+
+async fn store_and_respond(
+    cache: &PageCache,
+    key: u128,
+    conditions: &RequestConditions,
+    head: bool,
+    response: Response,
+) -> Response {
     if !conditional::is_storable(&Method::GET, response.status(), response.headers()) {
         return finish(response, None, head);
     }
@@ -116,8 +161,8 @@ pub async fn conditional_get(State(state): State<AppState>, mut request: Request
     };
     let route = parts.extensions.get::<RouteLabel>().cloned();
     let page = Arc::new(RenderedPage::new(body, &parts.headers, route.clone()));
-    state.http.cache.insert(key, page.clone());
-    finish(page.respond(&conditions), route, head)
+    cache.offer(key, page.clone());
+    finish(page.respond(conditions, head), route, head)
 }
 
 /// Keeps the route label for the metrics layer outside, and for HEAD drops
@@ -147,11 +192,55 @@ fn cache_key(state: &AppState, request: &Request) -> u128 {
         }
     };
     let path_and_query = request.uri().path_and_query().map_or("/", |value| value.as_str());
-    // The same sources, in the same order, as `site::request_host`.
-    let host = match (&site.public_origin, request.uri().authority()) {
+    let host = host_for_key(site, request.uri(), request.headers());
+    PageCache::key(state.library.load().generation(), site, host, &[path_and_query])
+}
+
+/// The host part of a cache key: the same sources, in the same order, as
+/// `site::request_host`; nothing when the site has a public origin.
+fn host_for_key<'a>(site: &Site, uri: &'a Uri, headers: &'a HeaderMap) -> &'a [u8] {
+    match (&site.public_origin, uri.authority()) {
         (Some(_), _) => &b""[..],
         (None, Some(authority)) => authority.as_str().as_bytes(),
-        (None, None) => request.headers().get(header::HOST).map_or(&b""[..], |value| value.as_bytes()),
-    };
-    PageCache::key(state.library.load().generation(), site, host, path_and_query)
+        (None, None) => headers.get(header::HOST).map_or(&b""[..], |value| value.as_bytes()),
+    }
+}
+
+/// The key under which the stack stores the page for `uri` (and `headers`)
+/// as `site` sees it, computed before the prefix is stripped (as [`conditional_get`] sees
+/// the URI after); `None` for the bare prefix, which redirects.
+pub fn key_for_uri(generation: u64, site: &Site, uri: &Uri, headers: &HeaderMap) -> Option<u128> {
+    let host = host_for_key(site, uri, headers);
+    Some(match proxy::routed_path(uri, &site.base_path)? {
+        RoutedPath::Unchanged => {
+            PageCache::key(generation, site, host, &[uri.path_and_query().map_or("/", |value| value.as_str())])
+        }
+        RoutedPath::Stripped(pieces) => PageCache::key(generation, site, host, &pieces),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &'static str) -> Arc<RenderedPage> {
+        Arc::new(RenderedPage::new(Bytes::from_static(text.as_bytes()), &axum::http::HeaderMap::new(), None))
+    }
+
+    #[test]
+    fn a_page_is_stored_when_its_url_is_asked_for_a_second_time() {
+        let cache = PageCache::new(1 << 20);
+        cache.offer(7, page("first"));
+        assert!(cache.get(7).is_none(), "a single request does not fill the cache");
+        cache.offer(7, page("second"));
+        assert_eq!(cache.get(7).map(|page| page.body.clone()), Some(Bytes::from_static(b"second")));
+    }
+
+    #[test]
+    fn a_disabled_cache_stores_nothing() {
+        let cache = PageCache::new(0);
+        cache.offer(7, page("a"));
+        cache.offer(7, page("a"));
+        assert!(cache.get(7).is_none());
+    }
 }

@@ -3,12 +3,13 @@
 //! A [`RenderedPage`] is a finished 200 body with its validators: a strong
 //! `ETag` hashed from the body bytes alone (so every replica serving the same
 //! directory gives the same tag), `Last-Modified` when the handler knew one,
-//! and lazily built gzip and brotli variants. [`RenderedPage::respond`] turns
-//! it into the final response for one request — `304 Not Modified`, or `200`
-//! in the best encoding the client accepts — without touching a template or a
-//! compressor once the variant exists. The page cache keeps these pages.
+//! and lazily built gzip and brotli variants. Each variant carries the whole
+//! header map of its `200` response, security headers included, built once,
+//! so [`RenderedPage::respond`] answers a request — `304 Not Modified`, or
+//! `200` in the best encoding the client accepts — by cloning a body handle
+//! and a header map: no template, no compressor, no header formatting. The
+//! page cache keeps these pages.
 
-use std::io::Write;
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
@@ -18,52 +19,13 @@ use axum::response::{IntoResponseParts, Response, ResponseParts};
 use bytes::Bytes;
 
 use super::RouteLabel;
+pub use super::encoding::Encoding;
+use super::encoding::is_compressible;
+use crate::web::metrics::RequestRecorder;
 
 /// Default `Cache-Control` of pages and API responses: browsers and proxies
 /// may reuse them for a minute, then must revalidate (cheap, thanks to ETag).
 pub const PAGE_CACHE_CONTROL: &str = "public, max-age=60, must-revalidate";
-
-/// Bodies smaller than this are not worth compressing.
-const MIN_COMPRESS_BYTES: usize = 256;
-
-/// A content coding this server produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    Identity,
-    Gzip,
-    Brotli,
-}
-
-impl Encoding {
-    /// The best coding `Accept-Encoding` allows: brotli, then gzip, then none.
-    pub fn negotiate(headers: &HeaderMap) -> Self {
-        let (mut brotli, mut gzip) = (false, false);
-        for value in headers.get_all(header::ACCEPT_ENCODING) {
-            for item in value.to_str().unwrap_or("").split(',') {
-                let mut parts = item.split(';');
-                let name = parts.next().unwrap_or("").trim();
-                let refused = parts.any(|param| is_zero_quality(param.trim()));
-                match name.to_ascii_lowercase().as_str() {
-                    "br" => brotli = !refused,
-                    "gzip" | "x-gzip" => gzip = !refused,
-                    "*" => (brotli, gzip) = (brotli || !refused, gzip || !refused),
-                    _ => {}
-                }
-            }
-        }
-        if brotli {
-            Self::Brotli
-        } else if gzip {
-            Self::Gzip
-        } else {
-            Self::Identity
-        }
-    }
-}
-
-fn is_zero_quality(param: &str) -> bool {
-    param.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0)
-}
 
 /// What a request asks of a complete page: its validators and encodings.
 #[derive(Debug, Clone)]
@@ -84,14 +46,12 @@ impl RequestConditions {
     }
 }
 
-/// A compression function for one content coding.
-type Compressor = fn(&[u8]) -> Vec<u8>;
-
-/// One encoded form of a page's body, with its own strong ETag.
+/// One encoded form of a page's body, with its own strong ETag and the
+/// complete headers of its `200` response.
 #[derive(Debug)]
 struct Variant {
     body: Bytes,
-    etag: HeaderValue,
+    headers: HeaderMap,
 }
 
 /// A complete `200 OK` body and everything needed to answer any later
@@ -111,8 +71,13 @@ pub struct RenderedPage {
     last_modified_header: Option<HeaderValue>,
     /// The route that rendered the page, for metrics on cache hits.
     pub route: Option<RouteLabel>,
+    compressible: bool,
+    identity: Variant,
     gzip: OnceLock<Variant>,
     brotli: OnceLock<Variant>,
+    /// The metrics of this page's route for 200 and 304, fetched on the
+    /// first cache hit so later hits record without a lookup.
+    hit_recorders: OnceLock<[RequestRecorder; 2]>,
 }
 
 impl RenderedPage {
@@ -122,10 +87,13 @@ impl RenderedPage {
         let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&body));
         let last_modified =
             headers.get(header::LAST_MODIFIED).and_then(|value| httpdate::parse_http_date(value.to_str().ok()?).ok());
-        Self {
+        let content_type = headers.get(header::CONTENT_TYPE).cloned();
+        let compressible =
+            is_compressible(content_type.as_ref().and_then(|value| value.to_str().ok()).unwrap_or(""), body.len());
+        let mut page = Self {
             etag: quoted(&hash),
             hash,
-            content_type: headers.get(header::CONTENT_TYPE).cloned(),
+            content_type,
             cache_control: headers
                 .get(header::CACHE_CONTROL)
                 .cloned()
@@ -133,65 +101,90 @@ impl RenderedPage {
             last_modified_header: last_modified.map(http_date),
             last_modified,
             route,
+            compressible,
+            identity: Variant { body: Bytes::new(), headers: HeaderMap::new() },
             body,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
-        }
+            hit_recorders: OnceLock::new(),
+        };
+        page.identity = page.make_variant(page.body.clone(), page.etag.clone(), Encoding::Identity);
+        page
+    }
+
+    /// Bytes this page holds: bodies and header maps (compressed variants,
+    /// made later, add roughly a third).
+    pub fn weight(&self) -> usize {
+        // Each header map holds about a dozen entries of ~100 bytes.
+        self.body.len() + 2048
     }
 
     /// The response for a request with `conditions`: 304 when the client's
-    /// copy is current, else 200 in the negotiated encoding. (For HEAD, the
-    /// router's outermost layer drops the body and keeps its length.)
-    pub fn respond(&self, conditions: &RequestConditions) -> Response {
-        let (body, etag, coding) = self.variant(conditions.encoding);
-        let status = if self.is_not_modified(conditions) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
-        let mut response =
-            Response::new(if status == StatusCode::OK { Body::from(body.clone()) } else { Body::empty() });
-        *response.status_mut() = status;
+    /// copy is current, else 200 in the negotiated encoding; for `HEAD`, the
+    /// same headers with an empty body.
+    pub fn respond(&self, conditions: &RequestConditions, head: bool) -> Response {
+        let variant = self.variant(conditions.encoding);
+        if self.is_not_modified(conditions) {
+            return self.not_modified(variant);
+        }
+        let body = if head { Body::empty() } else { Body::from(variant.body.clone()) };
+        let mut response = Response::new(body);
+        *response.headers_mut() = variant.headers.clone();
+        response
+    }
+
+    /// The recorder for a hit with `status` (200 or 304), made by `make` on
+    /// first use.
+    pub fn hit_recorder(&self, status: StatusCode, make: impl FnOnce() -> [RequestRecorder; 2]) -> &RequestRecorder {
+        let recorders = self.hit_recorders.get_or_init(make);
+        &recorders[usize::from(status == StatusCode::NOT_MODIFIED)]
+    }
+
+    fn not_modified(&self, variant: &Variant) -> Response {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
         let headers = response.headers_mut();
-        headers.insert(header::ETAG, etag.clone());
+        for name in [header::ETAG, header::CACHE_CONTROL, header::VARY, header::LAST_MODIFIED] {
+            if let Some(value) = variant.headers.get(&name) {
+                headers.insert(name, value.clone());
+            }
+        }
+        super::security::add_to(headers);
+        response
+    }
+
+    /// The variant for `encoding`, compressing on first use only.
+    fn variant(&self, encoding: Encoding) -> &Variant {
+        let cell = match encoding {
+            _ if !self.compressible => return &self.identity,
+            Encoding::Identity => return &self.identity,
+            Encoding::Gzip => &self.gzip,
+            Encoding::Brotli => &self.brotli,
+        };
+        cell.get_or_init(|| {
+            let token = encoding.token().unwrap_or("identity");
+            let etag = quoted(&format!("{}-{token}", self.hash));
+            self.make_variant(Bytes::from(encoding.compress(&self.body)), etag, encoding)
+        })
+    }
+
+    fn make_variant(&self, body: Bytes, etag: HeaderValue, encoding: Encoding) -> Variant {
+        let mut headers = HeaderMap::with_capacity(16);
+        if let Some(content_type) = &self.content_type {
+            headers.insert(header::CONTENT_TYPE, content_type.clone());
+        }
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        headers.insert(header::ETAG, etag);
         headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         if let Some(modified) = &self.last_modified_header {
             headers.insert(header::LAST_MODIFIED, modified.clone());
         }
-        if status == StatusCode::NOT_MODIFIED {
-            return response;
+        if let Some(token) = encoding.token() {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(token));
         }
-        if let Some(content_type) = &self.content_type {
-            headers.insert(header::CONTENT_TYPE, content_type.clone());
-        }
-        if let Some(coding) = coding {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-        }
-        response
-    }
-
-    /// The body, ETag and `Content-Encoding` for `encoding`, compressing on
-    /// first use only.
-    fn variant(&self, encoding: Encoding) -> (&Bytes, &HeaderValue, Option<&'static str>) {
-        if !self.is_compressible() {
-            return (&self.body, &self.etag, None);
-        }
-        let (cell, coding, compress): (_, _, Compressor) = match encoding {
-            Encoding::Identity => return (&self.body, &self.etag, None),
-            Encoding::Gzip => (&self.gzip, "gzip", gzip),
-            Encoding::Brotli => (&self.brotli, "br", brotli),
-        };
-        let variant = cell.get_or_init(|| Variant {
-            body: Bytes::from(compress(&self.body)),
-            etag: quoted(&format!("{}-{coding}", self.hash)),
-        });
-        (&variant.body, &variant.etag, Some(coding))
-    }
-
-    fn is_compressible(&self) -> bool {
-        let content_type = self.content_type.as_ref().and_then(|value| value.to_str().ok()).unwrap_or("");
-        self.body.len() >= MIN_COMPRESS_BYTES
-            && (content_type.starts_with("text/")
-                || content_type.contains("json")
-                || content_type.contains("xml")
-                || content_type.starts_with("application/javascript"))
+        super::security::add_to(&mut headers);
+        Variant { body, headers }
     }
 
     /// RFC 9110 §13.2.2: `If-None-Match` wins; `If-Modified-Since` only
@@ -263,45 +256,12 @@ fn quoted(hash: &str) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{hash}\"")).unwrap_or(HeaderValue::from_static("\"\""))
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    // A fixed header (no file name, mtime 0) keeps the output identical on
-    // every replica.
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::best());
-    // Writing into a Vec cannot fail.
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
-}
-
-fn brotli(bytes: &[u8]) -> Vec<u8> {
-    let params =
-        brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, size_hint: bytes.len(), ..Default::default() };
-    let mut out = Vec::with_capacity(bytes.len() / 4);
-    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
         pairs.iter().map(|(name, value)| (name.clone(), HeaderValue::from_static(value))).collect()
-    }
-
-    #[test]
-    fn negotiation_prefers_brotli_and_honours_zero_quality() {
-        let cases = [
-            ("gzip, deflate, br", Encoding::Brotli),
-            ("gzip", Encoding::Gzip),
-            ("br;q=0, gzip;q=0.5", Encoding::Gzip),
-            ("identity", Encoding::Identity),
-            ("*", Encoding::Brotli),
-            ("*;q=0", Encoding::Identity),
-        ];
-        for (accept, expected) in cases {
-            assert_eq!(Encoding::negotiate(&headers(&[(header::ACCEPT_ENCODING, accept)])), expected, "{accept}");
-        }
-        assert_eq!(Encoding::negotiate(&HeaderMap::new()), Encoding::Identity);
     }
 
     #[test]
@@ -319,13 +279,13 @@ mod tests {
         let page =
             RenderedPage::new(Bytes::from(vec![b'a'; 1000]), &headers(&[(header::CONTENT_TYPE, "text/html")]), None);
         let gzip_etag = page
-            .respond(&RequestConditions::from_headers(&headers(&[(header::ACCEPT_ENCODING, "gzip")])))
+            .respond(&RequestConditions::from_headers(&headers(&[(header::ACCEPT_ENCODING, "gzip")])), false)
             .headers()[header::ETAG]
             .clone();
         assert_ne!(gzip_etag, page.etag);
         let mut conditional = HeaderMap::new();
         conditional.insert(header::IF_NONE_MATCH, gzip_etag);
-        let response = page.respond(&RequestConditions::from_headers(&conditional));
+        let response = page.respond(&RequestConditions::from_headers(&conditional), false);
         assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
     }
 }

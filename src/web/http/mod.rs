@@ -4,26 +4,34 @@
 //! compression (for what is not already encoded), then — before routing, so
 //! they may rewrite the URI — [`proxy::resolve_site`] (public URL, prefix,
 //! URI limit) and [`cache::conditional_get`] (ETag, 304, page cache).
+//! In front of all of it, [`front::App`] answers cache hits on its own.
 
 pub mod cache;
 pub mod conditional;
+pub mod encoding;
+pub mod front;
 pub mod limits;
 pub mod proxy;
 pub mod security;
 
+use std::convert::Infallible;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::from_fn_with_state;
-use tower::ServiceBuilder;
+use axum::response::Response;
+use tower::Service;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use cache::PageCache;
 pub use conditional::{LastModified, RenderedPage};
+pub use front::App;
 pub use proxy::{Peer, TrustedProxies};
 
 use super::AppState;
@@ -68,21 +76,55 @@ impl Default for HttpSettings {
     }
 }
 
+/// Responses from a [`RenderedPage`] (the ones with an ETag) were already
+/// negotiated and encoded there; compressing them again would give a body
+/// that does not match its tag, and differ from what a cache hit sends.
+#[derive(Debug, Clone, Copy)]
+struct NotARenderedPage;
+
+impl Predicate for NotARenderedPage {
+    fn should_compress<B: axum::body::HttpBody>(&self, response: &axum::http::Response<B>) -> bool {
+        !response.headers().contains_key(axum::http::header::ETAG)
+    }
+}
+
 /// Wraps the routes in the middleware stack.
 pub fn stack(state: AppState, routes: Router) -> Router {
-    let before_routing = ServiceBuilder::new()
-        .layer(from_fn_with_state(state.clone(), proxy::resolve_site))
-        .layer(from_fn_with_state(state.clone(), cache::conditional_get))
-        .service(routes);
     Router::new()
-        .fallback_service(before_routing)
-        .layer(CompressionLayer::new())
+        .fallback_service(BeforeRouting { state: state.clone(), routes })
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotARenderedPage)))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.http.request_timeout))
         .layer(security::layer())
-        .layer(from_fn_with_state(state.metrics.clone(), super::metrics::record))
+        .layer(super::metrics::RecordLayer::new(state.metrics.clone()))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+}
+
+/// What runs before routing, as one service: [`proxy::resolve_site`], then
+/// [`cache::conditional_get`] around the routes. (Two `from_fn` layers would
+/// each box and clone the whole inner stack per request.)
+#[derive(Clone)]
+struct BeforeRouting {
+    state: AppState,
+    routes: Router,
+}
+
+impl Service<Request> for BeforeRouting {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = cache::StackFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        if let Some(response) = proxy::resolve_site(&self.state, &mut request) {
+            return Box::pin(std::future::ready(Ok(response)));
+        }
+        cache::conditional_get(&self.state, request, &mut self.routes)
+    }
 }

@@ -13,10 +13,9 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::uri::{PathAndQuery, Uri};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use ipnet::IpNet;
 
@@ -169,13 +168,18 @@ pub fn is_valid_host(host: &str) -> bool {
 /// The site as this request sees it. Costs nothing per request when
 /// `--base-url` fixed both origin and prefix, or the peer is not trusted.
 pub fn request_site(state: &AppState, request: &Request) -> Arc<Site> {
+    site_for(state, request.extensions().get::<Peer>(), request.headers())
+}
+
+/// [`request_site`] from the parts it reads: the peer and the headers.
+pub fn site_for(state: &AppState, peer: Option<&Peer>, headers: &HeaderMap) -> Arc<Site> {
     let base = &state.site;
     let fully_configured = base.public_origin.is_some() && base.base_path != "/";
-    if fully_configured || !state.http.trusted_proxies.trusts(request.extensions().get::<Peer>()) {
+    if fully_configured || !state.http.trusted_proxies.trusts(peer) {
         return base.clone();
     }
-    let forwarded = Forwarded::from_headers(request.headers());
-    let origin = if base.public_origin.is_none() { forwarded.origin(request.headers()) } else { None };
+    let forwarded = Forwarded::from_headers(headers);
+    let origin = if base.public_origin.is_none() { forwarded.origin(headers) } else { None };
     let prefix = if base.base_path == "/" { forwarded.prefix.as_deref() } else { None };
     if origin.is_none() && prefix.is_none() {
         return base.clone();
@@ -183,20 +187,22 @@ pub fn request_site(state: &AppState, request: &Request) -> Arc<Site> {
     Arc::new(base.with_public(origin, prefix))
 }
 
-/// Resolves the request's [`Site`], applies the URI length limit and strips
-/// the public prefix from the path when the proxy left it on.
-pub async fn resolve_site(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let site = request_site(&state, &request);
+/// Resolves the request's [`Site`] into its extensions, applies the URI
+/// length limit and strips the public prefix from the path when the proxy
+/// left it on. Returns the response to send instead of routing, if any
+/// (414, or the redirect from the bare prefix).
+pub fn resolve_site(state: &AppState, request: &mut Request) -> Option<Response> {
+    let site = request_site(state, request);
     if let Err(error) = super::limits::check_uri(request.uri(), state.http.max_uri_bytes) {
-        return error_page(site, &error);
+        return Some(error_page(site, &error));
     }
     match strip_prefix(request.uri(), &site.base_path) {
-        Prefixed::Bare => return redirect_to_root(request.uri(), &site.base_path),
+        Prefixed::Bare => return Some(redirect_to_root(request.uri(), &site.base_path)),
         Prefixed::Stripped(uri) => *request.uri_mut() = uri,
         Prefixed::No => {}
     }
     request.extensions_mut().insert(site);
-    next.run(request).await
+    None
 }
 
 enum Prefixed {
@@ -209,23 +215,42 @@ enum Prefixed {
 }
 
 fn strip_prefix(uri: &Uri, prefix: &str) -> Prefixed {
-    if prefix == "/" {
-        return Prefixed::No;
-    }
-    let path = uri.path();
-    if path == prefix.trim_end_matches('/') {
-        return Prefixed::Bare;
-    }
-    let Some(rest) = path.strip_prefix(prefix) else {
-        return Prefixed::No;
-    };
-    let rewritten = match uri.query() {
-        Some(query) => format!("/{rest}?{query}"),
-        None => format!("/{rest}"),
+    let rewritten = match routed_path(uri, prefix) {
+        None => return Prefixed::Bare,
+        Some(RoutedPath::Unchanged) => return Prefixed::No,
+        Some(RoutedPath::Stripped(pieces)) => pieces.concat(),
     };
     let mut parts = uri.clone().into_parts();
     parts.path_and_query = PathAndQuery::try_from(rewritten).ok();
     Uri::from_parts(parts).map_or(Prefixed::No, Prefixed::Stripped)
+}
+
+/// The path and query the routes see for a request URI.
+pub(super) enum RoutedPath<'a> {
+    /// The URI as it came (the proxy stripped the prefix, or there is none).
+    Unchanged,
+    /// The prefix removed: the pieces of `/rest?query`, to join or to hash
+    /// without joining.
+    Stripped([&'a str; 4]),
+}
+
+/// What [`resolve_site`] makes of `uri` under `prefix`; `None` for the bare
+/// prefix (`/news` for `/news/`), which redirects.
+pub(super) fn routed_path<'a>(uri: &'a Uri, prefix: &str) -> Option<RoutedPath<'a>> {
+    if prefix == "/" {
+        return Some(RoutedPath::Unchanged);
+    }
+    let path = uri.path();
+    if path == prefix.trim_end_matches('/') {
+        return None;
+    }
+    let Some(rest) = path.strip_prefix(prefix) else {
+        return Some(RoutedPath::Unchanged);
+    };
+    Some(RoutedPath::Stripped(match uri.query() {
+        Some(query) => ["/", rest, "?", query],
+        None => ["/", rest, "", ""],
+    }))
 }
 
 fn redirect_to_root(uri: &Uri, prefix: &str) -> Response {

@@ -1,0 +1,152 @@
+//! The front of the application: cached pages are answered here, before
+//! routing and before any middleware.
+//!
+//! A request for a page in the [`PageCache`](super::PageCache) needs none of
+//! the stack: its site is resolved as [`proxy::site_for`] does, its cache key
+//! is hashed from the URL (the public prefix stripped exactly as
+//! [`proxy::resolve_site`] strips it), and the answer is a clone of the
+//! page's body and of its header map, which already holds the ETag,
+//! `Cache-Control`, `Vary` and the security headers. The hit is counted in
+//! `/metrics` under the page's route through handles kept with the page
+//! (atomic additions, no lookup, no lock). Everything else — misses, other
+//! methods, over-long URIs, the bare prefix — goes to the routed stack
+//! unchanged, where [`cache::conditional_get`](super::cache::conditional_get)
+//! fills the cache.
+//!
+//! The server builds one [`App`] per connection with [`App::for_peer`], so
+//! the peer address is inserted into a request's extensions only when the
+//! stack needs it, not on every hit.
+
+use std::convert::Infallible;
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::HttpBody;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use axum::routing::future::RouteFuture;
+use bytes::Bytes;
+use tower::Service;
+
+use super::conditional::RequestConditions;
+use super::proxy::{self, Peer};
+use crate::web::AppState;
+use crate::web::metrics::unmatched;
+
+/// The whole application as one service: the page-cache fast path in front
+/// of the routed middleware stack.
+#[derive(Clone)]
+pub struct App {
+    /// `None` for routers served as they are (the metrics listener).
+    fast: Option<Arc<AppState>>,
+    inner: Router,
+    /// Set per connection by the server.
+    peer: Option<Peer>,
+}
+
+impl App {
+    /// `routes` (the complete routed stack) with cached pages answered in
+    /// front of it.
+    pub fn with_page_cache(state: AppState, routes: Router) -> Self {
+        Self { fast: Some(Arc::new(state)), inner: routes, peer: None }
+    }
+
+    /// The same application for one connection from `peer`.
+    pub fn for_peer(&self, peer: Peer) -> Self {
+        Self { peer: Some(peer), ..self.clone() }
+    }
+}
+
+impl From<Router> for App {
+    /// A router served as it is, without the fast path.
+    fn from(inner: Router) -> Self {
+        Self { fast: None, inner, peer: None }
+    }
+}
+
+impl<B> Service<Request<B>> for App
+where
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = AppFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        if let Some(state) = &self.fast
+            && let Some(response) = answer_from_cache(state, &request, self.peer.as_ref())
+        {
+            return AppFuture::Cached(ready(Ok(response)));
+        }
+        if let Some(peer) = self.peer {
+            add_peer(&mut request, peer);
+        }
+        AppFuture::Routed(self.inner.call(request))
+    }
+}
+
+/// The future of [`App`]: a finished cached response, or the router's.
+pub enum AppFuture {
+    Cached(Ready<Result<Response, Infallible>>),
+    Routed(RouteFuture<Infallible>),
+}
+
+impl Future for AppFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Self::Cached(ready) => Pin::new(ready).poll(context),
+            Self::Routed(routed) => Pin::new(routed).poll(context),
+        }
+    }
+}
+
+/// The peer for the stack: [`Peer`] for the proxy rules, `ConnectInfo` for
+/// handlers that log the address.
+fn add_peer<B>(request: &mut Request<B>, peer: Peer) {
+    if let Peer::Tcp(address) = peer {
+        request.extensions_mut().insert(ConnectInfo(address));
+    }
+    request.extensions_mut().insert(peer);
+}
+
+/// The response to `request` from the page cache, or `None` when the stack
+/// must answer.
+fn answer_from_cache<B>(state: &AppState, request: &Request<B>, peer: Option<&Peer>) -> Option<Response> {
+    let started = Instant::now();
+    let head = match *request.method() {
+        Method::GET => false,
+        Method::HEAD => true,
+        _ => return None,
+    };
+    let uri = request.uri();
+    if uri.path_and_query().is_some_and(|value| value.as_str().len() > state.http.max_uri_bytes) {
+        return None; // the stack answers 414
+    }
+    let peer = peer.or_else(|| request.extensions().get::<Peer>());
+    let site = proxy::site_for(state, peer, request.headers());
+    let key = super::cache::key_for_uri(state.library.load().generation(), &site, uri, request.headers())?;
+    let page = state.http.cache.get(key)?;
+    let response = page.respond(&RequestConditions::from_headers(request.headers()), head);
+    let recorder = page.hit_recorder(response.status(), || {
+        let route = page.route.as_ref().map_or_else(unmatched, |route| route.0.clone());
+        [StatusCode::OK, StatusCode::NOT_MODIFIED].map(|status| state.metrics.recorder(route.clone(), status.as_u16()))
+    });
+    recorder.record(started.elapsed());
+    if tracing::enabled!(tracing::Level::INFO) {
+        let status = response.status().as_u16();
+        tracing::info!(method = %request.method(), uri = %uri, status, latency = ?started.elapsed(), "answered from the page cache");
+    }
+    Some(response)
+}
