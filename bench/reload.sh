@@ -32,7 +32,7 @@ log=$(mktemp)
 RUST_LOG=${RUST_LOG:-broadsheet=info} target/release/broadsheet --articles "$corpus" --listen "127.0.0.1:$port" \
   --watch "$watch" >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -f "$corpus"/zz_latency_*.txt' EXIT
+trap 'kill $server 2>/dev/null; rm -f "$corpus"/zz_latency_*.txt "$log"' EXIT
 origin="http://127.0.0.1:$port"
 started=$(date +%s%N)
 until curl -sf "$origin/healthz" >/dev/null; do sleep 0.05; done
