@@ -362,3 +362,30 @@ async fn section_feeds_answer_conditional_requests_with_304() {
     let again = get(&app, "/sections/business/feed.xml", &[("host", "news.example"), ("if-none-match", &etag)]).await;
     assert_eq!(again.status, 304);
 }
+
+/// The `href`s of visible links whose text contains `text`.
+fn visible_links(html: &str, text: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let anchors = scraper::Selector::parse("body a[href]").expect("selector");
+    document
+        .select(&anchors)
+        .filter(|anchor| anchor.text().collect::<String>().contains(text))
+        .filter_map(|anchor| anchor.value().attr("href").map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn pages_show_readers_where_the_feeds_are() {
+    let dir = articles_dir(2);
+    let app = app(dir.path(), "https://example.org/news/");
+    // Every page's footer links the site's feeds, below the base path.
+    for path in ["/", &format!("/articles/{SEED_ID}"), "/sections"] {
+        let html = fetch(&app, path, "example.org").await.text();
+        assert_eq!(visible_links(&html, "Atom feed"), ["/news/feed.xml"], "{path}");
+        assert_eq!(visible_links(&html, "JSON Feed"), ["/news/feed.json"], "{path}");
+    }
+    // A section's page links the section's own feed, which is served.
+    let html = fetch(&app, "/sections/world-news", "example.org").await.text();
+    assert_eq!(visible_links(&html, "Feed of these articles"), ["/news/sections/world-news/feed.xml"]);
+    fetch(&app, "/sections/world-news/feed.xml", "example.org").await;
+}
