@@ -2,12 +2,13 @@
 //! directory of hand-written articles across sections, sources and months,
 //! some undated.
 
-mod fixtures;
+mod common;
 
 use std::collections::{BTreeSet, VecDeque};
 
 use axum::http::StatusCode;
-use fixtures::{Fixture, app, get, links, listed_titles, write_fixtures};
+use common::fixtures::{Fixture, app, get, listed_titles, write_fixtures};
+use common::links;
 
 fn fixtures() -> Vec<Fixture<'static>> {
     let article = |path, section, title, date, source| Fixture {
@@ -41,9 +42,9 @@ async fn sections_page_lists_every_section_with_its_count() {
         "<a href=\"/sections/economie\">Économie</a> <span class=\"count\">1 article</span>",
         "<a href=\"/sections/world-news\">World News</a> <span class=\"count\">3 articles</span>",
     ] {
-        assert!(page.body.contains(expected), "missing {expected}");
+        assert!(page.text().contains(expected), "missing {expected}");
     }
-    assert!(page.body.contains("href=\"/sections\" aria-current=\"page\""), "nav marks Sections");
+    assert!(page.text().contains("href=\"/sections\" aria-current=\"page\""), "nav marks Sections");
 }
 
 #[tokio::test]
@@ -65,7 +66,7 @@ async fn each_list_holds_exactly_its_articles_newest_first() {
     for (uri, expected) in cases {
         let page = get(&router, uri).await;
         assert_eq!(page.status, StatusCode::OK, "{uri}");
-        assert_eq!(listed_titles(&page.body), expected, "{uri}");
+        assert_eq!(listed_titles(&page.text()), expected, "{uri}");
     }
 }
 
@@ -73,9 +74,9 @@ async fn each_list_holds_exactly_its_articles_newest_first() {
 async fn sources_and_archive_pages_show_counts() {
     let dir = write_fixtures(&fixtures());
     let (_, router) = app(dir.path(), "/");
-    let sources = get(&router, "/sources").await.body;
+    let sources = get(&router, "/sources").await.text();
     assert!(sources.contains("<a href=\"/sources/le-monde\">Le Monde</a> <span class=\"count\">1 article</span>"));
-    let archive = get(&router, "/archive").await.body;
+    let archive = get(&router, "/archive").await.text();
     for expected in [
         "<a href=\"/archive/2024\">2024</a> <span class=\"count\">4 articles</span>",
         "<a href=\"/archive/2024/11\">November 2024</a> <span class=\"count\">2 articles</span>",
@@ -103,7 +104,7 @@ async fn unknown_lists_are_404_pages_not_errors() {
     ] {
         let page = get(&router, uri).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{uri}");
-        assert!(page.body.contains("<!DOCTYPE html>"), "{uri} has an HTML error page");
+        assert!(page.text().contains("<!DOCTYPE html>"), "{uri} has an HTML error page");
     }
     assert_eq!(get(&router, "/sections/world-news?page=x").await.status, StatusCode::BAD_REQUEST);
 }
@@ -112,12 +113,12 @@ async fn unknown_lists_are_404_pages_not_errors() {
 async fn article_links_its_section_source_and_month() {
     let dir = write_fixtures(&fixtures());
     let (_, router) = app(dir.path(), "/");
-    let page = get(&router, "/articles/world/b").await.body;
+    let page = get(&router, "/articles/world/b").await.text();
     for expected in ["href=\"/sections/world-news\"", "href=\"/sources/bbc-news\"", "href=\"/archive/2024/11\""] {
         assert!(page.contains(expected), "article lacks {expected}");
     }
     assert!(page.contains("min read"));
-    let undated = get(&router, "/articles/undated/h").await.body;
+    let undated = get(&router, "/articles/undated/h").await.text();
     assert!(undated.contains("href=\"/archive/undated\""));
 }
 
@@ -125,21 +126,21 @@ async fn article_links_its_section_source_and_month() {
 async fn neighbours_stay_within_the_list_the_reader_came_from() {
     let dir = write_fixtures(&fixtures());
     let (_, router) = app(dir.path(), "/");
-    let by_date = get(&router, "/articles/world/b").await.body;
+    let by_date = get(&router, "/articles/world/b").await.text();
     assert!(by_date.contains("rel=\"prev\" href=\"/articles/world/a\""), "newer by date");
     assert!(by_date.contains("rel=\"next\" href=\"/articles/world/c\""), "older by date");
-    let by_source = get(&router, "/articles/world/b?from=source:bbc-news").await.body;
+    let by_source = get(&router, "/articles/world/b?from=source:bbc-news").await.text();
     assert!(!by_source.contains("rel=\"prev\""), "b is the newest BBC article");
     assert!(by_source.contains("rel=\"next\" href=\"/articles/business/d?from=source:bbc-news\""));
-    let section_list = get(&router, "/sections/business").await.body;
+    let section_list = get(&router, "/sections/business").await.text();
     assert!(section_list.contains("href=\"/articles/business/e?from=section:business\""), "lists pass `from` on");
-    let in_business = get(&router, "/articles/business/e?from=section:business").await.body;
+    let in_business = get(&router, "/articles/business/e?from=section:business").await.text();
     assert!(in_business.contains("rel=\"next\" href=\"/articles/undated/g?from=section:business\""));
     // A `from` that does not hold the article, or is nonsense, falls back to date order.
     for from in ["section:world-news", "nonsense", "archive:2024-99"] {
         let page = get(&router, &format!("/articles/business/e?from={from}")).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("rel=\"next\" href=\"/articles/f\""), "from={from}");
+        assert!(page.text().contains("rel=\"next\" href=\"/articles/f\""), "from={from}");
     }
 }
 
@@ -161,11 +162,11 @@ async fn long_lists_are_paginated() {
     let dir = write_fixtures(&fixtures);
     let (_, router) = app(dir.path(), "/");
     for base in ["/sections/sport", "/sources/bbc-sport", "/archive/2024", "/archive/2024/01"] {
-        let first = get(&router, base).await.body;
+        let first = get(&router, base).await.text();
         assert_eq!(listed_titles(&first).len(), 20, "{base}");
         assert!(first.contains(&format!("href=\"{base}?page=2\"")), "{base} links page 2");
         let last = get(&router, &format!("{base}?page=3")).await;
-        assert_eq!(listed_titles(&last.body).len(), 5, "{base} page 3");
+        assert_eq!(listed_titles(&last.text()).len(), 5, "{base} page 3");
         assert_eq!(get(&router, &format!("{base}?page=4")).await.status, StatusCode::NOT_FOUND);
     }
 }
@@ -174,7 +175,7 @@ async fn long_lists_are_paginated() {
 async fn links_use_the_base_path() {
     let dir = write_fixtures(&fixtures());
     let (_, router) = app(dir.path(), "/news/");
-    let page = get(&router, "/sections/world-news").await.body;
+    let page = get(&router, "/sections/world-news").await.text();
     for link in links(&page) {
         assert!(link.starts_with("/news/") || link == "#main", "link {link} ignores the base path");
     }
@@ -185,14 +186,14 @@ async fn every_page_has_the_navigation_and_a_search_form() {
     let dir = write_fixtures(&fixtures());
     let (_, router) = app(dir.path(), "/");
     for uri in ["/", "/sections", "/sources/reuters", "/archive", "/articles/f", "/search?q=alpha", "/nope"] {
-        let body = get(&router, uri).await.body;
+        let body = get(&router, uri).await.text();
         assert!(body.contains("action=\"/search\""), "{uri} has the search form");
         for nav in ["href=\"/sections\"", "href=\"/sources\"", "href=\"/archive\"", "href=\"/search\""] {
             assert!(body.contains(nav), "{uri} links {nav}");
         }
     }
-    assert!(get(&router, "/").await.body.contains("href=\"/\" aria-current=\"page\""));
-    assert!(get(&router, "/archive/2024").await.body.contains("href=\"/archive\" aria-current=\"true\""));
+    assert!(get(&router, "/").await.text().contains("href=\"/\" aria-current=\"page\""));
+    assert!(get(&router, "/archive/2024").await.text().contains("href=\"/archive\" aria-current=\"true\""));
 }
 
 /// Follows every internal link from the home page (bounded) and checks that
@@ -206,7 +207,7 @@ async fn a_crawl_finds_no_broken_link() {
     while let Some(uri) = queue.pop_front() {
         let page = get(&router, &uri).await;
         assert_eq!(page.status, StatusCode::OK, "{uri} is broken");
-        for link in links(&page.body) {
+        for link in links(&page.text()) {
             let link = link.split('#').next().unwrap_or_default().to_owned();
             if link.starts_with('/') && seen.len() < 500 && seen.insert(link.clone()) {
                 queue.push_back(link);

@@ -2,7 +2,8 @@
 //! article, hand-written articles for each feature of the query language,
 //! filters, sorting, pagination, malformed queries and the not-ready state.
 
-mod fixtures;
+mod common;
+mod shared_data;
 
 use std::sync::Arc;
 
@@ -10,8 +11,9 @@ use axum::http::StatusCode;
 use broadsheet::library::load_dir;
 use broadsheet::library::search::SearchIndex;
 use broadsheet::web::{AppState, Site, router};
-use fixtures::{Fixture, app, get, listed_titles, shared_dir, write_fixtures};
+use common::fixtures::{Fixture, app, get, listed_titles, write_fixtures};
 use serde_json::Value;
+use shared_data::shared_dir;
 
 fn fixtures() -> Vec<Fixture<'static>> {
     vec![
@@ -52,7 +54,7 @@ fn fixtures() -> Vec<Fixture<'static>> {
 
 async fn api(router: &axum::Router, query: &str) -> (StatusCode, Value) {
     let page = get(router, &format!("/api/search?{query}")).await;
-    (page.status, serde_json::from_str(&page.body).unwrap_or(Value::Null))
+    (page.status, serde_json::from_str(&page.text()).unwrap_or(Value::Null))
 }
 
 fn ids(json: &Value) -> Vec<String> {
@@ -81,8 +83,8 @@ async fn the_seed_article_is_found_by_words_phrases_and_names() {
     assert!(snippet.contains("<mark>Yoon</mark>"), "snippet {snippet}");
     let html = get(&router, "/search?q=Yoon").await;
     assert_eq!(html.status, StatusCode::OK);
-    assert!(html.body.contains("<mark>Yoon</mark>"));
-    assert!(html.body.contains("value=\"Yoon\""), "the box keeps the query");
+    assert!(html.text().contains("<mark>Yoon</mark>"));
+    assert!(html.text().contains("value=\"Yoon\""), "the box keeps the query");
 }
 
 #[tokio::test]
@@ -163,12 +165,12 @@ async fn search_results_are_paginated_and_keep_every_filter() {
     let dir = write_fixtures(&fixtures);
     let (_, router) = app(dir.path(), "/");
     let first = get(&router, "/search?q=election&section=politics&source=bbc-news&from=2024-01-01&sort=date").await;
-    assert_eq!(listed_titles(&first.body).len(), 20);
+    assert_eq!(listed_titles(&first.text()).len(), 20);
     let next = "/search?q=election&section=politics&source=bbc-news&from=2024-01-01&sort=date&page=2";
-    assert!(fixtures::links(&first.body).iter().any(|link| link == next), "page 2 keeps every parameter");
+    assert!(common::links(&first.text()).iter().any(|link| link == next), "page 2 keeps every parameter");
     let second = get(&router, next).await;
-    assert_eq!(listed_titles(&second.body).len(), 5);
-    assert!(second.body.contains("<option value=\"politics\" selected>"), "the form keeps the filters");
+    assert_eq!(listed_titles(&second.text()).len(), 5);
+    assert!(second.text().contains("<option value=\"politics\" selected>"), "the form keeps the filters");
 }
 
 #[tokio::test]
@@ -200,9 +202,9 @@ async fn malformed_queries_never_fail_the_server() {
     assert!(json["error"]["message"].as_str().unwrap_or_default().contains("words to search for"));
     let html = get(&router, "/search?q=-+*").await;
     assert_eq!(html.status, StatusCode::OK);
-    assert!(html.body.contains("Type one or more words to search for."));
+    assert!(html.text().contains("Type one or more words to search for."));
     let page = get(&router, &format!("/search?q={long}")).await;
-    assert!(page.body.contains("only its beginning was used"));
+    assert!(page.text().contains("only its beginning was used"));
 }
 
 #[tokio::test]
@@ -235,7 +237,7 @@ async fn snippets_highlight_matches_and_escape_the_text() {
     let (_, json) = api(&router, "q=cafe&sort=date").await;
     let snippet = json["articles"][0]["snippet"].as_str().unwrap_or_default();
     assert!(snippet.contains("<mark>Café</mark>"), "folded match highlighted: {snippet}");
-    let html = get(&router, "/search?q=president").await.body;
+    let html = get(&router, "/search?q=president").await.text();
     assert!(!html.contains("<script>alert"), "no unescaped script on the page");
 }
 
@@ -251,7 +253,7 @@ async fn search_answers_indexing_until_the_index_is_ready() {
     assert!(api_page.headers.contains_key("retry-after"));
     let html = get(&router, "/search?q=oil").await;
     assert_eq!(html.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(html.body.contains("indexing…"), "the page says it is indexing");
+    assert!(html.text().contains("indexing…"), "the page says it is indexing");
     assert_eq!(get(&router, "/").await.status, StatusCode::OK, "pages answer meanwhile");
     state.search.build(&library);
     assert_eq!(get(&router, "/api/search?q=oil").await.status, StatusCode::OK);

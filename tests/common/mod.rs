@@ -3,6 +3,8 @@
 //! on 127.0.0.1:0, raw socket requests, and a crawler.
 #![allow(dead_code, reason = "each test binary uses a different subset of the helpers")]
 
+pub mod fixtures;
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
