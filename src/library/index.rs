@@ -74,8 +74,9 @@ impl Groups {
 
     /// The groups of the list `splice` made from `old` into `new`: dropped
     /// articles leave their group, kept positions move, inserted articles
-    /// join theirs. Names and slugs are worked out again only when a group
-    /// appears or empties.
+    /// join theirs, each group rewritten in one pass (so many changes cost
+    /// no more than a rebuild). Names and slugs are worked out again only
+    /// when a group appears or empties.
     pub(crate) fn patched(
         &self,
         old: &[Arc<Article>],
@@ -83,39 +84,38 @@ impl Groups {
         splice: &Splice,
         key: impl Fn(&Article) -> Option<&str>,
     ) -> Self {
-        let mut groups = self.groups.clone();
-        for &position in splice.dropped() {
-            let Some(&index) = key(&old[position]).and_then(|name| self.by_name.get(name)) else { continue };
-            let members = &mut groups[index].positions;
-            if let Ok(found) = members.binary_search(&position_u32(position)) {
-                members.remove(found);
+        let mut leaving = vec![false; self.groups.len()];
+        for name in splice.dropped().iter().filter_map(|&position| key(&old[position])) {
+            if let Some(&index) = self.by_name.get(name) {
+                leaving[index] = true;
             }
         }
-        if !splice.keeps_positions() {
-            for position in groups.iter_mut().flat_map(|group| group.positions.iter_mut()) {
-                *position = position_u32(splice.moved(*position as usize));
-            }
-        }
-        let mut fresh: Vec<(String, Vec<u32>)> = Vec::new();
+        let mut joining = vec![Vec::new(); self.groups.len()];
+        let mut fresh: HashMap<&str, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
         for &position in splice.inserted() {
             let Some(name) = key(&new[position]) else { continue };
             let members = match self.by_name.get(name) {
-                Some(&index) => &mut groups[index].positions,
-                None => {
-                    let index = fresh.iter().position(|(fresh_name, _)| fresh_name == name).unwrap_or_else(|| {
-                        fresh.push((name.to_owned(), Vec::new()));
-                        fresh.len() - 1
-                    });
-                    &mut fresh[index].1
-                }
+                Some(&index) => &mut joining[index],
+                None => fresh.entry(name).or_default(),
             };
-            let at = members.partition_point(|&member| (member as usize) < position);
-            members.insert(at, position_u32(position));
+            // `inserted` is ascending, so each list is too.
+            members.push(position_u32(position));
         }
+        let groups: Vec<Group> = (self.groups.iter().zip(leaving).zip(joining))
+            .map(|((group, leaving), joining)| {
+                let positions = if splice.keeps_positions() && !leaving && joining.is_empty() {
+                    group.positions.clone()
+                } else {
+                    splice.members(&group.positions, &joining)
+                };
+                Group { name: group.name.clone(), slug: group.slug.clone(), positions }
+            })
+            .collect();
         if fresh.is_empty() && groups.iter().all(|group| !group.positions.is_empty()) {
             return Self { groups, by_slug: self.by_slug.clone(), by_name: self.by_name.clone() };
         }
         let kept = groups.into_iter().filter(|group| !group.positions.is_empty());
+        let fresh = fresh.into_iter().map(|(name, positions)| (name.to_owned(), positions));
         Self::from_named(kept.map(|group| (group.name, group.positions)).chain(fresh).collect())
     }
 

@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use super::by_id::Positions;
+use super::by_id::{Positions, position_u32};
 use super::history::History;
 use super::index::{Archive, Groups};
 use super::{Library, LoadProblem, newest_first};
@@ -94,6 +94,26 @@ impl Splice {
         position - dropped_above + inserted_above
     }
 
+    /// The new positions of a group: its old `members` (ascending) that
+    /// stay, moved, merged with the `joining` new positions (ascending).
+    pub(crate) fn members(&self, members: &[u32], joining: &[u32]) -> Vec<u32> {
+        let mut kept = members
+            .iter()
+            .map(|&member| member as usize)
+            .filter(|member| self.dropped.binary_search(member).is_err())
+            .map(|member| position_u32(self.moved(member)))
+            .peekable();
+        let mut merged = Vec::with_capacity(members.len() + joining.len());
+        for &new in joining {
+            while let Some(member) = kept.next_if(|&member| member < new) {
+                merged.push(member);
+            }
+            merged.push(new);
+        }
+        merged.extend(kept);
+        merged
+    }
+
     /// Whether patching the indexes beats rebuilding them for a list of
     /// `len` articles: patches cost a little per change on top of one cheap
     /// pass over integers, a rebuild reads every article.
@@ -116,6 +136,17 @@ impl Library {
         if !splice.worth_patching(articles.len()) {
             return Library::from_sorted(articles, problems, history);
         }
+        self.patched(articles, splice, problems, history)
+    }
+
+    /// [`Self::spliced`], patching however many articles changed.
+    fn patched(
+        &self,
+        articles: Vec<Arc<Article>>,
+        splice: &Splice,
+        problems: Vec<LoadProblem>,
+        history: Arc<History>,
+    ) -> Library {
         let old = &self.articles;
         let positions = self.positions.patched(old, &articles, splice);
         let archive = self.archive.patched(old, &articles, splice);

@@ -129,11 +129,29 @@ proptest! {
         }
         let mut library = Library::new(model.values().cloned().collect(), Vec::new());
         for batch in &batches {
+            let before = model.clone();
             let edit = apply_to_model(&mut model, batch);
+            // However many changed, patching gives the same as a rebuild.
+            assert_same_as_full_build(&always_patched(&library, &before, &model), &model);
+            // The way reloads go (patching only small changes).
             library = library.splice(edit, Vec::new(), batch.len()).library;
             assert_same_as_full_build(&library, &model);
         }
     }
+}
+
+/// `library` (holding `before`) patched into a snapshot of `after`, without
+/// the size limit that sends big changes to a rebuild.
+fn always_patched(
+    library: &Library,
+    before: &BTreeMap<ArticleId, Article>,
+    after: &BTreeMap<ArticleId, Article>,
+) -> Library {
+    let changed = |id: &ArticleId| before.get(id) != after.get(id);
+    let dropped = before.keys().filter(|id| changed(id)).filter_map(|id| library.position(id.as_str())).collect();
+    let incoming = after.iter().filter(|(id, _)| changed(id)).map(|(_, article)| Arc::new(article.clone())).collect();
+    let (articles, splice) = Splice::apply(&library.articles, dropped, incoming);
+    library.patched(articles, &splice, Vec::new(), Arc::default())
 }
 
 #[test]
