@@ -41,12 +41,21 @@ fn assert_same_as_full_load(library: &Library, dir: &Path) {
         assert_eq!(ours, theirs);
     }
     assert_eq!(library.problems(), full.problems());
-    let names = |groups: &broadsheet::library::Groups| {
-        groups.all().iter().map(|group| (group.name.clone(), group.len())).collect::<Vec<_>>()
-    };
-    assert_eq!(names(library.sections()), names(full.sections()));
-    assert_eq!(names(library.sources()), names(full.sources()));
+    // Whole groups: names, slugs and every member's position.
+    assert_eq!(library.sections().all(), full.sections().all());
+    assert_eq!(library.sources().all(), full.sources().all());
     assert_eq!(library.archive().years(), full.archive().years());
+    assert_eq!(library.archive().undated_len(), full.archive().undated_len());
+    // The id map: every article found, with the right neighbours.
+    let neighbours = |library: &Library, id: &str| {
+        let found = library.find_neighbours(id);
+        (found.newer.map(|article| article.id.clone()), found.older.map(|article| article.id.clone()))
+    };
+    for article in full.articles() {
+        let id = article.id.as_str();
+        assert!(library.get(id).is_some(), "{id}");
+        assert_eq!(neighbours(library, id), neighbours(&full, id), "{id}");
+    }
 }
 
 #[test]

@@ -1,61 +1,94 @@
-//! The id → position map of a [`super::Library`], keyed by the articles
-//! themselves so that building it allocates no id strings: at 100,000
-//! articles that is the difference between a reload that copies every id
-//! and one that only bumps reference counts.
+//! The id → position map of a [`super::Library`].
+//!
+//! The table holds bare `u32` positions, not ids or `Arc`s: an entry's key
+//! is the id of the article at that position, read from the library's list
+//! when a lookup has to compare. So copying the map for the next snapshot
+//! is one `memcpy` of a few hundred kilobytes (no reference counts, no
+//! strings), and a reload that shifts positions by one rewrites integers
+//! without touching a single article. Only growth re-hashes (rarely, and
+//! then it reads every id once).
 
-use std::borrow::Borrow;
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
+use hashbrown::HashTable;
+
+use super::splice::Splice;
 use crate::article::Article;
 
-/// An article as a map key: hashed and compared by its id, so the map can
-/// be searched with a plain `&str`.
-#[derive(Debug, Clone)]
-struct ById(Arc<Article>);
-
-impl Hash for ById {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        // Must hash exactly like the `str` it borrows as.
-        self.0.id.as_str().hash(state);
-    }
-}
-
-impl PartialEq for ById {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.id == other.0.id
-    }
-}
-
-impl Eq for ById {}
-
-impl Borrow<str> for ById {
-    fn borrow(&self) -> &str {
-        self.0.id.as_str()
-    }
-}
-
 /// Where each article is in the library's newest-first list. Hashed with
-/// foldhash: ids come from the site's own file names, not from clients, so
-/// SipHash's flood resistance buys nothing here and costs a reload time.
-#[derive(Debug, Default)]
-pub(crate) struct Positions(HashMap<ById, usize, foldhash::fast::RandomState>);
+/// foldhash, seeded once per map and carried to its patched copies (which
+/// must hash the same way): ids come from the site's own file names, not
+/// from clients, so SipHash's flood resistance would buy nothing here.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Positions {
+    table: HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+}
 
 impl Positions {
     /// Indexes `articles` by id.
     pub(crate) fn build(articles: &[Arc<Article>]) -> Self {
-        let mut map = HashMap::with_capacity_and_hasher(articles.len(), foldhash::fast::RandomState::default());
+        let mut positions = Self { table: HashTable::with_capacity(articles.len()), ..Self::default() };
         for (position, article) in articles.iter().enumerate() {
-            map.insert(ById(Arc::clone(article)), position);
+            let hash = positions.hash(article.id.as_str());
+            // The capacity is there: the re-hasher is never called.
+            positions.table.insert_unique(hash, position_u32(position), |&entry| {
+                positions.hasher.hash_one(articles[entry as usize].id.as_str())
+            });
         }
-        Self(map)
+        positions
     }
 
-    /// The position of the article with this id.
-    pub(crate) fn get(&self, id: &str) -> Option<usize> {
-        self.0.get(id).copied()
+    /// The position of the article with this id in `articles`, the list
+    /// these positions were built for.
+    pub(crate) fn get(&self, articles: &[Arc<Article>], id: &str) -> Option<usize> {
+        let found = self.table.find(self.hash(id), |&entry| {
+            articles.get(entry as usize).is_some_and(|article| article.id.as_str() == id)
+        });
+        found.map(|&entry| entry as usize)
     }
+
+    /// How many ids the map holds.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// The map for the list `splice` made from `old` into `new`: the dropped
+    /// entries removed, every other position moved, the inserted ones added.
+    pub(crate) fn patched(&self, old: &[Arc<Article>], new: &[Arc<Article>], splice: &Splice) -> Self {
+        let mut next = self.clone();
+        for &position in splice.dropped() {
+            let hash = self.hash(old[position].id.as_str());
+            // Compare positions, not ids: the entry for `position` is unique.
+            if let Ok(entry) = next.table.find_entry(hash, |&entry| entry as usize == position) {
+                entry.remove();
+            }
+        }
+        if !splice.keeps_positions() {
+            for entry in next.table.iter_mut() {
+                *entry = position_u32(splice.moved(*entry as usize));
+            }
+        }
+        // From here on every entry is a position in `new`.
+        let rehash = |entry: &u32| self.hasher.hash_one(new[*entry as usize].id.as_str());
+        next.table.reserve(splice.inserted().len(), rehash);
+        for &position in splice.inserted() {
+            next.table.insert_unique(self.hash(new[position].id.as_str()), position_u32(position), rehash);
+        }
+        next
+    }
+
+    fn hash(&self, id: &str) -> u64 {
+        self.hasher.hash_one(id)
+    }
+}
+
+/// Positions are stored as `u32` to halve the index size; four billion
+/// articles is far beyond what one process can hold anyway.
+pub(crate) fn position_u32(position: usize) -> u32 {
+    u32::try_from(position).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -63,12 +96,31 @@ mod tests {
     use super::*;
     use crate::article::ArticleId;
 
+    fn article(id: &str) -> Arc<Article> {
+        Arc::new(Article { id: ArticleId::new(id), ..Article::default() })
+    }
+
     #[test]
     fn finds_articles_by_their_id_string() {
-        let article = |id: &str| Arc::new(Article { id: ArticleId::new(id), ..Article::default() });
-        let positions = Positions::build(&[article("b"), article("a/c")]);
-        assert_eq!(positions.get("b"), Some(0));
-        assert_eq!(positions.get("a/c"), Some(1));
-        assert_eq!(positions.get("a"), None);
+        let articles = [article("b"), article("a/c")];
+        let positions = Positions::build(&articles);
+        assert_eq!(positions.get(&articles, "b"), Some(0));
+        assert_eq!(positions.get(&articles, "a/c"), Some(1));
+        assert_eq!(positions.get(&articles, "a"), None);
+        assert_eq!(positions.len(), 2);
+    }
+
+    #[test]
+    fn grows_past_its_capacity_when_patched() {
+        let old: Vec<Arc<Article>> = (0..3).map(|n| article(&format!("old{n}"))).collect();
+        let positions = Positions::build(&old);
+        let incoming: Vec<Arc<Article>> = (0..100).map(|n| article(&format!("new{n:03}"))).collect();
+        let (new, splice) = Splice::apply(&old, vec![1], incoming);
+        let patched = positions.patched(&old, &new, &splice);
+        assert_eq!(patched.len(), new.len());
+        for (position, article) in new.iter().enumerate() {
+            assert_eq!(patched.get(&new, article.id.as_str()), Some(position), "{}", article.id);
+        }
+        assert_eq!(patched.get(&new, "old1"), None);
     }
 }

@@ -6,11 +6,14 @@
 //! group lists its articles in the same order as the whole library (which
 //! also makes "where is this article in the group" a binary search).
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::by_id::position_u32;
 use super::slug::unique_slugs;
+use super::splice::Splice;
 use crate::article::Article;
 
 /// The articles that share one section (or one source).
@@ -37,7 +40,7 @@ impl Group {
 }
 
 /// Every section (or every source) of a library, sorted by name.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Groups {
     groups: Vec<Group>,
     by_slug: HashMap<String, usize>,
@@ -55,17 +58,65 @@ impl Groups {
                 positions.entry(name).or_default().push(position_u32(position));
             }
         }
-        let mut named: Vec<(&str, Vec<u32>)> = positions.into_iter().collect();
+        Self::from_named(positions.into_iter().map(|(name, positions)| (name.to_owned(), positions)).collect())
+    }
+
+    /// Sorts named groups by name and gives them unique slugs.
+    fn from_named(mut named: Vec<(String, Vec<u32>)>) -> Self {
         named.sort_by(|(a, _), (b, _)| a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b)));
-        let slugs = unique_slugs(named.iter().map(|(name, _)| *name));
-        let groups: Vec<Group> = named
-            .into_iter()
-            .zip(slugs)
-            .map(|((name, positions), slug)| Group { name: name.to_owned(), slug, positions })
-            .collect();
+        let slugs = unique_slugs(named.iter().map(|(name, _)| name.as_str()));
+        let groups: Vec<Group> =
+            named.into_iter().zip(slugs).map(|((name, positions), slug)| Group { name, slug, positions }).collect();
         let by_slug = groups.iter().enumerate().map(|(index, group)| (group.slug.clone(), index)).collect();
         let by_name = groups.iter().enumerate().map(|(index, group)| (group.name.clone(), index)).collect();
         Self { groups, by_slug, by_name }
+    }
+
+    /// The groups of the list `splice` made from `old` into `new`: dropped
+    /// articles leave their group, kept positions move, inserted articles
+    /// join theirs, each group rewritten in one pass (so many changes cost
+    /// no more than a rebuild). Names and slugs are worked out again only
+    /// when a group appears or empties.
+    pub(crate) fn patched(
+        &self,
+        old: &[Arc<Article>],
+        new: &[Arc<Article>],
+        splice: &Splice,
+        key: impl Fn(&Article) -> Option<&str>,
+    ) -> Self {
+        let mut leaving = vec![false; self.groups.len()];
+        for name in splice.dropped().iter().filter_map(|&position| key(&old[position])) {
+            if let Some(&index) = self.by_name.get(name) {
+                leaving[index] = true;
+            }
+        }
+        let mut joining = vec![Vec::new(); self.groups.len()];
+        let mut fresh: HashMap<&str, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
+        for &position in splice.inserted() {
+            let Some(name) = key(&new[position]) else { continue };
+            let members = match self.by_name.get(name) {
+                Some(&index) => &mut joining[index],
+                None => fresh.entry(name).or_default(),
+            };
+            // `inserted` is ascending, so each list is too.
+            members.push(position_u32(position));
+        }
+        let groups: Vec<Group> = (self.groups.iter().zip(leaving).zip(joining))
+            .map(|((group, leaving), joining)| {
+                let positions = if splice.keeps_positions() && !leaving && joining.is_empty() {
+                    group.positions.clone()
+                } else {
+                    splice.members(&group.positions, &joining)
+                };
+                Group { name: group.name.clone(), slug: group.slug.clone(), positions }
+            })
+            .collect();
+        if fresh.is_empty() && groups.iter().all(|group| !group.positions.is_empty()) {
+            return Self { groups, by_slug: self.by_slug.clone(), by_name: self.by_name.clone() };
+        }
+        let kept = groups.into_iter().filter(|group| !group.positions.is_empty());
+        let fresh = fresh.into_iter().map(|(name, positions)| (name.to_owned(), positions));
+        Self::from_named(kept.map(|group| (group.name, group.positions)).chain(fresh).collect())
     }
 
     /// Every group, sorted by name.
@@ -132,7 +183,7 @@ impl Year {
 }
 
 /// The date archive: years newest first, and the undated articles.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Archive {
     years: Vec<Year>,
     pub(crate) undated: Range<usize>,
@@ -164,6 +215,50 @@ impl Archive {
         Self { years, undated: dated..articles.len() }
     }
 
+    /// The archive of the list `splice` made from `old` into `new`: the
+    /// month counts of this one, less the dropped articles, plus the
+    /// inserted ones.
+    pub(crate) fn patched(&self, old: &[Arc<Article>], new: &[Arc<Article>], splice: &Splice) -> Self {
+        let mut counts: BTreeMap<Reverse<(i16, i8)>, usize> = BTreeMap::new();
+        for year in &self.years {
+            for month in &year.months {
+                counts.insert(Reverse((year.year, month.month)), month.len());
+            }
+        }
+        for date in splice.dropped().iter().filter_map(|&position| old[position].date) {
+            let key = Reverse((date.year(), date.month()));
+            if let Some(count) = counts.get_mut(&key) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    counts.remove(&key);
+                }
+            }
+        }
+        for date in splice.inserted().iter().filter_map(|&position| new[position].date) {
+            *counts.entry(Reverse((date.year(), date.month()))).or_default() += 1;
+        }
+        Self::from_counts(counts, new.len())
+    }
+
+    /// The archive of a list of `len` articles whose dated ones come first,
+    /// newest first, with these counts per (year, month).
+    fn from_counts(counts: BTreeMap<Reverse<(i16, i8)>, usize>, len: usize) -> Self {
+        let mut years: Vec<Year> = Vec::new();
+        let mut start = 0;
+        for (Reverse((year, month)), count) in counts {
+            let range = start..start + count;
+            start += count;
+            match years.last_mut() {
+                Some(last) if last.year == year => {
+                    last.range.end = range.end;
+                    last.months.push(Month { month, range });
+                }
+                _ => years.push(Year { year, months: vec![Month { month, range: range.clone() }], range }),
+            }
+        }
+        Self { years, undated: start.min(len)..len }
+    }
+
     /// Every year with articles, newest first.
     pub fn years(&self) -> &[Year] {
         &self.years
@@ -178,10 +273,4 @@ impl Archive {
     pub fn undated_len(&self) -> usize {
         self.undated.len()
     }
-}
-
-/// Positions are stored as `u32` to halve the index size; four billion
-/// articles is far beyond what one process can hold anyway.
-fn position_u32(position: usize) -> u32 {
-    u32::try_from(position).unwrap_or(u32::MAX)
 }

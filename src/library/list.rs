@@ -151,7 +151,7 @@ impl<'a> ArticleList<'a> {
     }
 
     fn index_of(&self, id: &str) -> Option<usize> {
-        let position = self.library.positions.get(id)?;
+        let position = self.library.position(id)?;
         match &self.members {
             Members::Range(range) => range.contains(&position).then(|| position - range.start),
             // Groups list positions in ascending order.

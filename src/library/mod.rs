@@ -14,6 +14,7 @@ mod poll;
 mod read;
 pub mod search;
 mod slug;
+mod splice;
 mod update;
 pub mod watch;
 
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use crate::article::{Article, ArticleId};
 use by_id::Positions;
 use history::History;
+use splice::Indexes;
 
 pub use index::{Archive, Group, Groups, Month, Year};
 pub use list::{ArticleList, ListKey, UnknownList};
@@ -85,10 +87,10 @@ impl Library {
     }
 
     /// Builds a snapshot from articles already in [`newest_first`] order:
-    /// the derived indexes, one pass each. Reloads come here directly, so
-    /// one changed file costs a few linear passes and no sort.
-    fn from_sorted(articles: Vec<Arc<Article>>, mut problems: Vec<LoadProblem>, history: Arc<History>) -> Self {
-        problems.sort_by(|a, b| a.path.cmp(&b.path));
+    /// the derived indexes, one pass each. Reloads that change many articles
+    /// come here directly (no sort); a few changes patch the previous
+    /// snapshot's indexes instead (see `splice`).
+    fn from_sorted(articles: Vec<Arc<Article>>, problems: Vec<LoadProblem>, history: Arc<History>) -> Self {
         // Four independent passes over every article: on two threads.
         let ((positions, archive), (sections, sources)) = rayon::join(
             || (Positions::build(&articles), Archive::build(&articles)),
@@ -99,9 +101,27 @@ impl Library {
                 )
             },
         );
+        Self::assemble(articles, Indexes { positions, sections, sources, archive }, problems, history)
+    }
+
+    /// A snapshot of `articles` with indexes built for them, under a new
+    /// generation.
+    fn assemble(
+        articles: Vec<Arc<Article>>,
+        indexes: Indexes,
+        mut problems: Vec<LoadProblem>,
+        history: Arc<History>,
+    ) -> Self {
+        problems.sort_by(|a, b| a.path.cmp(&b.path));
         static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let generation = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Indexes { positions, sections, sources, archive } = indexes;
         Self { articles, positions, problems, sections, sources, archive, history, generation }
+    }
+
+    /// The position of the article with this id in [`Self::articles`].
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
+        self.positions.get(&self.articles, id)
     }
 
     /// This snapshot's identity: different for every snapshot built in this
@@ -174,7 +194,7 @@ impl Library {
 
     /// The article with this id.
     pub fn get(&self, id: &str) -> Option<&Arc<Article>> {
-        self.positions.get(id).map(|index| &self.articles[index])
+        self.position(id).map(|index| &self.articles[index])
     }
 
     /// Where the article that had this id lives now, when its file was
@@ -190,7 +210,7 @@ impl Library {
 
     /// The articles just newer and just older than `id` in newest-first order.
     pub fn find_neighbours(&self, id: &str) -> Neighbours<'_> {
-        let Some(index) = self.positions.get(id) else {
+        let Some(index) = self.position(id) else {
             return Neighbours::default();
         };
         Neighbours {

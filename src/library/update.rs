@@ -1,9 +1,10 @@
 //! Live reload: the next snapshot from the previous one plus what changed.
 //!
 //! [`Library::apply`] re-reads only the files a set of changed paths
-//! touches and splices the results into the previous snapshot's order (a
-//! merge, not a sort), so one changed file costs a few linear passes over
-//! `Arc`s however large the library. [`Library::rescan`] reads everything
+//! touches and splices the results into the previous snapshot's order (no
+//! sort), patching its indexes (no rebuild), so one changed file costs a
+//! copy of the list of `Arc`s and a pass over integer positions however
+//! large the library. [`Library::rescan`] reads everything
 //! again (SIGHUP) and diffs. Both carry the history of moved and deleted
 //! ids forward.
 
@@ -14,7 +15,8 @@ use std::sync::Arc;
 use super::changes::{self, Affected};
 use super::history::{Departures, History, fingerprint};
 use super::read::{Loaded, load_file};
-use super::{Library, LoadError, LoadOptions, LoadProblem, load_dir_with, newest_first};
+use super::splice::{Indexes, Splice};
+use super::{Library, LoadError, LoadOptions, LoadProblem, load_dir_with};
 use crate::article::{Article, ArticleId};
 
 /// Appended to the problem of a file whose previous version stays served.
@@ -44,7 +46,7 @@ impl Reload {
 
 /// What one reload does to the previous snapshot.
 #[derive(Debug, Default)]
-struct Edit {
+pub(super) struct Edit {
     /// New or changed articles by id; an upsert wins over a removal of the
     /// same id (`a.txt` renamed to `a.md` keeps the id).
     upserts: HashMap<ArticleId, Article>,
@@ -53,12 +55,12 @@ struct Edit {
 }
 
 impl Edit {
-    fn upsert(&mut self, article: Article) {
+    pub(super) fn upsert(&mut self, article: Article) {
         self.removals.remove(&article.id);
         self.upserts.insert(article.id.clone(), article);
     }
 
-    fn remove(&mut self, id: ArticleId) {
+    pub(super) fn remove(&mut self, id: ArticleId) {
         if !self.upserts.contains_key(&id) {
             self.removals.insert(id);
         }
@@ -120,7 +122,13 @@ impl Library {
     /// The same snapshot under a new generation, so caches keyed by
     /// generation start afresh (after the search index caught up).
     pub fn renewed(&self) -> Library {
-        Library::from_sorted(self.articles.clone(), self.problems.clone(), Arc::clone(&self.history))
+        let indexes = Indexes {
+            positions: self.positions.clone(),
+            sections: self.sections.clone(),
+            sources: self.sources.clone(),
+            archive: self.archive.clone(),
+        };
+        Library::assemble(self.articles.clone(), indexes, self.problems.clone(), Arc::clone(&self.history))
     }
 
     /// Reads one article file again and records what became of it.
@@ -185,9 +193,9 @@ impl Library {
 
     /// Builds the next snapshot: drops removed and replaced articles, merges
     /// the new ones into the order, and records moved and gone ids.
-    fn splice(&self, edit: Edit, problems: Vec<LoadProblem>, files: usize) -> Reload {
+    pub(super) fn splice(&self, edit: Edit, problems: Vec<LoadProblem>, files: usize) -> Reload {
         let removed: Vec<ArticleId> =
-            edit.removals.into_iter().filter(|id| self.positions.get(id.as_str()).is_some()).collect();
+            edit.removals.into_iter().filter(|id| self.position(id.as_str()).is_some()).collect();
         let mut departures = Departures::default();
         for id in &removed {
             if let Some(article) = self.get(id.as_str()) {
@@ -195,10 +203,10 @@ impl Library {
             }
         }
         let (mut added, mut updated) = (Vec::new(), Vec::new());
-        let mut dropped: Vec<usize> = removed.iter().filter_map(|id| self.positions.get(id.as_str())).collect();
+        let mut dropped: Vec<usize> = removed.iter().filter_map(|id| self.position(id.as_str())).collect();
         let mut incoming = Vec::with_capacity(edit.upserts.len());
         for (id, article) in edit.upserts {
-            if let Some(position) = self.positions.get(id.as_str()) {
+            if let Some(position) = self.position(id.as_str()) {
                 dropped.push(position);
                 updated.push(id);
             } else {
@@ -209,13 +217,12 @@ impl Library {
         }
         added.sort();
         updated.sort();
-        dropped.sort_unstable();
         let started = std::time::Instant::now();
-        let articles = merge(&self.articles, &dropped, incoming);
+        let (articles, splice) = Splice::apply(&self.articles, dropped, incoming);
         let merged = started.elapsed();
         let (history, moved) = self.next_history(&departures);
         let new_problems = problems.iter().filter(|problem| !self.problems.contains(problem)).cloned().collect();
-        let library = Library::from_sorted(articles, problems, history);
+        let library = self.spliced(articles, &splice, problems, history);
         tracing::debug!(?merged, indexed = ?(started.elapsed() - merged), "next snapshot built");
         Reload { library, files, added, updated, removed, moved, problems: new_problems }
     }
@@ -230,24 +237,4 @@ impl Library {
         let moved = history.record(departures);
         (Arc::new(history), moved)
     }
-}
-
-/// `old` without the positions in `dropped` (ascending), with `incoming`
-/// merged in at their places in the library's order.
-fn merge(old: &[Arc<Article>], dropped: &[usize], mut incoming: Vec<Arc<Article>>) -> Vec<Arc<Article>> {
-    incoming.sort_by(|a, b| newest_first(a, b));
-    let mut merged = Vec::with_capacity(old.len() + incoming.len() - dropped.len().min(old.len()));
-    let mut incoming = incoming.into_iter().peekable();
-    let mut dropped = dropped.iter().copied().peekable();
-    for (position, article) in old.iter().enumerate() {
-        if dropped.next_if_eq(&position).is_some() {
-            continue;
-        }
-        while let Some(new) = incoming.next_if(|new| newest_first(new, article).is_lt()) {
-            merged.push(new);
-        }
-        merged.push(Arc::clone(article));
-    }
-    merged.extend(incoming);
-    merged
 }
