@@ -57,12 +57,23 @@ pub struct ServeArgs {
     /// meta descriptions.
     #[arg(long, env = "BROADSHEET_SITE_DESCRIPTION", default_value = crate::web::site::DEFAULT_DESCRIPTION)]
     pub site_description: String,
+    /// Threads answering requests. Default: one per CPU. Fewer can be faster
+    /// when the server shares its cores with a proxy or a load generator.
+    #[arg(long, env = "BROADSHEET_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     #[command(flatten)]
     pub load: LoadArgs,
     #[command(flatten)]
     pub watch: WatchArgs,
     #[command(flatten)]
     pub deploy: DeployArgs,
+}
+
+impl ServeArgs {
+    /// The number of request threads: `--threads`, else one per CPU.
+    pub fn worker_threads(&self) -> usize {
+        self.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), usize::from)
+    }
 }
 
 /// How the server notices changes to the articles directory.
