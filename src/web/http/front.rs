@@ -25,15 +25,17 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::Router;
+use axum::body::Body;
 use axum::body::HttpBody;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::future::RouteFuture;
 use bytes::Bytes;
+use http_body_util::{Either, Full};
 use tower::Service;
 
-use super::conditional::RequestConditions;
+use super::conditional::{RenderedPage, RequestConditions};
 use super::proxy::{self, Peer};
 use crate::web::AppState;
 use crate::web::metrics::unmatched;
@@ -69,12 +71,16 @@ impl From<Router> for App {
     }
 }
 
+/// The body of [`App`]'s responses: a cached page's bytes as they are (no
+/// boxed body per hit), or whatever the routed stack answered.
+pub type AppBody = Either<Full<Bytes>, Body>;
+
 impl<B> Service<Request<B>> for App
 where
     B: HttpBody<Data = Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    type Response = Response;
+    type Response = Response<AppBody>;
     type Error = Infallible;
     type Future = AppFuture;
 
@@ -97,17 +103,17 @@ where
 
 /// The future of [`App`]: a finished cached response, or the router's.
 pub enum AppFuture {
-    Cached(Ready<Result<Response, Infallible>>),
+    Cached(Ready<Result<Response<AppBody>, Infallible>>),
     Routed(RouteFuture<Infallible>),
 }
 
 impl Future for AppFuture {
-    type Output = Result<Response, Infallible>;
+    type Output = Result<Response<AppBody>, Infallible>;
 
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
         match self.get_mut() {
             Self::Cached(ready) => Pin::new(ready).poll(context),
-            Self::Routed(routed) => Pin::new(routed).poll(context),
+            Self::Routed(routed) => Pin::new(routed).poll(context).map_ok(|response| response.map(Either::Right)),
         }
     }
 }
@@ -123,13 +129,30 @@ fn add_peer<B>(request: &mut Request<B>, peer: Peer) {
 
 /// The response to `request` from the page cache, or `None` when the stack
 /// must answer.
-fn answer_from_cache<B>(state: &AppState, request: &Request<B>, peer: Option<&Peer>) -> Option<Response> {
+fn answer_from_cache<B>(state: &AppState, request: &Request<B>, peer: Option<&Peer>) -> Option<Response<AppBody>> {
     let started = Instant::now();
     let head = match *request.method() {
         Method::GET => false,
         Method::HEAD => true,
         _ => return None,
     };
+    let page = cached_page(state, request, peer)?;
+    let conditions = RequestConditions::from_headers(request.headers());
+    let response = page.respond_with(&conditions, head, |bytes| Either::Left(Full::new(bytes)));
+    let recorder = page.hit_recorder(response.status(), || {
+        let route = page.route.as_ref().map_or_else(unmatched, |route| route.0.clone());
+        [StatusCode::OK, StatusCode::NOT_MODIFIED].map(|status| state.metrics.recorder(route.clone(), status.as_u16()))
+    });
+    recorder.record(started.elapsed());
+    if tracing::enabled!(tracing::Level::INFO) {
+        let (method, uri, status) = (request.method(), request.uri(), response.status().as_u16());
+        tracing::info!(%method, %uri, status, latency = ?started.elapsed(), "answered from the page cache");
+    }
+    Some(response)
+}
+
+/// The cached page for `request`'s site and URL, if any.
+fn cached_page<B>(state: &AppState, request: &Request<B>, peer: Option<&Peer>) -> Option<Arc<RenderedPage>> {
     let uri = request.uri();
     if uri.path_and_query().is_some_and(|value| value.as_str().len() > state.http.max_uri_bytes) {
         return None; // the stack answers 414
@@ -137,16 +160,5 @@ fn answer_from_cache<B>(state: &AppState, request: &Request<B>, peer: Option<&Pe
     let peer = peer.or_else(|| request.extensions().get::<Peer>());
     let site = proxy::site_for(state, peer, request.headers());
     let key = super::cache::key_for_uri(state.library.load().generation(), &site, uri, request.headers())?;
-    let page = state.http.cache.get(key)?;
-    let response = page.respond(&RequestConditions::from_headers(request.headers()), head);
-    let recorder = page.hit_recorder(response.status(), || {
-        let route = page.route.as_ref().map_or_else(unmatched, |route| route.0.clone());
-        [StatusCode::OK, StatusCode::NOT_MODIFIED].map(|status| state.metrics.recorder(route.clone(), status.as_u16()))
-    });
-    recorder.record(started.elapsed());
-    if tracing::enabled!(tracing::Level::INFO) {
-        let status = response.status().as_u16();
-        tracing::info!(method = %request.method(), uri = %uri, status, latency = ?started.elapsed(), "answered from the page cache");
-    }
-    Some(response)
+    state.http.cache.get(key)
 }
