@@ -13,9 +13,10 @@
 //! unchanged, where [`cache::conditional_get`](super::cache::conditional_get)
 //! fills the cache.
 //!
-//! The server builds one [`App`] per connection with [`App::for_peer`], so
-//! the peer address is inserted into a request's extensions only when the
-//! stack needs it, not on every hit.
+//! The server builds one [`App`] per connection with
+//! [`App::for_connection`], so the peer address is inserted into a request's
+//! extensions only when the stack needs it, not on every hit, and routed
+//! requests count as activity for the connection's slowloris guard.
 
 use std::convert::Infallible;
 use std::future::{Future, Ready, ready};
@@ -39,6 +40,7 @@ use super::conditional::{RenderedPage, RequestConditions};
 use super::proxy::{self, Peer};
 use crate::web::AppState;
 use crate::web::metrics::unmatched;
+use crate::web::server::progress::{Activity, Handling};
 
 /// The whole application as one service: the page-cache fast path in front
 /// of the routed middleware stack.
@@ -49,25 +51,28 @@ pub struct App {
     inner: Router,
     /// Set per connection by the server.
     peer: Option<Peer>,
+    /// Set per connection by the server: routed requests in flight.
+    activity: Option<Arc<Activity>>,
 }
 
 impl App {
     /// `routes` (the complete routed stack) with cached pages answered in
     /// front of it.
     pub fn with_page_cache(state: AppState, routes: Router) -> Self {
-        Self { fast: Some(Arc::new(state)), inner: routes, peer: None }
+        Self { fast: Some(Arc::new(state)), inner: routes, peer: None, activity: None }
     }
 
-    /// The same application for one connection from `peer`.
-    pub fn for_peer(&self, peer: Peer) -> Self {
-        Self { peer: Some(peer), ..self.clone() }
+    /// The same application for one connection from `peer`, whose routed
+    /// requests are marked in `activity` while they are handled.
+    pub fn for_connection(&self, peer: Peer, activity: Arc<Activity>) -> Self {
+        Self { peer: Some(peer), activity: Some(activity), ..self.clone() }
     }
 }
 
 impl From<Router> for App {
     /// A router served as it is, without the fast path.
     fn from(inner: Router) -> Self {
-        Self { fast: None, inner, peer: None }
+        Self { fast: None, inner, peer: None, activity: None }
     }
 }
 
@@ -97,14 +102,16 @@ where
         if let Some(peer) = self.peer {
             add_peer(&mut request, peer);
         }
-        AppFuture::Routed(self.inner.call(request))
+        let handling = self.activity.as_ref().map(Activity::handling);
+        AppFuture::Routed(self.inner.call(request), handling)
     }
 }
 
 /// The future of [`App`]: a finished cached response, or the router's.
 pub enum AppFuture {
     Cached(Ready<Result<Response<AppBody>, Infallible>>),
-    Routed(RouteFuture<Infallible>),
+    /// With the mark of a request in flight, dropped with the future.
+    Routed(RouteFuture<Infallible>, Option<Handling>),
 }
 
 impl Future for AppFuture {
@@ -113,7 +120,7 @@ impl Future for AppFuture {
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
         match self.get_mut() {
             Self::Cached(ready) => Pin::new(ready).poll(context),
-            Self::Routed(routed) => Pin::new(routed).poll(context).map_ok(|response| response.map(Either::Right)),
+            Self::Routed(routed, _) => Pin::new(routed).poll(context).map_ok(|response| response.map(Either::Right)),
         }
     }
 }
