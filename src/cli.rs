@@ -116,7 +116,10 @@ pub struct DeployArgs {
     /// Longest time one request may take before a 408 (`30s`).
     #[arg(long, env = "BROADSHEET_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
     pub request_timeout: Duration,
-    /// Longest time a client may take to send its request headers (`10s`).
+    /// Longest time a client may take to send its request headers (`10s`):
+    /// a connection that sends no complete request and gets no response
+    /// bytes for this long (an idle keep-alive one too) is closed, within
+    /// 1.5 times this.
     #[arg(long, env = "BROADSHEET_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub header_timeout: Duration,
     /// Largest request head (request line and headers) in bytes; larger gets 431.

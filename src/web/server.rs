@@ -33,7 +33,8 @@ use progress::{Activity, Watched};
 /// Connection-level limits and timings.
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
-    /// Longest time a client may take to send a request's headers.
+    /// Longest time a client may take to send a request's headers: a
+    /// connection without progress for this long is closed (see [`progress`]).
     pub header_read_timeout: Duration,
     /// Largest request head (request line plus headers) in bytes; at least 8192.
     pub max_header_bytes: usize,
