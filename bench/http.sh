@@ -103,12 +103,13 @@ status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true; 
 
 # Starts Broadsheet and measures process start → /healthz ok and → first 200
 # on an article page. Request logging is off (RUST_LOG=warn), as nginx's
-# access_log is.
+# access_log is. One request thread, as nginx has one worker: wrk and the
+# server share 2 cores, and a second server thread only competes with wrk.
 start_broadsheet() {
   BS_PORT=$(free_port); BS="http://127.0.0.1:$BS_PORT"
   local started; started=$(now_ms)
   RUST_LOG=warn "${SERVER_CPU[@]}" "$ROOT/target/release/broadsheet" serve \
-    --articles "$CORPUS" --listen "127.0.0.1:$BS_PORT" 2>"$WORK/broadsheet.log" &
+    --articles "$CORPUS" --listen "127.0.0.1:$BS_PORT" --threads 1 2>"$WORK/broadsheet.log" &
   BS_PID=$!
   HEALTH_MS=""; ARTICLE_MS=""
   local deadline=$(( started + 120000 + COUNT ))
@@ -294,7 +295,7 @@ print_header() {
   echo "load avg: $(cut -d' ' -f1-3 /proc/loadavg) at start (other processes on the machine disturb the numbers)"
   echo "commit:   $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
   echo "tools:    $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $("$NGINX" -v 2>&1 | cut -d' ' -f3)"
-  echo "nginx:    1 worker, open_file_cache max=$OPEN_FILES (fd limit $(ulimit -n))"
+  echo "servers:  Broadsheet --threads 1, nginx 1 worker (client and servers share $(nproc) cores), nginx open_file_cache max=$OPEN_FILES (fd limit $(ulimit -n))"
   echo "wrk:      -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS round(s), pinned: $([[ $PIN -eq 1 ]] && echo 'server cpu1, wrk cpu0' || echo no)"
   echo "corpus:   $CORPUS_FILES articles, $(( CORPUS_BYTES / 1000000 )) MB of text (du: $CORPUS_DU) in $CORPUS${GEN_MS:+, generated in ${GEN_MS} ms}"
   local same="no"

@@ -124,6 +124,7 @@ pub fn server_settings(deploy: &DeployArgs) -> ServerSettings {
 pub fn print_config(args: &ServeArgs, site: &Site, http: &HttpSettings, out: &mut impl Write) -> anyhow::Result<()> {
     writeln!(out, "Articles directory: {}", args.articles.display())?;
     writeln!(out, "Listen: {}", args.listen)?;
+    writeln!(out, "Request threads: {}", args.worker_threads())?;
     let metrics = args
         .deploy
         .metrics_listen

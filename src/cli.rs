@@ -57,12 +57,23 @@ pub struct ServeArgs {
     /// meta descriptions.
     #[arg(long, env = "BROADSHEET_SITE_DESCRIPTION", default_value = crate::web::site::DEFAULT_DESCRIPTION)]
     pub site_description: String,
+    /// Threads answering requests. Default: one per CPU. Fewer can be faster
+    /// when the server shares its cores with a proxy or a load generator.
+    #[arg(long, env = "BROADSHEET_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     #[command(flatten)]
     pub load: LoadArgs,
     #[command(flatten)]
     pub watch: WatchArgs,
     #[command(flatten)]
     pub deploy: DeployArgs,
+}
+
+impl ServeArgs {
+    /// The number of request threads: `--threads`, else one per CPU.
+    pub fn worker_threads(&self) -> usize {
+        self.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), usize::from)
+    }
 }
 
 /// How the server notices changes to the articles directory.
@@ -105,7 +116,10 @@ pub struct DeployArgs {
     /// Longest time one request may take before a 408 (`30s`).
     #[arg(long, env = "BROADSHEET_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
     pub request_timeout: Duration,
-    /// Longest time a client may take to send its request headers (`10s`).
+    /// Longest time a client may take to send its request headers (`10s`):
+    /// a connection that sends no complete request and gets no response
+    /// bytes for this long (an idle keep-alive one too) is closed, within
+    /// 1.5 times this.
     #[arg(long, env = "BROADSHEET_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub header_timeout: Duration,
     /// Largest request head (request line and headers) in bytes; larger gets 431.

@@ -26,7 +26,9 @@ fn main() -> ExitCode {
 }
 
 fn run_server(args: broadsheet::cli::ServeArgs) -> anyhow::Result<Outcome> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(app::serve(args))
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(args.worker_threads()).enable_all().build()?;
+    runtime.block_on(app::serve(args))
 }
 
 fn init_tracing() {

@@ -324,3 +324,24 @@ async fn metrics_can_move_to_a_separate_listener() {
     assert_eq!(get(&metrics, "/metrics", &[]).await.status, 200);
     assert_eq!(get(&metrics, "/", &[]).await.status, 404, "the separate listener serves no pages");
 }
+
+#[test]
+fn the_number_of_request_threads_is_an_option_shown_in_the_config() {
+    let print_config = |args: &[&str], threads_env: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"));
+        command.args(["serve", "--print-config"]).args(args).env_remove("BROADSHEET_THREADS");
+        if let Some(threads) = threads_env {
+            command.env("BROADSHEET_THREADS", threads);
+        }
+        command.output().expect("run broadsheet")
+    };
+    let one = print_config(&["--threads", "1"], None);
+    assert!(String::from_utf8_lossy(&one.stdout).contains("Request threads: 1\n"), "{one:?}");
+    let from_env = print_config(&[], Some("3"));
+    assert!(String::from_utf8_lossy(&from_env.stdout).contains("Request threads: 3\n"), "{from_env:?}");
+    let default = print_config(&[], None);
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    assert!(String::from_utf8_lossy(&default.stdout).contains(&format!("Request threads: {cpus}\n")), "{default:?}");
+    let zero = print_config(&["--threads", "0"], None);
+    assert!(!zero.status.success(), "zero request threads cannot serve anything");
+}

@@ -221,11 +221,21 @@ async fn answers_from_the_page_cache_are_counted_and_carry_every_header() {
         }
     }
     let etag = first.header("etag").expect("etag").to_owned();
-    assert_eq!(get(&app, &path, &[("if-none-match", &etag)]).await.status, 304);
+    let not_modified = get(&app, &path, &[("if-none-match", &etag)]).await;
+    assert_eq!(not_modified.status, 304);
+    assert!(not_modified.body.is_empty());
+    for name in ["etag", "cache-control", "vary", "last-modified", "content-security-policy", "x-frame-options"] {
+        assert_eq!(not_modified.header(name), first.header(name), "304: {name}");
+    }
+    let request = axum::http::Request::head(path.as_str()).body(axum::body::Body::empty()).expect("request");
+    let head = common::send(&app, request).await;
+    assert_eq!(head.status, 200, "HEAD from the cache");
+    assert!(head.body.is_empty(), "HEAD from the cache");
+    assert_eq!(head.header("content-length"), Some(first.body.len().to_string().as_str()));
     let metrics = get(&app, "/metrics", &[]).await.text();
     for expected in [
-        r#"broadsheet_http_requests_total{route="/articles/{*id}",status="200"} 4"#,
-        r#"broadsheet_http_request_duration_seconds_count{route="/articles/{*id}",status="200"} 4"#,
+        r#"broadsheet_http_requests_total{route="/articles/{*id}",status="200"} 5"#,
+        r#"broadsheet_http_request_duration_seconds_count{route="/articles/{*id}",status="200"} 5"#,
         r#"broadsheet_http_requests_total{route="/articles/{*id}",status="304"} 1"#,
     ] {
         assert!(metrics.contains(expected), "metrics lack {expected}:\n{metrics}");

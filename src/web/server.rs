@@ -4,11 +4,13 @@
 //! `axum::serve` cannot set hyper's header limits or timeouts, so this is a
 //! small accept loop over hyper-util: a semaphore caps concurrent
 //! connections (at the cap the server stops accepting and new clients wait
-//! in the kernel's backlog), every connection has a header read timeout (a
-//! client that trickles its headers — slowloris — is cut off and cannot pin a
-//! connection slot) and a header size limit (431), and shutdown stops
-//! accepting, lets requests in flight finish for a grace period, then closes
-//! what is left.
+//! in the kernel's backlog), every connection has a [`progress`] guard (a
+//! client that trickles its headers — slowloris — is cut off after the
+//! header read timeout and cannot pin a connection slot) and a header size
+//! limit (431), and shutdown stops accepting, lets requests in flight finish
+//! for a grace period, then closes what is left.
+
+pub mod progress;
 
 use std::io;
 use std::path::PathBuf;
@@ -26,11 +28,13 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::http::{App, Peer};
+use progress::{Activity, Watched};
 
 /// Connection-level limits and timings.
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
-    /// Longest time a client may take to send a request's headers.
+    /// Longest time a client may take to send a request's headers: a
+    /// connection without progress for this long is closed (see [`progress`]).
     pub header_read_timeout: Duration,
     /// Largest request head (request line plus headers) in bytes; at least 8192.
     pub max_header_bytes: usize,
@@ -167,14 +171,17 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(app.for_peer(peer));
-        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
-        connections.spawn(async move {
+        let activity = Arc::new(Activity::default());
+        let io = TokioIo::new(Watched::new(stream, activity.clone()));
+        let service = TowerToHyperService::new(app.for_connection(peer, activity.clone()));
+        let connection = graceful.watch(builder.serve_connection(io, service).into_owned());
+        let task = connections.spawn(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(error = %error, "connection ended with an error");
             }
             drop(slot);
         });
+        tokio::spawn(progress::guard(activity, settings.header_read_timeout, task));
     }
     drop(listener);
     drain(graceful, connections, settings.shutdown_grace).await;
@@ -186,7 +193,9 @@ fn connection_builder(settings: &ServerSettings) -> auto::Builder<TokioExecutor>
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(settings.header_read_timeout)
+        // The progress guard does this job with one timer per connection
+        // rather than one per request.
+        .header_read_timeout(None)
         .max_buf_size(settings.max_header_bytes.max(8192));
     builder
         .http2()

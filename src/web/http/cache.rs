@@ -17,6 +17,7 @@
 //! `Cache-Control: no-store` (or `private`).
 
 use std::convert::Infallible;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,6 +30,7 @@ use axum::response::{IntoResponse, Response};
 #[cfg(test)]
 use bytes::Bytes;
 use tower::Service;
+use xxhash_rust::xxh3;
 
 use super::RouteLabel;
 use super::conditional::{self, RenderedPage, RequestConditions};
@@ -44,7 +46,7 @@ const RECENT_SLOTS: usize = 1 << 16;
 /// A bounded cache of rendered pages, weighted by their bytes.
 #[derive(Clone)]
 pub struct PageCache {
-    pages: Option<moka::sync::Cache<u128, Arc<RenderedPage>>>,
+    pages: Option<moka::sync::Cache<u128, Arc<RenderedPage>, BuildHasherDefault<KeyHasher>>>,
     /// Fingerprints of keys offered once, direct-mapped by key.
     recent: Arc<[AtomicU64]>,
 }
@@ -63,7 +65,7 @@ impl PageCache {
             moka::sync::Cache::builder()
                 .max_capacity(max_bytes)
                 .weigher(|_key, page: &Arc<RenderedPage>| u32::try_from(page.weight()).unwrap_or(u32::MAX))
-                .build()
+                .build_with_hasher(BuildHasherDefault::<KeyHasher>::default())
         });
         let recent =
             if pages.is_some() { (0..RECENT_SLOTS).map(|_| AtomicU64::new(0)).collect() } else { Arc::from([]) };
@@ -73,17 +75,22 @@ impl PageCache {
     /// The key of a URL (its path and query given in pieces, joined by the
     /// hash): hashed so a lookup allocates nothing. `host` is the request's
     /// `Host` when the site has no public origin, since then absolute URLs
-    /// (feeds, `og:url`) are built from it.
+    /// (feeds, `og:url`) are built from it. The snapshot, the site and the
+    /// host make the seed of the path's hash, so the usual URL costs two
+    /// short one-shot hashes rather than a streaming hasher's setup.
     fn key(generation: u64, site: &Site, host: &[u8], path_and_query: &[&str]) -> u128 {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        hasher.update(&generation.to_le_bytes());
-        hasher.update(&site.identity.to_le_bytes());
-        hasher.update(&(host.len() as u64).to_le_bytes());
-        hasher.update(host);
-        for piece in path_and_query {
-            hasher.update(piece.as_bytes());
+        let seed = xxh3::xxh3_64_with_seed(host, generation.rotate_left(32) ^ site.identity);
+        match path_and_query {
+            [whole] => xxh3::xxh3_128_with_seed(whole.as_bytes(), seed),
+            pieces => {
+                // The same value as the one-shot hash of the joined pieces.
+                let mut hasher = xxh3::Xxh3::with_seed(seed);
+                for piece in pieces {
+                    hasher.update(piece.as_bytes());
+                }
+                hasher.digest128()
+            }
         }
-        hasher.digest128()
     }
 
     /// The page stored under `key`.
@@ -111,6 +118,26 @@ impl PageCache {
         if let Some(pages) = &self.pages {
             pages.invalidate_all();
         }
+    }
+}
+
+/// Keys are already xxh3 hashes: the cache's own hasher only folds them to
+/// 64 bits (moka's default, SipHash, would hash them again on every get).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u128(&mut self, key: u128) {
+        self.0 ^= (key as u64) ^ ((key >> 64) as u64);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u128` keys are hashed here; anything else still mixes.
+        self.0 = xxh3::xxh3_64_with_seed(bytes, self.0);
     }
 }
 
@@ -234,6 +261,17 @@ mod tests {
         assert!(cache.get(7).is_none(), "a single request does not fill the cache");
         cache.offer(7, page("second"));
         assert_eq!(cache.get(7).map(|page| page.body.clone()), Some(Bytes::from_static(b"second")));
+    }
+
+    #[test]
+    fn a_url_has_one_key_whether_hashed_whole_or_in_pieces() {
+        let site = Site::default();
+        let whole = PageCache::key(3, &site, b"example.org", &["/articles/x?page=2"]);
+        let pieces = PageCache::key(3, &site, b"example.org", &["/", "articles/x", "?", "page=2"]);
+        assert_eq!(whole, pieces);
+        assert_ne!(whole, PageCache::key(4, &site, b"example.org", &["/articles/x?page=2"]), "a new snapshot");
+        assert_ne!(whole, PageCache::key(3, &site, b"example.com", &["/articles/x?page=2"]), "another host");
+        assert_ne!(whole, PageCache::key(3, &site, b"example.org", &["/articles/x?page=3"]), "another query");
     }
 
     #[test]

@@ -13,9 +13,10 @@
 //! unchanged, where [`cache::conditional_get`](super::cache::conditional_get)
 //! fills the cache.
 //!
-//! The server builds one [`App`] per connection with [`App::for_peer`], so
-//! the peer address is inserted into a request's extensions only when the
-//! stack needs it, not on every hit.
+//! The server builds one [`App`] per connection with
+//! [`App::for_connection`], so the peer address is inserted into a request's
+//! extensions only when the stack needs it, not on every hit, and routed
+//! requests count as activity for the connection's slowloris guard.
 
 use std::convert::Infallible;
 use std::future::{Future, Ready, ready};
@@ -25,18 +26,21 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::Router;
+use axum::body::Body;
 use axum::body::HttpBody;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::future::RouteFuture;
 use bytes::Bytes;
+use http_body_util::{Either, Full};
 use tower::Service;
 
-use super::conditional::RequestConditions;
+use super::conditional::{RenderedPage, RequestConditions};
 use super::proxy::{self, Peer};
 use crate::web::AppState;
 use crate::web::metrics::unmatched;
+use crate::web::server::progress::{Activity, Handling};
 
 /// The whole application as one service: the page-cache fast path in front
 /// of the routed middleware stack.
@@ -47,34 +51,41 @@ pub struct App {
     inner: Router,
     /// Set per connection by the server.
     peer: Option<Peer>,
+    /// Set per connection by the server: routed requests in flight.
+    activity: Option<Arc<Activity>>,
 }
 
 impl App {
     /// `routes` (the complete routed stack) with cached pages answered in
     /// front of it.
     pub fn with_page_cache(state: AppState, routes: Router) -> Self {
-        Self { fast: Some(Arc::new(state)), inner: routes, peer: None }
+        Self { fast: Some(Arc::new(state)), inner: routes, peer: None, activity: None }
     }
 
-    /// The same application for one connection from `peer`.
-    pub fn for_peer(&self, peer: Peer) -> Self {
-        Self { peer: Some(peer), ..self.clone() }
+    /// The same application for one connection from `peer`, whose routed
+    /// requests are marked in `activity` while they are handled.
+    pub fn for_connection(&self, peer: Peer, activity: Arc<Activity>) -> Self {
+        Self { peer: Some(peer), activity: Some(activity), ..self.clone() }
     }
 }
 
 impl From<Router> for App {
     /// A router served as it is, without the fast path.
     fn from(inner: Router) -> Self {
-        Self { fast: None, inner, peer: None }
+        Self { fast: None, inner, peer: None, activity: None }
     }
 }
+
+/// The body of [`App`]'s responses: a cached page's bytes as they are (no
+/// boxed body per hit), or whatever the routed stack answered.
+pub type AppBody = Either<Full<Bytes>, Body>;
 
 impl<B> Service<Request<B>> for App
 where
     B: HttpBody<Data = Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    type Response = Response;
+    type Response = Response<AppBody>;
     type Error = Infallible;
     type Future = AppFuture;
 
@@ -91,23 +102,25 @@ where
         if let Some(peer) = self.peer {
             add_peer(&mut request, peer);
         }
-        AppFuture::Routed(self.inner.call(request))
+        let handling = self.activity.as_ref().map(Activity::handling);
+        AppFuture::Routed(self.inner.call(request), handling)
     }
 }
 
 /// The future of [`App`]: a finished cached response, or the router's.
 pub enum AppFuture {
-    Cached(Ready<Result<Response, Infallible>>),
-    Routed(RouteFuture<Infallible>),
+    Cached(Ready<Result<Response<AppBody>, Infallible>>),
+    /// With the mark of a request in flight, dropped with the future.
+    Routed(RouteFuture<Infallible>, Option<Handling>),
 }
 
 impl Future for AppFuture {
-    type Output = Result<Response, Infallible>;
+    type Output = Result<Response<AppBody>, Infallible>;
 
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
         match self.get_mut() {
             Self::Cached(ready) => Pin::new(ready).poll(context),
-            Self::Routed(routed) => Pin::new(routed).poll(context),
+            Self::Routed(routed, _) => Pin::new(routed).poll(context).map_ok(|response| response.map(Either::Right)),
         }
     }
 }
@@ -123,13 +136,30 @@ fn add_peer<B>(request: &mut Request<B>, peer: Peer) {
 
 /// The response to `request` from the page cache, or `None` when the stack
 /// must answer.
-fn answer_from_cache<B>(state: &AppState, request: &Request<B>, peer: Option<&Peer>) -> Option<Response> {
+fn answer_from_cache<B>(state: &AppState, request: &Request<B>, peer: Option<&Peer>) -> Option<Response<AppBody>> {
     let started = Instant::now();
     let head = match *request.method() {
         Method::GET => false,
         Method::HEAD => true,
         _ => return None,
     };
+    let page = cached_page(state, request, peer)?;
+    let conditions = RequestConditions::from_headers(request.headers());
+    let response = page.respond_with(&conditions, head, |bytes| Either::Left(Full::new(bytes)));
+    let recorder = page.hit_recorder(response.status(), || {
+        let route = page.route.as_ref().map_or_else(unmatched, |route| route.0.clone());
+        [StatusCode::OK, StatusCode::NOT_MODIFIED].map(|status| state.metrics.recorder(route.clone(), status.as_u16()))
+    });
+    recorder.record(started.elapsed());
+    if tracing::enabled!(tracing::Level::INFO) {
+        let (method, uri, status) = (request.method(), request.uri(), response.status().as_u16());
+        tracing::info!(%method, %uri, status, latency = ?started.elapsed(), "answered from the page cache");
+    }
+    Some(response)
+}
+
+/// The cached page for `request`'s site and URL, if any.
+fn cached_page<B>(state: &AppState, request: &Request<B>, peer: Option<&Peer>) -> Option<Arc<RenderedPage>> {
     let uri = request.uri();
     if uri.path_and_query().is_some_and(|value| value.as_str().len() > state.http.max_uri_bytes) {
         return None; // the stack answers 414
@@ -137,16 +167,5 @@ fn answer_from_cache<B>(state: &AppState, request: &Request<B>, peer: Option<&Pe
     let peer = peer.or_else(|| request.extensions().get::<Peer>());
     let site = proxy::site_for(state, peer, request.headers());
     let key = super::cache::key_for_uri(state.library.load().generation(), &site, uri, request.headers())?;
-    let page = state.http.cache.get(key)?;
-    let response = page.respond(&RequestConditions::from_headers(request.headers()), head);
-    let recorder = page.hit_recorder(response.status(), || {
-        let route = page.route.as_ref().map_or_else(unmatched, |route| route.0.clone());
-        [StatusCode::OK, StatusCode::NOT_MODIFIED].map(|status| state.metrics.recorder(route.clone(), status.as_u16()))
-    });
-    recorder.record(started.elapsed());
-    if tracing::enabled!(tracing::Level::INFO) {
-        let status = response.status().as_u16();
-        tracing::info!(method = %request.method(), uri = %uri, status, latency = ?started.elapsed(), "answered from the page cache");
-    }
-    Some(response)
+    state.http.cache.get(key)
 }
