@@ -57,6 +57,12 @@ pub struct ServeArgs {
     /// meta descriptions.
     #[arg(long, env = "BROADSHEET_SITE_DESCRIPTION", default_value = crate::web::site::DEFAULT_DESCRIPTION)]
     pub site_description: String,
+    /// Folder for the search index of large libraries (5,000+ articles)
+    /// between runs, memory-mapped instead of held in RAM; a cache that may
+    /// be deleted at any time (it is rebuilt when missing or stale). Default: `$XDG_CACHE_HOME/broadsheet`, else
+    /// `~/.cache/broadsheet`; `off` keeps the index in memory.
+    #[arg(long, env = "BROADSHEET_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
     #[command(flatten)]

@@ -1,0 +1,144 @@
+//! Where the search index lives: in memory, or in a cache directory where it
+//! is memory-mapped and outlives the process.
+//!
+//! On disk the index costs little RSS (the kernel pages in what searches
+//! touch and can drop it again) and a restart reopens it at once instead of
+//! indexing for seconds. It is only a cache: a missing, foreign or stale
+//! index is rebuilt, and nothing else depends on it. An index is fresh when
+//! its commit payload names the fingerprint of exactly the text the library
+//! would index now; live-reload updates commit without that payload, so the
+//! next start after one rebuilds.
+
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexWriter};
+use xxhash_rust::xxh3::Xxh3;
+
+use super::schema::date_number;
+use crate::article::Article;
+use crate::library::Library;
+
+/// Bump when the schema or the text analysis changes: an index built by an
+/// older version then lives in another folder and is never opened.
+const FORMAT_VERSION: u32 = 1;
+
+/// Where to keep the search index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SearchStore {
+    /// In the process's memory, rebuilt at every start.
+    #[default]
+    Memory,
+    /// Memory-mapped from this folder (see [`SearchStore::cache_for`]).
+    Directory(PathBuf),
+}
+
+impl SearchStore {
+    /// The index folder for the articles in `articles_dir` under the cache
+    /// root `cache_root`: one folder per articles directory and index format.
+    pub fn cache_for(cache_root: &Path, articles_dir: &Path) -> Self {
+        let articles_dir = std::fs::canonicalize(articles_dir).unwrap_or_else(|_| articles_dir.to_owned());
+        let key = xxhash_rust::xxh3::xxh3_64(articles_dir.as_os_str().as_encoded_bytes());
+        Self::Directory(cache_root.join(format!("search-v{FORMAT_VERSION}-{key:016x}")))
+    }
+
+    /// The default cache root: `$XDG_CACHE_HOME/broadsheet`, else
+    /// `$HOME/.cache/broadsheet`; `None` when neither is set.
+    pub fn default_cache_root() -> Option<PathBuf> {
+        let from_env = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty()).map(PathBuf::from);
+        from_env("XDG_CACHE_HOME")
+            .or_else(|| from_env("HOME").map(|home| home.join(".cache")))
+            .map(|cache| cache.join("broadsheet"))
+    }
+}
+
+/// An index opened from the cache: ready to search when `fresh`, to be
+/// rebuilt (with `writer`, which holds the folder's lock) when not.
+pub struct Opened {
+    pub index: Index,
+    pub writer: IndexWriter,
+    pub fresh: bool,
+}
+
+/// Opens (or creates) the index in `folder` and checks it against the
+/// library's `fingerprint`. The writer's lock keeps a second server on the
+/// same folder out; that one then falls back to memory.
+pub fn open_cached(
+    folder: &Path,
+    fields_schema: tantivy::schema::Schema,
+    fingerprint: &str,
+) -> tantivy::Result<Opened> {
+    std::fs::create_dir_all(folder)?;
+    let directory = MmapDirectory::open(folder)?;
+    let index = match Index::open_or_create(directory, fields_schema.clone()) {
+        Ok(index) => index,
+        Err(error) => {
+            // A damaged or foreign index in our own folder: start afresh.
+            tracing::warn!(%error, folder = %folder.display(), "cannot open the cached search index; rebuilding it");
+            std::fs::remove_dir_all(folder)?;
+            std::fs::create_dir_all(folder)?;
+            Index::create_in_dir(folder, fields_schema)?
+        }
+    };
+    super::schema::register_analyzers(&index);
+    let writer = index.writer_with_num_threads(1, super::engine::UPDATE_HEAP_BYTES)?;
+    let fresh = index.load_metas()?.payload.as_deref() == Some(fingerprint);
+    Ok(Opened { index, writer, fresh })
+}
+
+/// A digest of everything the index holds for `library`, independent of
+/// article order: equal fingerprints mean the cached index is current.
+pub fn fingerprint(library: &Library) -> String {
+    let mut sum: u64 = 0;
+    for article in library.articles() {
+        sum = sum.wrapping_add(article_hash(article));
+    }
+    format!("v{FORMAT_VERSION}:{}:{sum:016x}", library.len())
+}
+
+/// A hash of the fields [`super::schema::Fields::document`] indexes.
+fn article_hash(article: &Article) -> u64 {
+    let mut hasher = Xxh3::new();
+    let mut field = |text: &str| {
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    };
+    field(article.id.as_str());
+    field(&article.title);
+    field(article.section.as_deref().unwrap_or("\u{0}none"));
+    field(article.source.as_deref().unwrap_or("\u{0}none"));
+    for paragraph in &article.paragraphs {
+        field(paragraph.text());
+    }
+    hasher.update(&article.date.map_or(0, date_number).to_le_bytes());
+    hasher.digest()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_changes_with_indexed_text_but_not_with_order() {
+        let article = |id: &str, body: &str| Article {
+            id: crate::article::ArticleId::new(id),
+            title: "Title".into(),
+            paragraphs: vec![crate::article::Paragraph::Text { text: body.into() }],
+            ..Article::default()
+        };
+        let one = Library::new(vec![article("a", "first"), article("b", "second")], Vec::new());
+        let same_reversed = Library::new(vec![article("b", "second"), article("a", "first")], Vec::new());
+        let edited = Library::new(vec![article("a", "first!"), article("b", "second")], Vec::new());
+        assert_eq!(fingerprint(&one), fingerprint(&same_reversed));
+        assert_ne!(fingerprint(&one), fingerprint(&edited));
+    }
+
+    #[test]
+    fn each_articles_directory_gets_its_own_cache_folder() {
+        let root = Path::new("/cache");
+        assert_ne!(
+            SearchStore::cache_for(root, Path::new("/srv/a")),
+            SearchStore::cache_for(root, Path::new("/srv/b"))
+        );
+    }
+}
