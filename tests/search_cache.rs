@@ -1,6 +1,6 @@
-//! The search index cached in a folder: reopened when current, rebuilt when
-//! missing, stale, damaged or after live updates, and never required (a
-//! folder another server holds means an index in memory).
+//! The search index cached in a folder: reopened when current (also after
+//! live updates), rebuilt when missing, stale or damaged, and never required
+//! (a folder another server holds means an index in memory).
 
 use std::path::Path;
 use std::time::Duration;
@@ -79,19 +79,31 @@ fn a_cached_index_of_other_text_is_rebuilt() {
 }
 
 #[test]
-fn live_updates_make_the_next_start_rebuild() {
-    let (_dir, library) = library(&[HARBOUR, BRIDGE]);
+fn after_live_updates_a_restart_reuses_the_index_only_if_it_matches() {
+    let (dir, library) = library(&[HARBOUR, BRIDGE]);
     let cache = tempfile::tempdir().expect("cache dir");
-    let store = SearchStore::Directory(cache.path().join("index"));
+    let folder = cache.path().join("index");
+    let store = SearchStore::Directory(folder.clone());
     let index = built(&library, &store);
+    // The bridge article is edited and the harbour one deleted, as live
+    // reload would tell the index.
+    write_articles(dir.path(), &[("bridge", "Bridge closed\n\nThe old viaduct closed for repairs.")]);
+    std::fs::remove_file(dir.path().join("harbour.txt")).expect("remove");
+    let edited = load_dir(dir.path()).expect("load");
+    let bridge = edited.get("bridge").expect("bridge").as_ref();
     let harbour = library.get("harbour").expect("harbour").as_ref();
-    index.update(&[], std::slice::from_ref(&harbour.id)).expect("update");
-    assert!(found(&index, &library, "harbour").is_empty());
+    index.update(&[bridge], std::slice::from_ref(&harbour.id)).expect("update");
+    assert_eq!(found(&index, &edited, "viaduct"), ["bridge"]);
     drop(index);
-    // The library still has the harbour article: a restart must not trust
-    // the index that lost it.
-    let restarted = built(&library, &store);
-    assert_eq!(found(&restarted, &library, "harbour"), ["harbour"]);
+    let updated = meta(&folder);
+    let restarted = built(&edited, &store);
+    assert_eq!(meta(&folder), updated, "the updated index matches the edited library: reopened");
+    assert_eq!(found(&restarted, &edited, "viaduct"), ["bridge"]);
+    drop(restarted);
+    // The original library no longer matches the updated index.
+    let original = built(&library, &store);
+    assert_eq!(found(&original, &library, "harbour"), ["harbour"]);
+    assert_eq!(found(&original, &library, "\"old bridge\""), ["bridge"]);
 }
 
 #[test]

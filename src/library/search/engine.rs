@@ -1,20 +1,21 @@
 //! The tantivy index itself: building it, querying it, updating it.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::NoMergePolicy;
-use tantivy::query::Query;
-use tantivy::schema::Value;
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::compile::{Compiled, compile};
 use super::query::UserQuery;
 use super::schema::{self, Fields};
 use super::snippet::{Snippets, escape_html};
-use super::store::{self, Opened, SearchStore};
+use super::store::{self, Fingerprint, Opened, SearchStore, article_hash};
 use super::{Hit, SearchError, SearchRequest, SearchResults, SortOrder};
 use crate::article::{Article, ArticleId};
 use crate::library::Library;
@@ -66,8 +67,8 @@ impl Engine {
         schema: tantivy::schema::Schema,
         fields: Fields,
     ) -> tantivy::Result<Self> {
-        let fingerprint = store::fingerprint(library);
-        let Opened { index, mut writer, fresh } = store::open_cached(folder, schema, &fingerprint)?;
+        let fingerprint = Fingerprint::of(library);
+        let Opened { index, mut writer, fresh } = store::open_cached(folder, schema, fingerprint)?;
         if fresh {
             tracing::info!(folder = %folder.display(), "reopened the cached search index");
             progress.store(library.len(), Ordering::Relaxed);
@@ -78,7 +79,7 @@ impl Engine {
         // Only one writer per index: the big one builds, then the small one
         // is taken again to hold the folder's lock for later updates.
         drop(writer);
-        index_library(&index, library, &fields, progress, Some(&fingerprint))?;
+        index_library(&index, library, &fields, progress, Some(fingerprint))?;
         let writer = index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?;
         Self::ready(index, fields, Some(writer))
     }
@@ -155,21 +156,45 @@ impl Engine {
 
     /// Replaces the documents of `changed` articles and deletes those of
     /// `removed` ids, then makes the change visible to new searches. This is
-    /// what live reload calls; the cost is proportional to the change.
+    /// what live reload calls; the cost is proportional to the change. A
+    /// cached index's fingerprint follows along, so a restart can reuse it.
     pub fn update(&self, changed: &[&Article], removed: &[ArticleId]) -> tantivy::Result<()> {
         let mut guard = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if guard.is_none() {
             *guard = Some(self.index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?);
         }
         let Some(writer) = guard.as_mut() else { return Ok(()) };
-        for id in removed.iter().chain(changed.iter().map(|article| &article.id)) {
-            writer.delete_term(Term::from_field_text(self.fields.id, id.as_str()));
+        let mut fingerprint = self.index.load_metas()?.payload.as_deref().and_then(Fingerprint::from_payload);
+        let searcher = self.reader.searcher();
+        let ids: HashSet<&str> =
+            removed.iter().map(ArticleId::as_str).chain(changed.iter().map(|article| article.id.as_str())).collect();
+        for id in ids {
+            if let (Some(fingerprint), Some(hash)) = (fingerprint.as_mut(), self.indexed_hash(&searcher, id)?) {
+                fingerprint.remove(hash);
+            }
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
         for article in changed {
             writer.add_document(self.fields.document(article))?;
+            if let Some(fingerprint) = fingerprint.as_mut() {
+                fingerprint.add(article_hash(article));
+            }
         }
-        writer.commit()?;
+        let mut commit = writer.prepare_commit()?;
+        if let Some(fingerprint) = fingerprint {
+            commit.set_payload(&fingerprint.to_payload());
+        }
+        commit.commit()?;
         self.reader.reload()
+    }
+
+    /// The hash of the indexed document for `id`, if there is one.
+    fn indexed_hash(&self, searcher: &Searcher, id: &str) -> tantivy::Result<Option<u64>> {
+        let query = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = found.into_iter().next() else { return Ok(None) };
+        let hashes = searcher.segment_reader(address.segment_ord).fast_fields().u64(schema::HASH_FIELD)?;
+        Ok(hashes.first(address.doc_id))
     }
 
     /// Bytes the index takes (in RAM or in the cache folder).
@@ -191,7 +216,7 @@ fn index_library(
     library: &Library,
     fields: &Fields,
     progress: &AtomicUsize,
-    fingerprint: Option<&str>,
+    fingerprint: Option<Fingerprint>,
 ) -> tantivy::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).clamp(1, 2);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, BUILD_HEAP_BYTES)?;
@@ -204,7 +229,7 @@ fn index_library(
     }
     let mut commit = writer.prepare_commit()?;
     if let Some(fingerprint) = fingerprint {
-        commit.set_payload(fingerprint);
+        commit.set_payload(&fingerprint.to_payload());
     }
     commit.commit()?;
     // One segment searches fastest; a failed merge only costs speed. The

@@ -6,8 +6,8 @@
 //! indexing for seconds. It is only a cache: a missing, foreign or stale
 //! index is rebuilt, and nothing else depends on it. An index is fresh when
 //! its commit payload names the fingerprint of exactly the text the library
-//! would index now; live-reload updates commit without that payload, so the
-//! next start after one rebuilds.
+//! would index now. The fingerprint is a sum of per-article hashes, and each
+//! document keeps its own hash, so live-reload updates can keep it current.
 
 use std::path::{Path, PathBuf};
 
@@ -66,7 +66,7 @@ pub struct Opened {
 pub fn open_cached(
     folder: &Path,
     fields_schema: tantivy::schema::Schema,
-    fingerprint: &str,
+    fingerprint: Fingerprint,
 ) -> tantivy::Result<Opened> {
     std::fs::create_dir_all(folder)?;
     let directory = MmapDirectory::open(folder)?;
@@ -82,22 +82,55 @@ pub fn open_cached(
     };
     super::schema::register_analyzers(&index);
     let writer = index.writer_with_num_threads(1, super::engine::UPDATE_HEAP_BYTES)?;
-    let fresh = index.load_metas()?.payload.as_deref() == Some(fingerprint);
+    let fresh = index.load_metas()?.payload.as_deref().and_then(Fingerprint::from_payload) == Some(fingerprint);
     Ok(Opened { index, writer, fresh })
 }
 
-/// A digest of everything the index holds for `library`, independent of
-/// article order: equal fingerprints mean the cached index is current.
-pub fn fingerprint(library: &Library) -> String {
-    let mut sum: u64 = 0;
-    for article in library.articles() {
-        sum = sum.wrapping_add(article_hash(article));
+/// A digest of the articles an index holds, independent of their order:
+/// equal fingerprints mean a cached index matches the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint {
+    count: u64,
+    sum: u64,
+}
+
+impl Fingerprint {
+    /// The fingerprint of every article in `library`.
+    pub fn of(library: &Library) -> Self {
+        let mut fingerprint = Self { count: 0, sum: 0 };
+        for article in library.articles() {
+            fingerprint.add(article_hash(article));
+        }
+        fingerprint
     }
-    format!("v{FORMAT_VERSION}:{}:{sum:016x}", library.len())
+
+    /// Counts in one more article with hash `hash`.
+    pub fn add(&mut self, hash: u64) {
+        self.count = self.count.wrapping_add(1);
+        self.sum = self.sum.wrapping_add(hash);
+    }
+
+    /// Takes out an article with hash `hash`.
+    pub fn remove(&mut self, hash: u64) {
+        self.count = self.count.wrapping_sub(1);
+        self.sum = self.sum.wrapping_sub(hash);
+    }
+
+    /// The text kept in the index's commit payload.
+    pub fn to_payload(self) -> String {
+        format!("v{FORMAT_VERSION}:{}:{:016x}", self.count, self.sum)
+    }
+
+    /// Reads a payload written by [`Self::to_payload`].
+    pub fn from_payload(payload: &str) -> Option<Self> {
+        let rest = payload.strip_prefix(&format!("v{FORMAT_VERSION}:"))?;
+        let (count, sum) = rest.split_once(':')?;
+        Some(Self { count: count.parse().ok()?, sum: u64::from_str_radix(sum, 16).ok()? })
+    }
 }
 
 /// A hash of the fields [`super::schema::Fields::document`] indexes.
-fn article_hash(article: &Article) -> u64 {
+pub fn article_hash(article: &Article) -> u64 {
     let mut hasher = Xxh3::new();
     let mut field = |text: &str| {
         hasher.update(&(text.len() as u64).to_le_bytes());
@@ -129,8 +162,13 @@ mod tests {
         let one = Library::new(vec![article("a", "first"), article("b", "second")], Vec::new());
         let same_reversed = Library::new(vec![article("b", "second"), article("a", "first")], Vec::new());
         let edited = Library::new(vec![article("a", "first!"), article("b", "second")], Vec::new());
-        assert_eq!(fingerprint(&one), fingerprint(&same_reversed));
-        assert_ne!(fingerprint(&one), fingerprint(&edited));
+        assert_eq!(Fingerprint::of(&one), Fingerprint::of(&same_reversed));
+        assert_ne!(Fingerprint::of(&one), Fingerprint::of(&edited));
+        let mut updated = Fingerprint::of(&one);
+        updated.remove(article_hash(&article("a", "first")));
+        updated.add(article_hash(&article("a", "first!")));
+        assert_eq!(updated, Fingerprint::of(&edited));
+        assert_eq!(Fingerprint::from_payload(&updated.to_payload()), Some(updated));
     }
 
     #[test]
