@@ -11,6 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexWriter};
 use xxhash_rust::xxh3::Xxh3;
@@ -95,13 +96,12 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// The fingerprint of every article in `library`.
+    /// The fingerprint of every article in `library`. Hashing all the text
+    /// of 100k articles takes a few hundred milliseconds: on all cores.
     pub fn of(library: &Library) -> Self {
-        let mut fingerprint = Self { count: 0, sum: 0 };
-        for article in library.articles() {
-            fingerprint.add(article_hash(article));
-        }
-        fingerprint
+        let articles = library.articles();
+        let sum = articles.par_iter().map(|article| article_hash(article)).reduce(|| 0, u64::wrapping_add);
+        Self { count: articles.len() as u64, sum }
     }
 
     /// Counts in one more article with hash `hash`.
