@@ -7,6 +7,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context;
 
 use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
+use crate::library::search::SearchStore;
 use crate::library::{Library, LoadError, LoadOptions, load_dir_with};
 use crate::reload;
 use crate::web::http::{HttpSettings, PageCache, TrustedProxies};
@@ -73,9 +74,27 @@ async fn load_state(args: &ServeArgs, site: Site, http: HttpSettings) -> anyhow:
     let options = args.load.options();
     let started = Instant::now();
     let library = tokio::task::spawn_blocking(move || load_logged(&dir, &options)).await??;
-    let state = AppState::new(library, site).with_http(http);
+    // A small library's index costs little memory and builds in moments;
+    // caching it would only leave a folder behind for every test directory.
+    let store = if library.len() >= MIN_CACHED_ARTICLES { search_store(args) } else { SearchStore::Memory };
+    let state = AppState::with_search_store(library, site, store).with_http(http);
     state.metrics.record_load(started.elapsed(), SystemTime::now());
     Ok(state)
+}
+
+/// Libraries smaller than this keep their search index in memory.
+pub const MIN_CACHED_ARTICLES: usize = 5_000;
+
+/// Where the search index of a large library goes: `--cache-dir`, else the
+/// user's cache folder; in memory for `--cache-dir off` or when there is no
+/// cache folder.
+pub fn search_store(args: &ServeArgs) -> SearchStore {
+    let root = match &args.cache_dir {
+        Some(dir) if dir.as_os_str() == "off" => return SearchStore::Memory,
+        Some(dir) => Some(dir.clone()),
+        None => SearchStore::default_cache_root(),
+    };
+    root.map_or(SearchStore::Memory, |root| SearchStore::cache_for(&root, &args.articles))
 }
 
 /// Serves `/metrics` on its own address until `stopped` changes.
@@ -131,6 +150,13 @@ pub fn print_config(args: &ServeArgs, site: &Site, http: &HttpSettings, out: &mu
         .as_ref()
         .map_or_else(|| "/metrics on the main listener".to_owned(), ToString::to_string);
     writeln!(out, "Metrics: {metrics}")?;
+    let search = match search_store(args) {
+        SearchStore::Memory => "in memory".to_owned(),
+        SearchStore::Directory(folder) => {
+            format!("cached in {} ({MIN_CACHED_ARTICLES}+ articles; else in memory)", folder.display())
+        }
+    };
+    writeln!(out, "Search index: {search}")?;
     let watch = &args.watch;
     writeln!(
         out,

@@ -61,6 +61,12 @@ pub struct ServeArgs {
     /// when the server shares its cores with a proxy or a load generator.
     #[arg(long, env = "BROADSHEET_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Folder for the search index of large libraries (5,000+ articles)
+    /// between runs, memory-mapped instead of held in RAM; a cache that may
+    /// be deleted at any time (it is rebuilt when missing or stale). Default: `$XDG_CACHE_HOME/broadsheet`, else
+    /// `~/.cache/broadsheet`; `off` keeps the index in memory.
+    #[arg(long, env = "BROADSHEET_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
     #[command(flatten)]

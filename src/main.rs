@@ -8,6 +8,12 @@ use broadsheet::cli::{Cli, Command};
 use broadsheet::library::LoadError;
 use clap::Parser;
 
+/// mimalloc returns freed memory to the system on its own: the garbage of
+/// parsing 100k files and of building the search index does not stay in RSS
+/// as it does with glibc's per-thread arenas.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     init_tracing();
     let result = match Cli::parse().into_command() {

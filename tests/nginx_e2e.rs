@@ -95,6 +95,17 @@ fn start_replica(articles: &Path, socket: &Path, options: &[&str]) -> Guard {
     Guard(child)
 }
 
+/// Whether the replica on `socket` answers a search (not "indexing…").
+fn search_ready(socket: &Path) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::os::unix::net::UnixStream::connect(socket) else { return false };
+    let request = "GET /search?q=news HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let mut reply = String::new();
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_to_string(&mut reply).is_ok()
+        && reply.starts_with("HTTP/1.1 200")
+}
+
 fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
     let started = Instant::now();
     while !ready() {
@@ -124,6 +135,8 @@ async fn two_replicas_behind_nginx_serve_the_site_under_a_prefix() {
     ];
     for socket in &sockets {
         wait_until("a replica", || std::os::unix::net::UnixStream::connect(socket).is_ok());
+        // The crawl visits search pages, which say 503 until indexing ends.
+        wait_until("a replica's search index", || search_ready(socket));
     }
     let conf = work.path().join("nginx.conf");
     std::fs::write(&conf, nginx_conf(work.path(), &test_config(port, &sockets))).expect("write nginx.conf");

@@ -32,7 +32,7 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::library::Library;
-use crate::library::search::SearchIndex;
+use crate::library::search::{SearchIndex, SearchStore};
 pub use http::HttpSettings;
 pub use metrics::Metrics;
 pub use site::{AbsoluteSite, CurrentSite, Site};
@@ -63,8 +63,13 @@ impl AppState {
     /// State serving `library` with the settings in `site`; starts indexing
     /// the library for search in the background.
     pub fn new(library: Library, site: Site) -> Self {
+        Self::with_search_store(library, site, SearchStore::Memory)
+    }
+
+    /// Like [`Self::new`], with the search index kept where `store` says.
+    pub fn with_search_store(library: Library, site: Site, store: SearchStore) -> Self {
         let library = Arc::new(library);
-        let search = SearchIndex::build_in_background(Arc::clone(&library));
+        let search = SearchIndex::build_in_background_in(Arc::clone(&library), store);
         Self {
             library: Arc::new(ArcSwap::new(library)),
             site: Arc::new(site),

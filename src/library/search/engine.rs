@@ -1,18 +1,21 @@
 //! The tantivy index itself: building it, querying it, updating it.
 
+use std::collections::HashSet;
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::NoMergePolicy;
-use tantivy::query::Query;
-use tantivy::schema::Value;
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::compile::{Compiled, compile};
 use super::query::UserQuery;
 use super::schema::{self, Fields};
 use super::snippet::{Snippets, escape_html};
+use super::store::{self, Fingerprint, Opened, SearchStore, article_hash};
 use super::{Hit, SearchError, SearchRequest, SearchResults, SortOrder};
 use crate::article::{Article, ArticleId};
 use crate::library::Library;
@@ -23,7 +26,7 @@ use crate::library::Library;
 const BUILD_HEAP_BYTES: usize = 40 * 1024 * 1024;
 
 /// Memory of the small writer that later updates use.
-const UPDATE_HEAP_BYTES: usize = 16 * 1024 * 1024;
+pub(super) const UPDATE_HEAP_BYTES: usize = 16 * 1024 * 1024;
 
 /// A ready index and what it takes to query and update it.
 pub struct Engine {
@@ -36,31 +39,54 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Indexes every article of `library`, counting them in `progress`.
-    pub fn build(library: &Library, progress: &AtomicUsize) -> tantivy::Result<Self> {
+    /// Indexes every article of `library`, counting them in `progress`, in
+    /// `store`; a cached index that is still current is reopened instead.
+    pub fn build(library: &Library, progress: &AtomicUsize, store: &SearchStore) -> tantivy::Result<Self> {
         let (schema, fields) = Fields::schema();
+        if let SearchStore::Directory(folder) = store {
+            match Self::build_cached(library, progress, folder, schema.clone(), fields) {
+                Ok(engine) => return Ok(engine),
+                Err(error) => {
+                    tracing::warn!(%error, folder = %folder.display(), "cannot use the search cache; indexing in memory");
+                    progress.store(0, Ordering::Relaxed);
+                }
+            }
+        }
         let index = Index::create_in_ram(schema);
         schema::register_analyzers(&index);
-        let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).clamp(1, 2);
-        let mut writer: IndexWriter = index.writer_with_num_threads(threads, BUILD_HEAP_BYTES)?;
-        // No background merges while building: one explicit merge at the end
-        // is cheaper, and cannot collide with a merge already running.
-        writer.set_merge_policy(Box::new(NoMergePolicy));
-        for article in library.articles() {
-            writer.add_document(fields.document(article))?;
-            progress.fetch_add(1, Ordering::Relaxed);
+        index_library(&index, library, &fields, progress, None)?;
+        Self::ready(index, fields, None)
+    }
+
+    /// Reopens the index cached in `folder` if it matches `library`, or
+    /// rebuilds it there.
+    fn build_cached(
+        library: &Library,
+        progress: &AtomicUsize,
+        folder: &Path,
+        schema: tantivy::schema::Schema,
+        fields: Fields,
+    ) -> tantivy::Result<Self> {
+        let fingerprint = Fingerprint::of(library);
+        let Opened { index, mut writer, fresh } = store::open_cached(folder, schema, fingerprint)?;
+        if fresh {
+            tracing::info!(folder = %folder.display(), "reopened the cached search index");
+            progress.store(library.len(), Ordering::Relaxed);
+            return Self::ready(index, fields, Some(writer));
         }
+        writer.delete_all_documents()?;
         writer.commit()?;
-        // One segment searches fastest; a failed merge only costs speed.
-        let segments = index.searchable_segment_ids()?;
-        if segments.len() > 1
-            && let Err(error) = writer.merge(&segments).wait()
-        {
-            tracing::warn!(%error, segments = segments.len(), "could not merge search segments");
-        }
-        writer.wait_merging_threads()?;
+        // Only one writer per index: the big one builds, then the small one
+        // is taken again to hold the folder's lock for later updates.
+        drop(writer);
+        index_library(&index, library, &fields, progress, Some(fingerprint))?;
+        let writer = index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?;
+        Self::ready(index, fields, Some(writer))
+    }
+
+    fn ready(index: Index, fields: Fields, writer: Option<IndexWriter>) -> tantivy::Result<Self> {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { index, reader, fields, writer: Mutex::new(None) })
+        Ok(Self { index, reader, fields, writer: Mutex::new(writer) })
     }
 
     /// Runs `request` and cuts snippets from the articles in `library`.
@@ -130,24 +156,48 @@ impl Engine {
 
     /// Replaces the documents of `changed` articles and deletes those of
     /// `removed` ids, then makes the change visible to new searches. This is
-    /// what live reload calls; the cost is proportional to the change.
+    /// what live reload calls; the cost is proportional to the change. A
+    /// cached index's fingerprint follows along, so a restart can reuse it.
     pub fn update(&self, changed: &[&Article], removed: &[ArticleId]) -> tantivy::Result<()> {
         let mut guard = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if guard.is_none() {
             *guard = Some(self.index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?);
         }
         let Some(writer) = guard.as_mut() else { return Ok(()) };
-        for id in removed.iter().chain(changed.iter().map(|article| &article.id)) {
-            writer.delete_term(Term::from_field_text(self.fields.id, id.as_str()));
+        let mut fingerprint = self.index.load_metas()?.payload.as_deref().and_then(Fingerprint::from_payload);
+        let searcher = self.reader.searcher();
+        let ids: HashSet<&str> =
+            removed.iter().map(ArticleId::as_str).chain(changed.iter().map(|article| article.id.as_str())).collect();
+        for id in ids {
+            if let (Some(fingerprint), Some(hash)) = (fingerprint.as_mut(), self.indexed_hash(&searcher, id)?) {
+                fingerprint.remove(hash);
+            }
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
         for article in changed {
             writer.add_document(self.fields.document(article))?;
+            if let Some(fingerprint) = fingerprint.as_mut() {
+                fingerprint.add(article_hash(article));
+            }
         }
-        writer.commit()?;
+        let mut commit = writer.prepare_commit()?;
+        if let Some(fingerprint) = fingerprint {
+            commit.set_payload(&fingerprint.to_payload());
+        }
+        commit.commit()?;
         self.reader.reload()
     }
 
-    /// Bytes the index takes (all in RAM).
+    /// The hash of the indexed document for `id`, if there is one.
+    fn indexed_hash(&self, searcher: &Searcher, id: &str) -> tantivy::Result<Option<u64>> {
+        let query = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = found.into_iter().next() else { return Ok(None) };
+        let hashes = searcher.segment_reader(address.segment_ord).fast_fields().u64(schema::HASH_FIELD)?;
+        Ok(hashes.first(address.doc_id))
+    }
+
+    /// Bytes the index takes (in RAM or in the cache folder).
     pub fn size_bytes(&self) -> u64 {
         self.reader.searcher().space_usage().map_or(0, |usage| usage.total().get_bytes())
     }
@@ -156,4 +206,39 @@ impl Engine {
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
+}
+
+/// Adds every article of `library` to `index` in one pass on up to two
+/// threads, then merges the segments into one. `fingerprint` goes into the
+/// commit, marking a cached index as matching this library.
+fn index_library(
+    index: &Index,
+    library: &Library,
+    fields: &Fields,
+    progress: &AtomicUsize,
+    fingerprint: Option<Fingerprint>,
+) -> tantivy::Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).clamp(1, 2);
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, BUILD_HEAP_BYTES)?;
+    // No background merges while building: one explicit merge at the end
+    // is cheaper, and cannot collide with a merge already running.
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    for article in library.articles() {
+        writer.add_document(fields.document(article))?;
+        progress.fetch_add(1, Ordering::Relaxed);
+    }
+    let mut commit = writer.prepare_commit()?;
+    if let Some(fingerprint) = fingerprint {
+        commit.set_payload(&fingerprint.to_payload());
+    }
+    commit.commit()?;
+    // One segment searches fastest; a failed merge only costs speed. The
+    // merge keeps the commit's payload.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1
+        && let Err(error) = writer.merge(&segments).wait()
+    {
+        tracing::warn!(%error, segments = segments.len(), "could not merge search segments");
+    }
+    writer.wait_merging_threads()
 }

@@ -3,7 +3,8 @@
 //! A [`SearchIndex`] is a shared handle that starts empty and becomes ready
 //! when a background thread has indexed the library, so the server answers
 //! pages at once and search says "indexing…" meanwhile. The index lives in
-//! RAM and stores only article ids: results are looked up in the [`Library`]
+//! RAM or, memory-mapped, in a cache folder that later starts reopen (see
+//! [`SearchStore`]). It stores only article ids: results are looked up in the [`Library`]
 //! snapshot, and snippets are cut from its text, so no article text is kept
 //! twice. [`SearchIndex::update`] replaces or deletes single documents by id
 //! for live reload.
@@ -14,6 +15,7 @@ pub mod query;
 mod schema;
 mod snippet;
 mod stem;
+mod store;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -21,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use engine::Engine;
 pub use snippet::escape_html;
+pub use store::SearchStore;
 
 use super::Library;
 use crate::article::{Article, ArticleId};
@@ -128,12 +131,19 @@ impl SearchIndex {
         Self { engine: OnceLock::new(), indexed: AtomicUsize::new(0), total }
     }
 
-    /// Starts indexing `library` on a background thread and returns at once.
+    /// Starts indexing `library` in memory on a background thread and
+    /// returns at once.
     pub fn build_in_background(library: Arc<Library>) -> Arc<Self> {
+        Self::build_in_background_in(library, SearchStore::Memory)
+    }
+
+    /// Starts indexing `library` into `store` (or reopening its cached
+    /// index) on a background thread and returns at once.
+    pub fn build_in_background_in(library: Arc<Library>, store: SearchStore) -> Arc<Self> {
         let index = Arc::new(Self::pending(library.len()));
         let building = Arc::clone(&index);
         let spawned = std::thread::Builder::new().name("search-index".to_owned()).spawn(move || {
-            building.build(&library);
+            building.build_in(&library, &store);
         });
         if let Err(error) = spawned {
             let _ = index.engine.set(Err(format!("cannot start the indexing thread: {error}")));
@@ -151,11 +161,16 @@ impl SearchIndex {
     /// Indexes `library` on this thread and makes the index ready. Only the
     /// first build of a handle counts; later calls do nothing.
     pub fn build(&self, library: &Library) {
+        self.build_in(library, &SearchStore::Memory);
+    }
+
+    /// Like [`Self::build`], in `store`.
+    pub fn build_in(&self, library: &Library, store: &SearchStore) {
         if self.engine.get().is_some() {
             return;
         }
         let started = Instant::now();
-        let built = Engine::build(library, &self.indexed).map_err(|error| error.to_string());
+        let built = Engine::build(library, &self.indexed, store).map_err(|error| error.to_string());
         match &built {
             Ok(_) => {
                 let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -199,7 +214,7 @@ impl SearchIndex {
         self.engine().map_or(0, Engine::len)
     }
 
-    /// Bytes the index takes in RAM (0 while building).
+    /// Bytes the index takes, in RAM or in the cache folder (0 while building).
     pub fn size_bytes(&self) -> u64 {
         self.engine().map_or(0, Engine::size_bytes)
     }

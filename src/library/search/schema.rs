@@ -11,11 +11,15 @@ use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, Simpl
 use tantivy::{Index, TantivyDocument};
 
 use super::stem::CachedEnglishStemmer;
+use super::store::article_hash;
 use crate::article::Article;
 
 /// The analyzer of every text field: words, lowercased, diacritics folded to
 /// ASCII (`Café` → `cafe`), English stems (`sanctions` → `sanction`).
 pub const ANALYZER: &str = "broadsheet_en";
+
+/// The name of the [`Fields::hash`] fast field.
+pub const HASH_FIELD: &str = "hash";
 
 /// Tokens longer than this are not words (URLs, base64) and are skipped.
 const MAX_TOKEN_BYTES: usize = 40;
@@ -35,6 +39,9 @@ pub struct Fields {
     pub source_name: Field,
     /// The date as the number `yyyymmdd`, for date filters and `sort=date`.
     pub date: Field,
+    /// The hash of what the document indexes, so an update can take the
+    /// replaced article out of the cached index's fingerprint.
+    pub hash: Field,
 }
 
 impl Fields {
@@ -55,6 +62,7 @@ impl Fields {
             section_name: builder.add_text_field("section_name", STRING),
             source_name: builder.add_text_field("source_name", STRING),
             date: builder.add_i64_field("date", INDEXED | FAST),
+            hash: builder.add_u64_field(HASH_FIELD, FAST),
         };
         (builder.build(), fields)
     }
@@ -84,6 +92,7 @@ impl Fields {
         if let Some(date) = article.date {
             document.add_i64(self.date, date_number(date));
         }
+        document.add_u64(self.hash, article_hash(article));
         document
     }
 }

@@ -1,0 +1,86 @@
+//! Where an article library's heap goes: loads a directory and adds up the
+//! bytes each part of the article model holds (lengths and capacities), to
+//! compare with the process's RSS.
+//!
+//! `cargo run --release --example mem_census -- DIR`
+
+use broadsheet::article::{Article, Paragraph};
+
+fn rss_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+#[derive(Default)]
+struct Census {
+    articles: usize,
+    structs: usize,
+    text_len: usize,
+    text_cap: usize,
+    paragraphs: usize,
+    paragraph_slots: usize,
+    excerpt_cap: usize,
+    small_cap: usize,
+}
+
+impl Census {
+    fn add(&mut self, article: &Article) {
+        self.articles += 1;
+        self.structs += size_of::<Article>() + 16; // + the Arc's counts
+        self.paragraphs += article.paragraphs.len();
+        self.paragraph_slots += article.paragraphs.capacity() * size_of::<Paragraph>();
+        for paragraph in &article.paragraphs {
+            let (len, cap) = match paragraph {
+                Paragraph::Text { text } => (text.len(), text.capacity()),
+                Paragraph::Caption { text, credit } => (text.len() + credit.len(), text.capacity() + credit.capacity()),
+                Paragraph::Html { html, text } => (html.len() + text.len(), html.capacity() + text.capacity()),
+            };
+            self.text_len += len;
+            self.text_cap += cap;
+        }
+        self.excerpt_cap += article.excerpt.capacity();
+        self.small_cap += article.id.as_str().len()
+            + article.title.capacity()
+            + article.section.as_ref().map_or(0, String::capacity)
+            + article.source.as_ref().map_or(0, String::capacity)
+            + article.path.as_ref().map_or(0, |path| path.as_os_str().len())
+            + article.metadata.iter().map(|(key, value)| key.capacity() + value.capacity()).sum::<usize>()
+            + article.warnings.iter().map(String::capacity).sum::<usize>()
+            + article.tags.iter().map(String::capacity).sum::<usize>();
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let dir = std::env::args().nth(1).unwrap_or_else(|| "articles".to_owned());
+    let before = rss_mb();
+    let library = broadsheet::library::load_dir(std::path::Path::new(&dir))?;
+    let after = rss_mb();
+    let mut census = Census::default();
+    for article in library.articles() {
+        census.add(article);
+    }
+    let mb = |bytes: usize| bytes as f64 / 1_048_576.0;
+    println!("articles {}  paragraphs {}", census.articles, census.paragraphs);
+    println!("RSS before load {before} MB, after {after} MB");
+    println!(
+        "Article structs {:.1} MB (size_of Article = {}, Paragraph = {})",
+        mb(census.structs),
+        size_of::<Article>(),
+        size_of::<Paragraph>()
+    );
+    println!("paragraph Vec slots {:.1} MB", mb(census.paragraph_slots));
+    println!("paragraph text len {:.1} MB, capacity {:.1} MB", mb(census.text_len), mb(census.text_cap));
+    println!("excerpts {:.1} MB, small strings {:.1} MB", mb(census.excerpt_cap), mb(census.small_cap));
+    let heap = census.structs + census.paragraph_slots + census.text_cap + census.excerpt_cap + census.small_cap;
+    println!(
+        "sum of counted heap {:.1} MB; malloc overhead ~16 B x {} blocks = {:.1} MB",
+        mb(heap),
+        census.paragraphs + census.articles * 6,
+        mb(16 * (census.paragraphs + census.articles * 6))
+    );
+    Ok(())
+}
