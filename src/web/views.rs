@@ -55,19 +55,68 @@ impl<T: Template> IntoResponse for Html<T> {
     }
 }
 
-/// A date as shown to readers and as given to machines.
+/// A date as shown to readers and as given to machines. Both forms are
+/// written straight into the page, with no string built per request.
 pub struct DateView {
     /// `2024-11-16`, for `<time datetime>`.
-    pub iso: String,
+    pub iso: IsoDate,
     /// `16 November 2024`.
-    pub human: String,
+    pub human: HumanDate,
 }
 
 impl From<jiff::civil::Date> for DateView {
     fn from(date: jiff::civil::Date) -> Self {
-        Self { iso: date.to_string(), human: date.strftime("%-d %B %Y").to_string() }
+        Self { iso: IsoDate(date), human: HumanDate(date) }
     }
 }
+
+/// A date as `2024-11-16`.
+#[derive(Debug, Clone, Copy)]
+pub struct IsoDate(pub jiff::civil::Date);
+
+/// A date as `16 November 2024`.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanDate(pub jiff::civil::Date);
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl std::fmt::Display for IsoDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let date = self.0;
+        if !(1000..=9999).contains(&date.year()) {
+            return write!(f, "{date}");
+        }
+        write!(f, "{}-{:02}-{:02}", date.year(), date.month(), date.day())
+    }
+}
+
+impl std::fmt::Display for HumanDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let date = self.0;
+        if !(1000..=9999).contains(&date.year()) {
+            return write!(f, "{}", date.strftime("%-d %B %Y"));
+        }
+        let month = MONTHS[usize::from(date.month().unsigned_abs()).saturating_sub(1) % 12];
+        write!(f, "{} {month} {}", date.day(), date.year())
+    }
+}
+
+// Digits, a dash, spaces and month names: nothing to escape.
+impl askama::filters::HtmlSafe for IsoDate {}
+impl askama::filters::HtmlSafe for HumanDate {}
 
 /// Minutes to read `words` at 230 words a minute, at least one.
 pub fn reading_minutes(words: usize) -> usize {
@@ -163,17 +212,18 @@ impl ArticleLink {
     }
 }
 
-/// One article, in full.
+/// One article, in full, borrowing from the library snapshot it is
+/// rendered from.
 #[derive(Template)]
 #[template(path = "article.html")]
-pub struct ArticleView {
+pub struct ArticleView<'a> {
     pub site: Arc<Site>,
     pub page_title: String,
-    pub article: Arc<Article>,
+    pub article: &'a Article,
     /// Absolute when the public origin is known (`--base-url`).
     pub canonical_url: String,
     /// Open Graph, Twitter card and JSON-LD data (always absolute URLs).
-    pub preview: LinkPreview,
+    pub preview: LinkPreview<'a>,
     pub date: Option<DateView>,
     pub reading_minutes: usize,
     pub newer: Option<ArticleLink>,
@@ -187,7 +237,7 @@ pub struct ArticleView {
     pub list_link: Option<ArticleLink>,
 }
 
-impl ArticleView {
+impl ArticleView<'_> {
     /// The body paragraphs, for the template.
     pub fn paragraphs(&self) -> &[Paragraph] {
         &self.article.paragraphs
