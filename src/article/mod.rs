@@ -9,6 +9,7 @@ mod dates;
 mod decode;
 mod draft;
 mod formats;
+mod paragraphs;
 mod parse;
 mod sidecar;
 
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 pub use dates::{DateValue, Published, parse_date, parse_date_value};
 pub use decode::{DecodeError, Decoded, decode, decode_text};
+pub use paragraphs::{ParagraphRef, Paragraphs};
 pub use parse::{FileInput, FileKind, ParseError, folder_section, parse, parse_file};
 pub use sidecar::Sidecar;
 
@@ -141,7 +143,8 @@ pub struct Article {
     pub section: Option<String>,
     pub date: Option<jiff::civil::Date>,
     pub source: Option<String>,
-    pub paragraphs: Vec<Paragraph>,
+    /// The body, stored compactly; parsers build [`Paragraph`]s.
+    pub paragraphs: Paragraphs,
     /// Words in the body, counted once at parse time so pages never recount.
     pub word_count: usize,
     /// A short plain-text summary for lists, cut at a word boundary.

@@ -13,7 +13,7 @@ use std::fmt;
 use askama::filters::HtmlSafe;
 use askama::{FastWritable, Values};
 
-use crate::article::Paragraph;
+use crate::article::{ParagraphRef, Paragraphs};
 
 /// Writes `text` to `dest` with every byte `find_next` finds replaced by its
 /// entity. Only ASCII bytes are replaced, so every slice stays on a `char`
@@ -109,7 +109,7 @@ html_writable!(Attribute);
 /// caption, Markdown blocks as their sanitised HTML. The article page and
 /// the feeds both write bodies with it, so escaping is the same everywhere.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyHtml<'a>(pub &'a [Paragraph]);
+pub struct BodyHtml<'a>(pub &'a Paragraphs);
 
 html_writable!(BodyHtml);
 
@@ -122,14 +122,14 @@ impl WriteHtml for BodyHtml<'_> {
     }
 }
 
-fn write_paragraph(dest: &mut dyn fmt::Write, paragraph: &Paragraph) -> fmt::Result {
+fn write_paragraph(dest: &mut dyn fmt::Write, paragraph: ParagraphRef<'_>) -> fmt::Result {
     match paragraph {
-        Paragraph::Text { text } => {
+        ParagraphRef::Text { text } => {
             dest.write_str("\n<p>")?;
             write_text(dest, text)?;
             dest.write_str("</p>")
         }
-        Paragraph::Caption { text, credit } => {
+        ParagraphRef::Caption { text, credit } => {
             dest.write_str("\n<figure><figcaption>")?;
             if !text.is_empty() {
                 write_text(dest, text)?;
@@ -139,7 +139,7 @@ fn write_paragraph(dest: &mut dyn fmt::Write, paragraph: &Paragraph) -> fmt::Res
             write_text(dest, credit)?;
             dest.write_str("</span></figcaption></figure>")
         }
-        Paragraph::Html { html, .. } => {
+        ParagraphRef::Html { html, .. } => {
             dest.write_str("\n")?;
             dest.write_str(html)
         }
@@ -149,6 +149,7 @@ fn write_paragraph(dest: &mut dyn fmt::Write, paragraph: &Paragraph) -> fmt::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::article::Paragraph;
 
     #[test]
     fn text_nodes_escape_markup_but_keep_quotes() {
@@ -164,14 +165,14 @@ mod tests {
 
     #[test]
     fn a_body_escapes_text_and_captions_but_not_sanitised_html() {
-        let paragraphs = [
+        let paragraphs = vec![
             Paragraph::Text { text: "</p><script>".to_owned() },
             Paragraph::Caption { text: String::new(), credit: "A & B".to_owned() },
             Paragraph::Caption { text: "Shown".to_owned(), credit: "C".to_owned() },
             Paragraph::Html { html: "<p><em>x</em></p>".to_owned(), text: "x".to_owned() },
         ];
         assert_eq!(
-            BodyHtml(&paragraphs).to_string(),
+            BodyHtml(&Paragraphs::from(paragraphs)).to_string(),
             "\n<p>&#60;/p&#62;&#60;script&#62;</p>\
              \n<figure><figcaption><span class=\"credit\">A &#38; B</span></figcaption></figure>\
              \n<figure><figcaption>Shown <span class=\"credit\">C</span></figcaption></figure>\

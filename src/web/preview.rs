@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::Site;
 use super::escape::Attribute;
-use crate::article::{Article, Paragraph, excerpt};
+use crate::article::{Article, ParagraphRef, excerpt};
 
 /// Longest meta description, in characters (what search results show).
 pub const DESCRIPTION_CHARS: usize = 300;
@@ -54,7 +54,7 @@ fn description(article: &Article) -> String {
     let first = article
         .paragraphs
         .iter()
-        .filter(|paragraph| !matches!(paragraph, Paragraph::Caption { .. }))
+        .filter(|paragraph| !matches!(paragraph, ParagraphRef::Caption { .. }))
         .map(|paragraph| paragraph.text().trim())
         .find(|text| !text.is_empty())
         .unwrap_or(&article.title);
@@ -151,49 +151,49 @@ impl<'a> NewsArticle<'a> {
     /// become `\u003c`, `\u003e` and `\u0026`, which JSON reads back as the
     /// same characters (they can only occur inside strings).
     fn to_script_json(&self) -> String {
-        let mut writer = ScriptSafe(Vec::with_capacity(768));
-        if let Err(error) = serde_json::to_writer(&mut writer, self) {
+        let json = serde_json::to_vec(self).unwrap_or_else(|error| {
             tracing::error!(%error, "serialising JSON-LD failed");
-            return "{}".to_owned();
-        }
-        // serde_json writes UTF-8, and only ASCII bytes were replaced.
-        String::from_utf8(writer.0).unwrap_or_else(|_| "{}".to_owned())
+            b"{}".to_vec()
+        });
+        // serde_json writes UTF-8, and only ASCII bytes are replaced.
+        String::from_utf8(script_safe(json)).unwrap_or_else(|_| "{}".to_owned())
     }
 }
 
-/// Collects JSON, writing `<`, `>` and `&` as `\u003c`, `\u003e` and
-/// `\u0026` on the way, so the JSON needs no second pass.
-struct ScriptSafe(Vec<u8>);
-
-impl std::io::Write for ScriptSafe {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let mut start = 0;
-        while let Some(offset) = memchr::memchr3(b'<', b'>', b'&', &bytes[start..]) {
-            let index = start + offset;
-            self.0.extend_from_slice(&bytes[start..index]);
-            self.0.extend_from_slice(match bytes[index] {
-                b'<' => b"\\u003c",
-                b'>' => b"\\u003e",
-                _ => b"\\u0026",
-            });
-            start = index + 1;
-        }
-        self.0.extend_from_slice(&bytes[start..]);
-        Ok(bytes.len())
+/// `json` with `<`, `>` and `&` written as `\u003c`, `\u003e` and
+/// `\u0026`; returned as it is when it has none (the usual case).
+fn script_safe(json: Vec<u8>) -> Vec<u8> {
+    let find = |bytes: &[u8]| memchr::memchr3(b'<', b'>', b'&', bytes);
+    let Some(first) = find(&json) else { return json };
+    let mut safe = Vec::with_capacity(json.len() + 16);
+    let mut start = 0;
+    let mut next = Some(first);
+    while let Some(index) = next {
+        safe.extend_from_slice(&json[start..index]);
+        safe.extend_from_slice(match json[index] {
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            _ => b"\\u0026",
+        });
+        start = index + 1;
+        next = find(&json[start..]).map(|offset| start + offset);
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    safe.extend_from_slice(&json[start..]);
+    safe
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::ArticleId;
+    use crate::article::{ArticleId, Paragraph};
 
     fn article(title: &str, paragraphs: Vec<Paragraph>) -> Article {
-        Article { id: ArticleId::new("a"), title: title.to_owned(), paragraphs, ..Article::default() }
+        Article {
+            id: ArticleId::new("a"),
+            title: title.to_owned(),
+            paragraphs: paragraphs.into(),
+            ..Article::default()
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use super::Site;
 use super::error::AppError;
 use super::preview::LinkPreview;
-use crate::article::{Article, Paragraph};
+use crate::article::{Article, Paragraphs};
 
 /// Renders a template into an HTML response with `status`. A rendering
 /// failure is a bug in a template, answered with a plain 500.
@@ -239,7 +239,7 @@ pub struct ArticleView<'a> {
 
 impl ArticleView<'_> {
     /// The body paragraphs, for the template.
-    pub fn paragraphs(&self) -> &[Paragraph] {
+    pub fn paragraphs(&self) -> &Paragraphs {
         &self.article.paragraphs
     }
 }
