@@ -241,16 +241,21 @@ fn is_ideograph(character: char) -> bool {
 /// Cuts `text` to at most `max_chars` characters at a word boundary and adds
 /// an ellipsis when anything was cut.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
+    // Slices rather than collecting characters: article pages call this on
+    // every request for their meta description.
+    let Some((cut_at, _)) = text.char_indices().nth(max_chars) else {
         return text.to_owned();
-    }
-    let cut: String = text.chars().take(max_chars).collect();
+    };
+    let cut = &text[..cut_at];
     let at_word = match cut.rfind(char::is_whitespace) {
         Some(position) if position > max_chars / 2 => &cut[..position],
-        _ => cut.as_str(),
+        _ => cut,
     };
     let trimmed = at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c));
-    format!("{trimmed}…")
+    let mut excerpt = String::with_capacity(trimmed.len() + '…'.len_utf8());
+    excerpt.push_str(trimmed);
+    excerpt.push('…');
+    excerpt
 }
 
 #[cfg(test)]

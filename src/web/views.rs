@@ -28,23 +28,24 @@ pub fn render_html<T: Template>(view: &T, status: StatusCode) -> Response {
     }
 }
 
-/// Renders into a per-thread buffer that keeps its capacity, then copies
-/// the page into an allocation of exactly its size: no regrowing while
-/// rendering, and the page cache holds no spare capacity.
+/// Renders into a buffer sized from the last page this thread rendered
+/// (twice it, so a longer page rarely regrows), then gives the spare
+/// capacity back: the page cache holds no spare bytes, and the page is never
+/// copied (shrinking an allocation happens in place).
 fn render_exact<T: Template>(view: &T) -> askama::Result<Bytes> {
     thread_local! {
-        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        static LAST_PAGE_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     }
-    BUFFER.with_borrow_mut(|buffer| {
-        buffer.clear();
-        let rendered = view.render_into(buffer).map(|()| Bytes::copy_from_slice(buffer.as_bytes()));
-        // A huge page once should not pin its buffer forever.
-        if buffer.capacity() > 1024 * 1024 {
-            *buffer = String::new();
-        }
-        rendered
-    })
+    let last = LAST_PAGE_BYTES.get();
+    let mut page = String::with_capacity(T::SIZE_HINT.max(last.saturating_mul(2)).min(MAX_PAGE_HINT));
+    view.render_into(&mut page)?;
+    LAST_PAGE_BYTES.set(page.len());
+    page.shrink_to_fit();
+    Ok(Bytes::from(page))
 }
+
+/// The largest buffer reserved up front for a page; a bigger one grows.
+const MAX_PAGE_HINT: usize = 1024 * 1024;
 
 /// A rendered HTML page with status 200.
 pub struct Html<T>(pub T);
