@@ -61,22 +61,29 @@ fn description(article: &Article) -> String {
     excerpt(&collapse_spaces(first, DESCRIPTION_CHARS + 1), DESCRIPTION_CHARS)
 }
 
-/// `text` with every run of whitespace made one space, stopped once it
-/// holds at least `enough_chars` characters: [`excerpt`] looks no further,
-/// and a first paragraph can be long.
+/// `text` with every run of whitespace made one space (none at either
+/// end), stopped once it holds `enough_chars` characters: [`excerpt`] looks
+/// no further, and a first paragraph can be long. One pass over the
+/// characters, since this runs on every uncached article page.
 fn collapse_spaces(text: &str, enough_chars: usize) -> String {
     let mut collapsed = String::with_capacity(text.len().min(enough_chars * 2));
     let mut chars = 0;
-    for word in text.split_whitespace() {
+    let mut space_pending = false;
+    for character in text.chars() {
+        if character.is_whitespace() {
+            space_pending = !collapsed.is_empty();
+            continue;
+        }
         if chars >= enough_chars {
             break;
         }
-        if !collapsed.is_empty() {
+        if space_pending {
             collapsed.push(' ');
             chars += 1;
+            space_pending = false;
         }
-        collapsed.push_str(word);
-        chars += word.chars().count();
+        collapsed.push(character);
+        chars += 1;
     }
     collapsed
 }
@@ -219,7 +226,11 @@ mod tests {
     #[test]
     fn a_long_first_paragraph_gives_the_same_description_as_collapsing_all_of_it() {
         let long = "word\t\n ".repeat(200) + "end";
-        for text in [long.as_str(), "a  b", "éé  ".repeat(160).as_str(), "x".repeat(400).as_str()] {
+        let exact = "abcd ".repeat(60);
+        let near_the_cut: Vec<String> =
+            (0..12).map(|extra| "word  ".repeat(59) + &"y".repeat(extra) + " \n z").collect();
+        let cases = [long.as_str(), "a  b", &"éé\u{a0} ".repeat(160), &"x".repeat(400), &exact, exact.trim_end()];
+        for text in cases.into_iter().chain(near_the_cut.iter().map(String::as_str)) {
             let everything = text.split_whitespace().collect::<Vec<_>>().join(" ");
             let paragraphs = vec![Paragraph::Text { text: text.to_owned() }];
             assert_eq!(description(&article("t", paragraphs)), excerpt(&everything, DESCRIPTION_CHARS));
