@@ -4,8 +4,17 @@
 //! `render/*` answers from the page cache after the first request, as a
 //! server does for popular pages; `uncached/*` renders every time (a server
 //! with `--cache-size 0`, or a page not asked for recently).
+//! `uncached/random_article` walks every article of the library in a
+//! shuffled order, as `bench/random.lua` does over HTTP: each request
+//! touches memory the previous ones did not.
 //!
 //! `cargo bench --bench render`
+//!
+//! For instruction counts, `RENDER_BENCH_REQUESTS=N` skips criterion and
+//! answers N uncached random-article requests, so that
+//! `valgrind --tool=callgrind --toggle-collect='*render::fetch*'` counts
+//! exactly those requests:
+//! `RENDER_BENCH_REQUESTS=2000 valgrind --tool=callgrind --toggle-collect='*render::fetch*' target/release/deps/render-*`
 
 mod support;
 
@@ -23,11 +32,19 @@ const LIBRARY_SIZE: usize = 10_000;
 
 fn render_pages(c: &mut Criterion) {
     let corpus = support::generated_corpus(LIBRARY_SIZE);
-    let state = AppState::new(load_dir(corpus.path()).expect("load"), Site::default());
+    let library = load_dir(corpus.path()).expect("load");
+    let random_uris = shuffled_article_uris(&library);
+    let state = AppState::new(library, Site::default());
     let uncached =
         router(state.clone().with_http(HttpSettings { cache: PageCache::new(0), ..HttpSettings::default() }));
     let app = router(state);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    if let Some(requests) = std::env::var("RENDER_BENCH_REQUESTS").ok().and_then(|n| n.parse::<usize>().ok()) {
+        for uri in random_uris.iter().cycle().take(requests) {
+            assert_eq!(runtime.block_on(fetch(&uncached, uri, None)), StatusCode::OK, "{uri}");
+        }
+        std::process::exit(0);
+    }
     let article = format!("/articles/{}", support::SEED_ID);
     let cases = [
         ("article", article.as_str(), None),
@@ -45,6 +62,24 @@ fn render_pages(c: &mut Criterion) {
         }
         group.finish();
     }
+    let mut next = random_uris.iter().cycle();
+    c.benchmark_group("uncached").bench_function("random_article", |b| {
+        b.iter(|| runtime.block_on(fetch(&uncached, next.next().expect("a cycle never ends"), None)))
+    });
+}
+
+/// `/articles/{id}` for every article, in an order fixed by a simple
+/// deterministic shuffle (no need for a random-number crate).
+fn shuffled_article_uris(library: &broadsheet::library::Library) -> Vec<String> {
+    let mut uris: Vec<String> = library.articles().iter().map(|article| format!("/articles/{}", article.id)).collect();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for index in (1..uris.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        uris.swap(index, (state % (index as u64 + 1)) as usize);
+    }
+    uris
 }
 
 /// One request through the router, body read to the end; returns the status.

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::app::Outcome;
-use crate::article::{Article, Format, Paragraph};
+use crate::article::{Article, Format, Paragraphs};
 use crate::cli::CheckArgs;
 use crate::library::{Library, LoadReport, load_dir_report};
 
@@ -129,7 +129,7 @@ struct ArticleJson<'a> {
     encoding: Option<&'a str>,
     warnings: &'a [String],
     word_count: usize,
-    paragraphs: &'a [Paragraph],
+    paragraphs: &'a Paragraphs,
 }
 
 impl<'a> ArticleJson<'a> {

@@ -11,7 +11,7 @@ mod text;
 
 use std::path::Path;
 
-use broadsheet::article::Paragraph;
+use broadsheet::article::ParagraphRef;
 use broadsheet::library::load_dir;
 
 fn generate(dir: &Path, from: Option<&Path>, seed: u64, count: usize) -> Vec<usize> {
@@ -42,7 +42,7 @@ fn assert_realistic(dir: &Path, count: usize, sizes: &mut [usize]) {
     let with_source = articles.iter().filter(|a| a.source.is_some()).count();
     let with_section = articles.iter().filter(|a| a.section.is_some()).count();
     let with_caption =
-        articles.iter().filter(|a| a.paragraphs.iter().any(|p| matches!(p, Paragraph::Caption { .. }))).count();
+        articles.iter().filter(|a| a.paragraphs.iter().any(|p| matches!(p, ParagraphRef::Caption { .. }))).count();
     for (name, found) in [("dates", dated), ("sources", with_source), ("sections", with_section)] {
         assert!(found * 100 >= count * 95, "only {found} of {count} articles have {name}");
     }

@@ -4,8 +4,8 @@
 mod shared_data;
 
 use broadsheet::article::{
-    ArticleId, DecodeError, FileInput, FileKind, Format, Paragraph, ParseError, Sidecar, parse, parse_date,
-    parse_date_value, parse_file,
+    ArticleId, DecodeError, FileInput, FileKind, Format, Paragraph, ParagraphRef, ParseError, Sidecar, parse,
+    parse_date, parse_date_value, parse_file,
 };
 use jiff::civil::{Date, date};
 
@@ -18,7 +18,7 @@ fn parse_bytes(id: &str, bytes: &[u8], kind: FileKind) -> Result<broadsheet::art
 }
 
 fn texts(article: &broadsheet::article::Article) -> Vec<&str> {
-    article.paragraphs.iter().map(Paragraph::text).collect()
+    article.paragraphs.iter().map(|p| p.text()).collect()
 }
 
 const NEWSWIRE: &str = "World News\n\nLeaders meet in Lima\u{a0}\n\n16 November 2024\nThis content originally appeared on Al Jazeera.\nPromote your business\n\nThe leaders met on Friday.\n\nThey spoke in Lima, Peru, on November 15 [Leah Millis/Reuters]\n";
@@ -33,10 +33,10 @@ fn the_seed_parses_exactly_as_before() {
     assert_eq!(article.date, Some(date(2024, 11, 16)));
     assert_eq!(article.source.as_deref(), Some("Al Jazeera"));
     assert_eq!(article.format, Format::Newswire);
-    let captions: Vec<&Paragraph> =
-        article.paragraphs.iter().filter(|p| matches!(p, Paragraph::Caption { .. })).collect();
+    let captions: Vec<ParagraphRef<'_>> =
+        article.paragraphs.iter().filter(|p| matches!(p, ParagraphRef::Caption { .. })).collect();
     assert_eq!(article.paragraphs.len() - captions.len(), 27);
-    assert!(matches!(captions.as_slice(), [Paragraph::Caption { credit, .. }] if credit == "Leah Millis/Reuters"));
+    assert!(matches!(captions.as_slice(), [ParagraphRef::Caption { credit, .. }] if *credit == "Leah Millis/Reuters"));
     assert!(article.paragraphs.iter().all(|p| !p.text().contains("Promote your business")));
     assert!(article.paragraphs.iter().any(|p| p.text().contains("If [Ukrainian] President [Volodymyr] Zelenskyy")));
     assert!(article.warnings.is_empty(), "{:?}", article.warnings);
@@ -212,9 +212,9 @@ fn header_blocks_fill_fields_and_keep_unknown_keys_as_metadata() {
 fn captions_on_their_own_line_are_recognised_but_sentences_are_not() {
     let article = parse_text("Title\n\nA sentence.\n\nPhoto: Reuters\n\nPhotos of the event were shown.\n");
     assert!(
-        matches!(&article.paragraphs[1], Paragraph::Caption { text, credit } if text.is_empty() && credit == "Photo: Reuters")
+        matches!(&article.paragraphs.to_vec()[1], Paragraph::Caption { text, credit } if text.is_empty() && credit == "Photo: Reuters")
     );
-    assert!(matches!(&article.paragraphs[2], Paragraph::Text { .. }));
+    assert!(matches!(&article.paragraphs.to_vec()[2], Paragraph::Text { .. }));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! linear (checked by input size, not by timing), and an article written
 //! back out in the newswire layout parses to the same article.
 
-use broadsheet::article::{ArticleId, FileInput, FileKind, Paragraph, parse, parse_file};
+use broadsheet::article::{ArticleId, FileInput, FileKind, ParagraphRef, parse, parse_file};
 use proptest::prelude::*;
 
 fn parse_any(bytes: &[u8], kind: FileKind) {
@@ -64,10 +64,10 @@ proptest! {
         prop_assert_eq!(article.date, Some(date));
         prop_assert_eq!(&article.source, &Some(source));
         let texts: Vec<&str> = article.paragraphs.iter()
-            .filter(|p| matches!(p, Paragraph::Text { .. })).map(Paragraph::text).collect();
+            .filter(|p| matches!(p, ParagraphRef::Text { .. })).map(|p| p.text()).collect();
         prop_assert_eq!(texts, paragraphs.iter().map(String::as_str).collect::<Vec<_>>());
         let credits: Vec<&str> = article.paragraphs.iter().filter_map(|p| match p {
-            Paragraph::Caption { credit, .. } => Some(credit.as_str()),
+            ParagraphRef::Caption { credit, .. } => Some(credit),
             _ => None,
         }).collect();
         prop_assert_eq!(credits, credit.iter().map(String::as_str).collect::<Vec<_>>());
@@ -77,7 +77,7 @@ proptest! {
             date.strftime("%-d %B %Y"), article.source.as_deref().unwrap_or_default());
         for paragraph in &article.paragraphs {
             match paragraph {
-                Paragraph::Caption { text, credit } => again.push_str(&format!("{text} [{credit}]\n\n")),
+                ParagraphRef::Caption { text, credit } => again.push_str(&format!("{text} [{credit}]\n\n")),
                 other => { again.push_str(other.text()); again.push_str("\n\n"); }
             }
         }

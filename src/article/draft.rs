@@ -156,7 +156,7 @@ impl Draft {
             tags: self.tags,
             summary: self.summary,
             metadata: self.metadata,
-            paragraphs: self.paragraphs,
+            paragraphs: self.paragraphs.into(),
             word_count,
             excerpt,
             format: self.format,

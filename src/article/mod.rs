@@ -9,6 +9,7 @@ mod dates;
 mod decode;
 mod draft;
 mod formats;
+mod paragraphs;
 mod parse;
 mod sidecar;
 
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 pub use dates::{DateValue, Published, parse_date, parse_date_value};
 pub use decode::{DecodeError, Decoded, decode, decode_text};
+pub use paragraphs::{ParagraphRef, Paragraphs};
 pub use parse::{FileInput, FileKind, ParseError, folder_section, parse, parse_file};
 pub use sidecar::Sidecar;
 
@@ -141,7 +143,8 @@ pub struct Article {
     pub section: Option<String>,
     pub date: Option<jiff::civil::Date>,
     pub source: Option<String>,
-    pub paragraphs: Vec<Paragraph>,
+    /// The body, stored compactly; parsers build [`Paragraph`]s.
+    pub paragraphs: Paragraphs,
     /// Words in the body, counted once at parse time so pages never recount.
     pub word_count: usize,
     /// A short plain-text summary for lists, cut at a word boundary.
@@ -238,16 +241,21 @@ fn is_ideograph(character: char) -> bool {
 /// Cuts `text` to at most `max_chars` characters at a word boundary and adds
 /// an ellipsis when anything was cut.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
+    // Slices rather than collecting characters: article pages call this on
+    // every request for their meta description.
+    let Some((cut_at, _)) = text.char_indices().nth(max_chars) else {
         return text.to_owned();
-    }
-    let cut: String = text.chars().take(max_chars).collect();
+    };
+    let cut = &text[..cut_at];
     let at_word = match cut.rfind(char::is_whitespace) {
         Some(position) if position > max_chars / 2 => &cut[..position],
-        _ => cut.as_str(),
+        _ => cut,
     };
     let trimmed = at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c));
-    format!("{trimmed}…")
+    let mut excerpt = String::with_capacity(trimmed.len() + '…'.len_utf8());
+    excerpt.push_str(trimmed);
+    excerpt.push('…');
+    excerpt
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::pages::article::unknown_article;
 use super::pages::{PageQuery, no_such_page};
 use super::site::encode_path;
 use super::{AppState, CurrentSite, PER_PAGE, Site};
-use crate::article::{Article, Paragraph};
+use crate::article::{Article, Paragraphs};
 use crate::library::page_count;
 
 /// An article in a list: metadata and excerpt, no body.
@@ -64,7 +64,7 @@ pub struct ArticleDetail<'a> {
     pub published: Option<String>,
     pub source: Option<&'a str>,
     pub word_count: usize,
-    pub paragraphs: &'a [Paragraph],
+    pub paragraphs: &'a Paragraphs,
 }
 
 /// `GET /api/articles?page=N`.

@@ -13,6 +13,7 @@ pub mod api_search;
 pub mod assets;
 pub mod browse_views;
 pub mod error;
+pub mod escape;
 pub mod feeds;
 pub mod health;
 pub mod http;

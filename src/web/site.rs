@@ -100,12 +100,26 @@ impl Site {
 
     /// The canonical URL of an article page: absolute when the origin is known.
     pub fn canonical_article_url(&self, id: &ArticleId) -> String {
-        self.absolute_url(&format!("articles/{}", encode_path(id.as_str())))
+        self.article_url_at(self.public_origin.as_deref(), id)
     }
 
     /// The URL path of an article page, with each segment percent-encoded.
     pub fn article_url(&self, id: &ArticleId) -> String {
-        format!("{}articles/{}", self.base_path, encode_path(id.as_str()))
+        self.article_url_at(None, id)
+    }
+
+    /// The article's URL below `origin` (`https://example.org`), or its
+    /// host-relative URL without one. Built in one allocation: article
+    /// pages build several of these on every request.
+    pub fn article_url_at(&self, origin: Option<&str>, id: &ArticleId) -> String {
+        let origin = origin.unwrap_or("");
+        let capacity = origin.len() + self.base_path.len() + "articles/".len() + id.as_str().len();
+        let mut url = String::with_capacity(capacity);
+        url.push_str(origin);
+        url.push_str(&self.base_path);
+        url.push_str("articles/");
+        push_encoded_path(&mut url, id.as_str());
+        url
     }
 
     /// The URL of a path below the site root (`path` has no leading `/`).
@@ -147,11 +161,35 @@ impl FromRequestParts<AppState> for AbsoluteSite {
         if site.public_origin.is_some() {
             return Ok(Self(site));
         }
-        match request_host(&parts.uri, &parts.headers) {
-            Some(host) => Ok(Self(Arc::new(site.with_public(Some(format!("http://{host}")), None)))),
+        match request_origin(parts) {
+            Some(origin) => Ok(Self(Arc::new(site.with_public(Some(origin), None)))),
             None => Ok(Self(site)),
         }
     }
+}
+
+/// The [`Site`] of this request and the public origin that
+/// [`AbsoluteSite`] would give it, without building a second [`Site`]: for
+/// article pages, which need absolute URLs only for the article itself.
+pub struct SiteAndOrigin {
+    pub site: Arc<Site>,
+    /// `https://example.org`, or `None` when links stay host-relative.
+    pub origin: Option<String>,
+}
+
+impl FromRequestParts<AppState> for SiteAndOrigin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Ok(CurrentSite(site)) = CurrentSite::from_request_parts(parts, state).await;
+        let origin = site.public_origin.clone().or_else(|| request_origin(parts));
+        Ok(Self { site, origin })
+    }
+}
+
+/// `http://` plus the request's host, for a site with no configured origin.
+fn request_origin(parts: &Parts) -> Option<String> {
+    request_host(&parts.uri, &parts.headers).map(|host| format!("http://{host}"))
 }
 
 /// The host (and port) a request was sent to: the URI's authority (HTTP/2)
@@ -252,7 +290,17 @@ const SEGMENT: &AsciiSet = &CONTROLS
 
 /// Percent-encodes a path of `/`-separated segments for use in a URL.
 pub fn encode_path(path: &str) -> String {
-    utf8_percent_encode(path, SEGMENT).to_string()
+    let mut encoded = String::with_capacity(path.len());
+    push_encoded_path(&mut encoded, path);
+    encoded
+}
+
+/// Appends `path` percent-encoded to `url`: the runs that need no encoding
+/// are copied as they are, with no formatting machinery.
+pub fn push_encoded_path(url: &mut String, path: &str) {
+    for piece in utf8_percent_encode(path, SEGMENT) {
+        url.push_str(piece);
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use super::Site;
 use super::error::AppError;
 use super::preview::LinkPreview;
-use crate::article::{Article, Paragraph};
+use crate::article::{Article, Paragraphs};
 
 /// Renders a template into an HTML response with `status`. A rendering
 /// failure is a bug in a template, answered with a plain 500.
@@ -28,23 +28,24 @@ pub fn render_html<T: Template>(view: &T, status: StatusCode) -> Response {
     }
 }
 
-/// Renders into a per-thread buffer that keeps its capacity, then copies
-/// the page into an allocation of exactly its size: no regrowing while
-/// rendering, and the page cache holds no spare capacity.
+/// Renders into a buffer sized from the last page this thread rendered
+/// (twice it, so a longer page rarely regrows), then gives the spare
+/// capacity back: the page cache holds no spare bytes, and the page is never
+/// copied (shrinking an allocation happens in place).
 fn render_exact<T: Template>(view: &T) -> askama::Result<Bytes> {
     thread_local! {
-        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        static LAST_PAGE_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     }
-    BUFFER.with_borrow_mut(|buffer| {
-        buffer.clear();
-        let rendered = view.render_into(buffer).map(|()| Bytes::copy_from_slice(buffer.as_bytes()));
-        // A huge page once should not pin its buffer forever.
-        if buffer.capacity() > 1024 * 1024 {
-            *buffer = String::new();
-        }
-        rendered
-    })
+    let last = LAST_PAGE_BYTES.get();
+    let mut page = String::with_capacity(T::SIZE_HINT.max(last.saturating_mul(2)).min(MAX_PAGE_HINT));
+    view.render_into(&mut page)?;
+    LAST_PAGE_BYTES.set(page.len());
+    page.shrink_to_fit();
+    Ok(Bytes::from(page))
 }
+
+/// The largest buffer reserved up front for a page; a bigger one grows.
+const MAX_PAGE_HINT: usize = 1024 * 1024;
 
 /// A rendered HTML page with status 200.
 pub struct Html<T>(pub T);
@@ -55,19 +56,68 @@ impl<T: Template> IntoResponse for Html<T> {
     }
 }
 
-/// A date as shown to readers and as given to machines.
+/// A date as shown to readers and as given to machines. Both forms are
+/// written straight into the page, with no string built per request.
 pub struct DateView {
     /// `2024-11-16`, for `<time datetime>`.
-    pub iso: String,
+    pub iso: IsoDate,
     /// `16 November 2024`.
-    pub human: String,
+    pub human: HumanDate,
 }
 
 impl From<jiff::civil::Date> for DateView {
     fn from(date: jiff::civil::Date) -> Self {
-        Self { iso: date.to_string(), human: date.strftime("%-d %B %Y").to_string() }
+        Self { iso: IsoDate(date), human: HumanDate(date) }
     }
 }
+
+/// A date as `2024-11-16`.
+#[derive(Debug, Clone, Copy)]
+pub struct IsoDate(pub jiff::civil::Date);
+
+/// A date as `16 November 2024`.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanDate(pub jiff::civil::Date);
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl std::fmt::Display for IsoDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let date = self.0;
+        if !(1000..=9999).contains(&date.year()) {
+            return write!(f, "{date}");
+        }
+        write!(f, "{}-{:02}-{:02}", date.year(), date.month(), date.day())
+    }
+}
+
+impl std::fmt::Display for HumanDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let date = self.0;
+        if !(1000..=9999).contains(&date.year()) {
+            return write!(f, "{}", date.strftime("%-d %B %Y"));
+        }
+        let month = MONTHS[usize::from(date.month().unsigned_abs()).saturating_sub(1) % 12];
+        write!(f, "{} {month} {}", date.day(), date.year())
+    }
+}
+
+// Digits, a dash, spaces and month names: nothing to escape.
+impl askama::filters::HtmlSafe for IsoDate {}
+impl askama::filters::HtmlSafe for HumanDate {}
 
 /// Minutes to read `words` at 230 words a minute, at least one.
 pub fn reading_minutes(words: usize) -> usize {
@@ -163,17 +213,18 @@ impl ArticleLink {
     }
 }
 
-/// One article, in full.
+/// One article, in full, borrowing from the library snapshot it is
+/// rendered from.
 #[derive(Template)]
 #[template(path = "article.html")]
-pub struct ArticleView {
+pub struct ArticleView<'a> {
     pub site: Arc<Site>,
     pub page_title: String,
-    pub article: Arc<Article>,
+    pub article: &'a Article,
     /// Absolute when the public origin is known (`--base-url`).
     pub canonical_url: String,
     /// Open Graph, Twitter card and JSON-LD data (always absolute URLs).
-    pub preview: LinkPreview,
+    pub preview: LinkPreview<'a>,
     pub date: Option<DateView>,
     pub reading_minutes: usize,
     pub newer: Option<ArticleLink>,
@@ -187,9 +238,9 @@ pub struct ArticleView {
     pub list_link: Option<ArticleLink>,
 }
 
-impl ArticleView {
+impl ArticleView<'_> {
     /// The body paragraphs, for the template.
-    pub fn paragraphs(&self) -> &[Paragraph] {
+    pub fn paragraphs(&self) -> &Paragraphs {
         &self.article.paragraphs
     }
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use jiff::Timestamp;
 use jiff::tz::Offset;
 
-use crate::article::{Article, Paragraph};
+use crate::article::{Article, Paragraphs};
 use crate::web::Site;
 
 /// A moment, with the RFC 3339 text feeds carry.
@@ -46,18 +46,18 @@ impl EntryTime {
 #[derive(Template)]
 #[template(path = "partials/article_body.html")]
 pub struct BodyView<'a> {
-    pub paragraphs: &'a [Paragraph],
+    pub paragraphs: &'a Paragraphs,
 }
 
 impl BodyView<'_> {
     /// The body paragraphs, for the template.
-    pub fn paragraphs(&self) -> &[Paragraph] {
+    pub fn paragraphs(&self) -> &Paragraphs {
         self.paragraphs
     }
 
     /// The body as an HTML string; a template bug is logged and gives an
     /// empty body rather than a broken feed.
-    pub fn html(paragraphs: &[Paragraph]) -> String {
+    pub fn html(paragraphs: &Paragraphs) -> String {
         BodyView { paragraphs }.render().map(|html| html.trim().to_owned()).unwrap_or_else(|error| {
             tracing::error!(%error, "rendering an article body for a feed failed");
             String::new()

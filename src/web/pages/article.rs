@@ -11,9 +11,9 @@ use crate::library::{Library, ListKey};
 use crate::web::error::AppError;
 use crate::web::http::LastModified;
 use crate::web::preview::LinkPreview;
-use crate::web::site::AbsoluteSite;
+use crate::web::site::SiteAndOrigin;
 use crate::web::views::{ArticleLink, ArticleView, DateView, Html, reading_minutes};
-use crate::web::{AppState, CurrentSite, Site};
+use crate::web::{AppState, Site};
 
 /// `?from=section:world-news`: the list the reader came from, so newer/older
 /// links stay within it.
@@ -26,8 +26,7 @@ pub struct ArticleQuery {
 /// trailing-slash or case variant of an id redirects to the canonical URL.
 pub async fn show_article(
     State(state): State<AppState>,
-    CurrentSite(site): CurrentSite,
-    AbsoluteSite(absolute): AbsoluteSite,
+    SiteAndOrigin { site, origin }: SiteAndOrigin,
     Path(id): Path<String>,
     query: Result<Query<ArticleQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
@@ -42,7 +41,7 @@ pub async fn show_article(
     let modified = LastModified::from_timestamp(article.modified);
     let view = ArticleView {
         canonical_url: site.canonical_article_url(&article.id),
-        preview: LinkPreview::new(&absolute, article),
+        preview: LinkPreview::new(&site, origin.as_deref(), article),
         page_title: format!("{} – {}", article.title, site.title),
         date: article.date.map(DateView::from),
         reading_minutes: reading_minutes(article.word_count),
@@ -52,7 +51,7 @@ pub async fn show_article(
         source_link: source_link(&site, &library, article),
         month_link: month_link(&site, article),
         list_link: list_link(&site, &library, &key),
-        article: article.clone(),
+        article,
         site,
     };
     Ok((modified, Html(view)).into_response())
