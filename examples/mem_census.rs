@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release --example mem_census -- DIR`
 
-use broadsheet::article::{Article, Paragraph};
+use broadsheet::article::{Article, ParagraphRef};
 
 fn rss_mb() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -32,15 +32,16 @@ impl Census {
         self.articles += 1;
         self.structs += size_of::<Article>() + 16; // + the Arc's counts
         self.paragraphs += article.paragraphs.len();
-        self.paragraph_slots += article.paragraphs.capacity() * size_of::<Paragraph>();
-        for paragraph in &article.paragraphs {
-            let (len, cap) = match paragraph {
-                Paragraph::Text { text } => (text.len(), text.capacity()),
-                Paragraph::Caption { text, credit } => (text.len() + credit.len(), text.capacity() + credit.capacity()),
-                Paragraph::Html { html, text } => (html.len() + text.len(), html.capacity() + text.capacity()),
+        // The body is one boxed string plus a table of 24-byte blocks.
+        self.paragraph_slots += article.paragraphs.len() * 24;
+        for paragraph in article.paragraphs.iter() {
+            let len = match paragraph {
+                ParagraphRef::Text { text } => text.len(),
+                ParagraphRef::Caption { text, credit } => text.len() + credit.len(),
+                ParagraphRef::Html { html, text } => html.len() + text.len(),
             };
             self.text_len += len;
-            self.text_cap += cap;
+            self.text_cap += len;
         }
         self.excerpt_cap += article.excerpt.capacity();
         self.small_cap += article.id.as_str().len()
@@ -66,21 +67,16 @@ fn main() -> anyhow::Result<()> {
     let mb = |bytes: usize| bytes as f64 / 1_048_576.0;
     println!("articles {}  paragraphs {}", census.articles, census.paragraphs);
     println!("RSS before load {before} MB, after {after} MB");
-    println!(
-        "Article structs {:.1} MB (size_of Article = {}, Paragraph = {})",
-        mb(census.structs),
-        size_of::<Article>(),
-        size_of::<Paragraph>()
-    );
-    println!("paragraph Vec slots {:.1} MB", mb(census.paragraph_slots));
+    println!("Article structs {:.1} MB (size_of Article = {})", mb(census.structs), size_of::<Article>());
+    println!("paragraph block tables {:.1} MB", mb(census.paragraph_slots));
     println!("paragraph text len {:.1} MB, capacity {:.1} MB", mb(census.text_len), mb(census.text_cap));
     println!("excerpts {:.1} MB, small strings {:.1} MB", mb(census.excerpt_cap), mb(census.small_cap));
     let heap = census.structs + census.paragraph_slots + census.text_cap + census.excerpt_cap + census.small_cap;
     println!(
         "sum of counted heap {:.1} MB; malloc overhead ~16 B x {} blocks = {:.1} MB",
         mb(heap),
-        census.paragraphs + census.articles * 6,
-        mb(16 * (census.paragraphs + census.articles * 6))
+        census.articles * 8,
+        mb(16 * census.articles * 8)
     );
     Ok(())
 }

@@ -156,7 +156,7 @@ mod tests {
         let article = |id: &str, body: &str| Article {
             id: crate::article::ArticleId::new(id),
             title: "Title".into(),
-            paragraphs: vec![crate::article::Paragraph::Text { text: body.into() }],
+            paragraphs: vec![crate::article::Paragraph::Text { text: body.into() }].into(),
             ..Article::default()
         };
         let one = Library::new(vec![article("a", "first"), article("b", "second")], Vec::new());
