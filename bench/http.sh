@@ -3,7 +3,7 @@
 # same run, in alternating wrk rounds. See bench/README.md.
 #
 #   bench/http.sh [--count N] [--quick] [--duration S] [--rounds R]
-#                 [--connections C] [--threads T] [--pin] [--keep]
+#                 [--connections C] [--threads T] [--server-threads N] [--pin] [--keep]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,6 +12,7 @@ DURATION=10
 ROUNDS=3
 CONNECTIONS=64
 THREADS=1
+SERVER_THREADS=1
 PIN=0
 KEEP=0
 SEED_ID="000_3ea0f84f1e61d9e9"
@@ -27,6 +28,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
+    --server-threads) SERVER_THREADS="$2"; shift 2 ;;
     --pin) PIN=1; shift ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage 0 ;;
@@ -109,7 +111,7 @@ start_broadsheet() {
   BS_PORT=$(free_port); BS="http://127.0.0.1:$BS_PORT"
   local started; started=$(now_ms)
   RUST_LOG=warn "${SERVER_CPU[@]}" "$ROOT/target/release/broadsheet" serve \
-    --articles "$CORPUS" --listen "127.0.0.1:$BS_PORT" --threads 1 \
+    --articles "$CORPUS" --listen "127.0.0.1:$BS_PORT" --threads "$SERVER_THREADS" \
     --cache-dir "$WORK/search-cache" 2>"$WORK/broadsheet.log" &
   BS_PID=$!
   HEALTH_MS=""; ARTICLE_MS=""; SEARCH_MS=""
@@ -307,7 +309,7 @@ print_header() {
   echo "load avg: $(cut -d' ' -f1-3 /proc/loadavg) at start (other processes on the machine disturb the numbers)"
   echo "commit:   $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
   echo "tools:    $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $("$NGINX" -v 2>&1 | cut -d' ' -f3)"
-  echo "servers:  Broadsheet --threads 1, nginx 1 worker (client and servers share $(nproc) cores), nginx open_file_cache max=$OPEN_FILES (fd limit $(ulimit -n))"
+  echo "servers:  Broadsheet --threads $SERVER_THREADS, nginx 1 worker (client and servers share $(nproc) cores), nginx open_file_cache max=$OPEN_FILES (fd limit $(ulimit -n))"
   echo "wrk:      -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS round(s), pinned: $([[ $PIN -eq 1 ]] && echo 'server cpu1, wrk cpu0' || echo no)"
   echo "corpus:   $CORPUS_FILES articles, $(( CORPUS_BYTES / 1000000 )) MB of text (du: $CORPUS_DU) in $CORPUS${GEN_MS:+, generated in ${GEN_MS} ms}"
   local same="no"
