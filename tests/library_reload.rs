@@ -189,13 +189,43 @@ fn editor_temporary_files_change_nothing() {
     assert!(library.apply(dir.path(), &LoadOptions::default(), changed).is_none());
 }
 
+/// Of two files with one id, the path that sorts first wins and the other
+/// is a problem, whatever order they arrived in: a reloaded server, a
+/// restarted one and another replica serve the same article.
 #[test]
-fn the_same_id_from_a_second_file_is_a_problem_not_a_replacement() {
+fn two_files_with_one_id_are_resolved_as_a_full_load_resolves_them() {
     let (dir, library) = setup();
+    // `a.md` sorts before the `a.txt` already served: it wins.
     write(dir.path(), "a.md", "# Markdown alpha\n\nBody.\n");
     let reload = apply(&library, dir.path(), &["a.md"]);
-    assert_eq!(reload.library.get("a").expect("a").title, "Alpha");
-    assert!(reload.library.problems()[0].reason.contains("same id"));
+    assert_eq!(reload.library.get("a").expect("a").title, "Markdown alpha");
+    let problem = &reload.library.problems()[0];
+    assert_eq!((problem.path.as_path(), problem.reason.contains("same id")), (Path::new("a.txt"), true));
+    assert_same_as_full_load(&reload.library, dir.path());
+    // Editing the losing file changes nothing it serves.
+    write(dir.path(), "a.txt", &article("Alpha edited", 1, "Alpha body."));
+    let reload = apply(&reload.library, dir.path(), &["a.txt"]);
+    assert_eq!(reload.library.get("a").expect("a").title, "Markdown alpha");
+    assert_same_as_full_load(&reload.library, dir.path());
+    // Deleting the winner serves the other file again, not a 410.
+    std::fs::remove_file(dir.path().join("a.md")).expect("remove");
+    let reload = apply(&reload.library, dir.path(), &["a.md"]);
+    assert_eq!(reload.library.get("a").expect("a is back").title, "Alpha edited");
+    assert!(reload.library.problems().is_empty());
+    assert_same_as_full_load(&reload.library, dir.path());
+}
+
+#[test]
+fn two_new_files_with_one_id_in_one_reload_keep_the_first_path() {
+    let (dir, library) = setup();
+    write(dir.path(), "d.txt", &article("Delta text", 4, "Body."));
+    write(dir.path(), "d.md", "# Delta markdown\n\nBody.\n");
+    // Whatever order the watcher reports them in.
+    for order in [["d.txt", "d.md"], ["d.md", "d.txt"]] {
+        let reload = apply(&library, dir.path(), &order);
+        assert_eq!(reload.library.get("d").expect("d").title, "Delta markdown");
+        assert_same_as_full_load(&reload.library, dir.path());
+    }
 }
 
 #[test]

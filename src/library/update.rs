@@ -60,6 +60,30 @@ impl Edit {
         self.upserts.insert(article.id.clone(), article);
     }
 
+    /// Upserts the article read from `path`, unless this reload already
+    /// read another file with its id: then, as in a full load, the path that
+    /// sorts first wins and the other is a problem.
+    fn upsert_from(&mut self, path: &Path, article: Article) {
+        let earlier = self.upserts.get(&article.id).and_then(|kept| kept.path.clone());
+        match earlier.filter(|earlier| earlier != path) {
+            Some(earlier) if earlier.as_path() < path => self.duplicate(path, &earlier, &article.id),
+            Some(later) => {
+                self.duplicate(&later, path, &article.id);
+                self.upsert(article);
+            }
+            None => self.upsert(article),
+        }
+    }
+
+    /// Records that `loser` has the same id as `winner` (the message of a
+    /// full load, so both agree).
+    fn duplicate(&mut self, loser: &Path, winner: &Path, id: &ArticleId) {
+        self.problems.push(LoadProblem {
+            path: loser.to_owned(),
+            reason: format!("has the same id `{id}` as {}; rename one of them", winner.display()),
+        });
+    }
+
     pub(super) fn remove(&mut self, id: ArticleId) {
         if !self.upserts.contains_key(&id) {
             self.removals.insert(id);
@@ -76,15 +100,19 @@ impl Library {
         options: &LoadOptions,
         changed: impl IntoIterator<Item = PathBuf>,
     ) -> Option<Reload> {
-        let affected = changes::affected(dir, options, changed);
+        let mut affected = changes::affected(dir, options, changed);
         if affected.files.is_empty() && affected.vanished.is_empty() {
             return None;
         }
+        self.add_duplicates_of(&mut affected);
         let mut edit = Edit::default();
         for path in &affected.files {
             self.examine(dir, options, path, &mut edit);
         }
         self.remove_vanished(&affected, &mut edit);
+        // A file can be found a duplicate twice (from each side): once is enough.
+        let mut seen = BTreeSet::new();
+        edit.problems.retain(|problem| seen.insert(problem.path.clone()));
         let problems = self.problems_after(&affected, &edit);
         Some(self.splice(edit, problems, affected.files.len()))
     }
@@ -131,6 +159,22 @@ impl Library {
         Library::assemble(self.articles.clone(), indexes, self.problems.clone(), Arc::clone(&self.history))
     }
 
+    /// Adds the files that lost to a duplicate id of a changed file: when
+    /// the winner changes or goes, they are read again, so the library is
+    /// what a full load would find.
+    fn add_duplicates_of(&self, affected: &mut Affected) {
+        if self.problems.is_empty() {
+            return;
+        }
+        let ids: BTreeSet<ArticleId> =
+            affected.files.iter().chain(&affected.vanished).map(|path| ArticleId::from_relative_path(path)).collect();
+        for problem in &self.problems {
+            if ids.contains(&ArticleId::from_relative_path(&problem.path)) {
+                affected.files.insert(problem.path.clone());
+            }
+        }
+    }
+
     /// Reads one article file again and records what became of it.
     fn examine(&self, dir: &Path, options: &LoadOptions, path: &Path, edit: &mut Edit) {
         let id = ArticleId::from_relative_path(path);
@@ -144,12 +188,18 @@ impl Library {
             return;
         };
         match load_file(dir, &candidate, options.max_file_size) {
+            // Of two files with one id the path that sorts first wins, as in
+            // a full load, so a restart or another replica serves the same.
             Loaded::Article(article) => match holder.and_then(|holder| holder.path.as_deref()) {
-                Some(other) if other != path && dir.join(other).is_file() => edit.problems.push(LoadProblem {
-                    path: path.to_owned(),
-                    reason: format!("has the same id `{id}` as {}; rename one of them", other.display()),
-                }),
-                _ => edit.upsert(*article),
+                Some(other) if other != path && dir.join(other).is_file() => {
+                    if path < other {
+                        edit.duplicate(other, path, &id);
+                        edit.upsert_from(path, *article);
+                    } else {
+                        edit.duplicate(path, other, &id);
+                    }
+                }
+                _ => edit.upsert_from(path, *article),
             },
             Loaded::Problem(reason) if ours.is_some() => {
                 edit.problems.push(LoadProblem { path: path.to_owned(), reason: format!("{reason}{KEPT}") })
