@@ -79,39 +79,15 @@ pub struct IsoDate(pub jiff::civil::Date);
 #[derive(Debug, Clone, Copy)]
 pub struct HumanDate(pub jiff::civil::Date);
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 impl std::fmt::Display for IsoDate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let date = self.0;
-        if !(1000..=9999).contains(&date.year()) {
-            return write!(f, "{date}");
-        }
-        write!(f, "{}-{:02}-{:02}", date.year(), date.month(), date.day())
+        std::fmt::Display::fmt(&self.0, f)
     }
 }
 
 impl std::fmt::Display for HumanDate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let date = self.0;
-        if !(1000..=9999).contains(&date.year()) {
-            return write!(f, "{}", date.strftime("%-d %B %Y"));
-        }
-        let month = MONTHS[usize::from(date.month().unsigned_abs()).saturating_sub(1) % 12];
-        write!(f, "{} {month} {}", date.day(), date.year())
+        std::fmt::Display::fmt(&self.0.strftime("%-d %B %Y"), f)
     }
 }
 
