@@ -16,7 +16,7 @@ use thiserror::Error;
 
 use super::read::{Loaded, load_file};
 use super::{Library, LoadProblem};
-use crate::article::{Article, FileKind};
+use crate::article::{Article, ArticleId, FileKind};
 
 /// Why a whole directory could not be loaded (as opposed to one file in it,
 /// which is a [`LoadProblem`]).
@@ -248,14 +248,19 @@ fn drop_duplicate_ids(mut articles: Vec<(PathBuf, Article)>, problems: &mut Vec<
     let mut kept = Vec::with_capacity(articles.len());
     for (path, article) in articles {
         if let Some(first) = seen.get(article.id.as_str()) {
-            let reason = format!("has the same id `{}` as {}; rename one of them", article.id, first.display());
-            problems.push(LoadProblem { path, reason });
+            problems.push(duplicate_id(path, &article.id, first));
             continue;
         }
         seen.insert(article.id.as_str().to_owned(), path);
         kept.push(article);
     }
     kept
+}
+
+/// The problem of `loser`, a file with the same id as `winner` (the path
+/// that sorts first, which is served): a full load and a reload say it alike.
+pub(super) fn duplicate_id(loser: PathBuf, id: &ArticleId, winner: &Path) -> LoadProblem {
+    LoadProblem { path: loser, reason: format!("has the same id `{id}` as {}; rename one of them", winner.display()) }
 }
 
 /// Hidden files and folders and editor temp/backup files are not articles

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use super::changes::{self, Affected};
 use super::history::{Departures, History, fingerprint};
+use super::load::duplicate_id;
 use super::read::{Loaded, load_file};
 use super::splice::{Indexes, Splice};
 use super::{Library, LoadError, LoadOptions, LoadProblem, load_dir_with};
@@ -78,10 +79,7 @@ impl Edit {
     /// Records that `loser` has the same id as `winner` (the message of a
     /// full load, so both agree).
     fn duplicate(&mut self, loser: &Path, winner: &Path, id: &ArticleId) {
-        self.problems.push(LoadProblem {
-            path: loser.to_owned(),
-            reason: format!("has the same id `{id}` as {}; rename one of them", winner.display()),
-        });
+        self.problems.push(duplicate_id(loser.to_owned(), id, winner));
     }
 
     pub(super) fn remove(&mut self, id: ArticleId) {
