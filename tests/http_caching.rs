@@ -224,7 +224,15 @@ async fn answers_from_the_page_cache_are_counted_and_carry_every_header() {
     let not_modified = get(&app, &path, &[("if-none-match", &etag)]).await;
     assert_eq!(not_modified.status, 304);
     assert!(not_modified.body.is_empty());
-    for name in ["etag", "cache-control", "vary", "last-modified", "content-security-policy", "x-frame-options"] {
+    for name in [
+        "etag",
+        "cache-control",
+        "vary",
+        "last-modified",
+        "content-security-policy",
+        "referrer-policy",
+        "cross-origin-opener-policy",
+    ] {
         assert_eq!(not_modified.header(name), first.header(name), "304: {name}");
     }
     let request = axum::http::Request::head(path.as_str()).body(axum::body::Body::empty()).expect("request");
