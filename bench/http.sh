@@ -88,6 +88,11 @@ prepare_corpus() {
   CORPUS_FILES=$(wc -l <"$WORK/ids.txt")
   CORPUS_BYTES=$(find "$CORPUS" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END {print s}')
   CORPUS_DU=$(du -sh "$CORPUS" | cut -f1)
+  # Start-up is measured on a warm OS page cache, so it is the server's
+  # work that is timed, not the disk: read every file once first.
+  local started; started=$(now_ms)
+  (cd "$CORPUS" && tar cf - . | cat >/dev/null)
+  WARM_MS=$(( $(now_ms) - started ))
 }
 
 # ---- servers -----------------------------------------------------------------
@@ -108,11 +113,12 @@ status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true; 
 # access_log is. One request thread, as nginx has one worker: wrk and the
 # server share 2 cores, and a second server thread only competes with wrk.
 start_broadsheet() {
-  BS_PORT=$(free_port); BS="http://127.0.0.1:$BS_PORT"
+  # A restart takes the same port: absolute URLs in the pages contain it.
+  BS_PORT=${BS_PORT:-$(free_port)}; BS="http://127.0.0.1:$BS_PORT"
   local started; started=$(now_ms)
   RUST_LOG=warn "${SERVER_CPU[@]}" "$ROOT/target/release/broadsheet" serve \
     --articles "$CORPUS" --listen "127.0.0.1:$BS_PORT" --threads "$SERVER_THREADS" \
-    --cache-dir "$WORK/search-cache" 2>"$WORK/broadsheet.log" &
+    --cache-dir "$WORK/search-cache" 2>>"$WORK/broadsheet.log" &
   BS_PID=$!
   HEALTH_MS=""; ARTICLE_MS=""; SEARCH_MS=""
   local deadline=$(( started + 120000 + COUNT ))
@@ -128,8 +134,9 @@ start_broadsheet() {
     sleep 0.01
   done
   RSS_START_KB=$(awk '/VmRSS/ {print $2}' "/proc/$BS_PID/status")
-  # A fresh --cache-dir: the search index is built, not reopened from an
-  # earlier run. Search answers 503 until it is ready.
+  # The first start gets a fresh --cache-dir: the search index is built, not
+  # reopened from an earlier run; the restart at the end reopens it. Search
+  # answers 503 until it is ready.
   while [[ -z $SEARCH_MS ]]; do
     kill -0 "$BS_PID" 2>/dev/null || { cat "$WORK/broadsheet.log" >&2; echo "broadsheet exited" >&2; exit 1; }
     (( $(now_ms) < deadline )) || { echo "search did not become ready in time" >&2; exit 1; }
@@ -223,7 +230,10 @@ EOF
   "${SERVER_CPU[@]}" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" &
   NG_PID=$!
   for _ in $(seq 200); do
-    [[ $(status_of "$NG/articles/$SEED_ID") == 200 ]] && return
+    if [[ $(status_of "$NG/articles/$SEED_ID") == 200 ]]; then
+      NG_WORKER=$(pgrep -P "$NG_PID" | head -1)
+      return
+    fi
     kill -0 "$NG_PID" 2>/dev/null || break
     sleep 0.05
   done
@@ -248,24 +258,36 @@ to_ms() {
     else if (v ~ /s$/) printf "%.3f", v * 1000; else printf "%s", v }'
 }
 
-# Runs wrk once on URL and prints "req/s p50_ms p99_ms non_2xx socket_errors".
+# CPU time (user + system, in clock ticks) a process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# The process that answers URL: Broadsheet, or nginx's one worker.
+server_pid() { if [[ $1 == "$BS"* ]]; then echo "$BS_PID"; else echo "$NG_WORKER"; fi; }
+
+# Runs wrk once on URL and prints "req/s p50_ms p99_ms non_2xx socket_errors
+# server_cpu_us_per_request".
 # Further arguments are wrk options; those after `--` go to the Lua script.
 run_wrk() {
   local url="$1" duration="$2"; shift 2
   local options=() script_args=()
   while [[ $# -gt 0 && $1 != -- ]]; do options+=("$1"); shift; done
   [[ $# -gt 0 ]] && script_args=("$@")
-  local out
+  local out pid before after
+  pid=$(server_pid "$url"); before=$(cpu_ticks "$pid")
   out=$("${CLIENT_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${duration}s" --latency \
     "${options[@]}" "$url" "${script_args[@]}")
+  after=$(cpu_ticks "$pid")
   echo "$out" >>"$WORK/wrk.log"
-  local rps p50 p99 bad errors
+  local rps p50 p99 bad errors requests cpu
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t=$(( after - before )) -v n="${requests:-0}" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0)}')
   rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
   bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
   errors=$(awk '/Socket errors:/ {sub(/.*Socket errors: /, ""); gsub(/ /, ""); print}' <<<"$out")
-  echo "${rps:-0} ${p50:-?} ${p99:-?} ${bad:-0} ${errors:-none}"
+  echo "${rps:-0} ${p50:-?} ${p99:-?} ${bad:-0} ${errors:-none} $cpu"
 }
 
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -282,8 +304,8 @@ run_case() {
     read -r -a ng <<<"$(run_wrk "$NG$path" "$DURATION" "$@")"
     ratio=$(awk -v a="${bs[0]}" -v b="${ng[0]}" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
     ratios+=("$ratio")
-    printf '%-10s %5s | %9s %8s %8s | %9s %8s %8s | %6s\n' "$name" "$round" \
-      "${bs[0]}" "${bs[1]}" "${bs[2]}" "${ng[0]}" "${ng[1]}" "${ng[2]}" "$ratio" >>"$WORK/table.txt"
+    printf '%-10s %5s | %9s %8s %8s %6s | %9s %8s %8s %6s | %6s\n' "$name" "$round" \
+      "${bs[0]}" "${bs[1]}" "${bs[2]}" "${bs[5]}" "${ng[0]}" "${ng[1]}" "${ng[2]}" "${ng[5]}" "$ratio" >>"$WORK/table.txt"
     note_problems "$name round $round, broadsheet" "${bs[3]}" "${bs[4]}"
     note_problems "$name round $round, nginx" "${ng[3]}" "${ng[4]}"
   done
@@ -320,15 +342,17 @@ print_header() {
 }
 
 print_results() {
-  printf '%-10s %5s | %9s %8s %8s | %9s %8s %8s | %6s\n' case round "bs req/s" "p50 ms" "p99 ms" "ng req/s" "p50 ms" "p99 ms" "bs/ng"
+  printf '%-10s %5s | %9s %8s %8s %6s | %9s %8s %8s %6s | %6s\n' case round "bs req/s" "p50 ms" "p99 ms" "cpu us" "ng req/s" "p50 ms" "p99 ms" "cpu us" "bs/ng"
   cat "$WORK/table.txt"
   echo
   echo "median ratio Broadsheet/nginx (req/s):"
   cat "$WORK/medians.txt"
   echo
-  local rss_kb; rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$BS_PID/status")
-  echo "cold start (warm page cache): /healthz ok after ${HEALTH_MS} ms, first article 200 after ${ARTICLE_MS} ms, search ready after ${SEARCH_MS} ms (index built, fresh --cache-dir)"
-  echo "RSS: $(( RSS_START_KB / 1024 )) MB after start, $(( RSS_SEARCH_KB / 1024 )) MB with search ready, $(( rss_kb / 1024 )) MB after load;" \
+  local rss_kb=$RSS_LOAD_KB
+  echo "cold start (OS page cache warmed by reading the files once, in ${WARM_MS} ms):"
+  echo "  first start: /healthz ok after ${FIRST[0]} ms, first article 200 after ${FIRST[1]} ms, search ready after ${FIRST[2]} ms (index built, fresh --cache-dir)"
+  echo "  restart:     /healthz ok after ${HEALTH_MS} ms, first article 200 after ${ARTICLE_MS} ms, search ready after ${SEARCH_MS} ms (index reopened from that --cache-dir)"
+  echo "RSS (first start): $(( FIRST[3] / 1024 )) MiB after start, $(( FIRST[4] / 1024 )) MiB with search ready, $(( rss_kb / 1024 )) MiB after the load;" \
     "$(awk -v r="$rss_kb" -v b="$CORPUS_BYTES" 'BEGIN {printf "%.2f", r * 1024 / b}')× the articles' size"
   if [[ -s $WORK/problems.txt ]]; then echo; echo "problems:"; cat "$WORK/problems.txt"; fi
 }
@@ -350,6 +374,11 @@ main() {
   run_case hot-gzip "/articles/$SEED_ID" -H "Accept-Encoding: gzip"
   run_case index "/"
   run_case random "/" -s "$ROOT/bench/random.lua" -- "$WORK/ids.txt"
+  RSS_LOAD_KB=$(awk '/VmRSS/ {print $2}' "/proc/$BS_PID/status")
+  FIRST=("$HEALTH_MS" "$ARTICLE_MS" "$SEARCH_MS" "$RSS_START_KB" "$RSS_SEARCH_KB")
+  log "restarting Broadsheet on the same --cache-dir"
+  kill "$BS_PID"; wait "$BS_PID" 2>/dev/null || true
+  start_broadsheet
   local results; results="$(print_header; print_results)"
   echo "$results"
   mkdir -p "$ROOT/target/bench-results"
