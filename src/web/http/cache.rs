@@ -101,7 +101,7 @@ impl PageCache {
     /// Stores `page` if its key was offered before, recently: a page asked
     /// for once is not worth the insertion and the eviction it causes, and a
     /// crawler or a long tail of single visits would push out popular pages.
-    fn offer(&self, key: u128, page: Arc<RenderedPage>) {
+    pub(super) fn offer(&self, key: u128, page: Arc<RenderedPage>) {
         let Some(pages) = &self.pages else {
             return;
         };
