@@ -57,6 +57,19 @@ async fn an_article_page_is_the_same_whether_rendered_in_front_or_routed() {
 }
 
 #[tokio::test]
+async fn the_first_second_and_cached_answers_are_the_same() {
+    let dir = articles_dir(3);
+    let app = router(state(dir.path(), "/", HttpSettings::default()));
+    let path = format!("/articles/{SEED_ID}");
+    // Not kept, then kept (the second offer), then answered from the cache.
+    let answers = [get(&app, &path, &[]).await, get(&app, &path, &[]).await, get(&app, &path, &[]).await];
+    let routed = get(&app, &format!("{path}?utm_source=test"), &[]).await;
+    for (number, answer) in answers.iter().enumerate() {
+        assert_same(answer, &routed, &format!("answer {number}"));
+    }
+}
+
+#[tokio::test]
 async fn what_the_front_does_not_render_is_answered_as_before() {
     let dir = articles_dir(3);
     let app = router(state(dir.path(), "/", HttpSettings::default()));

@@ -10,7 +10,7 @@
 //! and a header map: no template, no compressor, no header formatting. The
 //! page cache keeps these pages.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 use std::time::SystemTime;
 
 use axum::body::Body;
@@ -166,6 +166,24 @@ impl RenderedPage {
         response
     }
 
+    /// [`respond_with`](Self::respond_with) for a page that is not kept:
+    /// a `200` in identity takes the page's header map rather than a copy.
+    pub fn into_response_with<B>(
+        self,
+        conditions: &RequestConditions,
+        head: bool,
+        body: impl FnOnce(Bytes) -> B,
+    ) -> http::Response<B> {
+        let identity = conditions.encoding == Encoding::Identity || !self.compressible;
+        if !identity || self.is_not_modified(conditions) {
+            return self.respond_with(conditions, head, body);
+        }
+        let Variant { body: bytes, headers, .. } = self.identity;
+        let mut response = http::Response::new(body(if head { Bytes::new() } else { bytes }));
+        *response.headers_mut() = headers;
+        response
+    }
+
     /// The recorder for a hit with `status` (200 or 304), made by `make` on
     /// first use.
     pub fn hit_recorder(&self, status: StatusCode, make: impl FnOnce() -> [RequestRecorder; 2]) -> &RequestRecorder {
@@ -202,7 +220,8 @@ impl RenderedPage {
         if let Some(token) = encoding.token() {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(token));
         }
-        super::security::add_to(&mut headers);
+        // The map is new: the security headers are appended, not checked.
+        headers.extend(SECURITY_HEADERS.iter().map(|(name, value)| (name.clone(), value.clone())));
         Variant { body, headers, not_modified_headers: OnceLock::new() }
     }
 
@@ -228,6 +247,14 @@ impl RenderedPage {
         })
     }
 }
+
+/// The security headers every response has, as [`super::security`] adds
+/// them, taken once.
+static SECURITY_HEADERS: LazyLock<HeaderMap> = LazyLock::new(|| {
+    let mut headers = HeaderMap::new();
+    super::security::add_to(&mut headers);
+    headers
+});
 
 impl Variant {
     fn not_modified_headers(&self) -> &HeaderMap {

@@ -78,9 +78,16 @@ pub fn answer_article<B>(
     // A template that fails to render is the stack's to answer (a 500).
     let body = render_exact(&view).ok()?;
     let modified = LastModified::from_timestamp(article.modified).0;
-    let page = Arc::new(RenderedPage::html(body, modified, Some(route_label())));
-    state.http.cache.offer(miss.key, page.clone());
-    let response = page.respond_with(miss.conditions, miss.head, |bytes| Either::Left(Full::new(bytes)));
+    let page = RenderedPage::html(body, modified, Some(route_label()));
+    let body = |bytes| Either::Left(Full::new(bytes));
+    // A page not kept gives its headers to the response instead of a copy.
+    let response = if state.http.cache.wants(miss.key) {
+        let page = Arc::new(page);
+        state.http.cache.insert(miss.key, page.clone());
+        page.respond_with(miss.conditions, miss.head, body)
+    } else {
+        page.into_response_with(miss.conditions, miss.head, body)
+    };
     let status = response.status();
     let cell = if status == StatusCode::NOT_MODIFIED { &metrics.not_modified } else { &metrics.ok };
     let recorder = cell.get_or_init(|| state.metrics.recorder(route_label().0, status.as_u16()));
