@@ -218,35 +218,11 @@ impl Thing<'_> {
     }
 }
 
-/// Whether a byte is written escaped inside a JSON string in a `<script>`:
-/// what JSON requires (`"`, `\\`, control characters) and `<`, `>`, `&`.
-fn needs_json_escape(byte: u8) -> bool {
-    byte < 0x20 || matches!(byte, b'"' | b'\\' | b'<' | b'>' | b'&')
-}
-
-/// The index of the first byte of `bytes` that [`needs_json_escape`],
-/// eight bytes at a time: text rarely has one, and a byte-by-byte loop was
-/// the larger part of writing the JSON-LD.
+/// The index of the first byte of `bytes` written escaped inside a JSON
+/// string in a `<script>`: what JSON requires (`"`, `\\`, control
+/// characters) and `<`, `>`, `&`.
 fn find_json_escape(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // High bit set in each byte of `word` that is zero; bits above the
-    // lowest such byte may be wrong, so only the lowest one is used.
-    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let found = (word.wrapping_sub(ONES * 0x20) & !word & HIGHS)
-            | [b'"', b'\\', b'<', b'>', b'&']
-                .iter()
-                .fold(0, |found, &special| found | zero_bytes(word ^ (ONES * u64::from(special))));
-        if found != 0 {
-            return Some(offset + (found.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-    }
-    chunks.remainder().iter().position(|&byte| needs_json_escape(byte)).map(|index| offset + index)
+    super::escape::find_special(bytes, b"\"\\<>&", 0x20)
 }
 
 /// `text` as a quoted JSON string, escaped as `serde_json` escapes it plus
@@ -324,6 +300,12 @@ mod tests {
                 assert_eq!(news.to_script_json(), serde_script_json(&news), "{title} {author:?} {published:?}");
             }
         }
+    }
+
+    /// Whether a byte is written escaped inside a JSON string in a `<script>`:
+    /// what JSON requires (`"`, `\\`, control characters) and `<`, `>`, `&`.
+    fn needs_json_escape(byte: u8) -> bool {
+        byte < 0x20 || matches!(byte, b'"' | b'\\' | b'<' | b'>' | b'&')
     }
 
     #[test]

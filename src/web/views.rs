@@ -13,6 +13,7 @@ use bytes::Bytes;
 
 use super::Site;
 use super::error::AppError;
+use super::escape::HtmlExt;
 use super::preview::LinkPreview;
 use crate::article::{Article, Paragraphs};
 

@@ -206,11 +206,31 @@ impl RenderedPage {
     }
 
     fn make_variant(&self, body: Bytes, etag: HeaderValue, encoding: Encoding) -> Variant {
+        let headers = match (&self.content_type, &self.last_modified_header, encoding) {
+            // The usual page: a copy of a finished map, its values replaced
+            // in place (a copy does not hash the names again).
+            (Some(content_type), Some(modified), Encoding::Identity) => {
+                let mut headers = IDENTITY_HEADERS.clone();
+                headers.insert(header::CONTENT_TYPE, content_type.clone());
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+                headers.insert(header::ETAG, etag);
+                headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
+                headers.insert(header::LAST_MODIFIED, modified.clone());
+                headers
+            }
+            _ => self.build_headers(body.len(), etag, encoding),
+        };
+        Variant { body, headers, not_modified_headers: OnceLock::new() }
+    }
+
+    /// The complete `200` headers of a variant, in the order every response
+    /// has them.
+    fn build_headers(&self, length: usize, etag: HeaderValue, encoding: Encoding) -> HeaderMap {
         let mut headers = HeaderMap::with_capacity(16);
         if let Some(content_type) = &self.content_type {
             headers.insert(header::CONTENT_TYPE, content_type.clone());
         }
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
         headers.insert(header::ETAG, etag);
         headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -222,7 +242,7 @@ impl RenderedPage {
         }
         // The map is new: the security headers are appended, not checked.
         headers.extend(SECURITY_HEADERS.iter().map(|(name, value)| (name.clone(), value.clone())));
-        Variant { body, headers, not_modified_headers: OnceLock::new() }
+        headers
     }
 
     /// RFC 9110 §13.2.2: `If-None-Match` wins; `If-Modified-Since` only
@@ -254,6 +274,18 @@ static SECURITY_HEADERS: LazyLock<HeaderMap> = LazyLock::new(|| {
     let mut headers = HeaderMap::new();
     super::security::add_to(&mut headers);
     headers
+});
+
+/// The headers [`RenderedPage::build_headers`] gives an identity variant
+/// with a content type and a `Last-Modified`, in its order; the values that
+/// differ per page are placeholders.
+static IDENTITY_HEADERS: LazyLock<HeaderMap> = LazyLock::new(|| {
+    let page = RenderedPage {
+        content_type: Some(HeaderValue::from_static("")),
+        last_modified_header: Some(HeaderValue::from_static("")),
+        ..RenderedPage::new(Bytes::new(), &HeaderMap::new(), None)
+    };
+    page.build_headers(0, HeaderValue::from_static(""), Encoding::Identity)
 });
 
 impl Variant {
@@ -366,6 +398,17 @@ mod tests {
         let other = RenderedPage::new(Bytes::from_static(b"<p>other</p>"), &html, None);
         assert_eq!(first.etag, second.etag);
         assert_ne!(first.etag, other.etag);
+    }
+
+    #[test]
+    fn a_copied_header_map_is_the_one_built_entry_by_entry() {
+        let modified = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        let page = RenderedPage::html(Bytes::from(vec![b'a'; 1000]), Some(modified), None);
+        let built = page.build_headers(page.body.len(), page.etag.clone(), Encoding::Identity);
+        let pairs = |headers: &HeaderMap| headers.iter().map(|(n, v)| (n.clone(), v.clone())).collect::<Vec<_>>();
+        assert_eq!(pairs(&page.identity.headers), pairs(&built));
+        assert!(page.identity.headers.contains_key(header::LAST_MODIFIED));
+        assert!(page.identity.headers.contains_key(header::X_CONTENT_TYPE_OPTIONS));
     }
 
     #[test]
