@@ -109,8 +109,8 @@ html_writable!(Attribute);
 /// The index of the first byte of `bytes` that is one of `specials` or
 /// below `below` (0: none), eight bytes at a time: short strings with
 /// nothing to escape are the usual case, and a byte-by-byte loop is slow.
-#[inline]
-pub fn find_special(bytes: &[u8], specials: &[u8], below: u8) -> Option<usize> {
+#[inline(always)]
+pub fn find_special<const N: usize>(bytes: &[u8], specials: [u8; N], below: u8) -> Option<usize> {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     // High bit set in each byte of `word` that is zero; bits above the
@@ -139,7 +139,7 @@ pub struct Escaped<'a>(pub &'a str);
 
 impl WriteHtml for Escaped<'_> {
     fn write_html(&self, dest: &mut dyn fmt::Write) -> fmt::Result {
-        escape_with(dest, self.0, |bytes| find_special(bytes, b"\"&'<>", 0))
+        escape_with(dest, self.0, |bytes| find_special(bytes, *b"\"&'<>", 0))
     }
 }
 

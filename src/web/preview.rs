@@ -222,7 +222,7 @@ impl Thing<'_> {
 /// string in a `<script>`: what JSON requires (`"`, `\\`, control
 /// characters) and `<`, `>`, `&`.
 fn find_json_escape(bytes: &[u8]) -> Option<usize> {
-    super::escape::find_special(bytes, b"\"\\<>&", 0x20)
+    super::escape::find_special(bytes, *b"\"\\<>&", 0x20)
 }
 
 /// `text` as a quoted JSON string, escaped as `serde_json` escapes it plus
