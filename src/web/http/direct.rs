@@ -28,6 +28,7 @@ use http_body_util::{Either, Full};
 
 use super::conditional::{RenderedPage, RequestConditions};
 use super::encoding::Encoding;
+use super::front::AppBody;
 use super::{LastModified, RouteLabel};
 use crate::library::{Library, ListKey};
 use crate::web::pages::article::article_view;
@@ -62,7 +63,7 @@ pub fn answer_article<B>(
     state: &AppState,
     metrics: &ArticleMetrics,
     miss: &Miss<'_, B>,
-) -> Option<axum::http::Response<super::front::AppBody>> {
+) -> Option<axum::http::Response<AppBody>> {
     let request = miss.request;
     if request.uri().query().is_some() || stack_traces_requests() || !plain_encoding_ok(miss) {
         return None;
@@ -78,21 +79,26 @@ pub fn answer_article<B>(
     // A template that fails to render is the stack's to answer (a 500).
     let body = render_exact(&view).ok()?;
     let modified = LastModified::from_timestamp(article.modified).0;
-    let page = RenderedPage::html(body, modified, Some(route_label()));
-    let body = |bytes| Either::Left(Full::new(bytes));
-    // A page not kept gives its headers to the response instead of a copy.
-    let response = if state.http.cache.wants(miss.key) {
-        let page = Arc::new(page);
-        state.http.cache.insert(miss.key, page.clone());
-        page.respond_with(miss.conditions, miss.head, body)
-    } else {
-        page.into_response_with(miss.conditions, miss.head, body)
-    };
+    let response = respond(state, miss, RenderedPage::html(body, modified, Some(route_label())));
     let status = response.status();
     let cell = if status == StatusCode::NOT_MODIFIED { &metrics.not_modified } else { &metrics.ok };
     let recorder = cell.get_or_init(|| state.metrics.recorder(route_label().0, status.as_u16()));
     recorder.record(miss.started.elapsed());
     Some(response)
+}
+
+/// Offers `page` to the page cache as the stack does, and answers `miss`
+/// from it; a page not kept gives its headers to the response instead of a
+/// copy.
+fn respond<B>(state: &AppState, miss: &Miss<'_, B>, page: RenderedPage) -> axum::http::Response<AppBody> {
+    let body = |bytes| Either::Left(Full::new(bytes));
+    if state.http.cache.wants(miss.key) {
+        let page = Arc::new(page);
+        state.http.cache.insert(miss.key, page.clone());
+        page.respond_with(miss.conditions, miss.head, body)
+    } else {
+        page.into_response_with(miss.conditions, miss.head, body)
+    }
 }
 
 /// The id in an article URL as the route `/articles/{*id}` captures it,
