@@ -5,11 +5,13 @@
 //! need absolute URLs, so a [`LinkPreview`] is built from the request's
 //! [`crate::web::site::AbsoluteSite`].
 
-use serde::Serialize;
-
 use super::Site;
 use super::escape::Attribute;
 use crate::article::{Article, ParagraphRef, excerpt};
+
+mod json_ld;
+
+use json_ld::NewsArticle;
 
 /// Longest meta description, in characters (what search results show).
 pub const DESCRIPTION_CHARS: usize = 300;
@@ -63,130 +65,48 @@ fn description(article: &Article) -> String {
 
 /// `text` with every run of whitespace made one space (none at either
 /// end), stopped once it holds `enough_chars` characters: [`excerpt`] looks
-/// no further, and a first paragraph can be long. One pass over the
-/// characters, since this runs on every uncached article page.
+/// no further, and a first paragraph can be long. Copies word by word, and
+/// stops where a character-by-character copy would: the space and the first
+/// character after it always together, then characters while there are
+/// fewer than `enough_chars`.
 fn collapse_spaces(text: &str, enough_chars: usize) -> String {
-    let mut collapsed = String::with_capacity(text.len().min(enough_chars * 2));
+    if text.is_ascii() {
+        // Bytes are characters, and split faster than `char`s decode.
+        let words = text.as_bytes().split(|byte| matches!(byte, b' ' | b'\t'..=b'\r'));
+        let start = text.as_ptr() as usize;
+        let words = words.map(|word| {
+            let offset = word.as_ptr() as usize - start;
+            &text[offset..offset + word.len()]
+        });
+        return collapse_words(words, enough_chars, text.len(), true);
+    }
+    collapse_words(text.split(char::is_whitespace), enough_chars, text.len(), false)
+}
+
+/// [`collapse_spaces`] over the words between whitespace (some empty).
+fn collapse_words<'a>(words: impl Iterator<Item = &'a str>, enough_chars: usize, bytes: usize, ascii: bool) -> String {
+    let mut collapsed = String::with_capacity(bytes.min(enough_chars * 2));
     let mut chars = 0;
-    let mut space_pending = false;
-    for character in text.chars() {
-        if character.is_whitespace() {
-            space_pending = !collapsed.is_empty();
-            continue;
-        }
+    for word in words.filter(|word| !word.is_empty()) {
         if chars >= enough_chars {
             break;
         }
-        if space_pending {
+        if !collapsed.is_empty() {
             collapsed.push(' ');
             chars += 1;
-            space_pending = false;
         }
-        collapsed.push(character);
-        chars += 1;
+        let allowed = enough_chars.saturating_sub(chars).max(1);
+        let length = if ascii { word.len() } else { word.chars().count() };
+        if length <= allowed {
+            collapsed.push_str(word);
+            chars += length;
+        } else {
+            let end = word.char_indices().nth(allowed).map_or(word.len(), |(index, _)| index);
+            collapsed.push_str(&word[..end]);
+            chars += allowed;
+        }
     }
     collapsed
-}
-
-/// schema.org `NewsArticle`, as Google's article rich results read it.
-#[derive(Serialize)]
-struct NewsArticle<'a> {
-    #[serde(rename = "@context")]
-    context: &'static str,
-    #[serde(rename = "@type")]
-    kind: &'static str,
-    headline: &'a str,
-    description: &'a str,
-    url: &'a str,
-    #[serde(rename = "mainEntityOfPage")]
-    main_entity_of_page: Thing<'a>,
-    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
-    date_published: Option<&'a str>,
-    #[serde(rename = "articleSection", skip_serializing_if = "Option::is_none")]
-    article_section: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    author: Option<Thing<'a>>,
-    publisher: Thing<'a>,
-}
-
-/// A nested schema.org object: `{"@type": "Organization", "name": …}`.
-#[derive(Serialize)]
-struct Thing<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
-    #[serde(rename = "@id", skip_serializing_if = "Option::is_none")]
-    id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-}
-
-impl<'a> Thing<'a> {
-    fn named(kind: &'static str, name: &'a str) -> Self {
-        Self { kind, id: None, name: Some(name) }
-    }
-}
-
-impl<'a> NewsArticle<'a> {
-    fn new(
-        site: &'a Site,
-        article: &'a Article,
-        url: &'a str,
-        description: &'a str,
-        published: Option<&'a str>,
-    ) -> Self {
-        // The byline is a person; without one, the source is the author.
-        let author = match (&article.author, &article.source) {
-            (Some(author), _) => Some(Thing::named("Person", author)),
-            (None, Some(source)) => Some(Thing::named("Organization", source)),
-            (None, None) => None,
-        };
-        Self {
-            context: "https://schema.org",
-            kind: "NewsArticle",
-            headline: &article.title,
-            description,
-            url,
-            main_entity_of_page: Thing { kind: "WebPage", id: Some(url), name: None },
-            date_published: published,
-            article_section: article.section.as_deref(),
-            author,
-            publisher: Thing::named("Organization", article.source.as_deref().unwrap_or(&site.title)),
-        }
-    }
-
-    /// JSON that cannot end its `<script>` element early: `<`, `>` and `&`
-    /// become `\u003c`, `\u003e` and `\u0026`, which JSON reads back as the
-    /// same characters (they can only occur inside strings).
-    fn to_script_json(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_else(|error| {
-            tracing::error!(%error, "serialising JSON-LD failed");
-            b"{}".to_vec()
-        });
-        // serde_json writes UTF-8, and only ASCII bytes are replaced.
-        String::from_utf8(script_safe(json)).unwrap_or_else(|_| "{}".to_owned())
-    }
-}
-
-/// `json` with `<`, `>` and `&` written as `\u003c`, `\u003e` and
-/// `\u0026`; returned as it is when it has none (the usual case).
-fn script_safe(json: Vec<u8>) -> Vec<u8> {
-    let find = |bytes: &[u8]| memchr::memchr3(b'<', b'>', b'&', bytes);
-    let Some(first) = find(&json) else { return json };
-    let mut safe = Vec::with_capacity(json.len() + 16);
-    let mut start = 0;
-    let mut next = Some(first);
-    while let Some(index) = next {
-        safe.extend_from_slice(&json[start..index]);
-        safe.extend_from_slice(match json[index] {
-            b'<' => b"\\u003c",
-            b'>' => b"\\u003e",
-            _ => b"\\u0026",
-        });
-        start = index + 1;
-        next = find(&json[start..]).map(|offset| start + offset);
-    }
-    safe.extend_from_slice(&json[start..]);
-    safe
 }
 
 #[cfg(test)]
@@ -211,6 +131,48 @@ mod tests {
         assert!(!preview.json_ld.contains('<') && !preview.json_ld.contains('&'), "{}", preview.json_ld);
         let parsed: serde_json::Value = serde_json::from_str(&preview.json_ld).unwrap_or_default();
         assert_eq!(parsed["headline"], "</script>");
+    }
+
+    /// The character-by-character collapse that `collapse_spaces` copies
+    /// word by word.
+    fn collapse_char_by_char(text: &str, enough_chars: usize) -> String {
+        let (mut collapsed, mut chars, mut space_pending) = (String::new(), 0, false);
+        for character in text.chars() {
+            if character.is_whitespace() {
+                space_pending = !collapsed.is_empty();
+                continue;
+            }
+            if chars >= enough_chars {
+                break;
+            }
+            if space_pending {
+                collapsed.push(' ');
+                chars += 1;
+                space_pending = false;
+            }
+            collapsed.push(character);
+            chars += 1;
+        }
+        collapsed
+    }
+
+    #[test]
+    fn collapsing_by_words_stops_where_collapsing_by_characters_does() {
+        let texts = [
+            "",
+            "   ",
+            "a",
+            " a  b\tc\n",
+            "éé\u{a0} ✓\u{2028}x",
+            "abcdefghij klm",
+            "ab cd ef gh",
+            "  long-word-here  x",
+        ];
+        for text in texts {
+            for enough in 0..16 {
+                assert_eq!(collapse_spaces(text, enough), collapse_char_by_char(text, enough), "{text:?} {enough}");
+            }
+        }
     }
 
     #[test]

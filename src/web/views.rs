@@ -13,6 +13,7 @@ use bytes::Bytes;
 
 use super::Site;
 use super::error::AppError;
+use super::escape::HtmlExt;
 use super::preview::LinkPreview;
 use crate::article::{Article, Paragraphs};
 
@@ -32,7 +33,7 @@ pub fn render_html<T: Template>(view: &T, status: StatusCode) -> Response {
 /// (twice it, so a longer page rarely regrows), then gives the spare
 /// capacity back: the page cache holds no spare bytes, and the page is never
 /// copied (shrinking an allocation happens in place).
-fn render_exact<T: Template>(view: &T) -> askama::Result<Bytes> {
+pub fn render_exact<T: Template>(view: &T) -> askama::Result<Bytes> {
     thread_local! {
         static LAST_PAGE_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     }

@@ -101,14 +101,27 @@ impl PageCache {
     /// Stores `page` if its key was offered before, recently: a page asked
     /// for once is not worth the insertion and the eviction it causes, and a
     /// crawler or a long tail of single visits would push out popular pages.
-    fn offer(&self, key: u128, page: Arc<RenderedPage>) {
-        let Some(pages) = &self.pages else {
-            return;
-        };
+    pub(super) fn offer(&self, key: u128, page: Arc<RenderedPage>) {
+        if self.wants(key) {
+            self.insert(key, page);
+        }
+    }
+
+    /// Records an offer of `key` and says whether its page is to be stored
+    /// (see [`Self::offer`]), before the page is made into a response.
+    pub(super) fn wants(&self, key: u128) -> bool {
+        if self.pages.is_none() {
+            return false;
+        }
         let slot = &self.recent[(key as usize) & (RECENT_SLOTS - 1)];
         // The high half as a fingerprint; never 0, which marks an empty slot.
         let fingerprint = ((key >> 64) as u64) | 1;
-        if slot.swap(fingerprint, Ordering::Relaxed) == fingerprint {
+        slot.swap(fingerprint, Ordering::Relaxed) == fingerprint
+    }
+
+    /// Stores `page` under `key`.
+    pub(super) fn insert(&self, key: u128, page: Arc<RenderedPage>) {
+        if let Some(pages) = &self.pages {
             pages.insert(key, page);
         }
     }

@@ -10,7 +10,7 @@
 //! and a header map: no template, no compressor, no header formatting. The
 //! page cache keeps these pages.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 use std::time::SystemTime;
 
 use axum::body::Body;
@@ -48,11 +48,12 @@ impl RequestConditions {
 
 /// One encoded form of a page's body, with its own strong ETag and the
 /// complete headers of its `200` and `304` responses.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Variant {
     body: Bytes,
     headers: HeaderMap,
-    not_modified_headers: HeaderMap,
+    /// Made on the first 304: most pages rendered are never revalidated.
+    not_modified_headers: OnceLock<HeaderMap>,
 }
 
 /// A complete `200 OK` body and everything needed to answer any later
@@ -64,7 +65,7 @@ pub struct RenderedPage {
     /// The strong ETag of the uncompressed body, quotes included.
     pub etag: HeaderValue,
     /// The hash inside `etag`, which the encoded variants' tags share.
-    hash: String,
+    hash: Hash,
     pub content_type: Option<HeaderValue>,
     pub cache_control: HeaderValue,
     pub last_modified: Option<SystemTime>,
@@ -85,25 +86,39 @@ impl RenderedPage {
     /// A page from its body and headers; `Cache-Control` defaults to
     /// [`PAGE_CACHE_CONTROL`].
     pub fn new(body: Bytes, headers: &HeaderMap, route: Option<RouteLabel>) -> Self {
-        let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&body));
         let last_modified =
             headers.get(header::LAST_MODIFIED).and_then(|value| httpdate::parse_http_date(value.to_str().ok()?).ok());
-        let content_type = headers.get(header::CONTENT_TYPE).cloned();
+        let cache_control = headers.get(header::CACHE_CONTROL).cloned();
+        Self::from_parts(body, headers.get(header::CONTENT_TYPE).cloned(), cache_control, last_modified, route)
+    }
+
+    /// An HTML page as the page handlers answer it (`Content-Type` HTML,
+    /// the default `Cache-Control`), without reading back their headers.
+    pub fn html(body: Bytes, last_modified: Option<SystemTime>, route: Option<RouteLabel>) -> Self {
+        let content_type = HeaderValue::from_static("text/html; charset=utf-8");
+        Self::from_parts(body, Some(content_type), None, last_modified, route)
+    }
+
+    fn from_parts(
+        body: Bytes,
+        content_type: Option<HeaderValue>,
+        cache_control: Option<HeaderValue>,
+        last_modified: Option<SystemTime>,
+        route: Option<RouteLabel>,
+    ) -> Self {
+        let hash = Hash::of(&body);
         let compressible =
             is_compressible(content_type.as_ref().and_then(|value| value.to_str().ok()).unwrap_or(""), body.len());
         let mut page = Self {
-            etag: quoted(&hash),
+            etag: hash.etag(None),
             hash,
             content_type,
-            cache_control: headers
-                .get(header::CACHE_CONTROL)
-                .cloned()
-                .unwrap_or(HeaderValue::from_static(PAGE_CACHE_CONTROL)),
+            cache_control: cache_control.unwrap_or(HeaderValue::from_static(PAGE_CACHE_CONTROL)),
             last_modified_header: last_modified.map(http_date),
             last_modified,
             route,
             compressible,
-            identity: Variant { body: Bytes::new(), headers: HeaderMap::new(), not_modified_headers: HeaderMap::new() },
+            identity: Variant::default(),
             body,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
@@ -141,13 +156,31 @@ impl RenderedPage {
     ) -> http::Response<B> {
         let variant = self.variant(conditions.encoding);
         let (status, headers, bytes) = if self.is_not_modified(conditions) {
-            (StatusCode::NOT_MODIFIED, &variant.not_modified_headers, Bytes::new())
+            (StatusCode::NOT_MODIFIED, variant.not_modified_headers(), Bytes::new())
         } else {
             (StatusCode::OK, &variant.headers, if head { Bytes::new() } else { variant.body.clone() })
         };
         let mut response = http::Response::new(body(bytes));
         *response.status_mut() = status;
         *response.headers_mut() = headers.clone();
+        response
+    }
+
+    /// [`respond_with`](Self::respond_with) for a page that is not kept:
+    /// a `200` in identity takes the page's header map rather than a copy.
+    pub fn into_response_with<B>(
+        self,
+        conditions: &RequestConditions,
+        head: bool,
+        body: impl FnOnce(Bytes) -> B,
+    ) -> http::Response<B> {
+        let identity = conditions.encoding == Encoding::Identity || !self.compressible;
+        if !identity || self.is_not_modified(conditions) {
+            return self.respond_with(conditions, head, body);
+        }
+        let Variant { body: bytes, headers, .. } = self.identity;
+        let mut response = http::Response::new(body(if head { Bytes::new() } else { bytes }));
+        *response.headers_mut() = headers;
         response
     }
 
@@ -167,18 +200,37 @@ impl RenderedPage {
             Encoding::Brotli => &self.brotli,
         };
         cell.get_or_init(|| {
-            let token = encoding.token().unwrap_or("identity");
-            let etag = quoted(&format!("{}-{token}", self.hash));
+            let etag = self.hash.etag(encoding.token());
             self.make_variant(Bytes::from(encoding.compress(&self.body)), etag, encoding)
         })
     }
 
     fn make_variant(&self, body: Bytes, etag: HeaderValue, encoding: Encoding) -> Variant {
+        let headers = match (&self.content_type, &self.last_modified_header, encoding) {
+            // The usual page: a copy of a finished map, its values replaced
+            // in place (a copy does not hash the names again).
+            (Some(content_type), Some(modified), Encoding::Identity) => {
+                let mut headers = IDENTITY_HEADERS.clone();
+                headers.insert(header::CONTENT_TYPE, content_type.clone());
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+                headers.insert(header::ETAG, etag);
+                headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
+                headers.insert(header::LAST_MODIFIED, modified.clone());
+                headers
+            }
+            _ => self.build_headers(body.len(), etag, encoding),
+        };
+        Variant { body, headers, not_modified_headers: OnceLock::new() }
+    }
+
+    /// The complete `200` headers of a variant, in the order every response
+    /// has them.
+    fn build_headers(&self, length: usize, etag: HeaderValue, encoding: Encoding) -> HeaderMap {
         let mut headers = HeaderMap::with_capacity(16);
         if let Some(content_type) = &self.content_type {
             headers.insert(header::CONTENT_TYPE, content_type.clone());
         }
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
         headers.insert(header::ETAG, etag);
         headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -188,8 +240,9 @@ impl RenderedPage {
         if let Some(token) = encoding.token() {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(token));
         }
-        super::security::add_to(&mut headers);
-        Variant { not_modified_headers: not_modified_headers(&headers), body, headers }
+        // The map is new: the security headers are appended, not checked.
+        headers.extend(SECURITY_HEADERS.iter().map(|(name, value)| (name.clone(), value.clone())));
+        headers
     }
 
     /// RFC 9110 §13.2.2: `If-None-Match` wins; `If-Modified-Since` only
@@ -210,8 +263,67 @@ impl RenderedPage {
         tags.split(',').map(str::trim).any(|tag| {
             let tag = tag.strip_prefix("W/").unwrap_or(tag).trim_matches('"');
             let hash = tag.strip_suffix("-gzip").or_else(|| tag.strip_suffix("-br")).unwrap_or(tag);
-            tag == "*" || hash == self.hash
+            tag == "*" || hash == self.hash.as_str()
         })
+    }
+}
+
+/// The security headers every response has, as [`super::security`] adds
+/// them, taken once.
+static SECURITY_HEADERS: LazyLock<HeaderMap> = LazyLock::new(|| {
+    let mut headers = HeaderMap::new();
+    super::security::add_to(&mut headers);
+    headers
+});
+
+/// The headers [`RenderedPage::build_headers`] gives an identity variant
+/// with a content type and a `Last-Modified`, in its order; the values that
+/// differ per page are placeholders.
+static IDENTITY_HEADERS: LazyLock<HeaderMap> = LazyLock::new(|| {
+    let page = RenderedPage {
+        content_type: Some(HeaderValue::from_static("")),
+        last_modified_header: Some(HeaderValue::from_static("")),
+        ..RenderedPage::new(Bytes::new(), &HeaderMap::new(), None)
+    };
+    page.build_headers(0, HeaderValue::from_static(""), Encoding::Identity)
+});
+
+impl Variant {
+    fn not_modified_headers(&self) -> &HeaderMap {
+        self.not_modified_headers.get_or_init(|| not_modified_headers(&self.headers))
+    }
+}
+
+/// The xxh3-128 of a body in lowercase hex: the opaque part of its ETags.
+#[derive(Debug, Clone, Copy)]
+struct Hash([u8; 32]);
+
+impl Hash {
+    fn of(body: &[u8]) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let value = xxhash_rust::xxh3::xxh3_128(body);
+        let mut hex = [0; 32];
+        for (index, digit) in hex.iter_mut().enumerate() {
+            *digit = DIGITS[((value >> (124 - 4 * index)) & 0xf) as usize];
+        }
+        Self(hex)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// `"hash"`, or `"hash-gzip"` for an encoded variant.
+    fn etag(&self, token: Option<&str>) -> HeaderValue {
+        let mut tag = Vec::with_capacity(40);
+        tag.push(b'"');
+        tag.extend_from_slice(&self.0);
+        if let Some(token) = token {
+            tag.push(b'-');
+            tag.extend_from_slice(token.as_bytes());
+        }
+        tag.push(b'"');
+        HeaderValue::from_maybe_shared(Bytes::from(tag)).unwrap_or(HeaderValue::from_static("\"\""))
     }
 }
 
@@ -270,10 +382,6 @@ fn whole_seconds(time: SystemTime) -> u64 {
     time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
 }
 
-fn quoted(hash: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{hash}\"")).unwrap_or(HeaderValue::from_static("\"\""))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,6 +398,17 @@ mod tests {
         let other = RenderedPage::new(Bytes::from_static(b"<p>other</p>"), &html, None);
         assert_eq!(first.etag, second.etag);
         assert_ne!(first.etag, other.etag);
+    }
+
+    #[test]
+    fn a_copied_header_map_is_the_one_built_entry_by_entry() {
+        let modified = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        let page = RenderedPage::html(Bytes::from(vec![b'a'; 1000]), Some(modified), None);
+        let built = page.build_headers(page.body.len(), page.etag.clone(), Encoding::Identity);
+        let pairs = |headers: &HeaderMap| headers.iter().map(|(n, v)| (n.clone(), v.clone())).collect::<Vec<_>>();
+        assert_eq!(pairs(&page.identity.headers), pairs(&built));
+        assert!(page.identity.headers.contains_key(header::LAST_MODIFIED));
+        assert!(page.identity.headers.contains_key(header::X_CONTENT_TYPE_OPTIONS));
     }
 
     #[test]

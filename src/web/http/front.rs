@@ -8,7 +8,8 @@
 //! page's body and of its header map, which already holds the ETag,
 //! `Cache-Control`, `Vary` and the security headers. The hit is counted in
 //! `/metrics` under the page's route through handles kept with the page
-//! (atomic additions, no lookup, no lock). Everything else — misses, other
+//! (atomic additions, no lookup, no lock). A miss for a plain article page is
+//! rendered here too ([`direct`]). Everything else — other misses, other
 //! methods, over-long URIs, the bare prefix — goes to the routed stack
 //! unchanged, where [`cache::conditional_get`](super::cache::conditional_get)
 //! fills the cache.
@@ -36,7 +37,8 @@ use bytes::Bytes;
 use http_body_util::{Either, Full};
 use tower::Service;
 
-use super::conditional::{RenderedPage, RequestConditions};
+use super::conditional::RequestConditions;
+use super::direct::{self, ArticleMetrics};
 use super::proxy::{self, Peer};
 use crate::web::AppState;
 use crate::web::metrics::unmatched;
@@ -53,13 +55,15 @@ pub struct App {
     peer: Option<Peer>,
     /// Set per connection by the server: routed requests in flight.
     activity: Option<Arc<Activity>>,
+    /// Metrics of the article pages answered in front of the stack.
+    articles: Arc<ArticleMetrics>,
 }
 
 impl App {
     /// `routes` (the complete routed stack) with cached pages answered in
     /// front of it.
     pub fn with_page_cache(state: AppState, routes: Router) -> Self {
-        Self { fast: Some(Arc::new(state)), inner: routes, peer: None, activity: None }
+        Self { fast: Some(Arc::new(state)), inner: routes, peer: None, activity: None, articles: Arc::default() }
     }
 
     /// The same application for one connection from `peer`, whose routed
@@ -72,7 +76,7 @@ impl App {
 impl From<Router> for App {
     /// A router served as it is, without the fast path.
     fn from(inner: Router) -> Self {
-        Self { fast: None, inner, peer: None, activity: None }
+        Self { fast: None, inner, peer: None, activity: None, articles: Arc::default() }
     }
 }
 
@@ -95,7 +99,7 @@ where
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
         if let Some(state) = &self.fast
-            && let Some(response) = answer_from_cache(state, &request, self.peer.as_ref())
+            && let Some(response) = answer_up_front(state, &self.articles, &request, self.peer.as_ref())
         {
             return AppFuture::Cached(ready(Ok(response)));
         }
@@ -134,17 +138,34 @@ fn add_peer<B>(request: &mut Request<B>, peer: Peer) {
     request.extensions_mut().insert(peer);
 }
 
-/// The response to `request` from the page cache, or `None` when the stack
-/// must answer.
-fn answer_from_cache<B>(state: &AppState, request: &Request<B>, peer: Option<&Peer>) -> Option<Response<AppBody>> {
+/// The response to `request` from the page cache, else an article page
+/// rendered here ([`direct`]), or `None` when the stack must answer.
+fn answer_up_front<B>(
+    state: &AppState,
+    articles: &ArticleMetrics,
+    request: &Request<B>,
+    peer: Option<&Peer>,
+) -> Option<Response<AppBody>> {
     let started = Instant::now();
     let head = match *request.method() {
         Method::GET => false,
         Method::HEAD => true,
         _ => return None,
     };
-    let page = cached_page(state, request, peer)?;
+    let uri = request.uri();
+    if uri.path_and_query().is_some_and(|value| value.as_str().len() > state.http.max_uri_bytes) {
+        return None; // the stack answers 414
+    }
+    let peer = peer.or_else(|| request.extensions().get::<Peer>());
+    let site = proxy::site_for(state, peer, request.headers());
+    let library = state.library.load();
+    let key = super::cache::key_for_uri(library.generation(), &site, uri, request.headers())?;
     let conditions = RequestConditions::from_headers(request.headers());
+    let Some(page) = state.http.cache.get(key) else {
+        let miss =
+            direct::Miss { request, site: &site, library: &library, key, conditions: &conditions, head, started };
+        return direct::answer_article(state, articles, &miss);
+    };
     let response = page.respond_with(&conditions, head, |bytes| Either::Left(Full::new(bytes)));
     let recorder = page.hit_recorder(response.status(), || {
         let route = page.route.as_ref().map_or_else(unmatched, |route| route.0.clone());
@@ -156,16 +177,4 @@ fn answer_from_cache<B>(state: &AppState, request: &Request<B>, peer: Option<&Pe
         tracing::info!(%method, %uri, status, latency = ?started.elapsed(), "answered from the page cache");
     }
     Some(response)
-}
-
-/// The cached page for `request`'s site and URL, if any.
-fn cached_page<B>(state: &AppState, request: &Request<B>, peer: Option<&Peer>) -> Option<Arc<RenderedPage>> {
-    let uri = request.uri();
-    if uri.path_and_query().is_some_and(|value| value.as_str().len() > state.http.max_uri_bytes) {
-        return None; // the stack answers 414
-    }
-    let peer = peer.or_else(|| request.extensions().get::<Peer>());
-    let site = proxy::site_for(state, peer, request.headers());
-    let key = super::cache::key_for_uri(state.library.load().generation(), &site, uri, request.headers())?;
-    state.http.cache.get(key)
 }

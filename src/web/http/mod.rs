@@ -4,10 +4,12 @@
 //! compression (for what is not already encoded), then — before routing, so
 //! they may rewrite the URI — [`proxy::resolve_site`] (public URL, prefix,
 //! URI limit) and [`cache::conditional_get`] (ETag, 304, page cache).
-//! In front of all of it, [`front::App`] answers cache hits on its own.
+//! In front of all of it, [`front::App`] answers cache hits on its own, and
+//! [`direct`] renders article pages that missed the cache.
 
 pub mod cache;
 pub mod conditional;
+pub mod direct;
 pub mod encoding;
 pub mod front;
 pub mod limits;

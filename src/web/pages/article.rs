@@ -1,5 +1,7 @@
 //! The page of one article, at its permalink `/articles/{id}`.
 
+use std::sync::Arc;
+
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -37,24 +39,37 @@ pub async fn show_article(
     // A stale or mangled `from` is not worth an error page: fall back to date.
     let from = query.ok().and_then(|Query(query)| query.from?.parse::<ListKey>().ok());
     let key = from.filter(|key| library.list(key).is_some_and(|list| list.contains(&id))).unwrap_or(ListKey::All);
-    let (newer, older) = neighbour_links(&site, &library, &key, &id);
     let modified = LastModified::from_timestamp(article.modified);
-    let view = ArticleView {
+    Ok((modified, Html(article_view(&library, site, origin.as_deref(), article, &key))).into_response())
+}
+
+/// The page of `article` read in the list `key`, with URLs for `site` and
+/// absolute ones below `origin`. The handler and the front of the stack
+/// ([`crate::web::http::direct`]) both render from it, so a page is the
+/// same bytes whichever answered.
+pub fn article_view<'a>(
+    library: &'a Library,
+    site: Arc<Site>,
+    origin: Option<&str>,
+    article: &'a Article,
+    key: &ListKey,
+) -> ArticleView<'a> {
+    let (newer, older) = neighbour_links(&site, library, key, article.id.as_str());
+    ArticleView {
         canonical_url: site.canonical_article_url(&article.id),
-        preview: LinkPreview::new(&site, origin.as_deref(), article),
+        preview: LinkPreview::new(&site, origin, article),
         page_title: format!("{} – {}", article.title, site.title),
         date: article.date.map(DateView::from),
         reading_minutes: reading_minutes(article.word_count),
         newer,
         older,
-        section_link: section_link(&site, &library, article),
-        source_link: source_link(&site, &library, article),
+        section_link: section_link(&site, library, article),
+        source_link: source_link(&site, library, article),
         month_link: month_link(&site, article),
-        list_link: list_link(&site, &library, &key),
+        list_link: list_link(&site, library, key),
         article,
         site,
-    };
-    Ok((modified, Html(view)).into_response())
+    }
 }
 
 /// A 308 to the canonical URL when `id` names an article up to a trailing

@@ -169,14 +169,29 @@ fn list_page(state: &AppState, site: &Arc<Site>, key: &ListKey, page: usize) -> 
 
 /// The URL of the list `key`.
 pub fn list_url(site: &Site, key: &ListKey) -> String {
+    use std::fmt::Write;
+    // One allocation, sized up front: article pages build three of these.
+    let mut url = String::with_capacity(site.base_path.len() + 32);
+    url.push_str(&site.base_path);
     match key {
-        ListKey::All => site.base_path.clone(),
-        ListKey::Section(slug) => site.url(&format!("sections/{slug}")),
-        ListKey::Source(slug) => site.url(&format!("sources/{slug}")),
-        ListKey::Year(year) => site.url(&format!("archive/{year:04}")),
-        ListKey::Month(year, month) => site.url(&format!("archive/{year:04}/{month:02}")),
-        ListKey::Undated => site.url("archive/undated"),
+        ListKey::All => {}
+        ListKey::Section(slug) => {
+            url.push_str("sections/");
+            url.push_str(slug);
+        }
+        ListKey::Source(slug) => {
+            url.push_str("sources/");
+            url.push_str(slug);
+        }
+        ListKey::Year(year) => {
+            let _ = write!(url, "archive/{year:04}");
+        }
+        ListKey::Month(year, month) => {
+            let _ = write!(url, "archive/{year:04}/{month:02}");
+        }
+        ListKey::Undated => url.push_str("archive/undated"),
     }
+    url
 }
 
 /// The heading of the list `key` (`World News`, `November 2024`); `None`
