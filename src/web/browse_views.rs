@@ -6,6 +6,7 @@ use std::sync::Arc;
 use askama::Template;
 
 use super::Site;
+use super::escape::HtmlExt;
 use super::feeds::FeedLink;
 use super::views::{ArticleLink, PaginationView, SummaryView};
 

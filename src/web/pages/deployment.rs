@@ -5,6 +5,8 @@
 use std::sync::Arc;
 
 use askama::Template;
+
+use crate::web::escape::HtmlExt;
 use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};

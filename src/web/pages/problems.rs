@@ -5,6 +5,8 @@
 use std::sync::Arc;
 
 use askama::Template;
+
+use crate::web::escape::HtmlExt;
 use axum::extract::State;
 
 use crate::article::Article;
