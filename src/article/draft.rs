@@ -5,7 +5,7 @@
 //! excerpt and word count), so those rules live in one place.
 
 use super::dates::{DateValue, parse_date_value};
-use super::{Article, ArticleId, EXCERPT_CHARS, Format, Paragraph, count_words, excerpt};
+use super::{Article, ArticleId, ExcerptAt, Format, Paragraph, count_words};
 
 /// Metadata and body as a format parser found them.
 #[derive(Debug, Default)]
@@ -142,8 +142,8 @@ impl Draft {
         let title = self.title.take().filter(|title| !title.trim().is_empty())?;
         let (date, published) = self.read_date();
         let word_count = self.paragraphs.iter().map(|p| count_words(p.text())).sum();
-        let lead = self.paragraphs.iter().find(|p| !matches!(p, Paragraph::Caption { .. }));
-        let excerpt = lead.map_or_else(String::new, |p| excerpt(p.text(), EXCERPT_CHARS));
+        let lead = self.paragraphs.iter().position(|p| !matches!(p, Paragraph::Caption { .. }));
+        let excerpt_at = lead.map_or_else(ExcerptAt::default, |lead| ExcerptAt::of(lead, self.paragraphs[lead].text()));
         Some(Article {
             id,
             title: collapse_spaces(&title),
@@ -158,7 +158,7 @@ impl Draft {
             metadata: self.metadata,
             paragraphs: self.paragraphs.into(),
             word_count,
-            excerpt,
+            excerpt_at,
             format: self.format,
             warnings: self.warnings,
             ..Article::default()

@@ -92,7 +92,7 @@ impl FeedEntry {
             url: site.canonical_article_url(&article.id),
             title: article.title.clone(),
             content_html: BodyView::html(&article.paragraphs),
-            summary: article.summary.clone().unwrap_or_else(|| article.excerpt.clone()),
+            summary: article.summary.clone().unwrap_or_else(|| article.excerpt().into_owned()),
             published: EntryTime::published(article),
             updated: EntryTime::updated(article),
             author: article.author.clone().or_else(|| article.source.clone()),
