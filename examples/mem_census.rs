@@ -59,9 +59,9 @@ impl Census {
             + article.section.as_ref().map_or(0, String::capacity)
             + article.source.as_ref().map_or(0, String::capacity)
             + article.path.as_ref().map_or(0, |path| path.as_os_str().len())
-            + article.metadata.iter().map(|(key, value)| key.capacity() + value.capacity()).sum::<usize>()
-            + article.warnings.iter().map(String::capacity).sum::<usize>()
-            + article.tags.iter().map(String::capacity).sum::<usize>();
+            + article.details().metadata.iter().map(|(key, value)| key.capacity() + value.capacity()).sum::<usize>()
+            + article.details().warnings.iter().map(String::capacity).sum::<usize>()
+            + article.details().tags.iter().map(String::capacity).sum::<usize>();
     }
 }
 

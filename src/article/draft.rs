@@ -5,7 +5,7 @@
 //! excerpt and word count), so those rules live in one place.
 
 use super::dates::{DateValue, parse_date_value};
-use super::{Article, ArticleId, ExcerptAt, Format, Paragraph, count_words};
+use super::{Article, ArticleId, Details, ExcerptAt, Format, Paragraph, count_words};
 
 /// Metadata and body as a format parser found them.
 #[derive(Debug, Default)]
@@ -149,18 +149,22 @@ impl Draft {
             title: collapse_spaces(&title),
             section: self.section.or(folder_section),
             date,
-            published,
             source: self.source,
-            author: self.author,
-            url: self.url,
-            tags: self.tags,
-            summary: self.summary,
-            metadata: self.metadata,
             paragraphs: self.paragraphs.into(),
             word_count,
             excerpt_at,
             format: self.format,
-            warnings: self.warnings,
+            details: Details {
+                published,
+                author: self.author,
+                url: self.url,
+                tags: self.tags,
+                summary: self.summary,
+                metadata: self.metadata,
+                warnings: self.warnings,
+                ..Details::default()
+            }
+            .boxed(),
             ..Article::default()
         })
     }

@@ -157,6 +157,17 @@ pub struct Article {
     /// The file's path relative to the articles directory; set by the
     /// loader, `None` in pure parsing.
     pub path: Option<std::path::PathBuf>,
+    /// How the file was read.
+    pub format: Format,
+    /// What most articles do not have, boxed so they do not pay for it
+    /// (200 bytes an article); `None` when every field is empty. Read it
+    /// with [`Article::details`].
+    pub details: Option<Box<Details>>,
+}
+
+/// The rarely set parts of an [`Article`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Details {
     /// The exact moment of publication, when the file gives a time and zone.
     pub published: Option<Published>,
     pub author: Option<String>,
@@ -166,8 +177,6 @@ pub struct Article {
     /// Metadata keys Broadsheet does not use (`Organization`, `Lines`, …),
     /// kept in file order so nothing in the file is lost.
     pub metadata: Vec<(String, String)>,
-    /// How the file was read.
-    pub format: Format,
     /// The sidecar file that supplied metadata, relative to the file's folder.
     pub sidecar: Option<String>,
     /// The file's encoding when it was not UTF-8.
@@ -177,7 +186,37 @@ pub struct Article {
     pub warnings: Vec<String>,
 }
 
+/// What [`Article::details`] returns for an article without any.
+static NO_DETAILS: Details = Details {
+    published: None,
+    author: None,
+    url: None,
+    tags: Vec::new(),
+    summary: None,
+    metadata: Vec::new(),
+    sidecar: None,
+    encoding: None,
+    warnings: Vec::new(),
+};
+
+impl Details {
+    /// Boxed, or `None` when there is nothing in it.
+    pub fn boxed(self) -> Option<Box<Self>> {
+        (self != NO_DETAILS).then(|| Box::new(self))
+    }
+}
+
 impl Article {
+    /// The rarely set fields (all empty for most articles).
+    pub fn details(&self) -> &Details {
+        self.details.as_deref().unwrap_or(&NO_DETAILS)
+    }
+
+    /// The rarely set fields, to change them.
+    pub fn details_mut(&mut self) -> &mut Details {
+        self.details.get_or_insert_with(Box::default)
+    }
+
     /// A short plain-text summary for lists: the start of the first
     /// paragraph that is not a caption, cut at a word boundary, with an
     /// ellipsis when cut.

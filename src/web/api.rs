@@ -103,7 +103,7 @@ pub async fn show_article(
         title: &article.title,
         section: article.section.as_deref(),
         date: article.date.map(|date| date.to_string()),
-        published: article.published.map(|published| published.rfc3339()),
+        published: article.details().published.map(|published| published.rfc3339()),
         source: article.source.as_deref(),
         word_count: article.word_count,
         paragraphs: &article.paragraphs,

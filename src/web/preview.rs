@@ -35,6 +35,7 @@ impl<'a> LinkPreview<'a> {
         let url = site.article_url_at(origin, &article.id);
         let description = description(article);
         let published_time = article
+            .details()
             .published
             .map(|published| published.rfc3339())
             .or_else(|| article.date.map(|date| date.to_string()));
@@ -135,7 +136,7 @@ impl<'a> NewsArticle<'a> {
         published: Option<&'a str>,
     ) -> Self {
         // The byline is a person; without one, the source is the author.
-        let author = match (&article.author, &article.source) {
+        let author = match (&article.details().author, &article.source) {
             (Some(author), _) => Some(Thing::named("Person", author)),
             (None, Some(source)) => Some(Thing::named("Organization", source)),
             (None, None) => None,
