@@ -92,11 +92,16 @@ pub fn load_dir_report(dir: &Path, options: &LoadOptions) -> Result<(Library, Lo
     let started = Instant::now();
     check_directory(dir)?;
     let mut scan = scan(dir, options);
-    let results: Vec<(PathBuf, Loaded)> = scan
-        .candidates
-        .par_iter()
-        .map(|candidate| (candidate.path.clone(), load_file(dir, candidate, options.max_file_size)))
-        .collect();
+    let read_all = || -> Vec<(PathBuf, Loaded)> {
+        scan.candidates
+            .par_iter()
+            .map(|candidate| (candidate.path.clone(), load_file(dir, candidate, options.max_file_size)))
+            .collect()
+    };
+    let results = match reading_pool() {
+        Some(pool) => pool.install(read_all),
+        None => read_all(),
+    };
     let mut articles = Vec::with_capacity(results.len());
     for (path, loaded) in results {
         match loaded {
@@ -114,6 +119,28 @@ pub fn load_dir_report(dir: &Path, options: &LoadOptions) -> Result<(Library, Lo
     tracing::debug!(articles = articles.len(), elapsed = ?started.elapsed(), "directory parsed");
     Ok((Library::new(articles, scan.problems), scan.report))
 }
+
+/// Threads that read and parse files: more than the cores, because on a
+/// cold OS page cache each thread mostly waits for the disk, and two kept
+/// the disk's queue short (100k files: 9.3 s with 2 threads, 5.3 s with
+/// 16). On a warm cache they only take turns on the cores. `None` when the
+/// threads cannot be started (the global pool then does the work).
+///
+/// A pool per load, ended with it: an idle thread keeps the emptied pages
+/// of its allocator heap (a pool kept for the process's life cost 45 MiB
+/// of RSS at 100k articles; ending it, 20 MiB less than the global pool).
+fn reading_pool() -> Option<rayon::ThreadPool> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads((cores * READING_THREADS_PER_CORE).clamp(4, MAX_READING_THREADS))
+        .thread_name(|index| format!("load-{index}"))
+        .build()
+        .inspect_err(|error| tracing::warn!(%error, "cannot start the file reading threads"))
+        .ok()
+}
+
+const READING_THREADS_PER_CORE: usize = 8;
+const MAX_READING_THREADS: usize = 32;
 
 /// Moves the bodies' text into shared strings (see [`article::pack`]),
 /// on all threads, a few megabytes at a time.
