@@ -68,14 +68,7 @@ impl Census {
 fn main() -> anyhow::Result<()> {
     let dir = std::env::args().nth(1).unwrap_or_else(|| "articles".to_owned());
     let before = rss_mb();
-    let library = if std::env::var_os("OWN_POOL").is_some() {
-        let pool = rayon::ThreadPoolBuilder::new().build()?;
-        let library = pool.install(|| broadsheet::library::load_dir(std::path::Path::new(&dir)))?;
-        drop(pool);
-        library
-    } else {
-        broadsheet::library::load_dir(std::path::Path::new(&dir))?
-    };
+    let library = broadsheet::library::load_dir(std::path::Path::new(&dir))?;
     let after = rss_mb();
     // mimalloc returns freed pages after a delay (a second in v3).
     std::thread::sleep(std::time::Duration::from_secs(2));
