@@ -132,7 +132,7 @@ pub fn load_dir_report(dir: &Path, options: &LoadOptions) -> Result<(Library, Lo
 fn reading_pool() -> Option<rayon::ThreadPool> {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     rayon::ThreadPoolBuilder::new()
-        .num_threads((cores * READING_THREADS_PER_CORE).clamp(4, MAX_READING_THREADS))
+        .num_threads((cores * READING_THREADS_PER_CORE).clamp(4, MAX_READING_THREADS.max(cores)))
         .thread_name(|index| format!("load-{index}"))
         .build()
         .inspect_err(|error| tracing::warn!(%error, "cannot start the file reading threads"))
@@ -140,6 +140,7 @@ fn reading_pool() -> Option<rayon::ThreadPool> {
 }
 
 const READING_THREADS_PER_CORE: usize = 8;
+/// Enough to keep a disk busy; never fewer threads than cores, though.
 const MAX_READING_THREADS: usize = 32;
 
 /// Moves the bodies' text into shared strings (see [`article::pack`]),
