@@ -2,6 +2,7 @@
 //! the command line and maps the outcome to an exit code.
 
 use std::io::Write;
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use anyhow::Context;
@@ -9,7 +10,7 @@ use anyhow::Context;
 use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
 use crate::library::search::SearchStore;
 use crate::library::{Library, LoadError, LoadOptions, load_dir_with};
-use crate::reload;
+use crate::reload::{self, LiveReload};
 use crate::web::http::{HttpSettings, PageCache, TrustedProxies};
 use crate::web::pages::deployment::configured_facts;
 use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
@@ -49,23 +50,56 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let state = load_state(&args, site, http).await?;
-    let live = reload::start(&state, args.articles.clone(), args.load.options(), &args.watch.settings())?;
-    reload::rescan_on_sighup(live.handle());
+    let inbox = reload::Inbox::default();
+    reload::rescan_on_sighup(inbox.handle());
     let settings = server_settings(&args.deploy);
     let listener = Listener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(address = %listener.local_address(), public_url = %state.site.public_url(), "listening");
+    // Watching starts while pages are already served: setting it up looks
+    // at every file (half a second at 100k files).
+    let watching = {
+        let (state, dir, options, watch) =
+            (state.clone(), args.articles.clone(), args.load.options(), args.watch.settings());
+        tokio::task::spawn_blocking(move || reload::start_with(inbox, &state, dir, options, &watch))
+    };
     let (stop, stopped) = tokio::sync::watch::channel(());
     if let Some(address) = &args.deploy.metrics_listen {
         spawn_metrics_server(address, &state, &settings, stopped).await?;
     }
+    let failure = Arc::new(Mutex::new(None));
+    let failed = Arc::clone(&failure);
     server::serve(listener, crate::web::app(state), &settings, async move {
-        shutdown_signal().await;
+        if let Some(error) = watch_until_shutdown(watching).await {
+            tracing::error!(error = %format!("{error:#}"), "stopping: live reload could not start");
+            *failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(error);
+        }
         let _ = stop.send(());
     })
     .await?;
-    drop(live);
+    if let Some(error) = failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+        return Err(error);
+    }
     tracing::info!("shut down");
     Ok(Outcome::Success)
+}
+
+/// Keeps live reload running until Ctrl-C or SIGTERM; the error when it
+/// could not start (the server then stops, as it would have refused to
+/// start before).
+async fn watch_until_shutdown(watching: tokio::task::JoinHandle<anyhow::Result<LiveReload>>) -> Option<anyhow::Error> {
+    let watch = async {
+        let _live = match watching.await {
+            Ok(Ok(live)) => live,
+            Ok(Err(error)) => return error,
+            Err(error) => return anyhow::Error::new(error),
+        };
+        // Dropping `_live` when shutdown begins stops the watcher.
+        std::future::pending::<anyhow::Error>().await
+    };
+    tokio::select! {
+        () = shutdown_signal() => None,
+        error = watch => Some(error),
+    }
 }
 
 /// Loads the library (off the async threads) into a fresh state.

@@ -55,7 +55,7 @@ fn write_report(library: &Library, report: &LoadReport, verbose: bool, out: &mut
     }
     let mut warnings = 0;
     for article in &articles {
-        for warning in &article.warnings {
+        for warning in &article.details().warnings {
             writeln!(out, "warning: {}: {warning}", display_path(article))?;
             warnings += 1;
         }
@@ -75,7 +75,7 @@ fn write_report(library: &Library, report: &LoadReport, verbose: bool, out: &mut
 
 fn write_inventory(articles: &[&Article], report: &LoadReport, out: &mut impl Write) -> std::io::Result<()> {
     for article in articles {
-        let via = article.sidecar.as_deref().map(|name| format!(" + {name}")).unwrap_or_default();
+        let via = article.details().sidecar.as_deref().map(|name| format!(" + {name}")).unwrap_or_default();
         let date = article.date.map(|date| date.to_string()).unwrap_or_else(|| "undated".to_owned());
         writeln!(out, "article: {}: {}{via}, {date}: {}", display_path(article), article.format, article.title)?;
     }
@@ -140,16 +140,16 @@ impl<'a> ArticleJson<'a> {
             title: &article.title,
             section: article.section.as_deref(),
             date: article.date.map(|date| date.to_string()),
-            published: article.published.map(|published| published.rfc3339()),
+            published: article.details().published.map(|published| published.rfc3339()),
             source: article.source.as_deref(),
-            author: article.author.as_deref(),
-            url: article.url.as_deref(),
-            tags: &article.tags,
-            summary: article.summary.as_deref(),
-            metadata: &article.metadata,
-            sidecar: article.sidecar.as_deref(),
-            encoding: article.encoding,
-            warnings: &article.warnings,
+            author: article.details().author.as_deref(),
+            url: article.details().url.as_deref(),
+            tags: &article.details().tags,
+            summary: article.details().summary.as_deref(),
+            metadata: &article.details().metadata,
+            sidecar: article.details().sidecar.as_deref(),
+            encoding: article.details().encoding,
+            warnings: &article.details().warnings,
             word_count: article.word_count,
             paragraphs: &article.paragraphs,
         }

@@ -58,6 +58,28 @@ impl LiveReload {
     }
 }
 
+/// Where rescans are asked for, made before the reloader starts so that
+/// SIGHUP can be handled from the first moment (see [`start_with`]).
+#[derive(Debug)]
+pub struct Inbox {
+    handle: ReloadHandle,
+    received: Receiver<Trigger>,
+}
+
+impl Default for Inbox {
+    fn default() -> Self {
+        let (triggers, received) = std::sync::mpsc::channel();
+        Self { handle: ReloadHandle { triggers }, received }
+    }
+}
+
+impl Inbox {
+    /// A handle for asking for rescans; they wait until the reloader runs.
+    pub fn handle(&self) -> ReloadHandle {
+        self.handle.clone()
+    }
+}
+
 /// Starts the reloader thread for `state`, and the watcher unless
 /// `settings` say `off`.
 pub fn start(
@@ -66,15 +88,29 @@ pub fn start(
     options: LoadOptions,
     settings: &WatchSettings,
 ) -> anyhow::Result<LiveReload> {
-    let (triggers, received) = std::sync::mpsc::channel();
-    let watcher = watch::watch(&dir, settings, triggers.clone())
+    start_with(Inbox::default(), state, dir, options, settings)
+}
+
+/// [`start`] with rescans asked for in `inbox` meanwhile. Watching is
+/// set up before this returns: at 100k files that takes half a second
+/// (the watcher looks at every entry of the tree), so the server calls it
+/// while it already serves.
+pub fn start_with(
+    inbox: Inbox,
+    state: &AppState,
+    dir: PathBuf,
+    options: LoadOptions,
+    settings: &WatchSettings,
+) -> anyhow::Result<LiveReload> {
+    let Inbox { handle, received } = inbox;
+    let watcher = watch::watch(&dir, settings, handle.triggers.clone())
         .with_context(|| format!("cannot watch the articles directory {}", dir.display()))?;
     let reloader = Reloader { state: state.clone(), dir, options, pending: PendingSearch::default() };
     std::thread::Builder::new()
         .name("reload".to_owned())
         .spawn(move || reloader.run(&received))
         .context("cannot start the reload thread")?;
-    Ok(LiveReload { handle: ReloadHandle { triggers }, watcher })
+    Ok(LiveReload { handle, watcher })
 }
 
 /// Rescans on every SIGHUP until the process ends. The handler is in

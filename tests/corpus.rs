@@ -153,13 +153,13 @@ fn named_files_parse_to_the_right_article() {
 fn legacy_encodings_are_decoded_and_recorded() {
     let Some((library, _, _)) = load_corpus() else { return };
     let latin1 = article(&library, "zitros-bbc-slugs/_history_cc4cb1d/news/sport/chelsea-sack-mutu");
-    assert_eq!(latin1.encoding, Some("windows-1252"));
+    assert_eq!(latin1.details().encoding, Some("windows-1252"));
     assert!(latin1.paragraphs.to_vec()[1].text().contains("a £15.8m signing"));
     let utf8 = article(&library, "bbc-fulltext-crlf/sport/199");
-    assert_eq!(utf8.encoding, None);
+    assert_eq!(utf8.details().encoding, None);
     assert!(utf8.paragraphs.to_vec()[1].text().contains("a £15.8m signing"));
     let big5 = article(&library, "mini-newsgroups/comp.windows.x/67305");
-    assert_eq!(big5.encoding, Some("Big5"));
+    assert_eq!(big5.details().encoding, Some("Big5"));
     assert!(big5.paragraphs.iter().any(|p| p.text().contains("Chun-Hung Lin ( 林俊宏 )")));
 }
 
@@ -167,9 +167,9 @@ fn legacy_encodings_are_decoded_and_recorded() {
 fn damaged_files_load_with_warnings() {
     let Some((library, _, _)) = load_corpus() else { return };
     let nuls = article(&library, "sogou-mini-zh/Sample/C000023/12");
-    assert!(nuls.warnings.iter().any(|w| w.contains("trailing NUL")), "{:?}", nuls.warnings);
+    assert!(nuls.details().warnings.iter().any(|w| w.contains("trailing NUL")), "{:?}", nuls.details().warnings);
     let controls = article(&library, "mini-newsgroups/misc.forsale/76704");
-    assert!(controls.warnings.iter().any(|w| w.contains("control")), "{:?}", controls.warnings);
+    assert!(controls.details().warnings.iter().any(|w| w.contains("control")), "{:?}", controls.details().warnings);
     assert!(!controls.title.contains(char::is_control));
 }
 
@@ -178,9 +178,9 @@ fn usenet_headers_become_fields_and_metadata_not_body() {
     let Some((library, _, _)) = load_corpus() else { return };
     let post = article(&library, "mini-newsgroups/sci.space/61293");
     assert_eq!(post.format, Format::HeaderBlock);
-    assert_eq!(post.author.as_deref(), Some("Cohen@ssdgwy.mdc.com (Andy Cohen)"));
-    assert_eq!(post.published.map(|p| p.rfc3339()).as_deref(), Some("1993-04-27T14:30:35+00:00"));
-    assert!(post.metadata.iter().any(|(key, value)| key == "Organization" && value == "MDA-W"));
+    assert_eq!(post.details().author.as_deref(), Some("Cohen@ssdgwy.mdc.com (Andy Cohen)"));
+    assert_eq!(post.details().published.map(|p| p.rfc3339()).as_deref(), Some("1993-04-27T14:30:35+00:00"));
+    assert!(post.details().metadata.iter().any(|(key, value)| key == "Organization" && value == "MDA-W"));
     assert!(post.paragraphs.iter().all(|p| !p.text().starts_with("Path:")));
 }
 

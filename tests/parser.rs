@@ -39,7 +39,7 @@ fn the_seed_parses_exactly_as_before() {
     assert!(matches!(captions.as_slice(), [ParagraphRef::Caption { credit, .. }] if *credit == "Leah Millis/Reuters"));
     assert!(article.paragraphs.iter().all(|p| !p.text().contains("Promote your business")));
     assert!(article.paragraphs.iter().any(|p| p.text().contains("If [Ukrainian] President [Volodymyr] Zelenskyy")));
-    assert!(article.warnings.is_empty(), "{:?}", article.warnings);
+    assert!(article.details().warnings.is_empty(), "{:?}", article.details().warnings);
 }
 
 #[test]
@@ -136,7 +136,11 @@ fn ambiguous_numeric_dates_and_prose_are_never_dates() {
     assert_eq!(parse_date_value("The summit was held on 16 November 2024."), DateValue::Unknown);
     let article = parse_text("Title: Budget\nDate: 03/04/2025\n\nBody.\n");
     assert_eq!(article.date, None);
-    assert!(article.warnings.iter().any(|warning| warning.contains("03/04/2025")), "{:?}", article.warnings);
+    assert!(
+        article.details().warnings.iter().any(|warning| warning.contains("03/04/2025")),
+        "{:?}",
+        article.details().warnings
+    );
     let prose = parse_text("Budget passes\n\nThe vote on 16 November 2024 was close.\n");
     assert_eq!(prose.date, None);
 }
@@ -174,8 +178,8 @@ fn a_flattened_body_is_split_at_double_spaces_after_sentences() {
     assert_eq!(article.format, Format::Sidecar);
     assert_eq!(article.title, "Заголовок");
     assert_eq!(article.date, Some(date(2021, 3, 1)));
-    assert_eq!(article.author.as_deref(), Some("Журналист"));
-    assert_eq!(article.sidecar.as_deref(), Some("1_meta.json"));
+    assert_eq!(article.details().author.as_deref(), Some("Журналист"));
+    assert_eq!(article.details().sidecar.as_deref(), Some("1_meta.json"));
     assert_eq!(texts(&article), ["Первый абзац.", "Второй абзац.", "«Третий абзац»."]);
 }
 
@@ -189,7 +193,7 @@ fn a_broken_sidecar_is_a_warning_not_a_lost_article() {
     };
     let article = parse_file(&input).expect("parses");
     assert_eq!(article.title, "Title");
-    assert!(article.warnings[0].contains("a.json"));
+    assert!(article.details().warnings[0].contains("a.json"));
 }
 
 #[test]
@@ -201,10 +205,10 @@ fn header_blocks_fill_fields_and_keep_unknown_keys_as_metadata() {
     assert_eq!(article.format, Format::HeaderBlock);
     assert_eq!(article.title, "Re: Moonbase");
     assert_eq!(article.section.as_deref(), Some("sci.space"));
-    assert_eq!(article.author.as_deref(), Some("ann@example.org (Ann)"));
+    assert_eq!(article.details().author.as_deref(), Some("ann@example.org (Ann)"));
     assert_eq!(article.date, Some(date(1993, 4, 5)));
-    assert_eq!(article.tags, ["space", "moon"]);
-    assert_eq!(article.metadata, [("Path".into(), "a!b".into()), ("Organization".into(), "Example".into())]);
+    assert_eq!(article.details().tags, ["space", "moon"]);
+    assert_eq!(article.details().metadata, [("Path".into(), "a!b".into()), ("Organization".into(), "Example".into())]);
     assert_eq!(texts(&article), ["First line wrapped.", "Second."]);
 }
 
@@ -233,7 +237,7 @@ fn utf16_with_a_byte_order_mark_is_read() {
         }
         let article = parse_bytes("a", &bytes, FileKind::Text).expect("parses");
         assert_eq!(article.title, "Título");
-        assert!(article.encoding.is_some_and(|name| name.starts_with("UTF-16")));
+        assert!(article.details().encoding.is_some_and(|name| name.starts_with("UTF-16")));
     }
 }
 
@@ -244,8 +248,8 @@ fn markdown_front_matter_is_read_and_raw_html_is_sanitised() {
     let article = parse_bytes("post", yaml.as_bytes(), FileKind::Markdown).expect("parses");
     assert_eq!(article.title, "A <b>bold</b> move");
     assert_eq!(article.date, Some(date(2024, 11, 16)));
-    assert_eq!(article.tags, ["a", "b"]);
-    assert_eq!(article.metadata, [("layout".into(), "post".into())]);
+    assert_eq!(article.details().tags, ["a", "b"]);
+    assert_eq!(article.details().metadata, [("layout".into(), "post".into())]);
     let html: String = article.paragraphs.iter().map(|p| format!("{p:?}")).collect();
     assert!(html.contains("<em>world</em>"));
     assert!(!html.contains("<script") && !html.contains("onerror"), "{html}");
@@ -262,6 +266,6 @@ fn legacy_encodings_control_bytes_and_trailing_nuls_are_repaired_with_warnings()
     let article =
         parse_bytes("a", b"Chelsea sack Mutu\n\na \xa315.8m sig\x19ning\0\0", FileKind::Text).expect("parses");
     assert_eq!(texts(&article), ["a £15.8m signing"]);
-    assert_eq!(article.encoding, Some("windows-1252"));
-    assert_eq!(article.warnings.len(), 3, "{:?}", article.warnings);
+    assert_eq!(article.details().encoding, Some("windows-1252"));
+    assert_eq!(article.details().warnings.len(), 3, "{:?}", article.details().warnings);
 }

@@ -5,7 +5,7 @@
 //! excerpt and word count), so those rules live in one place.
 
 use super::dates::{DateValue, parse_date_value};
-use super::{Article, ArticleId, EXCERPT_CHARS, Format, Paragraph, count_words, excerpt};
+use super::{Article, ArticleId, Details, ExcerptAt, Format, Paragraph, count_words};
 
 /// Metadata and body as a format parser found them.
 #[derive(Debug, Default)]
@@ -142,25 +142,29 @@ impl Draft {
         let title = self.title.take().filter(|title| !title.trim().is_empty())?;
         let (date, published) = self.read_date();
         let word_count = self.paragraphs.iter().map(|p| count_words(p.text())).sum();
-        let lead = self.paragraphs.iter().find(|p| !matches!(p, Paragraph::Caption { .. }));
-        let excerpt = lead.map_or_else(String::new, |p| excerpt(p.text(), EXCERPT_CHARS));
+        let lead = self.paragraphs.iter().position(|p| !matches!(p, Paragraph::Caption { .. }));
+        let excerpt_at = lead.map_or_else(ExcerptAt::default, |lead| ExcerptAt::of(lead, self.paragraphs[lead].text()));
         Some(Article {
             id,
             title: collapse_spaces(&title),
             section: self.section.or(folder_section),
             date,
-            published,
             source: self.source,
-            author: self.author,
-            url: self.url,
-            tags: self.tags,
-            summary: self.summary,
-            metadata: self.metadata,
             paragraphs: self.paragraphs.into(),
             word_count,
-            excerpt,
+            excerpt_at,
             format: self.format,
-            warnings: self.warnings,
+            details: Details {
+                published,
+                author: self.author,
+                url: self.url,
+                tags: self.tags,
+                summary: self.summary,
+                metadata: self.metadata,
+                warnings: self.warnings,
+                ..Details::default()
+            }
+            .boxed(),
             ..Article::default()
         })
     }

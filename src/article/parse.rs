@@ -68,8 +68,11 @@ pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
     draft.apply(sidecar_fields, true);
     let no_title = if input.kind == FileKind::Markdown { ParseError::NoMarkdownTitle } else { ParseError::NoTitle };
     let mut article = draft.finish(input.id.clone(), folder_section(&input.id)).ok_or(no_title)?;
-    article.encoding = decoded.encoding;
-    article.sidecar = sidecar_name;
+    if decoded.encoding.is_some() || sidecar_name.is_some() {
+        let details = article.details_mut();
+        details.encoding = decoded.encoding;
+        details.sidecar = sidecar_name;
+    }
     Ok(article)
 }
 

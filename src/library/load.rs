@@ -16,7 +16,7 @@ use thiserror::Error;
 
 use super::read::{Loaded, load_file};
 use super::{Library, LoadProblem};
-use crate::article::{Article, ArticleId, FileKind};
+use crate::article::{self, Article, ArticleId, FileKind};
 
 /// Why a whole directory could not be loaded (as opposed to one file in it,
 /// which is a [`LoadProblem`]).
@@ -92,11 +92,16 @@ pub fn load_dir_report(dir: &Path, options: &LoadOptions) -> Result<(Library, Lo
     let started = Instant::now();
     check_directory(dir)?;
     let mut scan = scan(dir, options);
-    let results: Vec<(PathBuf, Loaded)> = scan
-        .candidates
-        .par_iter()
-        .map(|candidate| (candidate.path.clone(), load_file(dir, candidate, options.max_file_size)))
-        .collect();
+    let read_all = || -> Vec<(PathBuf, Loaded)> {
+        scan.candidates
+            .par_iter()
+            .map(|candidate| (candidate.path.clone(), load_file(dir, candidate, options.max_file_size)))
+            .collect()
+    };
+    let results = match reading_pool() {
+        Some(pool) => pool.install(read_all),
+        None => read_all(),
+    };
     let mut articles = Vec::with_capacity(results.len());
     for (path, loaded) in results {
         match loaded {
@@ -105,13 +110,47 @@ pub fn load_dir_report(dir: &Path, options: &LoadOptions) -> Result<(Library, Lo
             Loaded::Ignored(reason) => scan.report.ignored.push(Ignored { path, reason: reason.to_owned() }),
         }
     }
-    let articles = drop_duplicate_ids(articles, &mut scan.problems);
+    let mut articles = drop_duplicate_ids(articles, &mut scan.problems);
+    pack_bodies(&mut articles);
     for problem in &scan.problems {
         tracing::warn!(path = %problem.path.display(), reason = %problem.reason, "could not load article");
     }
     scan.report.ignored.sort_by(|a, b| a.path.cmp(&b.path));
     tracing::debug!(articles = articles.len(), elapsed = ?started.elapsed(), "directory parsed");
     Ok((Library::new(articles, scan.problems), scan.report))
+}
+
+/// Threads that read and parse files: more than the cores, because on a
+/// cold OS page cache each thread mostly waits for the disk, and two kept
+/// the disk's queue short (100k files: 9.3 s with 2 threads, 5.3 s with
+/// 16). On a warm cache they only take turns on the cores. `None` when the
+/// threads cannot be started (the global pool then does the work).
+///
+/// A pool per load, ended with it: an idle thread keeps the emptied pages
+/// of its allocator heap (a pool kept for the process's life cost 45 MiB
+/// of RSS at 100k articles; ending it, 20 MiB less than the global pool).
+fn reading_pool() -> Option<rayon::ThreadPool> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads((cores * READING_THREADS_PER_CORE).clamp(4, MAX_READING_THREADS.max(cores)))
+        .thread_name(|index| format!("load-{index}"))
+        .build()
+        .inspect_err(|error| tracing::warn!(%error, "cannot start the file reading threads"))
+        .ok()
+}
+
+const READING_THREADS_PER_CORE: usize = 8;
+/// Enough to keep a disk busy; never fewer threads than cores, though.
+const MAX_READING_THREADS: usize = 32;
+
+/// Moves the bodies' text into shared strings (see [`article::pack`]),
+/// on all threads, a few megabytes at a time.
+fn pack_bodies(articles: &mut [Article]) {
+    /// About 4 MB of text at the median article size.
+    const ARTICLES_PER_STRING: usize = 1024;
+    articles
+        .par_chunks_mut(ARTICLES_PER_STRING)
+        .for_each(|chunk| article::pack(chunk.iter_mut().map(|article| &mut article.paragraphs)));
 }
 
 fn check_directory(dir: &Path) -> Result<(), LoadError> {

@@ -47,7 +47,9 @@ pub(crate) fn load_file(dir: &Path, candidate: &Candidate, max_file_size: u64) -
         Ok(mut article) => {
             article.modified = modified;
             article.path = Some(candidate.path.clone());
-            article.warnings.extend(warnings);
+            if !warnings.is_empty() {
+                article.details_mut().warnings.extend(warnings);
+            }
             Loaded::Article(Box::new(article))
         }
         Err(ParseError::Decode(DecodeError::Binary(_))) if candidate.sniff => {

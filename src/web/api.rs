@@ -24,7 +24,7 @@ pub struct ArticleSummary<'a> {
     /// `YYYY-MM-DD`, or `null` when the file has no date.
     pub date: Option<String>,
     pub source: Option<&'a str>,
-    pub excerpt: &'a str,
+    pub excerpt: std::borrow::Cow<'a, str>,
     pub word_count: usize,
 }
 
@@ -37,7 +37,7 @@ impl<'a> ArticleSummary<'a> {
             section: article.section.as_deref(),
             date: article.date.map(|date| date.to_string()),
             source: article.source.as_deref(),
-            excerpt: &article.excerpt,
+            excerpt: article.excerpt(),
             word_count: article.word_count,
         }
     }
@@ -103,7 +103,7 @@ pub async fn show_article(
         title: &article.title,
         section: article.section.as_deref(),
         date: article.date.map(|date| date.to_string()),
-        published: article.published.map(|published| published.rfc3339()),
+        published: article.details().published.map(|published| published.rfc3339()),
         source: article.source.as_deref(),
         word_count: article.word_count,
         paragraphs: &article.paragraphs,

@@ -37,6 +37,7 @@ impl<'a> LinkPreview<'a> {
         let url = site.article_url_at(origin, &article.id);
         let description = description(article);
         let published_time = article
+            .details()
             .published
             .map(|published| published.rfc3339())
             .or_else(|| article.date.map(|date| date.to_string()));

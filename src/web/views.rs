@@ -120,7 +120,7 @@ impl SummaryView {
             section: article.section.clone(),
             source: article.source.clone(),
             date: article.date.map(DateView::from),
-            excerpt: article.excerpt.clone(),
+            excerpt: article.excerpt().into_owned(),
             reading_minutes: reading_minutes(article.word_count),
         }
     }

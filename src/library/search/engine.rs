@@ -107,7 +107,7 @@ impl Engine {
             .map(|article| {
                 let snippet_html = match snippets.as_mut() {
                     Some(snippets) => snippets.for_article(article),
-                    None => escape_html(&article.excerpt),
+                    None => escape_html(&article.excerpt()),
                 };
                 Hit { snippet_html, article }
             })

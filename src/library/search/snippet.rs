@@ -67,7 +67,7 @@ impl Snippets {
             let after = if range.end < text.trim_end().len() { "…" } else { "" };
             return format!("{before}{}{after}", snippet.to_html());
         }
-        escape_html(&article.excerpt)
+        escape_html(&article.excerpt())
     }
 
     /// Whether `text` has a word that starts like one of the query's stems.

@@ -26,7 +26,7 @@ impl EntryTime {
     /// When the article was published: its exact time when the file gives
     /// one, else the start of its date in UTC; `None` when undated.
     pub fn published(article: &Article) -> Option<Self> {
-        if let Some(published) = article.published {
+        if let Some(published) = article.details().published {
             return Some(Self::new(published.timestamp, published.offset));
         }
         let midnight = Offset::UTC.to_timestamp(article.date?.to_datetime(jiff::civil::Time::midnight())).ok()?;
@@ -86,16 +86,16 @@ pub struct FeedEntry {
 impl FeedEntry {
     /// The entry for `article`; `site` should have a public origin.
     pub fn new(site: &Site, article: &Article) -> Self {
-        let mut categories: Vec<String> = article.section.iter().chain(&article.tags).cloned().collect();
+        let mut categories: Vec<String> = article.section.iter().chain(&article.details().tags).cloned().collect();
         categories.dedup();
         Self {
             url: site.canonical_article_url(&article.id),
             title: article.title.clone(),
             content_html: BodyView::html(&article.paragraphs),
-            summary: article.summary.clone().unwrap_or_else(|| article.excerpt.clone()),
+            summary: article.details().summary.clone().unwrap_or_else(|| article.excerpt().into_owned()),
             published: EntryTime::published(article),
             updated: EntryTime::updated(article),
-            author: article.author.clone().or_else(|| article.source.clone()),
+            author: article.details().author.clone().or_else(|| article.source.clone()),
             categories,
         }
     }

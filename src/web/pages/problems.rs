@@ -47,8 +47,12 @@ impl ProblemsView {
             .iter()
             .map(|problem| ProblemRow { path: problem.path.display().to_string(), reason: problem.reason.clone() })
             .collect();
-        let mut warned: Vec<&Article> =
-            library.articles().iter().map(AsRef::as_ref).filter(|article| !article.warnings.is_empty()).collect();
+        let mut warned: Vec<&Article> = library
+            .articles()
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|article| !article.details().warnings.is_empty())
+            .collect();
         warned.sort_by(|a, b| a.path.cmp(&b.path));
         let warnings = warned.into_iter().map(|article| warning_row(&site, article)).collect();
         Self {
@@ -66,7 +70,7 @@ fn warning_row(site: &Site, article: &Article) -> WarningRow {
         path: article.path.as_ref().map_or_else(|| article.id.to_string(), |path| path.display().to_string()),
         url: site.article_url(&article.id),
         title: article.title.clone(),
-        warnings: article.warnings.clone(),
+        warnings: article.details().warnings.clone(),
     }
 }
 

@@ -52,7 +52,7 @@ impl<'a> NewsArticle<'a> {
         published: Option<&'a str>,
     ) -> Self {
         // The byline is a person; without one, the source is the author.
-        let author = match (&article.author, &article.source) {
+        let author = match (&article.details().author, &article.source) {
             (Some(author), _) => Some(Thing::named("Person", author)),
             (None, Some(source)) => Some(Thing::named("Organization", source)),
             (None, None) => None,
@@ -205,7 +205,7 @@ mod tests {
             ("", Some("A"), None, Some("")),
         ] {
             let mut article = article(title, vec![Paragraph::Text { text: nasty.to_owned() }]);
-            article.author = author.map(str::to_owned);
+            article.details_mut().author = author.map(str::to_owned);
             article.source = source.map(str::to_owned);
             article.section = section.map(str::to_owned);
             for published in [None, Some("2024-11-16"), Some(nasty)] {
