@@ -351,7 +351,7 @@ print_results() {
   local rss_kb=$RSS_LOAD_KB
   echo "cold start (OS page cache warmed by reading the files once, in ${WARM_MS} ms):"
   echo "  first start: /healthz ok after ${FIRST[0]} ms, first article 200 after ${FIRST[1]} ms, search ready after ${FIRST[2]} ms (index built, fresh --cache-dir)"
-  echo "  restart:     /healthz ok after ${HEALTH_MS} ms, first article 200 after ${ARTICLE_MS} ms, search ready after ${SEARCH_MS} ms (index reopened from that --cache-dir)"
+  echo "  restart:     /healthz ok after ${HEALTH_MS} ms, first article 200 after ${ARTICLE_MS} ms, search ready after ${SEARCH_MS} ms (index reopened from that --cache-dir); RSS $(( RSS_SEARCH_KB / 1024 )) MiB then"
   echo "RSS (first start): $(( FIRST[3] / 1024 )) MiB after start, $(( FIRST[4] / 1024 )) MiB with search ready, $(( rss_kb / 1024 )) MiB after the load;" \
     "$(awk -v r="$rss_kb" -v b="$CORPUS_BYTES" 'BEGIN {printf "%.2f", r * 1024 / b}')× the articles' size"
   if [[ -s $WORK/problems.txt ]]; then echo; echo "problems:"; cat "$WORK/problems.txt"; fi

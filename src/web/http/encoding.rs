@@ -56,12 +56,16 @@ impl Encoding {
     }
 
     /// The body in this coding.
+    /// The output holds no spare capacity: cached pages keep it for as long
+    /// as they live, and the cache weighs them by length.
     pub fn compress(self, bytes: &[u8]) -> Vec<u8> {
-        match self {
+        let mut out = match self {
             Self::Identity => bytes.to_vec(),
             Self::Gzip => gzip(bytes),
             Self::Brotli => brotli(bytes),
-        }
+        };
+        out.shrink_to_fit();
+        out
     }
 }
 
