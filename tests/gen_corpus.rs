@@ -38,6 +38,8 @@ fn assert_realistic(dir: &Path, count: usize, sizes: &mut [usize]) {
     assert!(library.problems().is_empty(), "{:?}", library.problems());
     assert_eq!(library.len(), count);
     let articles = library.articles();
+    // The loader packs bodies into shared strings as it reads (memory).
+    assert!(articles.iter().all(|a| a.paragraphs.is_packed()), "a full load packs every body");
     let dated = articles.iter().filter(|a| a.date.is_some()).count();
     let with_source = articles.iter().filter(|a| a.source.is_some()).count();
     let with_section = articles.iter().filter(|a| a.section.is_some()).count();
