@@ -83,3 +83,17 @@ async fn what_the_front_does_not_render_is_answered_as_before() {
     assert_eq!(get(&app, "/articles/00%31_test", &[]).await.status, 200);
     assert_eq!(get(&app, "/articles/", &[]).await.status, 404);
 }
+
+#[tokio::test]
+async fn a_cached_page_refuses_an_unacceptable_coding_as_a_fresh_one_does() {
+    let dir = articles_dir(3);
+    let app = router(state(dir.path(), "/", HttpSettings::default()));
+    let refuse = [("accept-encoding", "identity;q=0, *;q=0")];
+    for path in [format!("/articles/{SEED_ID}"), "/".to_owned()] {
+        // Asked for twice, the page is in the cache for the later requests.
+        for number in 0..4 {
+            assert_eq!(get(&app, &path, &[]).await.status, 200, "{path} plain {number}");
+            assert_eq!(get(&app, &path, &refuse).await.status, 406, "{path} refused {number}");
+        }
+    }
+}

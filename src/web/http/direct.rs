@@ -15,7 +15,8 @@
 //! Whatever the stack would answer differently is left to it: an unknown id
 //! (redirects, 404, 410), a percent-encoded id, a query string, an
 //! `Accept-Encoding` that accepts no coding we make (the compression layer
-//! answers 406 there), and any request while the stack's request tracing is
+//! answers 406 there; [`plain_encoding_ok`], checked by the front before
+//! the cache), and any request while the stack's request tracing is
 //! enabled (its span and log lines are part of the answer then). The
 //! request timeout cannot fire here: nothing in it waits.
 
@@ -23,7 +24,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use http_body_util::{Either, Full};
 
 use super::conditional::{RenderedPage, RequestConditions};
@@ -65,7 +66,7 @@ pub fn answer_article<B>(
     miss: &Miss<'_, B>,
 ) -> Option<axum::http::Response<AppBody>> {
     let request = miss.request;
-    if request.uri().query().is_some() || stack_traces_requests() || !plain_encoding_ok(miss) {
+    if request.uri().query().is_some() || stack_traces_requests() {
         return None;
     }
     let id = article_id(request.uri(), &miss.site.base_path)?;
@@ -124,9 +125,11 @@ fn stack_traces_requests() -> bool {
 }
 
 /// No `Accept-Encoding`, or one that allows a coding we make: the cases in
-/// which the compression layer passes a page through untouched.
-fn plain_encoding_ok<B>(miss: &Miss<'_, B>) -> bool {
-    miss.conditions.encoding != Encoding::Identity || !miss.request.headers().contains_key(header::ACCEPT_ENCODING)
+/// which the compression layer passes a page through untouched. Otherwise
+/// (`identity;q=0, *;q=0`, or only codings we do not make) the stack
+/// answers, for cached pages too, so a hit and a miss never differ (406).
+pub fn plain_encoding_ok(conditions: &RequestConditions, headers: &HeaderMap) -> bool {
+    conditions.encoding != Encoding::Identity || !headers.contains_key(header::ACCEPT_ENCODING)
 }
 
 fn route_label() -> RouteLabel {

@@ -161,6 +161,9 @@ fn answer_up_front<B>(
     let library = state.library.load();
     let key = super::cache::key_for_uri(library.generation(), &site, uri, request.headers())?;
     let conditions = RequestConditions::from_headers(request.headers());
+    if !direct::plain_encoding_ok(&conditions, request.headers()) {
+        return None;
+    }
     let Some(page) = state.http.cache.get(key) else {
         let miss =
             direct::Miss { request, site: &site, library: &library, key, conditions: &conditions, head, started };
