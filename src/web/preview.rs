@@ -115,7 +115,8 @@ mod tests {
     use super::*;
     use crate::article::{ArticleId, Paragraph};
 
-    fn article(title: &str, paragraphs: Vec<Paragraph>) -> Article {
+    /// An article with only a title and a body (also for `json_ld`'s tests).
+    pub(super) fn article(title: &str, paragraphs: Vec<Paragraph>) -> Article {
         Article {
             id: ArticleId::new("a"),
             title: title.to_owned(),

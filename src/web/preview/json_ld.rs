@@ -175,17 +175,9 @@ fn push_json_string(json: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::article;
     use super::*;
-    use crate::article::{ArticleId, Paragraph};
-
-    fn article(title: &str, paragraphs: Vec<Paragraph>) -> Article {
-        Article {
-            id: ArticleId::new("a"),
-            title: title.to_owned(),
-            paragraphs: paragraphs.into(),
-            ..Article::default()
-        }
-    }
+    use crate::article::Paragraph;
 
     /// What `to_script_json` must equal: serde's JSON with `<`, `>` and `&`
     /// replaced afterwards.
