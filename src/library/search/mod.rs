@@ -22,7 +22,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use engine::Engine;
-pub use snippet::escape_html;
 pub use store::SearchStore;
 
 use super::Library;

@@ -82,18 +82,21 @@ impl Snippets {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
+/// `text` escaped for HTML element content, as the snippets are used (with
+/// the same crate the parser decodes entities with).
+pub(super) fn escape_html(text: &str) -> String {
+    html_escape::encode_text(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn excerpts_are_escaped_for_element_content() {
+        assert_eq!(
+            escape_html("<script>alert('x')</script> & \"more\""),
+            "&lt;script&gt;alert('x')&lt;/script&gt; &amp; \"more\""
+        );
     }
-    escaped
 }
