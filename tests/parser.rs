@@ -269,3 +269,44 @@ fn legacy_encodings_control_bytes_and_trailing_nuls_are_repaired_with_warnings()
     assert_eq!(article.details().encoding, Some("windows-1252"));
     assert_eq!(article.details().warnings.len(), 3, "{:?}", article.details().warnings);
 }
+
+#[test]
+fn a_date_line_right_under_the_title_is_read_as_the_date() {
+    let article =
+        parse_text("Council approves new bridge\n16 November 2024\n\nShort first para.\n\nSecond paragraph.\n");
+    assert_eq!(article.title, "Council approves new bridge");
+    assert_eq!(article.date, Some(date(2024, 11, 16)));
+    assert_eq!(texts(&article), ["Short first para.", "Second paragraph."]);
+
+    let long_first = format!("Council approves new bridge\n16 November 2024\n\n{}\n", "A long paragraph. ".repeat(20));
+    let article = parse_text(&long_first);
+    assert_eq!(article.title, "Council approves new bridge");
+    assert_eq!(article.paragraphs.len(), 1);
+
+    let article = parse_text("Markets steady\n16 November 2024\nStocks were flat.\nBonds rose.\n");
+    assert_eq!((article.title.as_str(), article.date), ("Markets steady", Some(date(2024, 11, 16))));
+    assert_eq!(texts(&article), ["Stocks were flat.", "Bonds rose."]);
+
+    let article = parse_text("Business\nMarkets steady\n16 November 2024\n\nStocks were flat.\n");
+    assert_eq!((article.section.as_deref(), article.title.as_str()), (Some("Business"), "Markets steady"));
+}
+
+#[test]
+fn a_standfirst_between_title_and_date_stays_in_the_body() {
+    let article =
+        parse_text("Council approves bridge\n\nThe vote was close.\n\nMarch 3, 2024\n\nThe council met on Monday.\n");
+    assert_eq!((article.section.as_deref(), article.title.as_str()), (None, "Council approves bridge"));
+    assert_eq!(article.date, Some(date(2024, 3, 3)));
+    assert_eq!(texts(&article), ["The vote was close.", "The council met on Monday."]);
+}
+
+#[test]
+fn a_double_spaced_newswire_file_keeps_its_header_out_of_the_body() {
+    let double_spaced = NEWSWIRE.replace('\n', "\n\n");
+    let article = parse_text(&double_spaced);
+    assert_eq!(article.title, "Leaders meet in Lima");
+    assert_eq!(article.source.as_deref(), Some("Al Jazeera"));
+    assert_eq!(article.date, Some(date(2024, 11, 16)));
+    assert_eq!(texts(&article)[0], "The leaders met on Friday.");
+    assert!(texts(&article).iter().all(|text| !text.contains("Promote")));
+}

@@ -35,31 +35,83 @@ pub(crate) fn parse(blocks: &[Vec<&str>]) -> Option<Result<Draft, ParseError>> {
 }
 
 fn parse_with_header(blocks: &[Vec<&str>], header: usize) -> Result<Draft, ParseError> {
-    let (section, title) = match header {
-        2 => (Some(blocks[0].join(" ")), blocks[1].join(" ")),
-        1 => section_and_title_from_one_block(&blocks[0]),
-        _ => (None, blocks.get(1).map(|block| block.join(" ")).ok_or(ParseError::NoTitle)?),
+    let header_block = &blocks[header];
+    // Lines above the first field of the header block are the title (and
+    // maybe the section): `Title` / `16 November 2024` with no blank line.
+    let lead = header_block.iter().take_while(|line| HeaderLine::classify(line).is_none()).count();
+    // More than two such lines: the first is the title, the rest body text.
+    let title_lines = if lead > 2 { 1 } else { lead };
+    let (section, title, body_start) = if lead > 0 {
+        let (section, title) = section_and_title_from_one_block(&header_block[..title_lines]);
+        match (section, &blocks[..header]) {
+            (None, [above]) if looks_like_section(&above.join(" ")) => (Some(above.join(" ")), title, header + 1),
+            (section, _) => (section, title, 0),
+        }
+    } else {
+        section_and_title_above(blocks, header)?
     };
     let title_chars = title.chars().count();
     if title_chars > MAX_TITLE_CHARS {
         return Err(ParseError::TitleTooLong(title_chars));
     }
-    let body_start = header.max(1) + 1;
     let mut draft = Draft::new(Format::Newswire);
     draft.title = Some(title);
     draft.section = section;
-    for line in &blocks[header] {
+    // Blocks between the title and the header block (a standfirst), or
+    // above a title inside the header block: body text, so nothing is lost.
+    let before_header = if lead > 0 { &blocks[body_start.min(header)..header] } else { &blocks[body_start..header] };
+    draft.paragraphs.extend(before_header.iter().map(|block| to_paragraph(join_lines(block))));
+    for line in &header_block[title_lines..] {
+        draft.read_header_line(line);
+    }
+    // A double-spaced file puts every header line in a block of its own.
+    let mut rest = &blocks[(header + 1).max(body_start)..];
+    while let Some(([line], after)) = rest.split_first().map(|(block, after)| (block.as_slice(), after)) {
+        if HeaderLine::classify(line).is_none() {
+            break;
+        }
+        draft.read_header_line(line);
+        rest = after;
+    }
+    draft.paragraphs.extend(rest.iter().map(|block| to_paragraph(join_lines(block))));
+    Ok(draft)
+}
+
+/// The section and title above a header block that starts with a field,
+/// and the index of the first block after the title.
+fn section_and_title_above(blocks: &[Vec<&str>], header: usize) -> Result<(Option<String>, String, usize), ParseError> {
+    let joined = |index: usize| blocks[index].join(" ");
+    match header {
+        // `World News` / `Title` / header, or `Title` / a standfirst / header.
+        2 if looks_like_section(&joined(0)) && !is_paragraph(&joined(1)) => Ok((Some(joined(0)), joined(1), 2)),
+        2 => Ok((None, joined(0), 1)),
+        1 => {
+            let (section, title) = section_and_title_from_one_block(&blocks[0]);
+            Ok((section, title, 1))
+        }
+        // The header block comes first: the title is the block after it.
+        _ => Ok((None, blocks.get(1).map(|block| block.join(" ")).ok_or(ParseError::NoTitle)?, 2)),
+    }
+}
+
+/// A standfirst rather than a title: it ends with a full stop, as titles
+/// do not.
+fn is_paragraph(text: &str) -> bool {
+    text.ends_with(['.', '。']) && !text.ends_with("...")
+}
+
+impl Draft {
+    /// Reads one header-block line into the draft: the first date and
+    /// source count, boilerplate goes, anything else is kept as body text
+    /// so nothing in the file is lost.
+    fn read_header_line(&mut self, line: &str) {
         match HeaderLine::classify(line) {
-            Some(HeaderLine::Date) if draft.date.is_none() => draft.date = Some((*line).to_owned()),
-            Some(HeaderLine::Source(source)) if draft.source.is_none() => draft.source = Some(source),
+            Some(HeaderLine::Date) if self.date.is_none() => self.date = Some(line.to_owned()),
+            Some(HeaderLine::Source(source)) if self.source.is_none() => self.source = Some(source),
             Some(HeaderLine::Boilerplate) => {}
-            // Anything else in the header block is kept as body text, so
-            // nothing in the file is lost.
-            _ => draft.paragraphs.push(Paragraph::Text { text: (*line).to_owned() }),
+            _ => self.paragraphs.push(Paragraph::Text { text: line.to_owned() }),
         }
     }
-    draft.paragraphs.extend(blocks.iter().skip(body_start).map(|block| to_paragraph(join_lines(block))));
-    Ok(draft)
 }
 
 /// A first block of two lines (`World News` / `Title`) holds section and title.
