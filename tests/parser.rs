@@ -111,6 +111,22 @@ fn every_documented_date_format_is_read() {
         ("Saturday, November 16, 2024", date(2024, 11, 16)),
         ("16/11/2024", date(2024, 11, 16)),
         ("2024/11/16", date(2024, 11, 16)),
+        ("Published: 3 March 2024", date(2024, 3, 3)),
+        ("Updated: 2024-03-03", date(2024, 3, 3)),
+        ("Posted on March 3, 2024", date(2024, 3, 3)),
+        ("3rd March 2024", date(2024, 3, 3)),
+        ("November 16th, 2024", date(2024, 11, 16)),
+        ("March 3 2024, 10:00 am", date(2024, 3, 3)),
+        ("Sunday, 3 March 2024, 10:00 GMT", date(2024, 3, 3)),
+        ("Mar. 3, 2024", date(2024, 3, 3)),
+        ("Sept. 3, 2024", date(2024, 9, 3)),
+        ("3 Sept 2024", date(2024, 9, 3)),
+        ("16 November, 2024", date(2024, 11, 16)),
+        ("16-Nov-2024", date(2024, 11, 16)),
+        ("20240303", date(2024, 3, 3)),
+        ("2024-03-03 10:00:00 +0200", date(2024, 3, 3)),
+        ("2024-03-03 10:00:00 UTC", date(2024, 3, 3)),
+        ("2024-03-03 10:00 EST", date(2024, 3, 3)),
     ];
     for (text, expected) in cases {
         assert_eq!(parse_date(text), Some(*expected), "{text}");
@@ -127,6 +143,8 @@ fn times_and_zones_are_kept_when_given() {
     assert_eq!(published("2024-11-16T09:30:00+05:30").as_deref(), Some("2024-11-16T09:30:00+05:30"));
     assert_eq!(published("Mon, 05 Apr 93 18:01:16 GMT").as_deref(), Some("1993-04-05T18:01:16+00:00"));
     assert_eq!(published("16 November 2024"), None);
+    assert_eq!(published("2024-03-03 10:00:00 +0200").as_deref(), Some("2024-03-03T10:00:00+02:00"));
+    assert_eq!(published("2024-03-03 10:00:00 UTC").as_deref(), Some("2024-03-03T10:00:00+00:00"));
 }
 
 #[test]
@@ -134,6 +152,10 @@ fn ambiguous_numeric_dates_and_prose_are_never_dates() {
     use broadsheet::article::DateValue;
     assert_eq!(parse_date_value("03/04/2025"), DateValue::Ambiguous);
     assert_eq!(parse_date_value("The summit was held on 16 November 2024."), DateValue::Unknown);
+    for prose in ["16 November 2024 was a Saturday", "Published: the report", "2024-02-30", "2024-1é-03 x", "12345678"]
+    {
+        assert_eq!(parse_date_value(prose), DateValue::Unknown, "{prose}");
+    }
     let article = parse_text("Title: Budget\nDate: 03/04/2025\n\nBody.\n");
     assert_eq!(article.date, None);
     assert!(

@@ -2,8 +2,13 @@
 //!
 //! Accepted: `16 November 2024`, `16 Nov 2024`, `November 16, 2024`, a
 //! leading weekday (`Saturday 16 November 2024`), ISO dates (`2024-11-16`,
-//! `2021-03-01 00:00:00`), RFC 3339 (`2024-11-16T09:30:00Z`, with offsets) and
-//! RFC 2822 (`Mon, 05 Apr 93 18:01:16 GMT`, two-digit years, US zone names).
+//! `2021-03-01 00:00:00`, `20240303`), RFC 3339 (`2024-11-16T09:30:00Z`, with
+//! offsets; `2024-03-03 10:00:00 +0200` as Jekyll writes it) and RFC 2822
+//! (`Mon, 05 Apr 93 18:01:16 GMT`, two-digit years, US zone names). Written
+//! dates may carry ordinals (`3rd March`, `November 16th`), AP-style
+//! abbreviations (`Mar. 3`, `Sept. 3`), commas anywhere, hyphens
+//! (`16-Nov-2024`) and a time after them (`March 3 2024, 10:00 am`); a line
+//! may start with a label (`Published:`, `Updated`, `Posted on`, `Date:`).
 //! Numeric dates such as `03/04/2025` are read only when a single reading is
 //! possible: Broadsheet never guesses between day-first and month-first.
 //! Dates are only ever read from metadata, never from the prose.
@@ -55,16 +60,55 @@ pub fn parse_date_value(text: &str) -> DateValue {
     } else {
         text
     };
+    let text = strip_label(text);
     if let Some(value) = iso(text) {
         return value;
     }
     if let Some(value) = rfc2822(text) {
         return value;
     }
-    if let Some(date) = written(strip_weekday(text)) {
+    if let Some(date) = written(strip_weekday(text)).or_else(|| compact(text)) {
         return DateValue::Dated { date, published: None };
     }
     numeric(text)
+}
+
+/// `Published: 3 March 2024` → `3 March 2024`: the labels news sites put
+/// before a date line.
+fn strip_label(text: &str) -> &str {
+    const LABELS: &[&str] = &[
+        "first published on",
+        "first published",
+        "last updated on",
+        "last updated",
+        "published on",
+        "published",
+        "updated on",
+        "updated",
+        "posted on",
+        "posted",
+        "dated",
+        "date",
+    ];
+    for label in LABELS {
+        let Some(start) = text.get(..label.len()).filter(|start| start.eq_ignore_ascii_case(label)) else {
+            continue;
+        };
+        let rest = &text[start.len()..];
+        if rest.starts_with([':', ' ']) {
+            return rest.trim_start_matches([':', ' ']);
+        }
+    }
+    text
+}
+
+/// `20240303`, as file names and some exports write dates.
+fn compact(text: &str) -> Option<Date> {
+    if text.len() != 8 || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    let (year, month, day) = (text[..4].parse().ok()?, text[4..6].parse().ok()?, text[6..].parse().ok()?);
+    (1900..=2100).contains(&year).then(|| Date::new(year, month, day).ok()).flatten()
 }
 
 /// The calendar date of a metadata value, if it is an unambiguous date.
@@ -83,7 +127,14 @@ fn iso(text: &str) -> Option<DateValue> {
     if !looks_iso {
         return None;
     }
-    let pieces = Pieces::parse(text).ok()?;
+    let joined = spaced_offset_joined(text);
+    let Ok(pieces) = Pieces::parse(text).or_else(|_| Pieces::parse(joined.as_ref())) else {
+        // A time in a form RFC 3339 does not know: the date alone.
+        let (date, rest) = (text.get(..10)?, text.get(10..)?);
+        let time_follows = rest.starts_with([' ', 'T']) && rest[1..].starts_with(|c: char| c.is_ascii_digit());
+        let date = date.parse::<Date>().ok().filter(|_| rest.is_empty() || time_follows)?;
+        return Some(DateValue::Dated { date, published: None });
+    };
     let date = pieces.date();
     let published = match (pieces.time(), pieces.offset()) {
         (Some(time), Some(offset)) => {
@@ -98,6 +149,20 @@ fn iso(text: &str) -> Option<DateValue> {
         _ => None,
     };
     Some(DateValue::Dated { date, published })
+}
+
+/// `2024-03-03 10:00:00 +0200` → `2024-03-03 10:00:00+0200`, and a
+/// trailing ` UTC` or ` GMT` → `Z`; other text as it is.
+fn spaced_offset_joined(text: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(rest) = text.strip_suffix(" UTC").or_else(|| text.strip_suffix(" GMT")) {
+        return format!("{rest}Z").into();
+    }
+    match text.rfind(' ') {
+        Some(space) if text[space + 1..].starts_with(['+', '-']) => {
+            format!("{}{}", &text[..space], &text[space + 1..]).into()
+        }
+        _ => text.into(),
+    }
 }
 
 /// RFC 2822 as in e-mail and Usenet headers. A weekday that does not match
@@ -130,11 +195,45 @@ fn two_digit_year(year: i16) -> i16 {
 
 /// Dates written with a month name.
 fn written(text: &str) -> Option<Date> {
-    const FORMATS: &[&str] = &["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y"];
+    const FORMATS: &[&str] = &["%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"];
     if !text.bytes().any(|byte| byte.is_ascii_alphabetic()) {
         return None;
     }
-    FORMATS.iter().find_map(|format| jiff::fmt::strtime::parse(format, text).ok()?.to_date().ok())
+    let text = written_tokens(text)?;
+    FORMATS.iter().find_map(|format| jiff::fmt::strtime::parse(format, &text).ok()?.to_date().ok())
+}
+
+/// The day, month and year of a written date as `day month year` or
+/// `month day year` separated by single spaces: commas and hyphens become
+/// spaces, ordinals and abbreviation dots go, `Sept` is `Sep`. Anything
+/// after the year must be a time (`10:00 am GMT`), so prose is not a date.
+fn written_tokens(text: &str) -> Option<String> {
+    let mut tokens = text.split([' ', ',', '-']).filter(|token| !token.is_empty());
+    let date: Vec<String> = tokens.by_ref().take(3).map(written_token).collect();
+    if date.len() < 3 || !tokens.all(is_time_token) {
+        return None;
+    }
+    Some(date.join(" "))
+}
+
+fn written_token(token: &str) -> String {
+    let token = token.trim_end_matches('.');
+    let digits = token.bytes().take_while(u8::is_ascii_digit).count();
+    let ordinal = ["st", "nd", "rd", "th"].iter().any(|suffix| token[digits..].eq_ignore_ascii_case(suffix));
+    if digits > 0 && ordinal {
+        return token[..digits].to_owned();
+    }
+    if token.eq_ignore_ascii_case("sept") { "Sep".to_owned() } else { token.to_owned() }
+}
+
+/// `10:00`, `10:00:00`, `am`, `p.m.`, `at`, `GMT`, `+0200`, `(EST)`.
+fn is_time_token(token: &str) -> bool {
+    let token = token.trim_matches(['(', ')', '.']);
+    let clock = token.contains(':') && token.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '.'));
+    let word = ["am", "pm", "a.m", "p.m", "at", "h", "hrs"].iter().any(|word| token.eq_ignore_ascii_case(word));
+    let zone = (2..=5).contains(&token.len()) && token.bytes().all(|byte| byte.is_ascii_uppercase());
+    let offset = token.starts_with('+') && token[1..].chars().all(|c| c.is_ascii_digit() || c == ':');
+    clock || word || zone || offset
 }
 
 /// `2024/11/16` is fine; `16/11/2024` has one reading; `03/04/2025` has two.
