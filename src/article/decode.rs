@@ -58,19 +58,23 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     decode_text(bytes).map(|decoded| decoded.text)
 }
 
-/// UTF-8 when the bytes are (mostly) UTF-8, else the detected legacy encoding.
+/// UTF-8 when the bytes are UTF-8, in part or in the main, else the
+/// detected legacy encoding.
 fn to_unicode(bytes: &[u8], warnings: &mut Vec<String>) -> (String, Option<&'static str>) {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return (text.to_owned(), None);
     }
     let (valid_non_ascii, invalid_bytes) = count_utf8(bytes);
-    // A UTF-8 file with a stray byte or two stays UTF-8: re-reading all of it
-    // in a legacy encoding would garble every other non-ASCII character.
-    if valid_non_ascii > invalid_bytes {
-        warnings.push(format!("replaced {invalid_bytes} bytes that are not valid UTF-8 with �"));
-        return (String::from_utf8_lossy(bytes).into_owned(), None);
-    }
     let encoding = detect_legacy_encoding(bytes);
+    // A UTF-8 file with some Windows-1252 pasted in (`café` next to a stray
+    // `£` or curly quote) stays UTF-8, and only the stray bytes are read as
+    // Windows-1252: re-reading all of it in a legacy encoding would garble
+    // every other non-ASCII character. A multi-byte legacy text (GBK) forms
+    // valid UTF-8 pairs by chance, so it needs a majority of them.
+    if valid_non_ascii > 0 && (valid_non_ascii > invalid_bytes || encoding.is_single_byte()) {
+        warnings.push(format!("read {invalid_bytes} bytes that are not valid UTF-8 as windows-1252"));
+        return (utf8_with_windows_1252(bytes), None);
+    }
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     warnings.push(format!("not UTF-8: decoded as {}", encoding.name()));
     (text.into_owned(), Some(encoding.name()))
@@ -87,6 +91,16 @@ fn detect_legacy_encoding(bytes: &[u8]) -> &'static Encoding {
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
     let non_ascii = bytes.iter().filter(|byte| !byte.is_ascii()).count();
     if guess.is_single_byte() && non_ascii <= FEW_BYTES { encoding_rs::WINDOWS_1252 } else { guess }
+}
+
+/// The valid UTF-8 runs of `bytes` as they are, the others as Windows-1252.
+fn utf8_with_windows_1252(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+    }
+    text
 }
 
 fn count_utf8(bytes: &[u8]) -> (usize, usize) {
@@ -248,6 +262,14 @@ mod tests {
         let decoded = decode_text(&bytes).expect("text");
         assert_eq!(decoded.encoding, None);
         assert!(decoded.text.starts_with("café crème"));
+    }
+
+    #[test]
+    fn reads_windows_1252_pasted_into_utf8_as_such() {
+        let decoded = decode_text(b"T\n\nThe new caf\xc3\xa9 opened. Price \xa35 and \x93q\x94.\n").expect("text");
+        assert_eq!(decoded.text, "T\n\nThe new café opened. Price £5 and “q”.\n");
+        assert_eq!(decoded.encoding, None);
+        assert_eq!(decoded.warnings.len(), 1, "{:?}", decoded.warnings);
     }
 
     #[test]
