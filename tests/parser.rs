@@ -332,3 +332,18 @@ fn a_double_spaced_newswire_file_keeps_its_header_out_of_the_body() {
     assert_eq!(texts(&article)[0], "The leaders met on Friday.");
     assert!(texts(&article).iter().all(|text| !text.contains("Promote")));
 }
+
+#[test]
+fn the_seed_parses_alike_with_any_line_breaks() {
+    let Some(seeds) = shared_data::shared_dir("seeds") else { return };
+    let bytes = std::fs::read(seeds.join("000_3ea0f84f1e61d9e9.txt")).expect("seed");
+    let expected = parse_bytes("seed", &bytes, FileKind::Text).expect("seed parses");
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    for line_break in ["\r", "\r\n", "\u{2028}"] {
+        let converted = text.replace('\n', line_break);
+        let article = parse_bytes("seed", converted.as_bytes(), FileKind::Text).expect("parses");
+        assert_eq!(article.title, expected.title, "{line_break:?}");
+        assert_eq!((article.date, article.source.as_deref()), (expected.date, expected.source.as_deref()));
+        assert_eq!(texts(&article), texts(&expected), "{line_break:?}");
+    }
+}

@@ -113,8 +113,12 @@ fn count_utf8(bytes: &[u8]) -> (usize, usize) {
     (valid_non_ascii, invalid)
 }
 
-/// Removes stray control characters and normalises to NFC.
+/// Unifies line breaks, removes stray control characters and normalises
+/// to NFC.
 fn finish(mut text: String, encoding: Option<&'static str>, mut warnings: Vec<String>) -> Result<Decoded, DecodeError> {
+    if needs_line_breaks_unified(&text) {
+        text = unify_line_breaks(&text);
+    }
     if has_stray_control(text.as_bytes()) {
         let before = text.chars().count();
         text.retain(|c| !is_stray_control(c));
@@ -132,6 +136,36 @@ fn finish(mut text: String, encoding: Option<&'static str>, mut warnings: Vec<St
         }
     }
     Ok(Decoded { text, encoding, warnings })
+}
+
+fn needs_line_breaks_unified(text: &str) -> bool {
+    memchr::memchr(b'\r', text.as_bytes()).is_some()
+        || (!text.is_ascii() && text.contains(['\u{85}', '\u{2028}', '\u{2029}']))
+}
+
+/// `\n` for every line break: CR LF (and the CR CR LF of a file converted
+/// twice), a lone CR (classic Mac OS), NEL and LINE SEPARATOR; a PARAGRAPH
+/// SEPARATOR is a blank line. `str::lines` only knows LF and CR LF, so a
+/// CR-only file would otherwise be one long line.
+fn unify_line_breaks(text: &str) -> String {
+    let mut unified = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(character) = chars.next() {
+        match character {
+            '\r' => {
+                let mut carriage_returns = 1;
+                while chars.next_if_eq(&'\r').is_some() {
+                    carriage_returns += 1;
+                }
+                let breaks = if chars.next_if_eq(&'\n').is_some() { 1 } else { carriage_returns };
+                unified.extend(std::iter::repeat_n('\n', breaks));
+            }
+            '\u{85}' | '\u{2028}' => unified.push('\n'),
+            '\u{2029}' => unified.push_str("\n\n"),
+            other => unified.push(other),
+        }
+    }
+    unified
 }
 
 /// A fast byte scan for [`is_stray_control`] characters in UTF-8: C0 bytes,
@@ -279,6 +313,12 @@ mod tests {
         let decoded = decode_text(&bytes).expect("text");
         assert_eq!(decoded.text, "Título\n\nCuerpo");
         assert_eq!(decoded.encoding, Some("UTF-16LE"));
+    }
+
+    #[test]
+    fn every_kind_of_line_break_becomes_a_line_feed() {
+        assert_eq!(decode(b"a\r\nb\r\r\nc\rd\r\re\n").as_deref(), Ok("a\nb\nc\nd\n\ne\n"));
+        assert_eq!(decode("a\u{85}b\u{2028}c\u{2029}d".as_bytes()).as_deref(), Ok("a\nb\nc\n\nd"));
     }
 
     #[test]
