@@ -136,7 +136,9 @@ fn named_files_parse_to_the_right_article() {
             Some("rec.sport.hockey"),
             Some(date(1993, 4, 23)),
             "I really feel the need for a knowledgable hockey",
-            4,
+            // The signature's quotation and its tab-indented attribution
+            // are two paragraphs.
+            5,
         ),
     ];
     for &(id, title, section, date, first, count) in cases {

@@ -347,3 +347,10 @@ fn the_seed_parses_alike_with_any_line_breaks() {
         assert_eq!(texts(&article), texts(&expected), "{line_break:?}");
     }
 }
+
+#[test]
+fn a_header_block_before_the_title_is_read() {
+    let article = parse_text("16 November 2024\nThis content originally appeared on Reuters.\n\nTitle here\n\nBody.\n");
+    assert_eq!((article.title.as_str(), article.source.as_deref()), ("Title here", Some("Reuters")));
+    assert_eq!(texts(&article), ["Body."]);
+}

@@ -1,14 +1,22 @@
 //! Turning the body lines of a text file into paragraphs.
 //!
-//! Three shapes occur in real files:
-//! - blank-line-separated paragraphs, possibly hard-wrapped: the lines of a
-//!   paragraph are joined with a space (none between two CJK characters);
+//! Real files break lines in three ways, often mixed:
+//! - blank lines between paragraphs. Lines inside a block are joined with a
+//!   space (none between two CJK characters) where the text runs on: the
+//!   line before does not end a sentence, or the file is hard-wrapped and
+//!   the line before is full. A line ending a sentence and not full ends
+//!   its paragraph, so one-line paragraphs that share a block stay apart;
 //! - no blank lines at all: every line is a paragraph (Chinese, Vietnamese),
-//!   except that a line starting with a lower-case letter continues the one
-//!   before (hard-wrapped Russian); indentation is dropped;
+//!   except in a hard-wrapped file, where full lines run on, and where a
+//!   line starting with a lower-case letter continues one that does not end
+//!   a sentence (hard-wrapped Russian); indentation is dropped;
 //! - paragraphs flattened into one long line with two spaces after the end of
 //!   a sentence (Russian): split there. Only done in the second shape, since
 //!   typists who put two spaces after every full stop use blank lines.
+//!
+//! A file is hard-wrapped when most of its lines are about as long as its
+//! longest ones, at most 100 columns, and most of those full lines do not
+//! end a sentence (in a file with a paragraph per line, nearly all do).
 //!
 //! Captions are the seed's `… [Photographer/Agency]` paragraphs and short
 //! lines of their own that start with `Photo:`, `Фото` or `(Ảnh …)`.
@@ -21,10 +29,102 @@ pub(crate) fn paragraphs(lines: &[&str]) -> Vec<Paragraph> {
     let end = lines.iter().rposition(|line| !line.trim().is_empty()).map_or(start, |last| last + 1);
     let lines = &lines[start..end];
     if lines.iter().any(|line| line.trim().is_empty()) {
-        blocks(lines).iter().map(|block| to_paragraph(join_lines(block))).collect()
+        let blocks: Vec<Vec<&str>> =
+            lines.split(|line| line.trim().is_empty()).filter(|block| !block.is_empty()).map(<[_]>::to_vec).collect();
+        block_paragraphs(&blocks)
     } else {
         line_paragraphs(lines)
     }
+}
+
+/// The paragraphs of blocks of lines that were separated by blank lines
+/// (lines as in the file, or trimmed).
+pub(crate) fn block_paragraphs(blocks: &[Vec<&str>]) -> Vec<Paragraph> {
+    let wrap = Wrap::detect(blocks.iter().flatten().copied());
+    let mut paragraphs = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        let runs = runs(block, |previous, _| !ends_sentence(previous) || wrap.is_full(previous));
+        paragraphs.extend(runs.iter().map(|run| to_paragraph(join_lines(run))));
+    }
+    paragraphs
+}
+
+/// Splits `lines` into runs of trimmed lines that `continues(previous,
+/// line)` joins. A list item, or a line indented deeper than the one
+/// before (a first-line indent), always starts a run.
+fn runs<'a>(lines: &[&'a str], continues: impl Fn(&str, &str) -> bool) -> Vec<Vec<&'a str>> {
+    let mut runs: Vec<Vec<&'a str>> = Vec::new();
+    let mut previous_indent = usize::MAX;
+    for raw in lines {
+        let line = raw.trim();
+        let indent = indentation(raw);
+        let starts_paragraph = indent > previous_indent || is_list_item(line);
+        previous_indent = indent;
+        match runs.last_mut() {
+            Some(run) if !starts_paragraph && run.last().is_some_and(|previous| continues(previous, line)) => {
+                run.push(line);
+            }
+            _ => runs.push(vec![line]),
+        }
+    }
+    runs
+}
+
+/// Leading white space in columns, a tab counting as four.
+fn indentation(line: &str) -> usize {
+    line.chars()
+        .take_while(|c| c.is_whitespace())
+        .map(|c| match c {
+            '\t' => 4,
+            '\u{3000}' => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `- item`, `* item`, `• item`, `1. item`, `2) item`: each item is a
+/// paragraph of its own.
+fn is_list_item(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = (1..=3).contains(&digits) && [". ", ") "].iter().any(|marker| line[digits..].starts_with(marker));
+    numbered || ["- ", "* ", "• ", "· "].iter().any(|marker| line.starts_with(marker))
+}
+
+/// The wrap width of a hard-wrapped file, if it is one.
+#[derive(Debug, Clone, Copy, Default)]
+struct Wrap {
+    /// Lines at least this wide were broken by the wrapping, not by the
+    /// writer; `None` when the file is not hard-wrapped.
+    full: Option<usize>,
+}
+
+impl Wrap {
+    fn detect<'a>(lines: impl Iterator<Item = &'a str>) -> Self {
+        let lines: Vec<&str> = lines.map(str::trim).filter(|line| !line.is_empty()).collect();
+        if lines.len() < 4 {
+            return Self::default();
+        }
+        let mut widths: Vec<usize> = lines.iter().map(|line| width(line)).collect();
+        widths.sort_unstable();
+        let wrap = widths[widths.len() * 9 / 10];
+        if !(40..=100).contains(&wrap) {
+            return Self::default();
+        }
+        let full = wrap * 3 / 4;
+        let full_lines: Vec<&&str> = lines.iter().filter(|line| width(line) >= full).collect();
+        let sentence_ends = full_lines.iter().filter(|line| ends_sentence(line)).count();
+        let wrapped = full_lines.len() * 2 >= lines.len() && sentence_ends * 2 < full_lines.len();
+        Self { full: wrapped.then_some(full) }
+    }
+
+    fn is_full(self, line: &str) -> bool {
+        self.full.is_some_and(|full| width(line) >= full)
+    }
+}
+
+/// Columns a line takes, CJK characters counting double.
+fn width(line: &str) -> usize {
+    line.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
 }
 
 /// Groups trimmed non-blank lines into blocks separated by blank lines.
@@ -64,14 +164,11 @@ pub(crate) fn join_lines(lines: &[&str]) -> String {
 }
 
 fn line_paragraphs(lines: &[&str]) -> Vec<Paragraph> {
-    let mut merged: Vec<Vec<&str>> = Vec::new();
-    for line in lines.iter().map(|line| line.trim()) {
-        let continues = line.chars().next().is_some_and(char::is_lowercase);
-        match merged.last_mut() {
-            Some(previous) if continues => previous.push(line),
-            _ => merged.push(vec![line]),
-        }
-    }
+    let wrap = Wrap::detect(lines.iter().copied());
+    let merged = runs(lines, |previous, line| {
+        let lower_case = line.chars().next().is_some_and(char::is_lowercase);
+        wrap.is_full(previous) || (lower_case && !ends_sentence(previous))
+    });
     let mut paragraphs = Vec::with_capacity(merged.len());
     for group in &merged {
         let text = join_lines(group);
@@ -102,7 +199,7 @@ fn split_at_double_spaces(text: &str) -> impl Iterator<Item = &str> {
 
 fn ends_sentence(text: &str) -> bool {
     let text = text.trim_end_matches(['»', '"', '”', '’', '\'', ')', '\u{a0}']);
-    text.ends_with(['.', '!', '?', '…'])
+    text.ends_with(['.', '!', '?', '…', '。', '！', '？'])
 }
 
 fn starts_sentence(text: &str) -> bool {
@@ -177,6 +274,54 @@ mod tests {
     fn each_line_is_a_paragraph_without_blank_lines() {
         let body = paragraphs(&["\u{3000}\u{3000}第一段。", "\u{3000}\u{3000}第二段。"]);
         assert_eq!(texts(&body), ["第一段。", "第二段。"]);
+    }
+
+    #[test]
+    fn hard_wrapped_text_is_joined_without_blank_lines_too() {
+        let text = "The Chancellor said on Monday that the economy grew faster than\n\
+                    expected in the last quarter, according to figures published by\n\
+                    the statistics office. Ms Hewitt said the figures were welcome in\n\
+                    London on Monday, and that more would follow in the spring when\n\
+                    the budget is set.\n\
+                    Another paragraph starts here.";
+        let lines: Vec<&str> = text.lines().collect();
+        let body = paragraphs(&lines);
+        assert_eq!(body.len(), 2, "{:?}", texts(&body));
+        assert!(texts(&body)[0].ends_with("when the budget is set."));
+    }
+
+    #[test]
+    fn one_line_paragraphs_sharing_a_block_stay_apart() {
+        let body = paragraphs(&["First para.", "Second para.", "Third para.", "", "Editor: X"]);
+        assert_eq!(texts(&body), ["First para.", "Second para.", "Third para.", "Editor: X"]);
+        let body =
+            paragraphs(&["If [Ukrainian] President", "[Volodymyr] Zelenskyy comes", "to the table.", "", "Next."]);
+        assert_eq!(texts(&body), ["If [Ukrainian] President [Volodymyr] Zelenskyy comes to the table.", "Next."]);
+    }
+
+    #[test]
+    fn list_items_and_indented_first_lines_start_paragraphs() {
+        let body = paragraphs(&["The plans:", "- a ban on smoking", "- fines up to £2,500", "", "End."]);
+        assert_eq!(texts(&body), ["The plans:", "- a ban on smoking", "- fines up to £2,500", "End."]);
+        let body = paragraphs(&[
+            "С 7 по 29 сентября органы",
+            "статистики проведут опрос",
+            "  Задачей наблюдения является",
+            "получение информации.",
+        ]);
+        assert_eq!(
+            texts(&body),
+            [
+                "С 7 по 29 сентября органы статистики проведут опрос",
+                "Задачей наблюдения является получение информации."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lower_case_line_after_a_full_stop_starts_a_paragraph() {
+        let body = paragraphs(&["Apple announced a new phone today.", "iPhone 7s will be water-proof."]);
+        assert_eq!(texts(&body), ["Apple announced a new phone today.", "iPhone 7s will be water-proof."]);
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! blocks consists of short lines, at least one of which is a date, a
 //! syndication line or known boilerplate.
 
-use super::super::body::{join_lines, to_paragraph};
+use super::super::body::block_paragraphs;
 use super::super::dates::{DateValue, parse_date_value};
 use super::super::draft::Draft;
 use super::super::parse::ParseError;
@@ -59,8 +59,8 @@ fn parse_with_header(blocks: &[Vec<&str>], header: usize) -> Result<Draft, Parse
     draft.section = section;
     // Blocks between the title and the header block (a standfirst), or
     // above a title inside the header block: body text, so nothing is lost.
-    let before_header = if lead > 0 { &blocks[body_start.min(header)..header] } else { &blocks[body_start..header] };
-    draft.paragraphs.extend(before_header.iter().map(|block| to_paragraph(join_lines(block))));
+    let before_header = &blocks[body_start.min(header)..header];
+    draft.paragraphs.extend(block_paragraphs(before_header));
     for line in &header_block[title_lines..] {
         draft.read_header_line(line);
     }
@@ -73,7 +73,7 @@ fn parse_with_header(blocks: &[Vec<&str>], header: usize) -> Result<Draft, Parse
         draft.read_header_line(line);
         rest = after;
     }
-    draft.paragraphs.extend(rest.iter().map(|block| to_paragraph(join_lines(block))));
+    draft.paragraphs.extend(block_paragraphs(rest));
     Ok(draft)
 }
 
