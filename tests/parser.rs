@@ -354,3 +354,15 @@ fn a_header_block_before_the_title_is_read() {
     assert_eq!((article.title.as_str(), article.source.as_deref()), ("Title here", Some("Reuters")));
     assert_eq!(texts(&article), ["Body."]);
 }
+
+#[test]
+fn front_matter_in_a_text_file_is_read() {
+    let yaml = "---\ntitle: \"YAML in txt\"\ndate: 2024-03-03\n---\n\nBody one.\n\nBody two.\n";
+    let article = parse_bytes("a", yaml.as_bytes(), FileKind::Text).expect("parses");
+    assert_eq!((article.title.as_str(), article.date), ("YAML in txt", Some(date(2024, 3, 3))));
+    assert_eq!(texts(&article), ["Body one.", "Body two."]);
+    let toml = "+++\ntitle = \"TOML\"\n+++\nA title line\n\nBody.\n";
+    let article = parse_bytes("a", toml.as_bytes(), FileKind::Text).expect("parses");
+    assert_eq!(article.title, "TOML");
+    assert!(texts(&article).iter().all(|text| !text.contains("+++")), "{:?}", texts(&article));
+}

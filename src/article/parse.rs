@@ -14,7 +14,7 @@ use thiserror::Error;
 use super::body::{blocks, decode_entities};
 use super::decode::{DecodeError, decode_text};
 use super::draft::Draft;
-use super::formats::{header_block, markdown, newswire, title_first};
+use super::formats::{front_matter, header_block, markdown, newswire, title_first};
 use super::sidecar::Sidecar;
 use super::{Article, ArticleId, Format, sidecar};
 
@@ -84,8 +84,34 @@ pub fn parse(id: ArticleId, text: &str) -> Result<Article, ParseError> {
     draft.finish(id, section).ok_or(ParseError::NoTitle)
 }
 
-/// Detects the layout of a text file and parses it.
+/// Detects the layout of a text file and parses it. Front matter, as in
+/// Markdown, is read first: a text file exported by a static site
+/// generator has it too.
 fn parse_text(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseError> {
+    let (Some((language, source)), body) = front_matter::split(text) else {
+        return parse_layout(text, sidecar_title);
+    };
+    match front_matter::read(language, source) {
+        Ok(fields) => {
+            let mut named = Draft::new(Format::TitleFirst);
+            named.apply(fields.clone(), true);
+            let mut draft = parse_layout(body, sidecar_title.or(named.title.as_deref()))?;
+            if draft.format == Format::Sidecar && sidecar_title.is_none() {
+                // The title came from the front matter, a block of fields.
+                draft.format = Format::HeaderBlock;
+            }
+            draft.apply(fields, true);
+            Ok(draft)
+        }
+        Err(warning) => {
+            let mut draft = parse_layout(body, sidecar_title)?;
+            draft.warnings.push(warning);
+            Ok(draft)
+        }
+    }
+}
+
+fn parse_layout(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseError> {
     let text = decode_entities(text);
     let lines: Vec<&str> = text.lines().collect();
     if let Some(end) = header_block::detect(&lines) {

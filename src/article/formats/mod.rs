@@ -6,7 +6,7 @@ pub(crate) mod markdown;
 pub(crate) mod newswire;
 pub(crate) mod title_first;
 
-mod front_matter;
+pub(crate) mod front_matter;
 
 /// The longest title accepted from a layout that names it explicitly;
 /// longer "titles" are body text without a title.
