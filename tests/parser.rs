@@ -366,3 +366,14 @@ fn front_matter_in_a_text_file_is_read() {
     assert_eq!(article.title, "TOML");
     assert!(texts(&article).iter().all(|text| !text.contains("+++")), "{:?}", texts(&article));
 }
+
+#[test]
+fn a_dateline_or_label_under_a_headline_is_not_the_title() {
+    for second in ["WASHINGTON (Reuters)", "[Photo: Reuters]", "1. The first point"] {
+        let article = parse_text(&format!("Fed holds rates\n\n{second}\n\nThe Federal Reserve held rates.\n"));
+        assert_eq!((article.title.as_str(), article.section.as_deref()), ("Fed holds rates", None), "{second}");
+        assert_eq!(texts(&article)[0], second);
+    }
+    let article = parse_text("World News\n\nLeaders meet in Lima\n\nThe leaders met.\n");
+    assert_eq!((article.title.as_str(), article.section.as_deref()), ("Leaders meet in Lima", Some("World News")));
+}

@@ -49,10 +49,28 @@ fn section_and_title<'a>(lines: &[&'a str], first: usize) -> Option<(&'a str, &'
     let title = lines[title_index].trim();
     let title_alone = lines.get(title_index + 1).is_some_and(|line| line.trim().is_empty());
     let body_follows = lines[title_index + 1..].iter().any(|line| !line.trim().is_empty());
-    let fits = blank && title_alone && body_follows && looks_like_section(section) && looks_like_title(title);
+    let fits = blank
+        && title_alone
+        && body_follows
+        && looks_like_section(section)
+        && looks_like_title(title)
+        && !is_dateline_or_label(title);
     // Two short lines could also be a title and a one-line paragraph; a
     // section label is shorter than the title that follows it.
     (fits && section.chars().count() < title.chars().count()).then_some((section, title, title_index + 1))
+}
+
+/// What follows a headline without being a title: a dateline
+/// (`WASHINGTON (Reuters)`), a bracketed label (`[Photo: Reuters]`) or a
+/// numbered item (`1、你看…`, `1. First`).
+fn is_dateline_or_label(line: &str) -> bool {
+    let first_word = line.split_whitespace().next().unwrap_or("");
+    let letters = first_word.chars().filter(|c| c.is_alphabetic()).count();
+    let dateline = letters >= 3 && first_word.chars().all(|c| !c.is_lowercase()) && line.ends_with(')');
+    let bracketed = line.starts_with(['[', '(']);
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let numbered = digits > 0 && line[digits..].starts_with(['、', '.', ')']);
+    dateline || bracketed || numbered
 }
 
 fn is_title_line(line: &str) -> bool {
