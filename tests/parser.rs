@@ -377,3 +377,13 @@ fn a_dateline_or_label_under_a_headline_is_not_the_title() {
     let article = parse_text("World News\n\nLeaders meet in Lima\n\nThe leaders met.\n");
     assert_eq!((article.title.as_str(), article.section.as_deref()), ("Leaders meet in Lima", Some("World News")));
 }
+
+#[test]
+fn markdown_quotes_nested_absurdly_deep_are_plain_text() {
+    let text = format!("# Deep\n\n{} x\n", ">".repeat(100_000));
+    let article = parse_bytes("a", text.as_bytes(), FileKind::Markdown).expect("parses");
+    assert_eq!(article.title, "Deep");
+    assert!(article.details().warnings.iter().any(|warning| warning.contains("nested")));
+    let normal = parse_bytes("b", b"# Normal\n\n> > quoted twice\n", FileKind::Markdown).expect("parses");
+    assert!(normal.details().warnings.is_empty());
+}
