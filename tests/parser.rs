@@ -387,3 +387,44 @@ fn markdown_quotes_nested_absurdly_deep_are_plain_text() {
     let normal = parse_bytes("b", b"# Normal\n\n> > quoted twice\n", FileKind::Markdown).expect("parses");
     assert!(normal.details().warnings.is_empty());
 }
+
+#[test]
+fn other_syndication_lines_name_the_source() {
+    let cases = [
+        ("This article originally appeared on The Guardian.", "The Guardian"),
+        ("Source: Reuters", "Reuters"),
+        ("This content originally appeared on https://www.aljazeera.com/news/2024/11/16/x.", "aljazeera.com"),
+    ];
+    for (line, source) in cases {
+        let article = parse_text(&format!("Leaders meet\n\n16 November 2024\n{line}\n\nBody.\n"));
+        assert_eq!(article.source.as_deref(), Some(source), "{line}");
+        assert_eq!(texts(&article), ["Body."]);
+    }
+}
+
+#[test]
+fn asides_in_brackets_are_not_photo_credits() {
+    let article = parse_text("Title\n\nSee the note below [Ed.]\n\nAs I wrote before [I wrote:]\n");
+    assert!(article.paragraphs.iter().all(|p| matches!(p, ParagraphRef::Text { .. })), "{:?}", article.paragraphs);
+}
+
+#[test]
+fn titles_lose_tabs_and_invisible_reordering_characters() {
+    let article = parse_text("Budget\tpasses \u{202E}today\u{202C}\u{200B}\n\nBody.\n");
+    assert_eq!(article.title, "Budget passes today");
+}
+
+#[test]
+fn schema_org_sidecar_keys_and_objects_are_read() {
+    let sidecar = br#"{"headline": "From JSON", "datePublished": "2024-03-03T10:00:00Z", "publisher": {"@type": "Organization", "name": "Pub"}, "author": [{"name": "A. Writer"}]}"#;
+    let input = FileInput {
+        id: ArticleId::new("a"),
+        bytes: b"Body text only.\n",
+        kind: FileKind::Text,
+        sidecar: Some(Sidecar { name: "a.json", bytes: sidecar }),
+    };
+    let article = parse_file(&input).expect("parses");
+    assert_eq!((article.title.as_str(), article.date), ("From JSON", Some(date(2024, 3, 3))));
+    assert_eq!(article.source.as_deref(), Some("Pub"));
+    assert_eq!(article.details().author.as_deref(), Some("A. Writer"));
+}

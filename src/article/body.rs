@@ -230,6 +230,8 @@ fn split_credit(text: &str) -> Option<(&str, &str)> {
     let caption = inner_and_rest[..open].trim_end();
     let plausible_credit = (2..=80).contains(&credit.chars().count())
         && !credit.contains(['[', ']'])
+        // `See note [Ed.]`, `[I wrote:]`: an aside, not a photo credit.
+        && !credit.ends_with(['.', ':', ';', ','])
         && credit.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric());
     (plausible_credit && !caption.is_empty()).then_some((caption, credit))
 }

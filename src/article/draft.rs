@@ -48,20 +48,28 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    /// The field a metadata key names, case-insensitively.
+    /// The field a metadata key names, ignoring case, `_`, `-` and spaces
+    /// (`datePublished`, `date_published`, `Date Published`).
     pub fn from_key(key: &str) -> Option<Self> {
         const KEYS: &[(&str, Field)] = &[
             ("title", Field::Title),
             ("subject", Field::Title),
             ("headline", Field::Title),
             ("section", Field::Section),
+            ("articlesection", Field::Section),
             ("category", Field::Section),
             ("newsgroups", Field::Section),
             ("date", Field::Date),
             ("published", Field::Date),
+            ("datepublished", Field::Date),
+            ("publishedat", Field::Date),
+            ("publishdate", Field::Date),
+            ("pubdate", Field::Date),
             ("source", Field::Source),
             ("publisher", Field::Source),
+            ("sitename", Field::Source),
             ("author", Field::Author),
+            ("creator", Field::Author),
             ("from", Field::Author),
             ("by", Field::Author),
             ("byline", Field::Author),
@@ -72,7 +80,13 @@ impl Field {
             ("summary", Field::Summary),
             ("description", Field::Summary),
         ];
-        KEYS.iter().find(|(name, _)| name.eq_ignore_ascii_case(key)).map(|(_, field)| *field)
+        let bare = key.chars().filter(|c| !matches!(c, '_' | '-' | ' '));
+        let matches = |name: &str| {
+            let mut bare = bare.clone();
+            name.chars().all(|expected| bare.next().is_some_and(|c| c.eq_ignore_ascii_case(&expected)))
+                && bare.next().is_none()
+        };
+        KEYS.iter().find(|(name, _)| matches(name)).map(|(_, field)| *field)
     }
 }
 
@@ -146,7 +160,7 @@ impl Draft {
         let excerpt_at = lead.map_or_else(ExcerptAt::default, |lead| ExcerptAt::of(lead, self.paragraphs[lead].text()));
         Some(Article {
             id,
-            title: collapse_spaces(&title),
+            title: clean_title(&title),
             section: self.section.or(folder_section),
             date,
             source: self.source,
@@ -188,11 +202,29 @@ impl Draft {
     }
 }
 
-/// Joins runs of white space into one space (titles folded over lines).
+/// Joins runs of white space, tabs included, into one space (titles folded
+/// over lines). Single spaces of other widths (the ideographic space
+/// between CJK words, a no-break space) stay as written.
 pub(crate) fn collapse_spaces(text: &str) -> String {
     let text = text.trim();
-    if !text.contains(char::is_whitespace) || !text.split(char::is_whitespace).any(str::is_empty) {
+    let mut previous_space = false;
+    let plain = text.chars().all(|c| {
+        let space = c.is_whitespace();
+        let single = !space || (!previous_space && matches!(c, ' ' | '\u{3000}' | '\u{a0}'));
+        previous_space = space;
+        single
+    });
+    if plain {
         return text.to_owned();
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A title as shown everywhere: spaces collapsed, and without the
+/// invisible characters that only hide or reorder text in a one-line title
+/// (zero-width space, byte-order mark, bidirectional overrides and
+/// isolates, which could make a title in a list read backwards).
+fn clean_title(title: &str) -> String {
+    let invisible = |c: char| matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if title.contains(invisible) { collapse_spaces(&title.replace(invisible, "")) } else { collapse_spaces(title) }
 }

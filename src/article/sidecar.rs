@@ -38,6 +38,11 @@ fn to_meta_value(value: serde_json::Value) -> Option<MetaValue> {
                 })
                 .collect(),
         )),
+        // schema.org style: `"publisher": {"@type": "Organization", "name": "…"}`.
+        Value::Object(object) => match object.get("name") {
+            Some(Value::String(name)) => Some(MetaValue::Text(name.clone())),
+            _ => Some(MetaValue::Text(Value::Object(object).to_string())),
+        },
         other => Some(MetaValue::Text(other.to_string())),
     }
 }

@@ -147,13 +147,32 @@ fn is_header_block(block: &[&str]) -> bool {
         && block.iter().any(|line| HeaderLine::classify(line).is_some())
 }
 
-/// `This content originally appeared on Al Jazeera.` → `Al Jazeera`.
+/// `This content originally appeared on Al Jazeera.` → `Al Jazeera`; a
+/// URL gives its host (`https://www.aljazeera.com/news/…` → `aljazeera.com`).
 fn source_from_syndication_line(line: &str) -> Option<String> {
-    const PREFIXES: &[&str] =
-        &["this content originally appeared on ", "originally published by ", "originally published on "];
+    const PREFIXES: &[&str] = &[
+        "this content originally appeared on ",
+        "this article originally appeared on ",
+        "this story originally appeared on ",
+        "this article was originally published on ",
+        "this article was originally published by ",
+        "this story was originally published by ",
+        "originally appeared on ",
+        "originally published by ",
+        "originally published on ",
+        "source: ",
+    ];
     let prefix = PREFIXES
         .iter()
         .find(|prefix| line.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix)))?;
     let source = line[prefix.len()..].trim().trim_end_matches('.').trim();
-    (!source.is_empty()).then(|| source.to_owned())
+    let source = url_host(source).unwrap_or(source);
+    (!source.is_empty() && source.chars().count() <= 80).then(|| source.to_owned())
+}
+
+/// The host of an `http(s)://` URL, without `www.`.
+fn url_host(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#', ' ']).next()?;
+    Some(host.strip_prefix("www.").unwrap_or(host))
 }
