@@ -55,6 +55,8 @@ fn every_file_is_accounted_for_in_verbose_and_json_output() {
     std::fs::write(root.join(".hidden.txt"), "Hidden\n\nBody.").expect("write");
     std::fs::write(root.join("61293"), "Subject: A post\nDate: 27 Apr 1993 14:30:35 GMT\n\nBody.\n").expect("write");
     std::fs::write(root.join("blob"), b"\x7FELF\x02\x01\x01\0\0\0").expect("write");
+    std::fs::write(root.join("#1 hits of 2024.txt"), "Number one hits\n\nBody.\n").expect("write");
+    std::fs::write(root.join("#autosave.txt#"), "Autosave\n\nBody.\n").expect("write");
     let path = root.to_str().expect("utf-8 path");
     let report = stdout(&check(&["--verbose", path]));
     for expected in [
@@ -64,14 +66,16 @@ fn every_file_is_accounted_for_in_verbose_and_json_output() {
         "ignored: notes.html: `.html` is not an article extension",
         "ignored: .hidden.txt: hidden, temporary or backup file",
         "ignored: blob: no extension, and the content is not text",
-        "6 files: 2 articles (0 undated), 1 sidecars, 3 ignored, 0 problems",
+        "article: #1 hits of 2024.txt: title-first, undated: Number one hits",
+        "ignored: #autosave.txt#: hidden, temporary or backup file",
+        "8 files: 3 articles (1 undated), 1 sidecars, 4 ignored, 0 problems",
     ] {
         assert!(report.contains(expected), "missing {expected:?} in\n{report}");
     }
     let json = stdout(&check(&["--json", path]));
     let entries: Vec<serde_json::Value> =
         json.lines().map(|line| serde_json::from_str(line).expect("one JSON object per line")).collect();
-    assert_eq!(entries.len(), 6, "{json}");
+    assert_eq!(entries.len(), 8, "{json}");
     let article = entries.iter().find(|entry| entry["path"] == "business/001.txt").expect("article entry");
     assert_eq!(article["status"], "article");
     assert_eq!(article["section"], "Business");

@@ -428,3 +428,20 @@ fn schema_org_sidecar_keys_and_objects_are_read() {
     assert_eq!(article.source.as_deref(), Some("Pub"));
     assert_eq!(article.details().author.as_deref(), Some("A. Writer"));
 }
+
+#[test]
+fn markdown_headings_in_the_body_sit_below_the_title() {
+    let text = b"# Title\n\nIntro.\n\n# Part one\n\n## Detail\n\n###### Smallest\n";
+    let article = parse_bytes("a", text, FileKind::Markdown).expect("parses");
+    let html: Vec<String> = article
+        .paragraphs
+        .iter()
+        .filter_map(|p| match p {
+            ParagraphRef::Html { html, .. } => Some(html.to_owned()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(html[1].trim(), "<h2>Part one</h2>");
+    assert_eq!(html[2].trim(), "<h3>Detail</h3>");
+    assert_eq!(html[3].trim(), "<h6>Smallest</h6>");
+}

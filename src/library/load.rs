@@ -313,11 +313,12 @@ pub(super) fn duplicate_id(loser: PathBuf, id: &ArticleId, winner: &Path) -> Loa
 }
 
 /// Hidden files and folders and editor temp/backup files are not articles
-/// (`4913` is the file Vim creates to test whether a folder is writable).
+/// (`4913` is the file Vim creates to test whether a folder is writable;
+/// `#name#` is an Emacs auto-save file, while `#1 hits.txt` is an article).
 pub(crate) fn is_ignored_name(name: &str) -> bool {
     name == "4913"
         || name.starts_with('.')
-        || name.starts_with('#')
+        || (name.starts_with('#') && name.ends_with('#'))
         || name.starts_with("~$")
         || name.ends_with('~')
         || name.ends_with(".swp")

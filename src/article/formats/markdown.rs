@@ -46,13 +46,26 @@ pub(crate) fn parse(text: &str) -> Draft {
         }
         let text = plain_text(&block);
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, block.into_iter());
+        pulldown_cmark::html::push_html(&mut html, block.into_iter().map(below_the_title));
         let html = ammonia::clean(&html);
         if !html.trim().is_empty() || !text.trim().is_empty() {
             draft.paragraphs.push(Paragraph::Html { html, text });
         }
     }
     draft
+}
+
+/// A heading one level down: the page's `<h1>` is the article's title, so
+/// a `# Heading` in the body is an `<h2>` (and `######` stays `<h6>`).
+fn below_the_title(event: Event<'_>) -> Event<'_> {
+    let down = |level: HeadingLevel| HeadingLevel::try_from(level as usize + 1).unwrap_or(HeadingLevel::H6);
+    match event {
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: down(level), id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(down(level))),
+        other => other,
+    }
 }
 
 /// The deepest block-quote nesting a Markdown body can reach.
