@@ -445,3 +445,11 @@ fn markdown_headings_in_the_body_sit_below_the_title() {
     assert_eq!(html[2].trim(), "<h3>Detail</h3>");
     assert_eq!(html[3].trim(), "<h6>Smallest</h6>");
 }
+
+#[test]
+fn a_date_under_the_title_of_a_file_of_long_lines_is_read() {
+    let body = "The council met on Monday and voted on the bridge, which has been debated for years. ".repeat(3);
+    let article = parse_text(&format!("Council approves bridge\n16 November 2024\n{body}\n{body}\n"));
+    assert_eq!((article.title.as_str(), article.date), ("Council approves bridge", Some(date(2024, 11, 16))));
+    assert_eq!(article.paragraphs.len(), 2);
+}

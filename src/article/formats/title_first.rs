@@ -9,6 +9,7 @@
 //!   and the paragraph stays in the body, with a warning.
 
 use super::super::body;
+use super::super::dates::parse_date;
 use super::super::draft::Draft;
 use super::super::{Format, excerpt};
 use super::{looks_like_section, looks_like_title};
@@ -32,7 +33,13 @@ pub(crate) fn parse(lines: &[&str]) -> Option<Draft> {
     let line = lines[first].trim();
     if is_title_line(line) {
         draft.title = Some(line.to_owned());
-        draft.paragraphs = body::paragraphs(&lines[first + 1..]);
+        let mut body_start = first + 1;
+        // `Title` / `16 November 2024` / a body of long lines: the date.
+        if let Some(date) = lines.get(body_start).map(|line| line.trim()).filter(|line| parse_date(line).is_some()) {
+            draft.date = Some(date.to_owned());
+            body_start += 1;
+        }
+        draft.paragraphs = body::paragraphs(&lines[body_start..]);
     } else {
         draft.title = Some(title_from_paragraph(line));
         draft.paragraphs = body::paragraphs(&lines[first..]);
