@@ -30,7 +30,10 @@ pub const PAGE_CACHE_CONTROL: &str = "public, max-age=60, must-revalidate";
 /// What a request asks of a complete page: its validators and encodings.
 #[derive(Debug, Clone)]
 pub struct RequestConditions {
+    /// The coding to answer in (identity when none is acceptable).
     pub encoding: Encoding,
+    /// Whether any coding we make is acceptable (else the answer is 406).
+    pub acceptable: bool,
     if_none_match: Option<HeaderValue>,
     if_modified_since: Option<HeaderValue>,
 }
@@ -38,8 +41,10 @@ pub struct RequestConditions {
 impl RequestConditions {
     /// Reads the conditional and negotiation headers of a request.
     pub fn from_headers(headers: &HeaderMap) -> Self {
+        let negotiated = Encoding::negotiate(headers);
         Self {
-            encoding: Encoding::negotiate(headers),
+            encoding: negotiated.unwrap_or(Encoding::Identity),
+            acceptable: negotiated.is_some(),
             if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
             if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
         }

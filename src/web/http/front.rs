@@ -161,7 +161,7 @@ fn answer_up_front<B>(
     let library = state.library.load();
     let key = super::cache::key_for_uri(library.generation(), &site, uri, request.headers())?;
     let conditions = RequestConditions::from_headers(request.headers());
-    if !direct::plain_encoding_ok(&conditions, request.headers()) {
+    if !direct::plain_encoding_ok(&conditions) {
         return None;
     }
     let Some(page) = state.http.cache.get(key) else {
