@@ -111,6 +111,7 @@ impl RenderedPage {
         last_modified: Option<SystemTime>,
         route: Option<RouteLabel>,
     ) -> Self {
+        let last_modified = last_modified.map(not_in_future);
         let hash = Hash::of(&body);
         let compressible =
             is_compressible(content_type.as_ref().and_then(|value| value.to_str().ok()).unwrap_or(""), body.len());
@@ -361,10 +362,11 @@ pub fn is_storable(method: &Method, status: StatusCode, headers: &HeaderMap) -> 
 pub struct LastModified(pub Option<SystemTime>);
 
 impl LastModified {
-    /// From a file's modification time (whole seconds, as HTTP dates have).
+    /// From a file's modification time (whole seconds, as HTTP dates have),
+    /// never later than now.
     pub fn from_timestamp(timestamp: Option<jiff::Timestamp>) -> Self {
         let seconds = timestamp.and_then(|timestamp| u64::try_from(timestamp.as_second()).ok());
-        Self(seconds.map(|seconds| SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds)))
+        Self(seconds.map(|seconds| not_in_future(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds))))
     }
 }
 
@@ -377,6 +379,12 @@ impl IntoResponseParts for LastModified {
         }
         Ok(parts)
     }
+}
+
+/// RFC 9110 §8.8.2.1: a `Last-Modified` later than the response's date
+/// (a file touched with a future time, a clock set wrong) is sent as now.
+fn not_in_future(time: SystemTime) -> SystemTime {
+    time.min(SystemTime::now())
 }
 
 fn http_date(time: SystemTime) -> HeaderValue {
