@@ -39,6 +39,7 @@ use tower::Service;
 
 use super::conditional::RequestConditions;
 use super::direct::{self, ArticleMetrics};
+use super::host::{self, BadHost};
 use super::proxy::{self, Peer};
 use crate::web::AppState;
 use crate::web::metrics::unmatched;
@@ -98,6 +99,12 @@ where
     }
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        // Only requests from a connection have a Host to check.
+        if self.peer.is_some()
+            && let Err(bad) = host::check(&request)
+        {
+            request.extensions_mut().insert(bad);
+        }
         if let Some(state) = &self.fast
             && let Some(response) = answer_up_front(state, &self.articles, &request, self.peer.as_ref())
         {
@@ -152,6 +159,9 @@ fn answer_up_front<B>(
         Method::HEAD => true,
         _ => return None,
     };
+    if request.extensions().get::<BadHost>().is_some() {
+        return None; // the stack answers 400
+    }
     let uri = request.uri();
     if uri.path_and_query().is_some_and(|value| value.as_str().len() > state.http.max_uri_bytes) {
         return None; // the stack answers 414

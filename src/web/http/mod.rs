@@ -13,6 +13,7 @@ pub mod conditional;
 pub mod direct;
 pub mod encoding;
 pub mod front;
+pub mod host;
 pub mod limits;
 pub mod proxy;
 pub mod security;
