@@ -45,10 +45,27 @@ impl RequestConditions {
         Self {
             encoding: negotiated.unwrap_or(Encoding::Identity),
             acceptable: negotiated.is_some(),
-            if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+            if_none_match: one_list(headers, &header::IF_NONE_MATCH),
             if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
         }
     }
+}
+
+/// Every line of a list-valued header as one comma-separated value (RFC
+/// 9110 §5.3), copied only when there is more than one line.
+fn one_list(headers: &HeaderMap, name: &header::HeaderName) -> Option<HeaderValue> {
+    let mut lines = headers.get_all(name).iter();
+    let first = lines.next()?;
+    let mut rest = lines.peekable();
+    if rest.peek().is_none() {
+        return Some(first.clone());
+    }
+    let mut joined = first.as_bytes().to_vec();
+    for line in rest {
+        joined.extend_from_slice(b", ");
+        joined.extend_from_slice(line.as_bytes());
+    }
+    HeaderValue::from_bytes(&joined).ok()
 }
 
 /// One encoded form of a page's body, with its own strong ETag and the
