@@ -53,3 +53,26 @@ async fn a_cached_page_a_fresh_page_and_a_404_agree_on_the_coding() {
         assert_eq!(coding(&missing), *expected, "404 page, Accept-Encoding: {accept}");
     }
 }
+
+#[tokio::test]
+async fn head_gives_the_coding_headers_of_get_on_responses_that_are_not_pages() {
+    let dir = articles_dir(0);
+    let app = router(state(dir.path(), "/", HttpSettings::default()));
+    for path in ["/no-such-page", "/healthz"] {
+        for accept in ["br", "gzip", "identity"] {
+            let get_reply = get(&app, path, &[("accept-encoding", accept)]).await;
+            let request = axum::http::Request::head(path).header("accept-encoding", accept);
+            let head = common::send(&app, request.body(axum::body::Body::empty()).expect("request")).await;
+            assert_eq!(head.status, get_reply.status, "{path} {accept}");
+            assert!(head.body.is_empty(), "{path} {accept}: HEAD has no body");
+            for name in ["content-encoding", "vary", "content-type"] {
+                assert_eq!(head.header(name), get_reply.header(name), "{path} {accept}: {name}");
+            }
+            // A compressed body is streamed, without a length; a plain one
+            // has its length (hyper adds it to the GET on the wire).
+            let expected_length =
+                get_reply.header("content-encoding").is_none().then(|| get_reply.body.len().to_string());
+            assert_eq!(head.header("content-length"), expected_length.as_deref(), "{path} {accept}: length");
+        }
+    }
+}

@@ -28,7 +28,7 @@ use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use tower::Service;
-use tower::util::MapRequestLayer;
+use tower::util::{MapRequestLayer, MapResponseLayer};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::timeout::TimeoutLayer;
@@ -99,6 +99,7 @@ pub fn stack(state: AppState, routes: Router) -> Router {
     Router::new()
         .fallback_service(BeforeRouting { state: state.clone(), routes })
         .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotARenderedPage)))
+        .layer(MapResponseLayer::new(cache::drop_head_body))
         .layer(MapRequestLayer::new(negotiate_once))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.http.request_timeout))
         .layer(security::layer())
