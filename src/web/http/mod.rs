@@ -29,6 +29,7 @@ use axum::http::{StatusCode, header};
 use axum::response::Response;
 use tower::Service;
 use tower::util::{MapRequestLayer, MapResponseLayer};
+use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::timeout::TimeoutLayer;
@@ -107,8 +108,21 @@ pub fn stack(state: AppState, routes: Router) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                .on_failure(log_failure),
         )
+}
+
+/// Logs a 5xx answer or a failed body at ERROR, except 503: the answer of
+/// search while its index is being built, expected and temporary (with
+/// `Retry-After`), which the response line already logs.
+fn log_failure(class: ServerErrorsFailureClass, latency: Duration, _span: &tracing::Span) {
+    if let ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE) = class {
+        return;
+    }
+    // The target of tower-http's own line, so log filters keep working.
+    let latency_ms = latency.as_millis() as u64;
+    tracing::error!(target: "tower_http::trace::on_failure", classification = %class, latency_ms, "response failed");
 }
 
 /// Replaces `Accept-Encoding` with the one coding [`Encoding::negotiate`]
