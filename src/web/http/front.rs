@@ -17,7 +17,9 @@
 //! The server builds one [`App`] per connection with
 //! [`App::for_connection`], so the peer address is inserted into a request's
 //! extensions only when the stack needs it, not on every hit, and routed
-//! requests count as activity for the connection's slowloris guard.
+//! requests count as activity for the connection's slowloris guard. Its
+//! requests have their `Host` checked ([`host`]); a bad one is left to the
+//! stack, which answers 400.
 
 use std::convert::Infallible;
 use std::future::{Future, Ready, ready};

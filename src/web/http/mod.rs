@@ -1,10 +1,11 @@
 //! The HTTP middleware stack around the routes, and its settings.
 //!
 //! Outermost first: tracing, metrics, security headers, the request timeout,
-//! one negotiation of `Accept-Encoding` for all that follows, compression
-//! (for what is not already encoded), then — before routing, so
-//! they may rewrite the URI — [`proxy::resolve_site`] (public URL, prefix,
-//! URI limit) and [`cache::conditional_get`] (ETag, 304, page cache).
+//! one negotiation of `Accept-Encoding` for all that follows, dropping the
+//! body of HEAD answers, compression (for what is not already encoded),
+//! then — before routing, so they may rewrite the URI —
+//! [`proxy::resolve_site`] (400 for a bad `Host`, public URL, prefix, URI
+//! limit) and [`cache::conditional_get`] (ETag, 304, page cache).
 //! In front of all of it, [`front::App`] answers cache hits on its own, and
 //! [`direct`] renders article pages that missed the cache.
 
