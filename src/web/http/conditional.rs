@@ -15,12 +15,14 @@ use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::http::{self, HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponseParts, Response, ResponseParts};
+use axum::response::Response;
 use bytes::Bytes;
 
 use super::RouteLabel;
 pub use super::encoding::Encoding;
 use super::encoding::is_compressible;
+pub use super::last_modified::LastModified;
+use super::last_modified::{http_date, not_in_future, whole_seconds};
 use crate::web::metrics::RequestRecorder;
 
 /// Default `Cache-Control` of pages and API responses: browsers and proxies
@@ -372,44 +374,6 @@ pub fn is_storable(method: &Method, status: StatusCode, headers: &HeaderMap) -> 
         && !headers.contains_key(header::CONTENT_ENCODING)
         && !cache_control.contains("no-store")
         && !cache_control.contains("private")
-}
-
-/// A `Last-Modified` header for handlers: `(LastModified(time), page)`.
-#[derive(Debug, Clone, Copy)]
-pub struct LastModified(pub Option<SystemTime>);
-
-impl LastModified {
-    /// From a file's modification time (whole seconds, as HTTP dates have),
-    /// never later than now.
-    pub fn from_timestamp(timestamp: Option<jiff::Timestamp>) -> Self {
-        let seconds = timestamp.and_then(|timestamp| u64::try_from(timestamp.as_second()).ok());
-        Self(seconds.map(|seconds| not_in_future(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds))))
-    }
-}
-
-impl IntoResponseParts for LastModified {
-    type Error = std::convert::Infallible;
-
-    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Self::Error> {
-        if let Some(time) = self.0 {
-            parts.headers_mut().insert(header::LAST_MODIFIED, http_date(time));
-        }
-        Ok(parts)
-    }
-}
-
-/// RFC 9110 §8.8.2.1: a `Last-Modified` later than the response's date
-/// (a file touched with a future time, a clock set wrong) is sent as now.
-fn not_in_future(time: SystemTime) -> SystemTime {
-    time.min(SystemTime::now())
-}
-
-fn http_date(time: SystemTime) -> HeaderValue {
-    HeaderValue::from_str(&httpdate::fmt_http_date(time)).unwrap_or(HeaderValue::from_static(""))
-}
-
-fn whole_seconds(time: SystemTime) -> u64 {
-    time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
 }
 
 #[cfg(test)]

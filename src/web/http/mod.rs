@@ -15,6 +15,7 @@ pub mod direct;
 pub mod encoding;
 pub mod front;
 pub mod host;
+pub mod last_modified;
 pub mod limits;
 pub mod proxy;
 pub mod security;
