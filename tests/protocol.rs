@@ -76,3 +76,21 @@ async fn a_client_that_half_closes_after_its_request_gets_the_answer() {
         assert!(reply.starts_with("HTTP/1.1 200") || reply.starts_with("HTTP/1.1 404"), "{path}: no answer: {reply:?}");
     }
 }
+
+#[tokio::test]
+async fn head_over_the_wire_has_the_get_headers_and_no_body() {
+    let (_dir, server) = server().await;
+    for method in ["GET", "HEAD"] {
+        let request =
+            format!("{method} /no-such-page HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n");
+        let reply = raw_request(server.address, request.as_bytes()).await;
+        assert_eq!(raw_status(&reply), 404, "{method}: {reply}");
+        let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+        let head = head.to_ascii_lowercase();
+        assert!(head.contains("content-encoding: br"), "{method}: {head}");
+        assert!(head.contains("vary: accept-encoding"), "{method}: {head}");
+        if method == "HEAD" {
+            assert!(body.is_empty(), "HEAD has no body: {body:?}");
+        }
+    }
+}
