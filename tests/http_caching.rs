@@ -249,3 +249,16 @@ async fn answers_from_the_page_cache_are_counted_and_carry_every_header() {
         assert!(metrics.contains(expected), "metrics lack {expected}:\n{metrics}");
     }
 }
+
+#[tokio::test]
+async fn if_none_match_over_several_header_lines_is_one_list() {
+    let dir = articles_dir(25);
+    for cache in [0, 1 << 20] {
+        let app = router(state(dir.path(), "/", settings_with_cache(cache)));
+        for path in cacheable_paths() {
+            let etag = get(&app, &path, &[]).await.header("etag").expect("etag").to_owned();
+            let reply = get(&app, &path, &[("if-none-match", "\"something-else\""), ("if-none-match", &etag)]).await;
+            assert_eq!(reply.status, 304, "{path} (cache {cache})");
+        }
+    }
+}

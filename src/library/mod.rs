@@ -70,6 +70,10 @@ pub struct Library {
     /// Unique per snapshot within this process, so caches of rendered pages
     /// can tell snapshots apart (a freed `Arc`'s address may be reused).
     generation: u64,
+    /// When the set of articles last changed: the newest file time at the
+    /// first load (so replicas agree), then the time of each reload that
+    /// added, changed or removed an article. Never goes back.
+    changed_at: Option<jiff::Timestamp>,
 }
 
 impl Default for Library {
@@ -83,7 +87,9 @@ impl Library {
     pub fn new(mut articles: Vec<Article>, problems: Vec<LoadProblem>) -> Self {
         articles.sort_by(newest_first);
         let articles = articles.into_iter().map(Arc::new).collect();
-        Self::from_sorted(articles, problems, Arc::default())
+        let mut library = Self::from_sorted(articles, problems, Arc::default());
+        library.changed_at = library.articles.iter().filter_map(|article| article.modified).max();
+        library
     }
 
     /// Builds a snapshot from articles already in [`newest_first`] order:
@@ -116,7 +122,7 @@ impl Library {
         static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let generation = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let Indexes { positions, sections, sources, archive } = indexes;
-        Self { articles, positions, problems, sections, sources, archive, history, generation }
+        Self { articles, positions, problems, sections, sources, archive, history, generation, changed_at: None }
     }
 
     /// The position of the article with this id in [`Self::articles`].
@@ -128,6 +134,13 @@ impl Library {
     /// process.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// When the set of articles last changed (see the field): what lists,
+    /// feeds and the sitemap take as their modification time, together
+    /// with their newest file, so that a deletion or a rename moves it on.
+    pub fn changed_at(&self) -> Option<jiff::Timestamp> {
+        self.changed_at
     }
 
     /// The article whose id equals `id` ignoring ASCII case, for redirecting

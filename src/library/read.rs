@@ -28,9 +28,14 @@ pub(crate) fn load_file(dir: &Path, candidate: &Candidate, max_file_size: u64) -
         Err(reason) => return Loaded::Problem(reason),
     };
     let mut warnings = Vec::new();
+    let mut modified = modified;
     let sidecar_bytes =
         candidate.sidecar.as_ref().and_then(|sidecar| match read_limited(&dir.join(sidecar), MAX_SIDECAR_SIZE) {
-            Ok((bytes, _)) => Some(bytes),
+            // The article changes when either file does.
+            Ok((bytes, sidecar_modified)) => {
+                modified = modified.max(sidecar_modified);
+                Some(bytes)
+            }
             Err(reason) => {
                 warnings.push(format!("sidecar {}: {reason}", sidecar.display()));
                 None

@@ -154,7 +154,10 @@ impl Library {
             sources: self.sources.clone(),
             archive: self.archive.clone(),
         };
-        Library::assemble(self.articles.clone(), indexes, self.problems.clone(), Arc::clone(&self.history))
+        let mut renewed =
+            Library::assemble(self.articles.clone(), indexes, self.problems.clone(), Arc::clone(&self.history));
+        renewed.changed_at = self.changed_at;
+        renewed
     }
 
     /// Adds the files that lost to a duplicate id of a changed file: when
@@ -270,7 +273,10 @@ impl Library {
         let merged = started.elapsed();
         let (history, moved) = self.next_history(&departures);
         let new_problems = problems.iter().filter(|problem| !self.problems.contains(problem)).cloned().collect();
-        let library = self.spliced(articles, &splice, problems, history);
+        let mut library = self.spliced(articles, &splice, problems, history);
+        let changed = !(added.is_empty() && updated.is_empty() && removed.is_empty());
+        // `max`: the clock may step back, the time of a change may not.
+        library.changed_at = if changed { Some(jiff::Timestamp::now()).max(self.changed_at) } else { self.changed_at };
         tracing::debug!(?merged, indexed = ?(started.elapsed() - merged), "next snapshot built");
         Reload { library, files, added, updated, removed, moved, problems: new_problems }
     }

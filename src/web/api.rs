@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::error::ApiError;
@@ -95,7 +95,7 @@ pub async fn show_article(
     let Some(article) = library.get(&id) else {
         let moved = library.find_moved(&id).ok_or_else(|| unknown_article(&library, &id))?;
         let url = site.url(&format!("api/articles/{}", encode_path(moved.as_str())));
-        return Ok(Redirect::permanent(&url).into_response());
+        return Ok(crate::web::pages::article::redirect_to(&url, None));
     };
     let detail = ArticleDetail {
         id: article.id.as_str(),

@@ -196,6 +196,11 @@ fn connection_builder(settings: &ServerSettings) -> auto::Builder<TokioExecutor>
         // The progress guard does this job with one timer per connection
         // rather than one per request.
         .header_read_timeout(None)
+        // A client may shut down its sending side once its request is out
+        // (`shutdown(SHUT_WR)`, `curl --no-keepalive` through some proxies);
+        // without this, hyper drops the request when it reads that end of
+        // stream before the response is ready.
+        .half_close(true)
         .max_buf_size(settings.max_header_bytes.max(8192));
     builder
         .http2()

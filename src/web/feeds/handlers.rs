@@ -22,7 +22,7 @@ use crate::web::{AppState, Site};
 pub async fn show_site_feed(State(state): State<AppState>, AbsoluteSite(site): AbsoluteSite, uri: Uri) -> Response {
     let library = state.library.load();
     let scope = FeedScope::site(&site);
-    Feed::new(site, scope, library.articles()).into_response(FeedFormat::of(&uri))
+    Feed::new(site, scope, library.articles()).listed_in(&library).into_response(FeedFormat::of(&uri))
 }
 
 /// `GET /sections/{slug}/feed.xml` (and `.json`).
@@ -65,7 +65,8 @@ pub async fn show_search_feed(
     let request = SearchRequest { sort: SortOrder::Date, page: 1, per_page: FEED_ENTRIES, ..request };
     let results = state.search.search(&library, &request)?;
     let scope = FeedScope::search(&site, &params.q, params.query_string(1, false));
-    Ok(Feed::new(site, scope, results.hits.iter().map(|hit| hit.article)).into_response(FeedFormat::of(&uri)))
+    let feed = Feed::new(site, scope, results.hits.iter().map(|hit| hit.article)).listed_in(&library);
+    Ok(feed.into_response(FeedFormat::of(&uri)))
 }
 
 fn list_feed(state: &AppState, site: Arc<Site>, key: &ListKey, format: FeedFormat) -> Result<Response, AppError> {
@@ -74,5 +75,5 @@ fn list_feed(state: &AppState, site: Arc<Site>, key: &ListKey, format: FeedForma
     let heading = list_heading(&library, key).ok_or_else(|| no_such_list(key))?;
     let scope = FeedScope::list(&site, key, &heading).ok_or_else(|| no_such_list(key))?;
     let articles = list.page(1, FEED_ENTRIES).unwrap_or_default();
-    Ok(Feed::new(site, scope, articles).into_response(format))
+    Ok(Feed::new(site, scope, articles).listed_in(&library).into_response(format))
 }

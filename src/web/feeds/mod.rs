@@ -22,7 +22,7 @@ pub use handlers::{show_search_feed, show_section_feed, show_site_feed, show_sou
 use super::Site;
 use super::http::LastModified;
 use crate::article::Article;
-use crate::library::ListKey;
+use crate::library::{Library, ListKey};
 
 /// Entries per feed: enough for a reader that polls a few times a day.
 pub const FEED_ENTRIES: usize = 50;
@@ -153,7 +153,8 @@ pub struct Feed {
     /// RFC 3339: the newest entry's `updated`, or the Unix epoch for an
     /// empty feed (never "now", so every replica serves the same bytes).
     pub updated: String,
-    /// The newest file time among the entries, for `Last-Modified`.
+    /// For `Last-Modified`: the newest file time among the entries, or
+    /// when the library last changed if later (see [`Feed::listed_in`]).
     pub modified: Option<jiff::Timestamp>,
 }
 
@@ -167,6 +168,15 @@ impl Feed {
         let updated = newest.map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |entry| entry.updated.text.clone());
         let modified = articles.iter().filter_map(|article| article.modified).max();
         Self { scope, site, entries, updated, modified }
+    }
+
+    /// The same feed, modified no earlier than the last change of `library`:
+    /// an article deleted or renamed changes the feed without any file
+    /// getting newer, and `Last-Modified` must move on for the clients
+    /// that revalidate with `If-Modified-Since`.
+    pub fn listed_in(mut self, library: &Library) -> Self {
+        self.modified = self.modified.max(library.changed_at());
+        self
     }
 
     /// The feed as a response in `format`, with `Last-Modified`.

@@ -205,8 +205,15 @@ async fn store_and_respond(
     finish(page.respond(conditions, head), route, head)
 }
 
-/// Keeps the route label for the metrics layer outside, and for HEAD drops
-/// the body but keeps its length.
+/// Marks the response to a `HEAD` request, whose body
+/// [`drop_head_body`] drops outside the compression layer: the layer
+/// decides from the body whether to compress, so HEAD must keep it until
+/// then to get the `Content-Encoding` and `Vary` a GET gets.
+#[derive(Debug, Clone, Copy)]
+struct HeadRequest;
+
+/// Keeps the route label for the metrics layer outside, and for HEAD marks
+/// the body to be dropped and keeps its length.
 fn finish(mut response: Response, route: Option<RouteLabel>, head: bool) -> Response {
     if let Some(route) = route {
         response.extensions_mut().insert(route);
@@ -217,9 +224,21 @@ fn finish(mut response: Response, route: Option<RouteLabel>, head: bool) -> Resp
         if let Some(length) = length.filter(|_| !known && response.status() != StatusCode::NOT_MODIFIED) {
             response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
         }
-        *response.body_mut() = Body::empty();
+        response.extensions_mut().insert(HeadRequest);
     }
     response
+}
+
+/// The response with no body when it answers a `HEAD` request (see
+/// [`HeadRequest`]); the body is dropped unread, so nothing is compressed.
+pub(super) fn drop_head_body<B>(response: axum::http::Response<B>) -> Response
+where
+    B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    let head = response.extensions().get::<HeadRequest>().is_some();
+    let (parts, body) = response.into_parts();
+    Response::from_parts(parts, if head { Body::empty() } else { Body::new(body) })
 }
 
 fn cache_key(state: &AppState, request: &Request) -> u128 {

@@ -15,12 +15,14 @@ use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::http::{self, HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponseParts, Response, ResponseParts};
+use axum::response::Response;
 use bytes::Bytes;
 
 use super::RouteLabel;
 pub use super::encoding::Encoding;
 use super::encoding::is_compressible;
+pub use super::last_modified::LastModified;
+use super::last_modified::{http_date, not_in_future, whole_seconds};
 use crate::web::metrics::RequestRecorder;
 
 /// Default `Cache-Control` of pages and API responses: browsers and proxies
@@ -30,7 +32,10 @@ pub const PAGE_CACHE_CONTROL: &str = "public, max-age=60, must-revalidate";
 /// What a request asks of a complete page: its validators and encodings.
 #[derive(Debug, Clone)]
 pub struct RequestConditions {
+    /// The coding to answer in (identity when none is acceptable).
     pub encoding: Encoding,
+    /// Whether any coding we make is acceptable (else the answer is 406).
+    pub acceptable: bool,
     if_none_match: Option<HeaderValue>,
     if_modified_since: Option<HeaderValue>,
 }
@@ -38,12 +43,31 @@ pub struct RequestConditions {
 impl RequestConditions {
     /// Reads the conditional and negotiation headers of a request.
     pub fn from_headers(headers: &HeaderMap) -> Self {
+        let negotiated = Encoding::negotiate(headers);
         Self {
-            encoding: Encoding::negotiate(headers),
-            if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+            encoding: negotiated.unwrap_or(Encoding::Identity),
+            acceptable: negotiated.is_some(),
+            if_none_match: one_list(headers, &header::IF_NONE_MATCH),
             if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
         }
     }
+}
+
+/// Every line of a list-valued header as one comma-separated value (RFC
+/// 9110 §5.3), copied only when there is more than one line.
+fn one_list(headers: &HeaderMap, name: &header::HeaderName) -> Option<HeaderValue> {
+    let mut lines = headers.get_all(name).iter();
+    let first = lines.next()?;
+    let mut rest = lines.peekable();
+    if rest.peek().is_none() {
+        return Some(first.clone());
+    }
+    let mut joined = first.as_bytes().to_vec();
+    for line in rest {
+        joined.extend_from_slice(b", ");
+        joined.extend_from_slice(line.as_bytes());
+    }
+    HeaderValue::from_bytes(&joined).ok()
 }
 
 /// One encoded form of a page's body, with its own strong ETag and the
@@ -106,6 +130,7 @@ impl RenderedPage {
         last_modified: Option<SystemTime>,
         route: Option<RouteLabel>,
     ) -> Self {
+        let last_modified = last_modified.map(not_in_future);
         let hash = Hash::of(&body);
         let compressible =
             is_compressible(content_type.as_ref().and_then(|value| value.to_str().ok()).unwrap_or(""), body.len());
@@ -349,37 +374,6 @@ pub fn is_storable(method: &Method, status: StatusCode, headers: &HeaderMap) -> 
         && !headers.contains_key(header::CONTENT_ENCODING)
         && !cache_control.contains("no-store")
         && !cache_control.contains("private")
-}
-
-/// A `Last-Modified` header for handlers: `(LastModified(time), page)`.
-#[derive(Debug, Clone, Copy)]
-pub struct LastModified(pub Option<SystemTime>);
-
-impl LastModified {
-    /// From a file's modification time (whole seconds, as HTTP dates have).
-    pub fn from_timestamp(timestamp: Option<jiff::Timestamp>) -> Self {
-        let seconds = timestamp.and_then(|timestamp| u64::try_from(timestamp.as_second()).ok());
-        Self(seconds.map(|seconds| SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds)))
-    }
-}
-
-impl IntoResponseParts for LastModified {
-    type Error = std::convert::Infallible;
-
-    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Self::Error> {
-        if let Some(time) = self.0 {
-            parts.headers_mut().insert(header::LAST_MODIFIED, http_date(time));
-        }
-        Ok(parts)
-    }
-}
-
-fn http_date(time: SystemTime) -> HeaderValue {
-    HeaderValue::from_str(&httpdate::fmt_http_date(time)).unwrap_or(HeaderValue::from_static(""))
-}
-
-fn whole_seconds(time: SystemTime) -> u64 {
-    time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
 }
 
 #[cfg(test)]

@@ -24,11 +24,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri};
 use http_body_util::{Either, Full};
 
 use super::conditional::{RenderedPage, RequestConditions};
-use super::encoding::Encoding;
 use super::front::AppBody;
 use super::{LastModified, RouteLabel};
 use crate::library::{Library, ListKey};
@@ -124,12 +123,12 @@ fn stack_traces_requests() -> bool {
         || tracing::enabled!(target: "tower_http::trace::on_eos", tracing::Level::DEBUG)
 }
 
-/// No `Accept-Encoding`, or one that allows a coding we make: the cases in
-/// which the compression layer passes a page through untouched. Otherwise
-/// (`identity;q=0, *;q=0`, or only codings we do not make) the stack
-/// answers, for cached pages too, so a hit and a miss never differ (406).
-pub fn plain_encoding_ok(conditions: &RequestConditions, headers: &HeaderMap) -> bool {
-    conditions.encoding != Encoding::Identity || !headers.contains_key(header::ACCEPT_ENCODING)
+/// Whether `Accept-Encoding` allows a coding we make, identity included.
+/// Otherwise (`identity;q=0, *;q=0`) the compression layer answers 406, so
+/// the stack answers, for cached pages too, and a hit and a miss never
+/// differ.
+pub fn plain_encoding_ok(conditions: &RequestConditions) -> bool {
+    conditions.acceptable
 }
 
 fn route_label() -> RouteLabel {

@@ -6,7 +6,7 @@
 
 use std::io::Write;
 
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 
 /// Bodies smaller than this are not worth compressing.
 const MIN_COMPRESS_BYTES: usize = 256;
@@ -20,30 +20,44 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// The best coding `Accept-Encoding` allows: brotli, then gzip, then none.
-    pub fn negotiate(headers: &HeaderMap) -> Self {
-        let (mut brotli, mut gzip) = (false, false);
-        for value in headers.get_all(header::ACCEPT_ENCODING) {
-            for item in value.to_str().unwrap_or("").split(',') {
-                let mut parts = item.split(';');
-                let name = parts.next().unwrap_or("").trim();
-                let refused = parts.any(|param| is_zero_quality(param.trim()));
-                if name.eq_ignore_ascii_case("br") {
-                    brotli = !refused;
-                } else if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
-                    gzip = !refused;
-                } else if name == "*" {
-                    (brotli, gzip) = (brotli || !refused, gzip || !refused);
-                }
-            }
+    /// The coding to send for `Accept-Encoding` (RFC 9110 §12.5.3), or
+    /// `None` when the client accepts none of ours, identity included (406).
+    ///
+    /// The highest q-value wins among brotli, gzip and identity; on a tie
+    /// brotli, then gzip, then identity. `*` stands for every coding not
+    /// listed by name; identity is acceptable unless refused by name or by
+    /// `*;q=0` without being named, and comes last unless named or covered
+    /// by `*`. No header at all means identity.
+    pub fn negotiate(headers: &HeaderMap) -> Option<Self> {
+        let mut values = headers.get_all(header::ACCEPT_ENCODING).iter().peekable();
+        if values.peek().is_none() {
+            return Some(Self::Identity);
         }
-        if brotli {
-            Self::Brotli
-        } else if gzip {
-            Self::Gzip
-        } else {
-            Self::Identity
+        let mut listed = Listed::default();
+        for item in values.flat_map(|value| value.to_str().unwrap_or("").split(',')) {
+            listed.add(item);
         }
+        let quality = |named: Option<u16>, default: u16| named.or(listed.any).unwrap_or(default);
+        // In order of preference on a tie. Identity not listed is
+        // acceptable, but the last choice.
+        let candidates = [
+            (Self::Brotli, quality(listed.brotli, 0)),
+            (Self::Gzip, quality(listed.gzip, 0)),
+            (Self::Identity, quality(listed.identity, 1)),
+        ];
+        let (best, best_quality) =
+            candidates.into_iter().fold((Self::Identity, 0), |best, next| if next.1 > best.1 { next } else { best });
+        (best_quality > 0).then_some(best)
+    }
+
+    /// The `Accept-Encoding` that asks for exactly `choice` (as
+    /// [`Self::negotiate`] made it) and nothing else: given to the
+    /// compression layer, so that it and the page cache never disagree.
+    pub fn as_accept_encoding(choice: Option<Self>) -> HeaderValue {
+        HeaderValue::from_static(match choice {
+            Some(encoding) => encoding.token().unwrap_or("identity"),
+            None => "identity;q=0",
+        })
     }
 
     /// The `Content-Encoding` token, `None` for identity.
@@ -69,8 +83,58 @@ impl Encoding {
     }
 }
 
-fn is_zero_quality(param: &str) -> bool {
-    param.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0)
+/// The q-values (in thousandths) an `Accept-Encoding` gives the codings
+/// that matter here; the first mention of a coding counts.
+#[derive(Debug, Default)]
+struct Listed {
+    brotli: Option<u16>,
+    gzip: Option<u16>,
+    identity: Option<u16>,
+    any: Option<u16>,
+}
+
+impl Listed {
+    /// Notes one list item, `gzip;q=0.5`; an item with a malformed q-value
+    /// is ignored, as if it were not there.
+    fn add(&mut self, item: &str) {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim();
+        let mut quality = 1000;
+        for param in parts {
+            let Some((key, value)) = param.split_once('=') else { continue };
+            if key.trim().eq_ignore_ascii_case("q") {
+                let Some(parsed) = parse_quality(value.trim()) else { return };
+                quality = parsed;
+            }
+        }
+        let slot = if name.eq_ignore_ascii_case("br") {
+            &mut self.brotli
+        } else if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+            &mut self.gzip
+        } else if name.eq_ignore_ascii_case("identity") {
+            &mut self.identity
+        } else if name == "*" {
+            &mut self.any
+        } else {
+            return;
+        };
+        slot.get_or_insert(quality);
+    }
+}
+
+/// A q-value (`0`, `0.5`, `1.000`; RFC 9110 §12.4.2) in thousandths.
+fn parse_quality(text: &str) -> Option<u16> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    let thousandths =
+        fraction.bytes().zip([100, 10, 1]).map(|(digit, unit)| u16::from(digit - b'0') * unit).sum::<u16>();
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
 }
 
 /// Whether a body of `length` bytes and this `Content-Type` gains from
@@ -105,22 +169,82 @@ mod tests {
     use super::*;
     use axum::http::HeaderValue;
 
+    fn negotiate(accept: &[&'static str]) -> Option<Encoding> {
+        let mut headers = HeaderMap::new();
+        for value in accept {
+            headers.append(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
+        }
+        Encoding::negotiate(&headers)
+    }
+
     #[test]
     fn negotiation_prefers_brotli_and_honours_zero_quality() {
         let cases = [
-            ("gzip, deflate, br", Encoding::Brotli),
-            ("gzip", Encoding::Gzip),
-            ("GZip", Encoding::Gzip),
-            ("br;q=0, gzip;q=0.5", Encoding::Gzip),
-            ("identity", Encoding::Identity),
-            ("*", Encoding::Brotli),
-            ("*;q=0", Encoding::Identity),
+            ("gzip, deflate, br", Some(Encoding::Brotli)),
+            ("gzip", Some(Encoding::Gzip)),
+            ("GZip", Some(Encoding::Gzip)),
+            ("x-gzip", Some(Encoding::Gzip)),
+            ("br;q=0, gzip;q=0.5", Some(Encoding::Gzip)),
+            ("identity", Some(Encoding::Identity)),
+            ("deflate", Some(Encoding::Identity)),
+            ("", Some(Encoding::Identity)),
+            ("*", Some(Encoding::Brotli)),
+            ("*;q=0", None),
+            ("identity, *;q=0", Some(Encoding::Identity)),
+            ("identity;q=0, *;q=0", None),
+            ("identity;q=0", None),
+            ("identity;q=0, gzip", Some(Encoding::Gzip)),
         ];
         for (accept, expected) in cases {
-            let mut headers = HeaderMap::new();
-            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(accept));
-            assert_eq!(Encoding::negotiate(&headers), expected, "{accept}");
+            assert_eq!(negotiate(&[accept]), expected, "{accept}");
         }
-        assert_eq!(Encoding::negotiate(&HeaderMap::new()), Encoding::Identity);
+        assert_eq!(Encoding::negotiate(&HeaderMap::new()), Some(Encoding::Identity));
+    }
+
+    #[test]
+    fn a_wildcard_covers_only_the_codings_not_listed() {
+        assert_eq!(negotiate(&["gzip;q=0, br;q=0, *"]), Some(Encoding::Identity));
+        assert_eq!(negotiate(&["br;q=0, *"]), Some(Encoding::Gzip));
+        assert_eq!(negotiate(&["*;q=0.2, gzip;q=0.5"]), Some(Encoding::Gzip));
+        assert_eq!(negotiate(&["*, identity;q=0"]), Some(Encoding::Brotli));
+    }
+
+    #[test]
+    fn the_q_parameter_is_case_insensitive_and_may_have_spaces() {
+        assert_eq!(negotiate(&["br;Q=0, gzip"]), Some(Encoding::Gzip));
+        assert_eq!(negotiate(&["br ; q = 0 , gzip"]), Some(Encoding::Gzip));
+    }
+
+    #[test]
+    fn the_highest_q_value_wins_and_ties_prefer_brotli_then_gzip() {
+        let cases = [
+            ("gzip;q=1.0, br;q=0.1", Some(Encoding::Gzip)),
+            ("gzip;q=0.5, br;q=0.5", Some(Encoding::Brotli)),
+            ("identity;q=1, gzip;q=0.9", Some(Encoding::Identity)),
+            ("identity, gzip", Some(Encoding::Gzip)),
+            ("gzip;q=0.001", Some(Encoding::Gzip)),
+            ("gzip;q=0.000", Some(Encoding::Identity)),
+        ];
+        for (accept, expected) in cases {
+            assert_eq!(negotiate(&[accept]), expected, "{accept}");
+        }
+    }
+
+    #[test]
+    fn malformed_q_values_drop_their_item_and_lines_are_one_list() {
+        assert_eq!(negotiate(&["br;q=2, gzip"]), Some(Encoding::Gzip));
+        assert_eq!(negotiate(&["br;q=0.5000, gzip"]), Some(Encoding::Gzip));
+        assert_eq!(negotiate(&["br;q=abc"]), Some(Encoding::Identity));
+        assert_eq!(negotiate(&["gzip;q=0.4", "br;q=0.6"]), Some(Encoding::Brotli));
+    }
+
+    #[test]
+    fn the_choice_as_a_header_negotiates_to_itself() {
+        for choice in [Some(Encoding::Brotli), Some(Encoding::Gzip), Some(Encoding::Identity), None] {
+            let value = Encoding::as_accept_encoding(choice);
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, value);
+            assert_eq!(Encoding::negotiate(&headers), choice);
+        }
     }
 }

@@ -17,7 +17,9 @@
 //! The server builds one [`App`] per connection with
 //! [`App::for_connection`], so the peer address is inserted into a request's
 //! extensions only when the stack needs it, not on every hit, and routed
-//! requests count as activity for the connection's slowloris guard.
+//! requests count as activity for the connection's slowloris guard. Its
+//! requests have their `Host` checked ([`host`]); a bad one is left to the
+//! stack, which answers 400.
 
 use std::convert::Infallible;
 use std::future::{Future, Ready, ready};
@@ -39,6 +41,7 @@ use tower::Service;
 
 use super::conditional::RequestConditions;
 use super::direct::{self, ArticleMetrics};
+use super::host::{self, BadHost};
 use super::proxy::{self, Peer};
 use crate::web::AppState;
 use crate::web::metrics::unmatched;
@@ -98,6 +101,12 @@ where
     }
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        // Only requests from a connection have a Host to check.
+        if self.peer.is_some()
+            && let Err(bad) = host::check(&request)
+        {
+            request.extensions_mut().insert(bad);
+        }
         if let Some(state) = &self.fast
             && let Some(response) = answer_up_front(state, &self.articles, &request, self.peer.as_ref())
         {
@@ -152,6 +161,9 @@ fn answer_up_front<B>(
         Method::HEAD => true,
         _ => return None,
     };
+    if request.extensions().get::<BadHost>().is_some() {
+        return None; // the stack answers 400
+    }
     let uri = request.uri();
     if uri.path_and_query().is_some_and(|value| value.as_str().len() > state.http.max_uri_bytes) {
         return None; // the stack answers 414
@@ -161,7 +173,7 @@ fn answer_up_front<B>(
     let library = state.library.load();
     let key = super::cache::key_for_uri(library.generation(), &site, uri, request.headers())?;
     let conditions = RequestConditions::from_headers(request.headers());
-    if !direct::plain_encoding_ok(&conditions, request.headers()) {
+    if !direct::plain_encoding_ok(&conditions) {
         return None;
     }
     let Some(page) = state.http.cache.get(key) else {

@@ -1,9 +1,11 @@
 //! The HTTP middleware stack around the routes, and its settings.
 //!
 //! Outermost first: tracing, metrics, security headers, the request timeout,
-//! compression (for what is not already encoded), then — before routing, so
-//! they may rewrite the URI — [`proxy::resolve_site`] (public URL, prefix,
-//! URI limit) and [`cache::conditional_get`] (ETag, 304, page cache).
+//! one negotiation of `Accept-Encoding` for all that follows, dropping the
+//! body of HEAD answers, compression (for what is not already encoded),
+//! then — before routing, so they may rewrite the URI —
+//! [`proxy::resolve_site`] (400 for a bad `Host`, public URL, prefix, URI
+//! limit) and [`cache::conditional_get`] (ETag, 304, page cache).
 //! In front of all of it, [`front::App`] answers cache hits on its own, and
 //! [`direct`] renders article pages that missed the cache.
 
@@ -12,6 +14,8 @@ pub mod conditional;
 pub mod direct;
 pub mod encoding;
 pub mod front;
+pub mod host;
+pub mod last_modified;
 pub mod limits;
 pub mod proxy;
 pub mod security;
@@ -23,9 +27,11 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::Response;
 use tower::Service;
+use tower::util::{MapRequestLayer, MapResponseLayer};
+use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::timeout::TimeoutLayer;
@@ -33,6 +39,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use cache::PageCache;
 pub use conditional::{LastModified, RenderedPage};
+use encoding::Encoding;
 pub use front::App;
 pub use proxy::{Peer, TrustedProxies};
 
@@ -95,14 +102,41 @@ pub fn stack(state: AppState, routes: Router) -> Router {
     Router::new()
         .fallback_service(BeforeRouting { state: state.clone(), routes })
         .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotARenderedPage)))
+        .layer(MapResponseLayer::new(cache::drop_head_body))
+        .layer(MapRequestLayer::new(negotiate_once))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.http.request_timeout))
         .layer(security::layer())
         .layer(super::metrics::RecordLayer::new(state.metrics.clone()))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                .on_failure(log_failure),
         )
+}
+
+/// Logs a 5xx answer or a failed body at ERROR, except 503: the answer of
+/// search while its index is being built, expected and temporary (with
+/// `Retry-After`), which the response line already logs.
+fn log_failure(class: ServerErrorsFailureClass, latency: Duration, _span: &tracing::Span) {
+    if let ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE) = class {
+        return;
+    }
+    // The target of tower-http's own line, so log filters keep working.
+    let latency_ms = latency.as_millis() as u64;
+    tracing::error!(target: "tower_http::trace::on_failure", classification = %class, latency_ms, "response failed");
+}
+
+/// Replaces `Accept-Encoding` with the one coding [`Encoding::negotiate`]
+/// chose, so that the compression layer (whose own reading of the header
+/// differs in details) answers every response in the coding a cached page
+/// gets for the same header, and 406 in the same cases.
+fn negotiate_once(mut request: Request) -> Request {
+    if request.headers().contains_key(header::ACCEPT_ENCODING) {
+        let choice = Encoding::negotiate(request.headers());
+        request.headers_mut().insert(header::ACCEPT_ENCODING, Encoding::as_accept_encoding(choice));
+    }
+    request
 }
 
 /// What runs before routing, as one service: [`proxy::resolve_site`], then

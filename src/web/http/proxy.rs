@@ -19,7 +19,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ipnet::IpNet;
 
-use crate::web::error::error_page;
+use super::host::BadHost;
+use crate::web::error::{AppError, error_page};
 use crate::web::site::is_valid_prefix;
 use crate::web::{AppState, Site};
 
@@ -190,9 +191,12 @@ pub fn site_for(state: &AppState, peer: Option<&Peer>, headers: &HeaderMap) -> A
 /// Resolves the request's [`Site`] into its extensions, applies the URI
 /// length limit and strips the public prefix from the path when the proxy
 /// left it on. Returns the response to send instead of routing, if any
-/// (414, or the redirect from the bare prefix).
+/// (400 for a bad `Host`, 414, or the redirect from the bare prefix).
 pub fn resolve_site(state: &AppState, request: &mut Request) -> Option<Response> {
     let site = request_site(state, request);
+    if let Some(BadHost(message)) = request.extensions().get::<BadHost>() {
+        return Some(error_page(site, &AppError::BadRequest((*message).to_owned())));
+    }
     if let Err(error) = super::limits::check_uri(request.uri(), state.http.max_uri_bytes) {
         return Some(error_page(site, &error));
     }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -12,6 +13,7 @@ use crate::article::Article;
 use crate::library::{Library, ListKey};
 use crate::web::error::AppError;
 use crate::web::http::LastModified;
+use crate::web::http::conditional::PAGE_CACHE_CONTROL;
 use crate::web::preview::LinkPreview;
 use crate::web::site::SiteAndOrigin;
 use crate::web::views::{ArticleLink, ArticleView, DateView, Html, reading_minutes};
@@ -30,11 +32,12 @@ pub async fn show_article(
     State(state): State<AppState>,
     SiteAndOrigin { site, origin }: SiteAndOrigin,
     Path(id): Path<String>,
+    uri: Uri,
     query: Result<Query<ArticleQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let library = state.library.load();
     let Some(article) = library.get(&id) else {
-        return redirect_to_canonical(&library, &site, &id).ok_or_else(|| unknown_article(&library, &id));
+        return redirect_to_canonical(&library, &site, &id, uri.query()).ok_or_else(|| unknown_article(&library, &id));
     };
     // A stale or mangled `from` is not worth an error page: fall back to date.
     let from = query.ok().and_then(|Query(query)| query.from?.parse::<ListKey>().ok());
@@ -73,14 +76,29 @@ pub fn article_view<'a>(
 }
 
 /// A 308 to the canonical URL when `id` names an article up to a trailing
-/// slash or letter case, or an article whose file was renamed.
-fn redirect_to_canonical(library: &Library, site: &Site, id: &str) -> Option<Response> {
+/// slash or letter case, or an article whose file was renamed; the query
+/// string goes along (`?from=` keeps the reader in their list).
+fn redirect_to_canonical(library: &Library, site: &Site, id: &str, query: Option<&str>) -> Option<Response> {
     let trimmed = id.trim_end_matches('/');
     if let Some(moved) = library.find_moved(trimmed) {
-        return Some(Redirect::permanent(&site.article_url(moved)).into_response());
+        return Some(redirect_to(&site.article_url(moved), query));
     }
     let article = library.get(trimmed).or_else(|| library.find_ignoring_case(trimmed))?;
-    Some(Redirect::permanent(&site.article_url(&article.id)).into_response())
+    Some(redirect_to(&site.article_url(&article.id), query))
+}
+
+/// A 308 to `url` (plus `query`) that caches may keep only as long as a
+/// page: browsers keep a bare 308 forever, and a file renamed and renamed
+/// back would then send them round in a loop.
+pub fn redirect_to(url: &str, query: Option<&str>) -> Response {
+    let location = match query {
+        Some(query) => format!("{url}?{query}"),
+        None => url.to_owned(),
+    };
+    let cache_control = HeaderValue::from_static(PAGE_CACHE_CONTROL);
+    let mut response = Redirect::permanent(&location).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, cache_control);
+    response
 }
 
 /// Links to the newer and older article in the list `key`, carrying `key` on.

@@ -12,6 +12,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use crate::article::Article;
+use crate::library::Library;
 use crate::web::error::AppError;
 use crate::web::feeds::EntryTime;
 use crate::web::http::LastModified;
@@ -38,7 +39,7 @@ pub async fn show_sitemap(State(state): State<AppState>, AbsoluteSite(site): Abs
     let urls = sitemap_urls(&site, library.articles());
     let body =
         if urls.len() <= URLS_PER_SITEMAP { write_urlset(&urls) } else { write_index(&site, &urls, URLS_PER_SITEMAP) };
-    xml_response(newest_file(library.articles()), body)
+    xml_response(list_modified(&library), body)
 }
 
 /// `GET /sitemaps/{N}.xml`: the N-th part (from 1) of a split sitemap.
@@ -52,7 +53,7 @@ pub async fn show_sitemap_part(
     let part = part_number(&file)
         .and_then(|number| urls.chunks(URLS_PER_SITEMAP).nth(number - 1))
         .ok_or_else(|| AppError::NotFound(format!("There is no sitemap “{file}”.")))?;
-    Ok(xml_response(newest_file(library.articles()), write_urlset(part)))
+    Ok(xml_response(list_modified(&library), write_urlset(part)))
 }
 
 /// `GET /robots.txt`: everything may be crawled except the API and search
@@ -88,8 +89,11 @@ fn lastmod(article: &Article) -> Option<String> {
     }
 }
 
-fn newest_file(articles: &[Arc<Article>]) -> LastModified {
-    LastModified::from_timestamp(articles.iter().filter_map(|article| article.modified).max())
+/// The newest file, or the last change of the set of articles if later: a
+/// deletion or a rename changes the sitemap without any file getting newer.
+fn list_modified(library: &Library) -> LastModified {
+    let newest_file = library.articles().iter().filter_map(|article| article.modified).max();
+    LastModified::from_timestamp(newest_file.max(library.changed_at()))
 }
 
 /// `3.xml` → 3; anything else (`0.xml`, `x.xml`, `3`) → `None`.
