@@ -1,7 +1,8 @@
 //! Markup details the stylesheet and the script rely on, checked in the HTML
 //! the real router serves (parsed with scraper): where the meta line's
 //! separators can go, which list leads with a big headline, what is marked
-//! current, and that the keyboard-shortcut switch exists only with the script.
+//! current, that the keyboard-shortcut switch exists only with the script,
+//! and which articles carry a `lang` of their own.
 
 mod common;
 
@@ -109,5 +110,35 @@ async fn without_the_script_there_is_no_shortcut_switch() {
             "{uri} has a shortcut switch in its HTML"
         );
         assert_eq!(select(&html, ".site-footer .theme-switch input[name='theme']").len(), 3, "{uri} colour switch");
+    }
+}
+
+#[tokio::test]
+async fn an_article_in_another_script_says_its_language() {
+    let article = |path, title, body| Fixture {
+        path,
+        section: Some("World"),
+        title,
+        date: Some("3 March 2024"),
+        source: Some("Wire"),
+        body,
+    };
+    let dir = write_fixtures(&[
+        article("ru", "В Турочаке остановили водителя", "Мужчина был лишён права управления."),
+        article("zh", "新华社北京电", "国务院总理今天会见了代表团。"),
+        article("en", "Officials weigh the next steps", "The first paragraph says what happened."),
+    ]);
+    let (_, router) = app(dir.path(), "/");
+    for (id, lang) in [("ru", Some("ru")), ("zh", Some("zh")), ("en", None)] {
+        let html = page(&router, &format!("/articles/{id}")).await;
+        let article = select(&html, "article.article");
+        assert_eq!(article.iter().map(|a| a.attr("lang")).collect::<Vec<_>>(), [lang], "/articles/{id}");
+        assert_eq!(select(&html, "html[lang='en']").len(), 1, "the page around it stays English");
+    }
+    for uri in ["/", "/sections/world", "/search?q=Wire"] {
+        let html = page(&router, uri).await;
+        let mut langs: Vec<_> = select(&html, ".article-list article").iter().map(|a| a.attr("lang")).collect();
+        langs.sort_unstable();
+        assert_eq!(langs, [None, Some("ru"), Some("zh")], "{uri}");
     }
 }
