@@ -131,14 +131,21 @@ async fn an_article_in_another_script_says_its_language() {
     let (_, router) = app(dir.path(), "/");
     for (id, lang) in [("ru", Some("ru")), ("zh", Some("zh")), ("en", None)] {
         let html = page(&router, &format!("/articles/{id}")).await;
-        let article = select(&html, "article.article");
-        assert_eq!(article.iter().map(|a| a.attr("lang")).collect::<Vec<_>>(), [lang], "/articles/{id}");
+        // The headline and body, not the page's own words ("min read").
+        let tagged = select(&html, "h1, .meta, .article-body");
+        assert_eq!(tagged.iter().map(|a| a.attr("lang")).collect::<Vec<_>>(), [lang, None, lang], "/articles/{id}");
         assert_eq!(select(&html, "html[lang='en']").len(), 1, "the page around it stays English");
     }
     for uri in ["/", "/sections/world", "/search?q=Wire"] {
         let html = page(&router, uri).await;
-        let mut langs: Vec<_> = select(&html, ".article-list article").iter().map(|a| a.attr("lang")).collect();
+        let mut langs: Vec<_> = select(&html, ".article-list :is(h2, h3)").iter().map(|a| a.attr("lang")).collect();
         langs.sort_unstable();
-        assert_eq!(langs, [None, Some("ru"), Some("zh")], "{uri}");
+        assert_eq!(langs, [None, Some("ru"), Some("zh")], "{uri}: headlines");
+        let texts = select(&html, ".article-list :is(.excerpt, .snippet)[lang]");
+        assert_eq!(texts.len(), 2, "{uri}: excerpts");
+        assert!(
+            select(&html, ".article-list :is(article, .meta)[lang]").is_empty(),
+            "{uri}: the meta line is the page's"
+        );
     }
 }

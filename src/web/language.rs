@@ -1,7 +1,8 @@
 //! The language of an article, for `lang` attributes (WCAG 3.1.2, Language
-//! of Parts): pages are in English (`<html lang="en">`), and an article or
-//! list entry in another language says so, so that screen readers switch
-//! voice and browsers hyphenate and pick fonts for the right language.
+//! of Parts): pages are in English (`<html lang="en">`), and the headline,
+//! body, excerpt or snippet of an article in another language says so (not
+//! the page's own words around them, like "min read"), so that screen
+//! readers switch voice and browsers hyphenate and pick fonts for it.
 //!
 //! Told from the writing system only, which is cheap: a title that is plain
 //! ASCII costs one scan, and otherwise whatlang's script detection looks at a
