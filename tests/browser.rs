@@ -3,7 +3,8 @@
 //! desktop size, in light and dark mode, in headless Chromium — no sideways
 //! scrolling, no console errors or CSP violations, big enough touch targets,
 //! zero axe-core violations — plus the Nu Html Checker on every page's HTML,
-//! the skip link and keyboard shortcuts driven with real key presses, and a
+//! the skip link and keyboard shortcuts (and their off switch) driven with
+//! real key presses, and a
 //! phone's first screen showing the seed's headline and first paragraph.
 //! Screenshots land in `target/screenshots/` for people to look at: the first
 //! screen a reader sees (`index-375x812-dark.png`) and the whole page
@@ -134,6 +135,7 @@ async fn skip_link_and_keyboard_shortcuts_work() {
     j_and_k_move_through_a_list(&browser, &site).await;
     j_and_k_follow_article_links(&browser, &site).await;
     slash_focuses_the_search_box(&browser, &site).await;
+    shortcuts_can_be_turned_off(&browser, &site).await;
     let problems = browser.page_problems().await;
     browser.close().await;
     assert!(problems.is_empty(), "errors while using the keyboard: {problems:?}");
@@ -190,6 +192,29 @@ async fn slash_focuses_the_search_box(browser: &Browser, site: &TestSite) {
     assert_eq!(first, Value::Bool(true), "j focuses the first search result");
     browser.press('/').await;
     assert_eq!(active_element(browser).await, "input#search-q", "/ focuses the search page's own box");
+}
+
+/// WCAG 2.1.4: single-key shortcuts can be turned off, and the choice holds
+/// on the next page (the script remembers it like the colour choice).
+async fn shortcuts_can_be_turned_off(browser: &Browser, site: &TestSite) {
+    browser.client.goto(&site.url("/")).await.expect("load index");
+    choose(browser, "keys-off").await;
+    browser.client.goto(&site.url("/")).await.expect("load index");
+    let off = browser.eval("return document.getElementById('keys-off').checked;").await;
+    assert_eq!(off, Value::Bool(true), "“Off” is remembered on the next page");
+    browser.press('j').await;
+    browser.press('/').await;
+    assert_eq!(active_element(browser).await, "body", "j and / do nothing when the shortcuts are off");
+    let seed = site.url(&format!("/articles/{SEED_ID}"));
+    browser.client.goto(&seed).await.expect("load article");
+    browser.press('j').await;
+    let url = browser.eval("return location.href;").await;
+    assert_eq!(url, Value::String(seed), "j does not follow the older link when the shortcuts are off");
+    choose(browser, "keys-on").await;
+    browser.client.goto(&site.url("/")).await.expect("load index");
+    browser.press('j').await;
+    let first = browser.eval("return document.activeElement.closest('.article-list h2') !== null;").await;
+    assert_eq!(first, Value::Bool(true), "turned on again, j focuses the first article");
 }
 
 #[tokio::test]
@@ -251,8 +276,13 @@ async fn colour_switch_overrides_the_system_setting(browser: &Browser, site: &Te
 }
 
 async fn choose_colours(browser: &Browser, theme: &str) {
-    let label = format!("label[for=theme-{theme}]");
-    browser.client.find(fantoccini::Locator::Css(&label)).await.expect("colour switch").click().await.expect("click");
+    choose(browser, &format!("theme-{theme}")).await;
+}
+
+/// Clicks the label of the footer switch's radio button `id`.
+async fn choose(browser: &Browser, id: &str) {
+    let label = format!("label[for={id}]");
+    browser.client.find(fantoccini::Locator::Css(&label)).await.expect("footer switch").click().await.expect("click");
 }
 
 async fn is_dark(browser: &Browser) -> bool {

@@ -17,6 +17,7 @@ pub mod escape;
 pub mod feeds;
 pub mod health;
 pub mod http;
+pub mod language;
 pub mod latency;
 pub mod metrics;
 pub mod pages;

@@ -14,6 +14,7 @@ use bytes::Bytes;
 use super::Site;
 use super::error::AppError;
 use super::escape::HtmlExt;
+use super::language::language_tag;
 use super::preview::LinkPreview;
 use crate::article::{Article, Paragraphs};
 
@@ -110,17 +111,21 @@ pub struct SummaryView {
     pub date: Option<DateView>,
     pub excerpt: String,
     pub reading_minutes: usize,
+    /// The entry's language tag when it is not the page's English.
+    pub lang: Option<&'static str>,
 }
 
 impl SummaryView {
     pub fn new(site: &Site, article: &Article) -> Self {
+        let excerpt = article.excerpt().into_owned();
         Self {
             url: site.article_url(&article.id),
             title: article.title.clone(),
             section: article.section.clone(),
             source: article.source.clone(),
             date: article.date.map(DateView::from),
-            excerpt: article.excerpt().into_owned(),
+            lang: language_tag(&article.title, &excerpt),
+            excerpt,
             reading_minutes: reading_minutes(article.word_count),
         }
     }
@@ -213,6 +218,8 @@ pub struct ArticleView<'a> {
     /// The list that newer/older move within, when it is not the whole
     /// library ("World News"), linked back to.
     pub list_link: Option<ArticleLink>,
+    /// The article's language tag when it is not the page's English.
+    pub lang: Option<&'static str>,
 }
 
 impl ArticleView<'_> {

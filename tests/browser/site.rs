@@ -26,11 +26,17 @@ pub const PAGE_TYPES: &[PageType] = &[
     PageType { name: "index-page-2", path: "/?page=2", status: 200 },
     PageType { name: "article", path: "/articles/000_3ea0f84f1e61d9e9", status: 200 },
     PageType { name: "article-with-long-words", path: "/articles/long/words", status: 200 },
+    PageType { name: "article-titled-with-a-url", path: "/articles/long/url", status: 200 },
     PageType { name: "article-undated", path: "/articles/undated-1", status: 200 },
     PageType { name: "sections", path: "/sections", status: 200 },
     PageType { name: "section", path: "/sections/world-news", status: 200 },
     PageType { name: "sources", path: "/sources", status: 200 },
     PageType { name: "source", path: "/sources/test-wire", status: 200 },
+    PageType {
+        name: "source-with-a-long-name",
+        path: "/sources/deutsche-rundfunkanstalt-fur-nachrichtenubermittlungsdienstleistungsgesellschaft",
+        status: 200,
+    },
     PageType { name: "archive", path: "/archive", status: 200 },
     PageType { name: "archive-year", path: "/archive/2024", status: 200 },
     PageType { name: "archive-month", path: "/archive/2024/11", status: 200 },
@@ -80,8 +86,9 @@ impl TestSite {
     }
 }
 
-/// The seed; an article built to break layouts (a long title, an unbreakable
-/// URL and word); enough dated articles for two index pages, neighbours on
+/// The seed; two articles built to break layouts (a long title, an
+/// unbreakable URL and word; a title that is one URL, shown again in the
+/// neighbour's previous/next links, and a one-word compound source name); enough dated articles for two index pages, neighbours on
 /// both sides of the seed, four sections, three sources and four months over
 /// two years; three undated articles (one with a date Broadsheet cannot read,
 /// a warning on `/problems`); and an empty file that does not load.
@@ -89,6 +96,7 @@ fn write_articles(dir: &Path) {
     std::fs::write(dir.join(format!("{SEED_ID}.txt")), SEED).expect("write seed");
     std::fs::create_dir_all(dir.join("long")).expect("mkdir");
     std::fs::write(dir.join("long/words.txt"), LONG_WORDS).expect("write article");
+    std::fs::write(dir.join("long/url.txt"), URL_TITLE).expect("write article");
     let sections = ["World News", "Business", "Science & Technology", "Sport"];
     let sources = ["Test Wire", "The Harbour Times", "Example Gazette With A Rather Long Name"];
     let months = ["November 2024", "November 2024", "October 2024", "January 2025", "September 2023"];
@@ -119,3 +127,9 @@ Supercalifragilisticexpialidocious-Pneumonoultramicroscopicsilicovolcanoconiosis
 The report is at https://example.org/a/very/long/path/that/does/not/break/anywhere/naturally/and/would/overflow/a/phone/screen/if/nothing/wrapped/it.html and nowhere else.\n\n\
 Chemists call it methionylthreonylthreonylglutaminylarginyltyrosylglutamylserylleucylphenylalanylalanylglutamine for short.\n\n\
 A crowd waits outside the hall in the rain on Tuesday [Jane Doe/Example Photo Agency]\n";
+
+/// A day newer than `LONG_WORDS`, so each is in the other's previous/next links.
+const URL_TITLE: &str = "Science & Technology\n\n\
+https://www.example.com/this/is/a/very/long/url/used/as/a/title/without/any/spaces/at/all/whatsoever/index.html\n\n\
+2 October 2024\nThis content originally appeared on Deutsche Rundfunkanstalt für Nachrichtenübermittlungsdienstleistungsgesellschaft.\n\n\
+A short body under a title nobody should write.\n";

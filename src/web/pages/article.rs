@@ -14,6 +14,7 @@ use crate::library::{Library, ListKey};
 use crate::web::error::AppError;
 use crate::web::http::LastModified;
 use crate::web::http::conditional::PAGE_CACHE_CONTROL;
+use crate::web::language::language_tag;
 use crate::web::preview::LinkPreview;
 use crate::web::site::SiteAndOrigin;
 use crate::web::views::{ArticleLink, ArticleView, DateView, Html, reading_minutes};
@@ -70,6 +71,7 @@ pub fn article_view<'a>(
         source_link: source_link(&site, library, article),
         month_link: month_link(&site, article),
         list_link: list_link(&site, library, key),
+        lang: language_tag(&article.title, &article.excerpt()),
         article,
         site,
     }

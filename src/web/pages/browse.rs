@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 
 use super::article::article_url_in;
 use super::{PageQuery, no_such_page};
+use crate::article::Article;
 use crate::library::{Group, Library, ListKey, page_count, paginate};
 use crate::web::browse_views::{ArchiveView, CountedLink, GroupsView, ListView, YearView, count_label};
 use crate::web::error::AppError;
@@ -155,16 +156,25 @@ fn list_page(state: &AppState, site: &Arc<Site>, key: &ListKey, page: usize) -> 
         count: count_label(list.len()),
         periods: sub_periods(site, &library, key),
         search_url: search_url(site, key),
-        articles: articles
-            .iter()
-            .map(|article| SummaryView { url: article_url_in(site, article, key), ..SummaryView::new(site, article) })
-            .collect(),
+        articles: articles.iter().map(|article| list_entry(site, article, key)).collect(),
         pagination: PaginationView::new(&list_url(site, key), page, list.page_count(PER_PAGE)),
         feed: FeedScope::list(site, key, &heading).map(|scope| FeedLink::new(site, &scope)),
         heading,
         site: site.clone(),
     };
     Ok(Html(view))
+}
+
+/// One entry of the list `key`. A section's page does not repeat the section
+/// on every entry, nor a source's page the source: the heading says it once.
+fn list_entry(site: &Site, article: &Article, key: &ListKey) -> SummaryView {
+    let mut entry = SummaryView { url: article_url_in(site, article, key), ..SummaryView::new(site, article) };
+    match key {
+        ListKey::Section(_) => entry.section = None,
+        ListKey::Source(_) => entry.source = None,
+        _ => {}
+    }
+    entry
 }
 
 /// The URL of the list `key`.
