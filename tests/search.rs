@@ -332,7 +332,7 @@ async fn japanese_korean_and_glued_latin_words_are_found() {
         },
     ]);
     let (_, router) = app(dir.path(), "/");
-    let cases: [(&str, &[&str]); 7] = [
+    let cases: [(&str, &[&str]); 9] = [
         ("防災", &["ja"]),
         ("地震", &["ja"]),
         ("정책", &["ko"]),
@@ -340,6 +340,8 @@ async fn japanese_korean_and_glued_latin_words_are_found() {
         ("ThinkPad", &["zh"]),
         ("笔记本电脑", &["zh"]),
         ("发表", &[]),
+        ("防", &["ja"]),
+        ("교*", &["ko"]),
     ];
     for (query, expected) in cases {
         let (status, json) = api(&router, &format!("q={}", encode(query))).await;
