@@ -76,14 +76,19 @@ pub struct CachedStemmerStream<S> {
 }
 
 impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
+    #[inline]
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
         // Pairs of CJK or Thai characters are not English words: stemming
-        // them would only crowd the cache.
-        if token.text.chars().next().is_some_and(is_paired) {
+        // them would only crowd the cache. Those scripts take three or four
+        // bytes a character, so most words are let through on their first
+        // byte.
+        if token.text.as_bytes().first().is_some_and(|&byte| byte >= 0xE0)
+            && token.text.chars().next().is_some_and(is_paired)
+        {
             return true;
         }
         CACHE.with_borrow_mut(|cache| cache.stem_in_place(&mut token.text));

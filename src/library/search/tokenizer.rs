@@ -58,8 +58,21 @@ impl TokenStream for WordTokenStream<'_> {
         {
             return true;
         }
-        while let Some(c) = self.text[self.next..].chars().next() {
+        let bytes = self.text.as_bytes();
+        while let Some(&byte) = bytes.get(self.next) {
             let start = self.next;
+            // Most text is ASCII: decide on the byte without decoding.
+            if byte.is_ascii() {
+                self.next += 1;
+                if byte.is_ascii_alphanumeric() {
+                    let end = self.word_end(self.next);
+                    self.next = end;
+                    self.emit(start, end);
+                    return true;
+                }
+                continue;
+            }
+            let Some(c) = self.text[start..].chars().next() else { break };
             self.next += c.len_utf8();
             match class(c) {
                 Class::Separator => {}
@@ -112,24 +125,23 @@ impl WordTokenStream<'_> {
     fn word_end(&self, from: usize) -> usize {
         let bytes = self.text.as_bytes();
         let mut end = from;
-        while end < bytes.len() {
-            // Most text is ASCII: decide on the byte without decoding.
-            if bytes[end].is_ascii() {
-                if !bytes[end].is_ascii_alphanumeric() {
-                    break;
-                }
-                end += 1;
-                continue;
+        loop {
+            // Most text is ASCII: skip its letters and digits without
+            // decoding; any other byte ends the word or is decoded.
+            end += bytes[end..].iter().position(|byte| !byte.is_ascii_alphanumeric()).unwrap_or(bytes.len() - end);
+            let Some(&byte) = bytes.get(end) else { return end };
+            if byte.is_ascii() {
+                return end;
             }
-            let Some(c) = self.text[end..].chars().next() else { break };
+            let Some(c) = self.text[end..].chars().next() else { return end };
             if class(c) != Class::Word {
-                break;
+                return end;
             }
             end += c.len_utf8();
         }
-        end
     }
 
+    #[inline]
     fn emit(&mut self, from: usize, to: usize) {
         self.token.position = self.token.position.wrapping_add(1);
         self.token.offset_from = from;
@@ -151,6 +163,7 @@ fn class(c: char) -> Class {
 
 /// Whether `c` belongs to a script written without spaces between words:
 /// Han ideographs, kana, hangul, Thai.
+#[inline]
 pub(super) fn is_paired(c: char) -> bool {
     match u32::from(c) {
         // Thai letters, vowel signs and tone marks (not digits or
