@@ -212,6 +212,25 @@ mod tests {
         tokens(text).into_iter().map(|(text, ..)| text).collect()
     }
 
+    proptest::proptest! {
+        /// Any text, mixing scripts: tokens are the text at their offsets,
+        /// in order, at consecutive positions, and never overlap by more
+        /// than one paired character.
+        #[test]
+        fn tokens_are_slices_of_the_text_in_order(text in "[a-zé 中国经济東京タワー서울ภาษา,.。、0-9\\PC]{0,40}") {
+            let mut previous: Option<(usize, usize, usize)> = None;
+            for (token, position, from, to) in tokens(&text) {
+                proptest::prop_assert_eq!(&text[from..to], token.as_str());
+                proptest::prop_assert!(from < to);
+                if let Some((last_position, last_from, last_to)) = previous {
+                    proptest::prop_assert_eq!(position, last_position + 1);
+                    proptest::prop_assert!(from > last_from && from + 4 >= last_to);
+                }
+                previous = Some((position, from, to));
+            }
+        }
+    }
+
     #[test]
     fn spaced_scripts_are_cut_like_the_simple_tokenizer() {
         let text = "Hello, happy tax-payer! Café naïve 2024 Москва — Hà Nội's U.S. x";
