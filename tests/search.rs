@@ -270,3 +270,90 @@ fn single_documents_can_be_replaced_and_deleted_by_id() {
     index.update(&[&changed], &[broadsheet::article::ArticleId::new("d")]).expect("update");
     assert_eq!(index.len(), 3, "d deleted, b replaced rather than added");
 }
+
+/// Chinese has no spaces between words: the index cuts runs of ideographs
+/// into overlapping pairs, so any two-character word is found, and a longer
+/// run as a phrase of pairs, exactly where it occurs; words apart are all
+/// required, as in English. The answers come from searching the files'
+/// text for the same strings (ignoring case).
+#[tokio::test]
+async fn chinese_words_are_found_in_the_sogou_corpus() {
+    let Some(sogou) = shared_dir("corpus/sogou-mini-zh") else { return };
+    let (_, router) = app(&sogou, "/");
+    let cases: [(&str, &[&str]); 7] = [
+        ("联想", &["Sample/C000008/17", "Sample/C000010/10", "Sample/C000010/18", "Sample/C000020/12"]),
+        ("经济发展", &["Sample/C000008/17", "Sample/C000013/10", "Sample/C000024/18"]),
+        ("国际米兰", &["Sample/C000014/10"]),
+        ("THINKPAD", &["Sample/C000010/10", "Sample/C000010/18"]),
+        ("thinkpad 降价", &["Sample/C000010/10", "Sample/C000010/18"]),
+        ("联想THINKPAD", &["Sample/C000010/10"]),
+        ("中国经济", &[]),
+    ];
+    for (query, expected) in cases {
+        let (status, json) = api(&router, &format!("q={}", encode(query))).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        let mut found = ids(&json);
+        found.sort();
+        assert_eq!(found, expected, "{query}");
+    }
+    let (_, json) = api(&router, &format!("q={}", encode("中国 经济"))).await;
+    assert_eq!(json["total"], 10, "the two words anywhere in an article");
+    let (_, json) = api(&router, &format!("q={}&sort=date", encode("联想"))).await;
+    let snippet = json["articles"][0]["snippet"].as_str().unwrap_or_default();
+    assert!(snippet.contains("<mark>联想</mark>"), "snippet {snippet}");
+}
+
+#[tokio::test]
+async fn japanese_korean_and_glued_latin_words_are_found() {
+    let dir = write_fixtures(&[
+        Fixture {
+            path: "ja",
+            section: None,
+            title: "東京都の発表",
+            date: None,
+            source: None,
+            body: "東京都は新しい防災計画を発表した。地震に備えるためだ。",
+        },
+        Fixture {
+            path: "ko",
+            section: None,
+            title: "서울시 발표",
+            date: None,
+            source: None,
+            body: "서울시는 새로운 교통정책을 발표했다.",
+        },
+        Fixture {
+            path: "zh",
+            section: None,
+            title: "笔记本降价",
+            date: None,
+            source: None,
+            body: "联想THINKPAD近期几乎全系列笔记本电脑降价促销，最高降幅达到800美元。",
+        },
+    ]);
+    let (_, router) = app(dir.path(), "/");
+    let cases: [(&str, &[&str]); 9] = [
+        ("防災", &["ja"]),
+        ("地震", &["ja"]),
+        ("정책", &["ko"]),
+        ("교통정책", &["ko"]),
+        ("ThinkPad", &["zh"]),
+        ("笔记本电脑", &["zh"]),
+        ("发表", &[]),
+        ("防", &["ja"]),
+        ("교*", &["ko"]),
+    ];
+    for (query, expected) in cases {
+        let (status, json) = api(&router, &format!("q={}", encode(query))).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        assert_eq!(ids(&json), expected, "{query}");
+    }
+    let (_, json) = api(&router, &format!("q={}", encode("防災計画"))).await;
+    let snippet = json["articles"][0]["snippet"].as_str().unwrap_or_default();
+    assert!(snippet.contains("<mark>防災計画</mark>"), "overlapping pairs highlight as one: {snippet}");
+}
+
+/// `text` percent-encoded for a query string.
+fn encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}

@@ -148,3 +148,30 @@ fn each_articles_directory_has_its_own_cache_folder() {
     let SearchStore::Directory(folder) = one else { panic!("a folder") };
     assert!(folder.starts_with(root));
 }
+
+#[test]
+fn an_index_of_an_older_format_is_rebuilt_and_its_folder_deleted() {
+    let (dir, library) = library(&[HARBOUR, ("lenovo", "联想降价\n\n联想THINKPAD笔记本电脑降价促销。")]);
+    let cache = tempfile::tempdir().expect("cache dir");
+    let store = SearchStore::cache_for(cache.path(), dir.path());
+    let SearchStore::Directory(folder) = &store else { panic!("a folder") };
+    let name = folder.file_name().and_then(|name| name.to_str()).expect("folder name");
+    let (current, key) = name.rsplit_once('-').expect("search-vN-key");
+    let version: u32 = current.trim_start_matches("search-v").parse().expect("a version number");
+    assert!(version >= 2, "the format changed when CJK text became pairs: {name}");
+    let older = cache.path().join(format!("search-v{}-{key}", version - 1));
+    std::fs::create_dir_all(&older).expect("older folder");
+    std::fs::write(older.join("meta.json"), "{}").expect("older index");
+    // The same folder with a payload of the previous format, as if the
+    // version had not been bumped.
+    drop(built(&library, &store));
+    let payload = meta(folder);
+    let marker = format!("\"v{version}:");
+    assert!(payload.contains(&marker), "{payload}");
+    std::fs::write(folder.join("meta.json"), payload.replace(&marker, &format!("\"v{}:", version - 1))).expect("age");
+    let index = built(&library, &store);
+    assert!(meta(folder).contains(&marker), "rebuilt with the current format");
+    assert_eq!(found(&index, &library, "联想"), ["lenovo"]);
+    assert_eq!(found(&index, &library, "thinkpad"), ["lenovo"]);
+    assert!(!older.exists(), "the older format's folder is deleted");
+}

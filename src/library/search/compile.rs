@@ -17,6 +17,7 @@ use tantivy::{Searcher, Term};
 
 use super::query::{Clause, Kind, Target, UserQuery};
 use super::schema::{Fields, date_number, tokens};
+use super::tokenizer::is_paired;
 use super::{Filters, schema};
 
 /// How much more a title match counts than a body match.
@@ -72,12 +73,14 @@ fn clause_query(
 ) -> Option<Box<dyn Query>> {
     let targets = target_fields(fields, clause.target);
     let per_field: Vec<(Field, Box<dyn Query>)> = match &clause.kind {
-        Kind::Word(text) | Kind::Phrase(text) => {
-            let words = tokens(analyzer, text);
-            targets.iter().filter_map(|&field| Some((field, words_query(field, &words)?))).collect()
-        }
+        Kind::Word(text) | Kind::Phrase(text) => match tokens(analyzer, text).as_slice() {
+            [character] if is_lone_paired(character) => {
+                targets.iter().filter_map(|&field| Some((field, prefix_query(searcher, field, character)?))).collect()
+            }
+            words => targets.iter().filter_map(|&field| Some((field, words_query(field, words)?))).collect(),
+        },
         Kind::Prefix(text) => match tokens(folding, text).as_slice() {
-            [prefix] if prefix.chars().count() >= MIN_PREFIX_CHARS => {
+            [prefix] if prefix.chars().count() >= MIN_PREFIX_CHARS || is_lone_paired(prefix) => {
                 targets.iter().filter_map(|&field| Some((field, prefix_query(searcher, field, prefix)?))).collect()
             }
             _ => {
@@ -98,6 +101,14 @@ fn clause_query(
         })
         .collect();
     Some(Box::new(BooleanQuery::new(alternatives)))
+}
+
+/// Whether `word` is one CJK or Thai character. Such text is indexed in
+/// pairs, so a lone character is looked up as the first of a pair (`猫` as
+/// `猫*`: `猫咪`, `猫粮`…), which finds it everywhere but at the end of a run.
+fn is_lone_paired(word: &str) -> bool {
+    let mut characters = word.chars();
+    characters.next().is_some_and(is_paired) && characters.next().is_none()
 }
 
 fn target_fields(fields: &Fields, target: Target) -> Vec<Field> {

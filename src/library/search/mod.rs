@@ -16,6 +16,7 @@ mod schema;
 mod snippet;
 mod stem;
 mod store;
+mod tokenizer;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};

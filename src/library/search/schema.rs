@@ -7,15 +7,18 @@
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer};
 use tantivy::{Index, TantivyDocument};
 
 use super::stem::CachedEnglishStemmer;
 use super::store::article_hash;
+use super::tokenizer::WordTokenizer;
 use crate::article::Article;
 
 /// The analyzer of every text field: words, lowercased, diacritics folded to
-/// ASCII (`Café` → `cafe`), English stems (`sanctions` → `sanction`).
+/// ASCII (`Café` → `cafe`), English stems (`sanctions` → `sanction`); text
+/// without spaces (Chinese, Japanese, Korean, Thai) as overlapping pairs of
+/// characters (`中国经济` → `中国 国经 经济`, see [`WordTokenizer`]).
 pub const ANALYZER: &str = "broadsheet_en";
 
 /// The name of the [`Fields::hash`] fast field.
@@ -104,7 +107,7 @@ pub fn date_number(date: jiff::civil::Date) -> i64 {
 
 /// The full analyzer: what documents and query words go through.
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -115,7 +118,7 @@ pub fn analyzer() -> TextAnalyzer {
 /// The analyzer without stemming, for prefixes: `presiden*` must not be cut
 /// to a stem before it is compared with the stems in the index.
 pub fn folding_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)

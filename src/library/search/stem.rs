@@ -10,6 +10,8 @@ use std::collections::HashMap;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
+use super::tokenizer::is_paired;
+
 /// Entries one thread's cache holds before it starts afresh; bounds memory
 /// (~10 MB) on threads that analyse queries for the life of the server.
 const MAX_CACHED_WORDS: usize = 100_000;
@@ -74,11 +76,21 @@ pub struct CachedStemmerStream<S> {
 }
 
 impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
+    #[inline]
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
+        // Pairs of CJK or Thai characters are not English words: stemming
+        // them would only crowd the cache. Those scripts take three or four
+        // bytes a character, so most words are let through on their first
+        // byte.
+        if token.text.as_bytes().first().is_some_and(|&byte| byte >= 0xE0)
+            && token.text.chars().next().is_some_and(is_paired)
+        {
+            return true;
+        }
         CACHE.with_borrow_mut(|cache| cache.stem_in_place(&mut token.text));
         true
     }

@@ -22,7 +22,8 @@ use crate::library::Library;
 
 /// Bump when the schema or the text analysis changes: an index built by an
 /// older version then lives in another folder and is never opened.
-const FORMAT_VERSION: u32 = 1;
+/// Version 2: runs of CJK and Thai characters are indexed as pairs.
+const FORMAT_VERSION: u32 = 2;
 
 /// Where to keep the search index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,6 +70,7 @@ pub fn open_cached(
     fields_schema: tantivy::schema::Schema,
     fingerprint: Fingerprint,
 ) -> tantivy::Result<Opened> {
+    remove_older_formats(folder);
     std::fs::create_dir_all(folder)?;
     let directory = MmapDirectory::open(folder)?;
     let index = match Index::open_or_create(directory, fields_schema.clone()) {
@@ -85,6 +87,24 @@ pub fn open_cached(
     let writer = index.writer_with_num_threads(1, super::engine::UPDATE_HEAP_BYTES)?;
     let fresh = index.load_metas()?.payload.as_deref().and_then(Fingerprint::from_payload) == Some(fingerprint);
     Ok(Opened { index, writer, fresh })
+}
+
+/// Deletes the folders that older index formats kept for the same articles
+/// directory beside `folder`: nothing reads them any more, and an index of
+/// 100k articles takes hundreds of megabytes.
+fn remove_older_formats(folder: &Path) {
+    let (Some(root), Some(name)) = (folder.parent(), folder.file_name().and_then(|name| name.to_str())) else {
+        return;
+    };
+    let Some(key) = name.strip_prefix(&format!("search-v{FORMAT_VERSION}-")) else { return };
+    for version in 1..FORMAT_VERSION {
+        let old = root.join(format!("search-v{version}-{key}"));
+        if old.is_dir()
+            && let Err(error) = std::fs::remove_dir_all(&old)
+        {
+            tracing::warn!(%error, folder = %old.display(), "cannot delete an outdated search index");
+        }
+    }
 }
 
 /// A digest of the articles an index holds, independent of their order:
