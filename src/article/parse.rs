@@ -93,9 +93,7 @@ fn parse_text(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseErr
     };
     match front_matter::read(language, source) {
         Ok(fields) => {
-            let mut named = Draft::new(Format::TitleFirst);
-            named.apply(fields.clone(), true);
-            let mut draft = parse_layout(body, sidecar_title.or(named.title.as_deref()))?;
+            let mut draft = parse_layout(body, sidecar_title.or(sidecar::title(&fields)))?;
             if draft.format == Format::Sidecar && sidecar_title.is_none() {
                 // The title came from the front matter, a block of fields.
                 draft.format = Format::HeaderBlock;
