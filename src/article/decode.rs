@@ -117,7 +117,7 @@ fn count_utf8(bytes: &[u8]) -> (usize, usize) {
 /// to NFC.
 fn finish(mut text: String, encoding: Option<&'static str>, mut warnings: Vec<String>) -> Result<Decoded, DecodeError> {
     if needs_line_breaks_unified(&text) {
-        text = unify_line_breaks(&text);
+        text = if only_crlf(&text) { text.replace("\r\n", "\n") } else { unify_line_breaks(&text) };
     }
     if has_stray_control(text.as_bytes()) {
         let before = text.chars().count();
@@ -141,6 +141,15 @@ fn finish(mut text: String, encoding: Option<&'static str>, mut warnings: Vec<St
 fn needs_line_breaks_unified(text: &str) -> bool {
     memchr::memchr(b'\r', text.as_bytes()).is_some()
         || (!text.is_ascii() && text.contains(['\u{85}', '\u{2028}', '\u{2029}']))
+}
+
+/// Whether every CR is part of a CR LF pair and no other line break needs
+/// unifying: the usual Windows file, which a plain (vectorised) replace
+/// handles instead of [`unify_line_breaks`]'s character-by-character copy.
+fn only_crlf(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).all(|index| bytes.get(index + 1) == Some(&b'\n'))
+        && (text.is_ascii() || !text.contains(['\u{85}', '\u{2028}', '\u{2029}']))
 }
 
 /// `\n` for every line break: CR LF (and the CR CR LF of a file converted
@@ -318,6 +327,8 @@ mod tests {
     #[test]
     fn every_kind_of_line_break_becomes_a_line_feed() {
         assert_eq!(decode(b"a\r\nb\r\r\nc\rd\r\re\n").as_deref(), Ok("a\nb\nc\nd\n\ne\n"));
+        assert_eq!(decode(b"a\r\nb\r\n\r\nc").as_deref(), Ok("a\nb\n\nc"));
+        assert_eq!(decode("a\r\n\u{2028}b".as_bytes()).as_deref(), Ok("a\n\nb"));
         assert_eq!(decode("a\u{85}b\u{2028}c\u{2029}d".as_bytes()).as_deref(), Ok("a\nb\nc\n\nd"));
     }
 
