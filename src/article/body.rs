@@ -40,7 +40,10 @@ pub(crate) fn paragraphs(lines: &[&str]) -> Vec<Paragraph> {
 /// The paragraphs of blocks of lines that were separated by blank lines
 /// (lines as in the file, or trimmed).
 pub(crate) fn block_paragraphs(blocks: &[Vec<&str>]) -> Vec<Paragraph> {
-    let wrap = Wrap::detect(blocks.iter().flatten().copied());
+    // Wrapping only joins lines inside a block: a file of one-line blocks
+    // (the seed's layout) needs no detection, which measures every line.
+    let multi_line = blocks.iter().any(|block| block.len() > 1);
+    let wrap = if multi_line { Wrap::detect(blocks.iter().flatten().copied()) } else { Wrap::default() };
     let mut paragraphs = Vec::with_capacity(blocks.len());
     for block in blocks {
         let runs = runs(block, |previous, _| !ends_sentence(previous) || wrap.is_full(previous));
@@ -104,26 +107,34 @@ impl Wrap {
         if lines.len() < 4 {
             return Self::default();
         }
-        let mut widths: Vec<usize> = lines.iter().map(|line| width(line)).collect();
-        widths.sort_unstable();
-        let wrap = widths[widths.len() * 9 / 10];
+        let widths: Vec<usize> = lines.iter().map(|line| width(line)).collect();
+        let mut sorted = widths.clone();
+        sorted.sort_unstable();
+        let wrap = sorted[sorted.len() * 9 / 10];
         if !(40..=100).contains(&wrap) {
             return Self::default();
         }
         let full = wrap * 3 / 4;
-        let full_lines: Vec<&&str> = lines.iter().filter(|line| width(line) >= full).collect();
-        let sentence_ends = full_lines.iter().filter(|line| ends_sentence(line)).count();
-        let wrapped = full_lines.len() * 2 >= lines.len() && sentence_ends * 2 < full_lines.len();
+        let full_lines = lines.iter().zip(&widths).filter(|&(_, &width)| width >= full);
+        let (full_count, sentence_ends) =
+            full_lines.fold((0, 0), |(count, ends), (line, _)| (count + 1, ends + usize::from(ends_sentence(line))));
+        let wrapped = full_count * 2 >= lines.len() && sentence_ends * 2 < full_count;
         Self { full: wrapped.then_some(full) }
     }
 
     fn is_full(self, line: &str) -> bool {
-        self.full.is_some_and(|full| width(line) >= full)
+        // A line is never wider than its bytes, so most short lines are
+        // told without measuring.
+        self.full.is_some_and(|full| line.len() >= full && width(line) >= full)
     }
 }
 
-/// Columns a line takes, CJK characters counting double.
+/// Columns a line takes, CJK characters counting double (three bytes in
+/// UTF-8, so a line's width never exceeds its length in bytes).
 fn width(line: &str) -> usize {
+    if line.is_ascii() {
+        return line.len();
+    }
     line.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
 }
 
