@@ -29,6 +29,7 @@ pub(crate) fn parse(text: &str) -> Draft {
             Err(warning) => draft.warnings.push(warning),
         }
     }
+    let body = &body[super::super::header::read_markdown_top(&mut draft, body)..];
     if max_quote_depth(body) > MAX_QUOTE_DEPTH {
         draft.warnings.push(format!("block quotes nested over {MAX_QUOTE_DEPTH} deep: shown as plain text"));
         let lines: Vec<&str> = body.lines().collect();
