@@ -72,7 +72,12 @@ fn normalise(text: &str) -> String {
 /// Names compare as words: punctuation, `and`, `&` and case do not count.
 fn name_words(text: &str) -> String {
     let spaced: String = text.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
-    spaced.to_lowercase().split_whitespace().filter(|word| !matches!(*word, "and" | "y" | "und")).collect::<Vec<_>>().join(" ")
+    spaced
+        .to_lowercase()
+        .split_whitespace()
+        .filter(|word| !matches!(*word, "and" | "y" | "und"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn same(expected: &Expected, actual: Option<&str>, compare: fn(&str) -> String) -> bool {
@@ -83,6 +88,10 @@ fn same(expected: &Expected, actual: Option<&str>, compare: fn(&str) -> String) 
 fn body_texts(article: &Article) -> Vec<String> {
     article.paragraphs.iter().map(|paragraph| normalise(paragraph.text())).filter(|t| !t.is_empty()).collect()
 }
+
+/// A scored text field: its name, the label, the parser's value, and how
+/// the two are compared.
+type TextField<'a> = (&'static str, &'a Option<Expected>, Option<&'a str>, fn(&str) -> String);
 
 /// The result of one field of one file.
 struct Score {
@@ -116,8 +125,11 @@ fn score(label: &Label, article: Option<&Article>) -> Vec<Score> {
     };
     let details = article.details();
     let date = article.date.map(|date| date.to_string());
-    let texts: [(&'static str, &Option<Expected>, Option<&str>, fn(&str) -> String); 6] = [
-        ("title", &label.title, Some(article.title.as_str()), normalise),
+    // A title derived from the first sentence says the file has none.
+    let derived = details.warnings.iter().any(|warning| warning.to_string().starts_with("no title line"));
+    let title = (!derived).then_some(article.title.as_str());
+    let texts: [TextField<'_>; 6] = [
+        ("title", &label.title, title, normalise),
         ("date", &label.date, date.as_deref(), normalise),
         ("author", &label.author, details.author.as_deref(), name_words),
         ("section", &label.section, article.section.as_deref(), name_words),
@@ -158,7 +170,8 @@ fn score(label: &Label, article: Option<&Article>) -> Vec<Score> {
 }
 
 fn label_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walk(dir).into_iter().filter(|path| path.extension().is_some_and(|e| e == "toml")).collect();
+    let mut files: Vec<PathBuf> =
+        walk(dir).into_iter().filter(|path| path.extension().is_some_and(|e| e == "toml")).collect();
     files.sort();
     files
 }

@@ -67,7 +67,7 @@ pub fn parse_date_value(text: &str) -> DateValue {
     if let Some(value) = rfc2822(text) {
         return value;
     }
-    if let Some(date) = written(strip_weekday(text)).or_else(|| compact(text)) {
+    if let Some(date) = written(strip_weekday(text)).or_else(|| compact(text)).or_else(|| cjk(text)) {
         return DateValue::Dated { date, published: None };
     }
     numeric(text)
@@ -100,6 +100,22 @@ fn strip_label(text: &str) -> &str {
         }
     }
     text
+}
+
+/// `2026年5月25日`, as Chinese and Japanese write dates, with an optional
+/// time after it (`2006年02月01日 20:00:35`).
+fn cjk(text: &str) -> Option<Date> {
+    let (year, rest) = text.split_once('年')?;
+    let (month, rest) = rest.split_once('月')?;
+    let (day, rest) = rest.split_once('日')?;
+    let number = |part: &str| part.trim().parse::<i8>().ok();
+    let year: i16 = year.trim().parse().ok()?;
+    let rest = rest.trim();
+    let time_or_nothing = rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit() || c == '（' || c == '(');
+    if !(1900..=2100).contains(&year) || !time_or_nothing {
+        return None;
+    }
+    Date::new(year, number(month)?, number(day)?).ok()
 }
 
 /// `20240303`, as file names and some exports write dates.
@@ -355,11 +371,21 @@ mod tests {
     }
 
     #[test]
+    fn chinese_and_japanese_dates_are_dates() {
+        assert_eq!(parse_date("2026年5月25日").map(|date| date.to_string()).as_deref(), Some("2026-05-25"));
+        assert_eq!(parse_date("2006年02月01日 20:00:35").map(|date| date.to_string()).as_deref(), Some("2006-02-01"));
+        assert_eq!(parse_date("2026年5月25日，大会在北京举行"), None);
+    }
+
+    #[test]
     fn a_template_note_after_a_date_leaves_the_date() {
         assert_eq!(parse_date("2016-07-19 (optional)").map(|date| date.to_string()).as_deref(), Some("2016-07-19"));
         assert_eq!(parse_date("2019-12-3").map(|date| date.to_string()).as_deref(), Some("2019-12-03"));
         assert_eq!(parse_date("2016-03-03 3:00").map(|date| date.to_string()).as_deref(), Some("2016-03-03"));
-        assert_eq!(parse_date("Fri Oct 20, 2006 1:51pm EDT").map(|date| date.to_string()).as_deref(), Some("2006-10-20"));
+        assert_eq!(
+            parse_date("Fri Oct 20, 2006 1:51pm EDT").map(|date| date.to_string()).as_deref(),
+            Some("2006-10-20")
+        );
     }
 
     #[test]

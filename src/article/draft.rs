@@ -143,7 +143,9 @@ impl Draft {
             // `comp.graphics,comp.windows.x`: the first group is the section.
             Field::Section if key.eq_ignore_ascii_case("newsgroups") => value.split(',').next().unwrap_or(value).trim(),
             // Jekyll's `categories: news updates` names two categories.
-            Field::Section if key.eq_ignore_ascii_case("categories") => value.split_whitespace().next().unwrap_or(value),
+            Field::Section if key.eq_ignore_ascii_case("categories") => {
+                value.split_whitespace().next().unwrap_or(value)
+            }
             _ => value,
         };
         let value = if field == Field::Author { humanise_slugs(mailbox_name(value)) } else { value.to_owned() };
@@ -204,7 +206,9 @@ impl Draft {
         Some(Article {
             id,
             title: clean_title(&title),
-            section: self.section.or(folder_section),
+            section: self
+                .section
+                .or_else(|| folder_section.filter(|folder| !names_the_author(folder, self.author.as_deref()))),
             date,
             source: self.source,
             paragraphs: self.paragraphs.into(),
@@ -244,6 +248,18 @@ impl Draft {
             }
         }
     }
+}
+
+/// A folder per author (`jen-chung/slug.md` by Jen Chung) is not a section.
+fn names_the_author(folder: &str, author: Option<&str>) -> bool {
+    let words = |text: &str| {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    author.is_some_and(|author| words(author) == words(folder))
 }
 
 /// Scrapers write `None`, `null` or `[]` for a field they did not find.
@@ -334,6 +350,9 @@ pub(crate) fn collapse_spaces(text: &str) -> String {
 /// (zero-width space, byte-order mark, bidirectional overrides and
 /// isolates, which could make a title in a list read backwards).
 fn clean_title(title: &str) -> String {
+    // `Blue Origin&#8217;s New Glenn`: feeds and front matter keep entities.
+    let decoded = super::body::decode_entities(title);
+    let title = decoded.as_ref();
     let invisible = |c: char| matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
     if title.contains(invisible) { collapse_spaces(&title.replace(invisible, "")) } else { collapse_spaces(title) }
 }

@@ -126,7 +126,8 @@ pub(crate) fn read_markdown_top(draft: &mut Draft, body: &str) -> usize {
             draft.read_role(trimmed, classified);
         } else if let Some((key, value)) = pelican_field(trimmed).filter(|_| !read_any || labels_only) {
             // `Number: 657` among Pelican's `Title:`/`Date:` lines.
-            let classified = Classified { role: Role::Other(key.to_owned(), value.to_owned()), why: "a field among fields" };
+            let classified =
+                Classified { role: Role::Other(key.to_owned(), value.to_owned()), why: "a field among fields" };
             draft.read_role(trimmed, classified);
         } else if let Some((text, target)) = lone_link(trimmed) {
             if !read_markdown_link(draft, trimmed, text, target) {
@@ -145,10 +146,46 @@ pub(crate) fn read_markdown_top(draft: &mut Draft, body: &str) -> usize {
 /// `Key: value` with a one-word ASCII key, as Pelican writes its headers.
 fn pelican_field(line: &str) -> Option<(&str, &str)> {
     let (key, value) = line.split_once(':')?;
-    let is_key = key.len() <= 24 && key.starts_with(|c: char| c.is_ascii_alphabetic())
+    let is_key = key.len() <= 24
+        && key.starts_with(|c: char| c.is_ascii_alphabetic())
         && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
     let value = value.trim();
     (is_key && !value.is_empty() && !value.starts_with("//")).then_some((key, value))
+}
+
+/// Reads the lines at the end of a Markdown body that an aggregator adds
+/// below the text: a rule, then `[阅读原文 →](url)` / `[Read more](url)`.
+/// The address becomes the URL; returns where the body ends.
+pub(crate) fn read_markdown_bottom(draft: &mut Draft, body: &str) -> usize {
+    let mut end = body.len();
+    let mut found_link = false;
+    for line in body.lines().rev() {
+        let trimmed = line.trim();
+        let at = body[..end].rfind(line).unwrap_or(0);
+        if trimmed.is_empty() {
+            end = at;
+            continue;
+        }
+        let rule = trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '*' | '_'));
+        match lone_link(trimmed) {
+            Some((text, target)) if !found_link && is_original_link(text) => {
+                draft.explain(trimmed, "url", "a link to the original below the text");
+                draft.url.get_or_insert_with(|| target.to_owned());
+                found_link = true;
+            }
+            _ if rule && found_link => draft.explain(trimmed, "boilerplate", "a rule above the link to the original"),
+            _ => break,
+        }
+        end = at;
+    }
+    end
+}
+
+/// Link texts that point to the article's original.
+fn is_original_link(text: &str) -> bool {
+    const ORIGINAL: &[&str] = &["original article", "original", "source", "原网页", "原文", "阅读原文", "read more"];
+    let text = text.trim().trim_end_matches(['→', '»', ' ']);
+    ORIGINAL.iter().any(|name| name.eq_ignore_ascii_case(text))
 }
 
 /// A scraper's link line above the text: the original article's address
@@ -156,14 +193,13 @@ fn pelican_field(line: &str) -> Option<(&str, &str)> {
 /// kept as metadata. `false` when the link is not one of these (the body
 /// starts with it).
 fn read_markdown_link(draft: &mut Draft, line: &str, text: &str, target: &str) -> bool {
-    const ORIGINAL: &[&str] = &["original article", "original", "source", "原网页", "原文", "阅读原文", "read more"];
     if line.starts_with('!') {
         draft.explain(line, "image", "an image above the text");
         draft.image.get_or_insert_with(|| target.to_owned());
         return true;
     }
-    let text = text.trim().trim_end_matches(['→', '»', ' ']);
-    if ORIGINAL.iter().any(|name| name.eq_ignore_ascii_case(text)) {
+    let text = text.trim();
+    if is_original_link(text) {
         draft.explain(line, "url", "a link to the original article");
         draft.url.get_or_insert_with(|| target.to_owned());
         return true;
@@ -227,7 +263,12 @@ pub(crate) fn classify(line: &str) -> Option<Classified> {
 /// `-- `, `* `, `> `, `#` headings, `**…**`/`__…__` emphasis, trailing `\`
 /// or two-space line breaks, surrounding white space.
 pub(crate) fn undecorate(line: &str) -> String {
+    let spaced;
     let mut text = line.trim();
+    if text.contains("&nbsp;") {
+        spaced = text.replace("&nbsp;", " ");
+        text = spaced.trim();
+    }
     loop {
         let before = text;
         for prefix in ["-- ", "— ", "> ", "* ", "• "] {
@@ -251,16 +292,18 @@ pub(crate) fn undecorate(line: &str) -> String {
 /// `**Title**` → `Title`.
 fn strip_emphasis(text: &str) -> String {
     for marker in ["**", "__"] {
-        if let Some(inner) = text.strip_prefix(marker).and_then(|rest| rest.strip_suffix(marker)) {
-            if !inner.contains(marker) {
-                return inner.trim().to_owned();
-            }
+        if let Some(inner) = text.strip_prefix(marker).and_then(|rest| rest.strip_suffix(marker))
+            && !inner.contains(marker)
+        {
+            return inner.trim().to_owned();
         }
-        if let Some(rest) = text.strip_prefix(marker) {
-            if let Some((label, value)) = rest.split_once(marker) {
-                if label.trim_end().ends_with(':') {
-                    return format!("{} {}", label.trim(), value.trim()).trim().to_owned();
-                }
+        if let Some((label, value)) = text.strip_prefix(marker).and_then(|rest| rest.split_once(marker)) {
+            if label.trim_end().ends_with([':', '：']) {
+                return format!("{} {}", label.trim(), value.trim()).trim().to_owned();
+            }
+            // `**Source**: Reuters`
+            if value.starts_with([':', '：']) && !label.contains(':') {
+                return format!("{}{}", label.trim(), value).trim().to_owned();
             }
         }
     }
@@ -271,12 +314,21 @@ fn strip_emphasis(text: &str) -> String {
 /// `Author:`, `关键词:`), with its value read for that field.
 fn labelled(bare: &str) -> Option<Classified> {
     let (key, value) = split_label(bare)?;
+    if EDITOR_LABELS.iter().any(|label| label.eq_ignore_ascii_case(key)) && !value.trim().is_empty() {
+        let role = Role::Other(key.to_owned(), value.trim().to_owned());
+        return Some(Classified { role, why: "an editor's credit" });
+    }
     let field = field_of(key)?;
     let value = value.trim();
     if value.is_empty() || EMPTY_VALUES.iter().any(|empty| empty.eq_ignore_ascii_case(value)) {
         return Some(Classified { role: Role::Empty, why: "a label with no value" });
     }
-    let value = value.to_owned();
+    // `[36氪](https://36kr.com/…)`: the name, or the address for a URL.
+    let value = match (lone_link(value), field) {
+        (Some((_, target)), Field::Url) => target.to_owned(),
+        (Some((text, _)), _) => text.to_owned(),
+        (None, _) => value.to_owned(),
+    };
     let role = match field {
         Field::Title => Role::Title(value),
         Field::Date if parse_date_value(&value) == DateValue::Unknown => return None,
@@ -295,7 +347,7 @@ fn labelled(bare: &str) -> Option<Classified> {
 /// `Key: value` or `Key：value` with a short key of words; the key may be
 /// written in any script (`发表日期:`).
 pub(crate) fn split_label(line: &str) -> Option<(&str, &str)> {
-    let (at, colon) = line.char_indices().find(|&(_, c)| c == ':' || c == '：')?;
+    let (at, colon) = line.char_indices().find(|&(_, c)| matches!(c, ':' | '：' | '|' | '｜'))?;
     let key = line[..at].trim();
     let value = &line[at + colon.len_utf8()..];
     let words = key.split_whitespace().count();
@@ -305,6 +357,9 @@ pub(crate) fn split_label(line: &str) -> Option<(&str, &str)> {
         && !value.starts_with("//");
     valid.then_some((key, value))
 }
+
+/// Credits that name the editor, not the author: kept as metadata.
+const EDITOR_LABELS: &[&str] = &["编辑", "责任编辑", "责编", "editor", "edited by"];
 
 /// The field a header label names, in English or in the Chinese labels
 /// scrapers write.
@@ -316,6 +371,9 @@ fn field_of(key: &str) -> Option<Field> {
         ("日期", Field::Date),
         ("发布时间", Field::Date),
         ("来源", Field::Source),
+        ("分类", Field::Section),
+        ("类别", Field::Section),
+        ("栏目", Field::Section),
         ("关键词", Field::Tags),
         ("链接", Field::Url),
     ];
@@ -361,7 +419,9 @@ fn looks_like_names(names: &str) -> bool {
     if words.is_empty() || words.len() > 12 || names.chars().count() > 120 {
         return false;
     }
-    if names.contains(['.', '!', '?', ';']) && !names.split_whitespace().all(|word| word.len() <= 3 || !word.contains('.')) {
+    if names.contains(['.', '!', '?', ';'])
+        && !names.split_whitespace().all(|word| word.len() <= 3 || !word.contains('.'))
+    {
         return false;
     }
     let capitalised = words.iter().filter(|word| word.starts_with(|c: char| c.is_uppercase())).count();
@@ -439,7 +499,9 @@ fn agency_name(agency: &str) -> String {
             .split_whitespace()
             .map(|word| {
                 let mut chars = word.chars();
-                chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect())
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect()
+                })
             })
             .collect::<Vec<_>>()
             .join(" ");

@@ -10,10 +10,10 @@ mod decode;
 mod draft;
 mod formats;
 mod header;
-mod wire;
 mod paragraphs;
 mod parse;
 mod sidecar;
+mod wire;
 
 use std::borrow::Cow;
 use std::fmt;

@@ -91,22 +91,15 @@ fn parse_text(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseErr
     let (Some((language, source)), body) = front_matter::split(text) else {
         return parse_layout(text, sidecar_title);
     };
-    match front_matter::read(language, source) {
-        Ok(fields) => {
-            let mut draft = parse_layout(body, sidecar_title.or(sidecar::title(&fields)))?;
-            if draft.format == Format::Sidecar && sidecar_title.is_none() {
-                // The title came from the front matter, a block of fields.
-                draft.format = Format::HeaderBlock;
-            }
-            draft.apply(fields, true);
-            Ok(draft)
-        }
-        Err(warning) => {
-            let mut draft = parse_layout(body, sidecar_title)?;
-            draft.warnings.push(warning);
-            Ok(draft)
-        }
+    let (fields, warning) = front_matter::read_lenient(language, source);
+    let mut draft = parse_layout(body, sidecar_title.or(sidecar::title(&fields)))?;
+    if draft.format == Format::Sidecar && sidecar_title.is_none() {
+        // The title came from the front matter, a block of fields.
+        draft.format = Format::HeaderBlock;
     }
+    draft.apply(fields, true);
+    draft.warnings.extend(warning);
+    Ok(draft)
 }
 
 fn parse_layout(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseError> {
@@ -164,6 +157,16 @@ pub fn folder_section(id: &ArticleId) -> Option<String> {
         "output",
         "src",
         "archive",
+        "blog",
+        "blogs",
+        "post",
+        "entries",
+        "stories",
+        "items",
+        "pages",
+        "markdown",
+        "md",
+        "html",
     ];
     let (folders, _) = id.as_str().rsplit_once('/')?;
     let folder = folders.rsplit('/').next()?.trim();

@@ -18,24 +18,31 @@ use super::header::{dateline_agency, url_host};
 const GLUED_MIN_CHARS: usize = 1000;
 
 /// How credit lines start.
-const CREDITS: &[&str] =
-    &["(reporting by", "(additional reporting by", "(editing by", "(writing by", "(compiled by", "(reporting and writing by"];
+const CREDITS: &[&str] = &[
+    "(reporting by",
+    "(additional reporting by",
+    "(editing by",
+    "(writing by",
+    "(compiled by",
+    "(reporting and writing by",
+];
 
 impl Draft {
     /// Applies the wire conventions to the body and the source.
     pub(crate) fn read_wire_conventions(&mut self) {
         let body_chars: usize = self.paragraphs.iter().map(|paragraph| paragraph.text().len()).sum();
-        if self.paragraphs.iter().any(|paragraph| matches!(paragraph, Paragraph::Text { text } if text.contains("  "))) {
+        if self.paragraphs.iter().any(|paragraph| matches!(paragraph, Paragraph::Text { text } if text.contains("  ")))
+        {
             let split = |paragraph| split_glued(paragraph, body_chars);
             self.paragraphs = std::mem::take(&mut self.paragraphs).into_iter().flat_map(split).collect();
         }
-        if let Some(Paragraph::Text { text }) = self.paragraphs.last() {
-            if let Some((body, credit)) = split_credit(text) {
-                let (body, credit) = (body.to_owned(), credit.to_owned());
-                self.paragraphs.pop();
-                self.paragraphs.push(Paragraph::Text { text: body });
-                self.paragraphs.push(Paragraph::Text { text: credit });
-            }
+        if let Some(Paragraph::Text { text }) = self.paragraphs.last()
+            && let Some((body, credit)) = split_credit(text)
+        {
+            let (body, credit) = (body.to_owned(), credit.to_owned());
+            self.paragraphs.pop();
+            self.paragraphs.push(Paragraph::Text { text: body });
+            self.paragraphs.push(Paragraph::Text { text: credit });
         }
         if self.source.is_none() {
             let lead = self.paragraphs.iter().find(|paragraph| !paragraph.text().trim().is_empty());
@@ -82,7 +89,8 @@ fn sentence_breaks(text: &str, gap: &str) -> Vec<usize> {
         }
         let after = &text[index + c.len_utf8()..];
         let Some(next) = after.strip_prefix(gap) else { continue };
-        let starts_sentence = next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'(".contains(c));
+        let starts_sentence =
+            next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'(".contains(c));
         let sentence_end = c != ')' || text[..index].ends_with(['.', '!', '?']);
         if starts_sentence && sentence_end && !next.starts_with(' ') {
             breaks.push(index + c.len_utf8());
@@ -113,9 +121,10 @@ mod tests {
     }
 
     fn draft(paragraphs: &[&str]) -> Draft {
-        let mut draft = Draft::default();
-        draft.paragraphs = paragraphs.iter().map(|text| Paragraph::Text { text: (*text).to_owned() }).collect();
-        draft
+        Draft {
+            paragraphs: paragraphs.iter().map(|text| Paragraph::Text { text: (*text).to_owned() }).collect(),
+            ..Draft::default()
+        }
     }
 
     #[test]

@@ -24,12 +24,12 @@ pub(crate) fn parse(text: &str) -> Draft {
     let mut draft = Draft::new(Format::Markdown);
     let (front_matter, body) = front_matter::split(text);
     if let Some((language, source)) = front_matter {
-        match front_matter::read(language, source) {
-            Ok(fields) => draft.apply(fields, false),
-            Err(warning) => draft.warnings.push(warning),
-        }
+        let (fields, warning) = front_matter::read_lenient(language, source);
+        draft.apply(fields, false);
+        draft.warnings.extend(warning);
     }
     let body = &body[super::super::header::read_markdown_top(&mut draft, body)..];
+    let body = &body[..super::super::header::read_markdown_bottom(&mut draft, body)];
     if max_quote_depth(body) > MAX_QUOTE_DEPTH {
         draft.warnings.push(format!("block quotes nested over {MAX_QUOTE_DEPTH} deep: shown as plain text"));
         let lines: Vec<&str> = body.lines().collect();

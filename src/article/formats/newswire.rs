@@ -38,7 +38,14 @@ fn parse_with_header(blocks: &[Vec<&str>], header: usize) -> Result<Draft, Parse
     let lead = header_block.iter().take_while(|line| header::classify(line).is_none()).count();
     // More than two such lines: the first is the title, the rest body text.
     let title_lines = if lead > 2 { 1 } else { lead };
-    let (section, title, body_start) = if lead > 0 {
+    // A first block that opens with fields (a URL, a timestamp) and then
+    // has a line that is none: that line is the title.
+    let title_below_fields = (lead == 0 && header == 0)
+        .then(|| header_block.iter().position(|line| header::classify(line).is_none()))
+        .flatten();
+    let (section, title, body_start) = if let Some(index) = title_below_fields {
+        (None, header_block[index].to_owned(), 1)
+    } else if lead > 0 {
         let (section, title) = section_and_title_from_one_block(&header_block[..title_lines]);
         match (section, &blocks[..header]) {
             (None, [above]) if looks_like_section(&above.join(" ")) => (Some(above.join(" ")), title, header + 1),
@@ -60,7 +67,11 @@ fn parse_with_header(blocks: &[Vec<&str>], header: usize) -> Result<Draft, Parse
     // above a title inside the header block: body text, so nothing is lost.
     let before_header = &blocks[body_start.min(header)..header];
     draft.paragraphs.extend(block_paragraphs(before_header));
-    for line in &header_block[title_lines..] {
+    for (index, line) in header_block.iter().enumerate().skip(title_lines) {
+        if Some(index) == title_below_fields {
+            draft.explain(line, "title", "the first line among the fields that is not one");
+            continue;
+        }
         draft.read_header_line(line);
     }
     // A double-spaced file puts every header line in a block of its own.
