@@ -90,7 +90,12 @@ impl Draft {
         match classified.role {
             Role::Title(title) => first(&mut self.title, title),
             Role::Date(date) => first(&mut self.date, date),
-            Role::Byline(names) => self.set("author", &names, false),
+            Role::Byline(names) => match self.author.as_deref() {
+                // A joint release names several people, one line each.
+                Some(author) if !author.contains(names.as_str()) => self.author = Some(format!("{author}, {names}")),
+                Some(_) => {}
+                None => self.set("author", &names, false),
+            },
             Role::Source(source) => first(&mut self.source, source),
             Role::Url(url) => first(&mut self.url, url),
             Role::Section(section) => first(&mut self.section, section),
@@ -252,6 +257,9 @@ pub(crate) fn classify(line: &str) -> Option<Classified> {
     }
     if let Some(names) = byline(&bare) {
         return Some(Classified { role: Role::Byline(names), why: "a byline (`By …`)" });
+    }
+    if let Some(classified) = super::press::classify(&bare) {
+        return Some(classified);
     }
     if parse_date_value(&bare) != DateValue::Unknown {
         return Some(Classified { role: Role::Date(bare), why: "reads as a date" });

@@ -12,6 +12,7 @@ mod formats;
 mod header;
 mod paragraphs;
 mod parse;
+mod press;
 mod sidecar;
 mod wire;
 

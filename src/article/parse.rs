@@ -15,6 +15,7 @@ use super::body::{blocks, decode_entities};
 use super::decode::{DecodeError, decode_text};
 use super::draft::Draft;
 use super::formats::{front_matter, header_block, markdown, newswire, title_first};
+use super::header;
 use super::sidecar::Sidecar;
 use super::{Article, ArticleId, Format, sidecar};
 
@@ -108,7 +109,11 @@ fn parse_layout(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseE
     if let Some(end) = header_block::detect(&lines) {
         return Ok(header_block::parse(&lines, end));
     }
-    if let Some(result) = newswire::parse(&blocks(&lines)) {
+    // A file that opens with metadata (a letterhead, a URL, a byline) has
+    // its title below it: read line by line, not as the seed's blocks.
+    let opens_with_metadata =
+        lines.iter().find(|line| !line.trim().is_empty()).is_some_and(|line| header::classify(line).is_some());
+    if !opens_with_metadata && let Some(result) = newswire::parse(&blocks(&lines)) {
         return result;
     }
     if let Some(title) = sidecar_title {

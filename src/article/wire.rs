@@ -30,6 +30,7 @@ const CREDITS: &[&str] = &[
 impl Draft {
     /// Applies the wire conventions to the body and the source.
     pub(crate) fn read_wire_conventions(&mut self) {
+        self.read_end_matter();
         let body_chars: usize = self.paragraphs.iter().map(|paragraph| paragraph.text().len()).sum();
         if self.paragraphs.iter().any(|paragraph| matches!(paragraph, Paragraph::Text { text } if text.contains("  ")))
         {
@@ -52,6 +53,42 @@ impl Draft {
             self.source = self.url.as_deref().and_then(url_host).filter(|host| !host.is_empty()).map(str::to_owned);
         }
     }
+}
+
+impl Draft {
+    /// Moves what follows the body to metadata: everything after an end
+    /// mark (`ENDS`, `-30-`, `###`), and contact and authorisation lines at
+    /// the very end. Kept, not shown.
+    fn read_end_matter(&mut self) {
+        let is_text = |paragraph: &Paragraph| matches!(paragraph, Paragraph::Text { .. });
+        let end_mark =
+            self.paragraphs.iter().rposition(|paragraph| is_text(paragraph) && is_end_mark(paragraph.text()));
+        let mut end = end_mark.filter(|&at| at > 0).unwrap_or(self.paragraphs.len());
+        while end > 1 && is_text(&self.paragraphs[end - 1]) && is_contact(self.paragraphs[end - 1].text()) {
+            end -= 1;
+        }
+        for paragraph in self.paragraphs.drain(end..) {
+            let text = paragraph.text().trim();
+            if !text.is_empty() && !is_end_mark(text) {
+                self.metadata.push(("after the text".to_owned(), text.to_owned()));
+            }
+        }
+    }
+}
+
+/// `ENDS`, `- ENDS -`, `-30-`, `###`: the end of a release.
+fn is_end_mark(text: &str) -> bool {
+    let bare = text.trim().trim_matches(|c: char| matches!(c, '-' | '–' | '—' | ' ' | '*')).to_lowercase();
+    matches!(bare.as_str(), "ends" | "end" | "30" | "###" | "# # #")
+}
+
+/// `Media contact: …`, `Authorised by …`.
+fn is_contact(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    ["media contact", "media enquiries", "further information:", "authorised by ", "for more information"]
+        .iter()
+        .any(|start| lower.starts_with(start))
+        && text.len() < 400
 }
 
 /// Splits a text paragraph at two-space sentence breaks when they are

@@ -19,7 +19,7 @@
 
 use super::super::body::block_paragraphs;
 use super::super::draft::Draft;
-use super::super::header;
+use super::super::header::{self, Role};
 use super::super::parse::ParseError;
 use super::super::{Format, Paragraph};
 use super::{MAX_TITLE_CHARS, looks_like_section};
@@ -27,7 +27,8 @@ use super::{MAX_TITLE_CHARS, looks_like_section};
 /// Parses `blocks` (trimmed, non-blank lines) in the newswire layout, or
 /// returns `None` when there is no header block.
 pub(crate) fn parse(blocks: &[Vec<&str>]) -> Option<Result<Draft, ParseError>> {
-    let header = blocks.iter().take(3).position(|block| is_header_block(block))?;
+    // A body must follow the header block.
+    let header = blocks.iter().take(3.min(blocks.len().saturating_sub(1))).position(|block| is_header_block(block))?;
     Some(parse_with_header(blocks, header))
 }
 
@@ -130,9 +131,15 @@ fn section_and_title_from_one_block(block: &[&str]) -> (Option<String>, String) 
     }
 }
 
+/// The lines that make a block the seed's header block: a date, a source,
+/// a byline, a URL or boilerplate (not a stray `编辑:` credit or tag line).
+fn marks_a_header(role: &Role) -> bool {
+    matches!(role, Role::Date(_) | Role::Source(_) | Role::Byline(_) | Role::Url(_) | Role::Boilerplate)
+}
+
 /// A header block is one whose lines are all short fields, at least one of
 /// which is a date, source or boilerplate line.
 fn is_header_block(block: &[&str]) -> bool {
     block.iter().all(|line| line.len() <= 240 && line.chars().count() <= 120)
-        && block.iter().any(|line| header::classify(line).is_some())
+        && block.iter().any(|line| header::classify(line).is_some_and(|classified| marks_a_header(&classified.role)))
 }
