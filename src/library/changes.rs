@@ -8,7 +8,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::LoadOptions;
-use super::load::{Candidate, Class, classify, is_ignored_name};
+use super::load::{Candidate, Class, classify, is_ignored_name, json_candidate};
+use super::sibling;
 
 /// What a set of changed paths touches.
 #[derive(Debug, Default)]
@@ -48,9 +49,21 @@ impl Affected {
     fn add_file(&mut self, dir: &Path, options: &LoadOptions, path: PathBuf) {
         match classify(&path, options) {
             Class::Article { .. } => {
+                // A JSON file read as an article until now may have become
+                // this file's sidecar: read it again too.
+                if json_articles(options) {
+                    self.files.extend(find_sidecar(dir, &path, options));
+                }
                 self.files.insert(path);
             }
-            Class::Json => self.files.extend(sidecar_owners(dir, &path, options)),
+            Class::Json => {
+                let owners = sidecar_owners(dir, &path, options);
+                if owners.is_empty() && json_articles(options) {
+                    self.files.insert(path);
+                } else {
+                    self.files.extend(owners);
+                }
+            }
             Class::Other(_) => {}
         }
     }
@@ -89,26 +102,43 @@ fn sidecar_owners(dir: &Path, json: &Path, options: &LoadOptions) -> Vec<PathBuf
         owners.extend(options.extensions.iter().map(|extension| with_added_extension(&stem, extension)));
     }
     owners.retain(|owner| dir.join(owner).is_file());
+    if owners.is_empty() {
+        owners.extend(sibling::owner_of(dir, json, options));
+    }
     owners
+}
+
+fn json_articles(options: &LoadOptions) -> bool {
+    options.extensions.iter().any(|extension| extension == "json")
 }
 
 /// The sidecar of the article file `path`, if one exists: the loader's
 /// pairing rule for a single file.
-fn find_sidecar(dir: &Path, path: &Path) -> Option<PathBuf> {
+fn find_sidecar(dir: &Path, path: &Path, options: &LoadOptions) -> Option<PathBuf> {
     let stem = path.with_extension("");
     let json = with_added_extension(&stem, "json");
     if dir.join(&json).is_file() {
         return Some(json);
     }
-    let name = stem.file_name()?.to_str()?;
-    let meta = stem.with_file_name(format!("{}_meta.json", name.strip_suffix("_raw")?));
-    dir.join(&meta).is_file().then_some(meta)
+    let raw_meta = stem
+        .file_name()
+        .and_then(|name| name.to_str()?.strip_suffix("_raw"))
+        .map(|prefix| stem.with_file_name(format!("{prefix}_meta.json")));
+    raw_meta.filter(|meta| dir.join(meta).is_file()).or_else(|| sibling::sidecar_of(dir, path, options))
 }
 
-/// The candidate for reading the article file `path`, with its sidecar.
+/// The candidate for reading the article file `path`, with its sidecar; a
+/// JSON file is one when it describes no article and JSON articles are on.
 pub(crate) fn candidate(dir: &Path, options: &LoadOptions, path: &Path) -> Option<Candidate> {
-    let Class::Article { kind, sniff } = classify(path, options) else { return None };
-    Some(Candidate { path: path.to_path_buf(), kind, sniff, sidecar: find_sidecar(dir, path) })
+    match classify(path, options) {
+        Class::Article { kind, sniff } => {
+            Some(Candidate { path: path.to_path_buf(), kind, sniff, sidecar: find_sidecar(dir, path, options) })
+        }
+        Class::Json if json_articles(options) && sidecar_owners(dir, path, options).is_empty() => {
+            Some(json_candidate(path.to_path_buf()))
+        }
+        _ => None,
+    }
 }
 
 /// `a.b` + `txt` → `a.b.txt` (where `with_extension` would give `a.txt`).
@@ -164,8 +194,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         write(dir.path(), "a.json");
         write(dir.path(), "b_meta.json");
-        assert_eq!(find_sidecar(dir.path(), Path::new("a.txt")), Some(PathBuf::from("a.json")));
-        assert_eq!(find_sidecar(dir.path(), Path::new("b_raw.txt")), Some(PathBuf::from("b_meta.json")));
-        assert_eq!(find_sidecar(dir.path(), Path::new("c.txt")), None);
+        assert_eq!(find_sidecar(dir.path(), Path::new("a.txt"), &LoadOptions::default()), Some(PathBuf::from("a.json")));
+        assert_eq!(find_sidecar(dir.path(), Path::new("b_raw.txt"), &LoadOptions::default()), Some(PathBuf::from("b_meta.json")));
+        assert_eq!(find_sidecar(dir.path(), Path::new("c.txt"), &LoadOptions::default()), None);
     }
 }
