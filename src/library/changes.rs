@@ -99,7 +99,8 @@ fn sidecar_owners(dir: &Path, json: &Path, options: &LoadOptions) -> Vec<PathBuf
     let mut owners = Vec::new();
     for stem in std::iter::once(stem).chain(raw_stem) {
         owners.push(stem.clone());
-        owners.extend(options.extensions.iter().map(|extension| with_added_extension(&stem, extension)));
+        let article_extensions = options.extensions.iter().filter(|extension| *extension != "json");
+        owners.extend(article_extensions.map(|extension| with_added_extension(&stem, extension)));
     }
     owners.retain(|owner| dir.join(owner).is_file());
     if owners.is_empty() {
@@ -194,8 +195,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         write(dir.path(), "a.json");
         write(dir.path(), "b_meta.json");
-        assert_eq!(find_sidecar(dir.path(), Path::new("a.txt"), &LoadOptions::default()), Some(PathBuf::from("a.json")));
-        assert_eq!(find_sidecar(dir.path(), Path::new("b_raw.txt"), &LoadOptions::default()), Some(PathBuf::from("b_meta.json")));
+        assert_eq!(
+            find_sidecar(dir.path(), Path::new("a.txt"), &LoadOptions::default()),
+            Some(PathBuf::from("a.json"))
+        );
+        assert_eq!(
+            find_sidecar(dir.path(), Path::new("b_raw.txt"), &LoadOptions::default()),
+            Some(PathBuf::from("b_meta.json"))
+        );
         assert_eq!(find_sidecar(dir.path(), Path::new("c.txt"), &LoadOptions::default()), None);
     }
 }

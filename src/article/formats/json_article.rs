@@ -24,8 +24,19 @@ const BODY_KEYS: &[&str] = &["text", "maintext", "articleBody", "content", "raw_
 
 /// Keys whose values are never metadata worth keeping.
 const NOISE_KEYS: &[&str] = &[
-    "images", "imgs", "movies", "meta_img", "meta_favicon", "meta_lang", "meta_data", "read_more_link", "html",
-    "article_html", "fingerprint", "raw_text", "text_cleaned",
+    "images",
+    "imgs",
+    "movies",
+    "meta_img",
+    "meta_favicon",
+    "meta_lang",
+    "meta_data",
+    "read_more_link",
+    "html",
+    "article_html",
+    "fingerprint",
+    "raw_text",
+    "text_cleaned",
 ];
 
 /// Why a JSON file is not an article, for the list of ignored files.
@@ -53,15 +64,7 @@ pub(crate) fn parse(text: &str) -> Result<Draft, NotAnArticle> {
 
 /// Removes the body keys and returns the first non-empty body.
 fn take_body(object: &mut Map<String, Value>) -> Option<String> {
-    let mut found = None;
-    for key in BODY_KEYS {
-        if let Some(Value::String(text)) = object.remove(*key) {
-            if found.is_none() && !text.trim().is_empty() {
-                found = Some(text);
-            }
-        }
-    }
-    found
+    first_text(object, BODY_KEYS)
 }
 
 /// Maps scraper keys onto the shared metadata names (`author`, `date`,
@@ -125,12 +128,12 @@ fn is_name(name: &str) -> bool {
 /// The site's name as the source; a URL under `source` (trafilatura) is
 /// the article's URL, not its source.
 fn normalise_source_and_url(object: &mut Map<String, Value>) {
-    if let Some(Value::String(source)) = object.get("source") {
-        if is_url(source) {
-            let url = Value::String(source.clone());
-            object.remove("source");
-            object.entry("url").or_insert(url);
-        }
+    if let Some(Value::String(source)) = object.get("source")
+        && is_url(source)
+    {
+        let url = Value::String(source.clone());
+        object.remove("source");
+        object.entry("url").or_insert(url);
     }
     let site = first_text(object, &["meta_site_name", "source-hostname", "source_domain"]);
     if let Some(site) = site {
@@ -164,10 +167,11 @@ fn normalise_tags(object: &mut Map<String, Value>) {
 fn first_text(object: &mut Map<String, Value>, keys: &[&str]) -> Option<String> {
     let mut found = None;
     for key in keys {
-        if let Some(Value::String(text)) = object.remove(*key) {
-            if found.is_none() && !text.trim().is_empty() {
+        match object.remove(*key) {
+            Some(Value::String(text)) if found.is_none() && !text.trim().is_empty() => {
                 found = Some(text.trim().to_owned());
             }
+            _ => {}
         }
     }
     found

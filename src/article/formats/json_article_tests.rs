@@ -51,7 +51,11 @@ fn publisher_keywords_are_tags() {
     assert_eq!(fields.get("tags"), Some(&serde_json::json!(["winter storm"])));
     assert_eq!(fields.get("keywords"), None);
     let plain = normalise(object(r#"{"keywords": ["a", "b"]}"#));
-    assert_eq!(plain.get("keywords"), Some(&serde_json::json!(["a", "b"])), "a hand-written sidecar keeps its keywords");
+    assert_eq!(
+        plain.get("keywords"),
+        Some(&serde_json::json!(["a", "b"])),
+        "a hand-written sidecar keeps its keywords"
+    );
 }
 
 #[test]
@@ -65,8 +69,10 @@ fn trafilatura_and_news_please_keys_are_read() {
     assert_eq!(draft.source.as_deref(), Some("Example News"));
     assert_eq!(draft.summary.as_deref(), Some("Dek."));
     assert_eq!(draft.section.as_deref(), Some("Politics"));
-    let draft = parse(r#"{"title": "T", "maintext": "Body.", "date_publish": "2020-05-01 10:00:00",
-        "source_domain": "example.com"}"#)
+    let draft = parse(
+        r#"{"title": "T", "maintext": "Body.", "date_publish": "2020-05-01 10:00:00",
+        "source_domain": "example.com"}"#,
+    )
     .expect("an article");
     assert_eq!((draft.date.as_deref(), draft.source.as_deref()), (Some("2020-05-01 10:00:00"), Some("example.com")));
 }

@@ -31,8 +31,11 @@ pub(crate) fn parse(text: &str) -> Draft {
     let body_start = read_authors(&lines, after_header, &mut draft);
     let mut omitted = Vec::new();
     draft.paragraphs = Blocks { lines: &lines[body_start..], at: 0, omitted: &mut omitted }.collect();
+    omitted.sort_unstable();
+    omitted.dedup();
     if !omitted.is_empty() {
-        draft.warnings.push(format!("not shown: {} (other files are not read into the article)", omitted.join(", ")));
+        let files = omitted.join(", ");
+        draft.warnings.push(format!("`.html` includes not shown: {files} (an article is read from its own file only)"));
     }
     draft
 }

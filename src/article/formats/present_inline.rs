@@ -91,7 +91,12 @@ fn word(word: &str, inline: &mut Inline) {
         _ => ("<code>", "</code>"),
     };
     let inner = unmark(body, marker);
-    inline.html.push_str(&format!("{}{tag_open}{}{tag_close}{}", encode_text(open), encode_text(&inner), encode_text(close)));
+    inline.html.push_str(&format!(
+        "{}{tag_open}{}{tag_close}{}",
+        encode_text(open),
+        encode_text(&inner),
+        encode_text(close)
+    ));
     inline.text.push_str(&format!("{open}{inner}{close}"));
 }
 
@@ -150,7 +155,10 @@ mod tests {
 
     #[test]
     fn link_text_keeps_its_own_markup() {
-        assert_eq!(html("[[https://godoc.org/x][`x/shiny`]]"), "<a href=\"https://godoc.org/x\"><code>x/shiny</code></a>");
+        assert_eq!(
+            html("[[https://godoc.org/x][`x/shiny`]]"),
+            "<a href=\"https://godoc.org/x\"><code>x/shiny</code></a>"
+        );
     }
 
     #[test]
@@ -159,8 +167,9 @@ mod tests {
         assert_eq!(html("(*bold*),"), "(<b>bold</b>),");
         assert_eq!(html("the `fmt` package"), "the <code>fmt</code> package");
         assert_eq!(html("_two_words_"), "<i>two words</i>");
-        assert_eq!(html("`a__b`"), "<code>a_b</code>");
-        assert_eq!(render("`a__b` and _x_").text, "a_b and x");
+        assert_eq!(html("_a__b_"), "<i>a_b</i>");
+        assert_eq!(html("`a_b`"), "<code>a_b</code>", "only the word's own marker is special");
+        assert_eq!(render("_a__b_ and `x`").text, "a_b and x");
     }
 
     #[test]

@@ -52,9 +52,22 @@ pub(crate) fn parse(text: &str) -> Story {
         draft.title = highlights.first().cloned();
     }
     if !highlights.is_empty() {
-        draft.summary = Some(highlights.join(" "));
+        draft.summary = Some(as_sentences(&highlights));
     }
     Story { draft, highlights }
+}
+
+/// The highlights as running text for feeds and link previews: each ends
+/// like a sentence (they are written without a full stop).
+fn as_sentences(highlights: &[String]) -> String {
+    let sentences: Vec<String> = highlights
+        .iter()
+        .map(|highlight| {
+            let ends = highlight.trim_end_matches(['"', '”', '’', '\'', ')']).ends_with(['.', '!', '?']);
+            if ends { highlight.clone() } else { format!("{highlight}.") }
+        })
+        .collect();
+    sentences.join(" ")
 }
 
 /// Each `@highlight` block's lines joined into one sentence.
@@ -122,8 +135,14 @@ pub(crate) fn first_sentence(text: &str) -> String {
     let text = text.trim();
     let end = sentence_end(text).unwrap_or(text.len());
     let sentence = text[..end].trim_end();
-    let sentence = sentence.strip_suffix('.').unwrap_or(sentence).trim_end();
-    excerpt(sentence, DERIVED_TITLE_CHARS)
+    // `… dubbed the "forgotten floor."` keeps its quote, not the stop.
+    let sentence = match sentence.strip_suffix(['"', '”']) {
+        Some(quoted) if quoted.ends_with('.') => {
+            format!("{}{}", &quoted[..quoted.len() - 1], &sentence[quoted.len()..])
+        }
+        _ => sentence.strip_suffix('.').unwrap_or(sentence).trim_end().to_owned(),
+    };
+    excerpt(&sentence, DERIVED_TITLE_CHARS)
 }
 
 /// The byte offset just past the first sentence's closing punctuation.
@@ -171,7 +190,7 @@ mod tests {
     fn highlights_are_the_summary_not_the_body() {
         let story = parse(STORY);
         assert_eq!(story.highlights, ["Five polyps removed", "Results expected soon"]);
-        assert_eq!(story.draft.summary.as_deref(), Some("Five polyps removed Results expected soon"));
+        assert_eq!(story.draft.summary.as_deref(), Some("Five polyps removed. Results expected soon."));
         let texts: Vec<&str> = story.draft.paragraphs.iter().map(Paragraph::text).collect();
         assert_eq!(texts.len(), 2, "{texts:?}");
         assert!(texts[0].starts_with("WASHINGTON (CNN) -- Doctors"), "the dateline stays in the body");
@@ -207,6 +226,10 @@ mod tests {
         assert_eq!(first_sentence(lead), "The Rev. Robert H. Schuller of the U.S. died Thursday");
         assert_eq!(first_sentence("Never mind cats. A stray pooch survived."), "Never mind cats");
         assert_eq!(first_sentence("Is it over? Nobody knows."), "Is it over?");
+        assert_eq!(
+            first_sentence("It is dubbed the \"forgotten floor.\" More."),
+            "It is dubbed the \"forgotten floor\""
+        );
     }
 
     #[test]
