@@ -54,7 +54,8 @@ fn every_cnn_story_loads_with_a_title_a_body_and_its_highlights_apart() {
         let highlights = &story.details().highlights;
         assert_eq!(highlights.len(), raw.matches("@highlight").count(), "{id}");
         let body = texts(story).join("\n");
-        assert!(!body.contains("@highlight"), "{id}");
+        assert!(!body.contains("@highlight") && !body.contains("E-mail to a friend"), "{id}");
+        assert_eq!(story.section, None, "{id}: `cnn_stories` is a container, not a section");
         assert!(highlights.iter().all(|highlight| !body.contains(highlight.as_str())), "{id}: a highlight in the body");
     }
 }
@@ -76,8 +77,11 @@ fn a_reuters_story_names_its_source_and_keeps_its_dateline_in_the_body() {
     );
     let body = texts(story);
     assert!(body[0].starts_with("LONDON, England (Reuters) -- Harry Potter star Daniel Radcliffe"), "{}", body[0]);
+    // The raw file ends `…he told Reuters. E-mail to a friend`, then the
+    // copyright notice: page residue, not body.
     let last = body.last().expect("a body");
-    assert!(last.starts_with("Copyright 2007 Reuters. All rights reserved."), "{last}");
+    assert!(last.ends_with("\"I just think I'm going to be more sort of fair game,\" he told Reuters."), "{last}");
+    assert!(!body.join("\n").contains("E-mail to a friend") && !body.join("\n").contains("All rights reserved"));
 }
 
 #[test]
@@ -170,7 +174,11 @@ fn go_articles_name_their_authors_even_in_a_bom_and_crlf_file() {
     let texts = texts(four);
     assert_eq!(texts[0], "Introduction");
     assert_eq!(texts[1], "Today marks the fourth anniversary of Go as an open source project.");
-    assert_eq!(texts[2], "Image: 4years-gopher.png");
+    assert_eq!(
+        texts[2],
+        "Rather than talk about our technical progress (there'll be much to talk about when we release Go 1.2 in a couple of weeks) we thought we would instead take this occasion to look at how the Go community has grown."
+    );
+    assert!(four.details().metadata.contains(&("image".to_owned(), "4years-gopher.png".to_owned())));
     let constants = texts_of(&library, "content/constants");
     assert!(constants.iter().any(|text| text == "Code example: constants/string1.go"), "{constants:#?}");
 }
@@ -180,13 +188,17 @@ fn texts_of(library: &Library, id: &str) -> Vec<String> {
 }
 
 #[test]
-fn newspaper_metadata_describes_the_text_files_in_the_sibling_folder() {
+fn newspaper_json_with_text_is_the_article_and_without_it_describes_the_text_file_beside() {
     let Some(dir) = shared_data::shared_dir("corpus-2/newspaper4k-json") else { return };
     let (library, report) = load(&dir);
     assert!(library.problems().is_empty(), "{:#?}", library.problems());
-    assert_eq!((library.len(), report.sidecars.len(), report.ignored.len()), (28, 20, 0));
-    let cnn = article(&library, "tests/data/txt/cnn_001");
-    assert_eq!(cnn.format, Format::Sidecar);
+    // 19 JSON articles + 8 text files of their own + video_article_01.txt
+    // described by its JSON (which has no `text`); the 19 other text files
+    // are copies of the JSON `text`.
+    assert_eq!((library.len(), report.sidecars.len(), report.ignored.len()), (28, 1, 19));
+    assert!(report.ignored.iter().all(|file| file.path.starts_with("tests/data/txt")), "{:#?}", report.ignored);
+    let cnn = article(&library, "tests/data/metadata/cnn_001");
+    assert_eq!(cnn.format, Format::Json);
     assert_eq!(
         cnn.title,
         "Alito and Prelogar: The nonstop sparring match between the conservative justice and liberal Biden attorney at the Supreme Court"
@@ -199,6 +211,11 @@ fn newspaper_metadata_describes_the_text_files_in_the_sibling_folder() {
         Some("https://www.cnn.com/2023/11/06/politics/alito-prelogar-supreme-court-analysis/index.html")
     );
     assert!(texts(cnn)[0].starts_with("Justice Samuel Alito is the tip of the spear"));
+    let described = article(&library, "tests/data/txt/video_article_01");
+    assert_eq!(described.format, Format::Sidecar);
+    assert_eq!(described.title, "Let me Google that for you: 2014's most popular food-related searches");
+    assert_eq!(described.date, Some(date(2014, 12, 27)));
+    assert_eq!(described.source.as_deref(), Some("cleveland.com"));
 }
 
 #[test]
@@ -250,4 +267,28 @@ fn a_json_article_becomes_a_sidecar_when_its_text_file_appears_on_reload() {
         ("Saved title", vec!["The body from the text file.".to_owned()])
     );
     assert!(reload.library.problems().is_empty(), "{:#?}", reload.library.problems());
+}
+
+#[test]
+fn a_reload_pairs_a_metadata_folder_as_a_full_load_does() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::create_dir_all(dir.path().join("data/metadata")).expect("folder");
+    std::fs::create_dir_all(dir.path().join("data/txt")).expect("folder");
+    let json = dir.path().join("data/metadata/a.json");
+    std::fs::write(&json, r#"{"title": "Saved title", "text": "Saved body.", "url": "https://x.org/a"}"#)
+        .expect("write");
+    std::fs::write(dir.path().join("data/txt/a.txt"), "Saved body.\n").expect("write");
+    let library = load_dir(dir.path()).expect("load");
+    assert_eq!(library.len(), 1);
+    assert_eq!(article(&library, "data/metadata/a").format, Format::Json, "the JSON with the text is the article");
+    // Without its text, the JSON only describes the text file.
+    std::fs::write(&json, r#"{"title": "Saved title", "url": "https://x.org/a"}"#).expect("write");
+    let changed = [PathBuf::from("data/metadata/a.json")];
+    let reload = library.apply(dir.path(), &LoadOptions::default(), changed).expect("a reload");
+    let full = load_dir(dir.path()).expect("load");
+    let ids = |library: &Library| library.articles().iter().map(|a| a.id.to_string()).collect::<Vec<_>>();
+    assert_eq!(ids(&reload.library), ["data/txt/a"]);
+    assert_eq!(ids(&reload.library), ids(&full));
+    assert_eq!(article(&reload.library, "data/txt/a"), article(&full, "data/txt/a"));
+    assert_eq!(article(&full, "data/txt/a").details().url.as_deref(), Some("https://x.org/a"));
 }

@@ -22,7 +22,7 @@ pub use dates::{DateValue, Published, parse_date, parse_date_value};
 pub use decode::{DecodeError, Decoded, decode, decode_text};
 pub use paragraphs::{MAX_BODY_BYTES, ParagraphRef, Paragraphs, pack};
 pub use parse::{FileInput, FileKind, ParseError, folder_section, parse, parse_file};
-pub use sidecar::Sidecar;
+pub use sidecar::{Sidecar, json_has_body};
 
 /// The stable identifier of an article: its path relative to the articles
 /// directory, without extension, with `/` between folders

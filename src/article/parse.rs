@@ -92,7 +92,10 @@ pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
         FileKind::Json => ParseError::NoJsonTitle,
         _ => ParseError::NoTitle,
     };
-    let mut article = draft.finish(input.id.clone(), folder_section(&input.id)).ok_or(no_title)?;
+    // The CNN/DailyMail set's folders (`cnn/stories`, `cnn_stories`) are
+    // never topics.
+    let section = if input.kind == FileKind::Story { None } else { folder_section(&input.id) };
+    let mut article = draft.finish(input.id.clone(), section).ok_or(no_title)?;
     if decoded.encoding.is_some() || sidecar_name.is_some() || !highlights.is_empty() {
         let details = article.details_mut();
         details.encoding = decoded.encoding;

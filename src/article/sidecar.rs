@@ -27,6 +27,15 @@ pub(crate) fn read(sidecar: &Sidecar<'_>) -> Result<Vec<(String, MetaValue)>, St
     Ok(fields(json_article::normalise(object)))
 }
 
+/// Whether JSON bytes are an object with an article's text in it (a
+/// scraper's saved article), rather than metadata alone.
+pub fn json_has_body(bytes: &[u8]) -> bool {
+    match serde_json::from_slice(bytes) {
+        Ok(serde_json::Value::Object(object)) => json_article::has_body(&object),
+        _ => false,
+    }
+}
+
 /// A JSON object's members as metadata fields; nulls are left out.
 pub(crate) fn fields(object: serde_json::Map<String, serde_json::Value>) -> Vec<(String, MetaValue)> {
     object.into_iter().filter_map(|(key, value)| Some((key, to_meta_value(value)?))).collect()

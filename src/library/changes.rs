@@ -57,11 +57,10 @@ impl Affected {
                 self.files.insert(path);
             }
             Class::Json => {
-                let owners = sidecar_owners(dir, &path, options);
-                if owners.is_empty() && json_articles(options) {
+                // It may be an article itself, or stop or start being one.
+                self.files.extend(sidecar_owners(dir, &path, options));
+                if json_articles(options) {
                     self.files.insert(path);
-                } else {
-                    self.files.extend(owners);
                 }
             }
             Class::Other(_) => {}
@@ -129,14 +128,27 @@ fn find_sidecar(dir: &Path, path: &Path, options: &LoadOptions) -> Option<PathBu
 }
 
 /// The candidate for reading the article file `path`, with its sidecar; a
-/// JSON file is one when it describes no article and JSON articles are on.
+/// JSON file is one when JSON articles are on and it describes no article
+/// or, in a sibling metadata folder, holds the text itself (which makes
+/// the text file a copy, no candidate).
 pub(crate) fn candidate(dir: &Path, options: &LoadOptions, path: &Path) -> Option<Candidate> {
     match classify(path, options) {
         Class::Article { kind, sniff } => {
-            Some(Candidate { path: path.to_path_buf(), kind, sniff, sidecar: find_sidecar(dir, path, options) })
+            let sidecar = find_sidecar(dir, path, options);
+            let in_sibling = sidecar.as_deref().is_some_and(|json| json.parent() != path.parent());
+            if json_articles(options)
+                && in_sibling
+                && sidecar.as_deref().is_some_and(|json| sibling::has_body(dir, json))
+            {
+                return None;
+            }
+            Some(Candidate { path: path.to_path_buf(), kind, sniff, sidecar })
         }
-        Class::Json if json_articles(options) && sidecar_owners(dir, path, options).is_empty() => {
-            Some(json_candidate(path.to_path_buf()))
+        Class::Json if json_articles(options) => {
+            let owners = sidecar_owners(dir, path, options);
+            let beside = owners.iter().any(|owner| owner.parent() == path.parent());
+            let describes = beside || (!owners.is_empty() && !sibling::has_body(dir, path));
+            (!describes).then(|| json_candidate(path.to_path_buf()))
         }
         _ => None,
     }

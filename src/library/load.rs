@@ -241,7 +241,7 @@ fn scan(dir: &Path, options: &LoadOptions) -> Scan {
                 .push(Ignored { path, reason: format!("`.{extension}` is not an article extension") }),
         }
     }
-    attach_sidecars(&mut scan, json_files, options);
+    attach_sidecars(dir, &mut scan, json_files, options);
     scan
 }
 
@@ -274,7 +274,7 @@ pub(crate) fn classify(path: &Path, options: &LoadOptions) -> Class {
 /// `NAME_raw.<ext>`, then with a file in a sibling folder (see
 /// [`sibling`]); other JSON files are read as articles when `json` is an
 /// article extension, and ignored otherwise.
-fn attach_sidecars(scan: &mut Scan, json_files: Vec<PathBuf>, options: &LoadOptions) {
+fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<PathBuf>, options: &LoadOptions) {
     let by_stem: HashMap<PathBuf, usize> = scan
         .candidates
         .iter()
@@ -301,18 +301,31 @@ fn attach_sidecars(scan: &mut Scan, json_files: Vec<PathBuf>, options: &LoadOpti
     // A second pass, so that a JSON file beside its article always wins.
     let siblings = sibling::Index::new(scan.candidates.iter().map(|candidate| candidate.path.as_path()));
     let json_articles = options.extensions.iter().any(|extension| extension == "json");
+    let mut copies = Vec::new();
     for json in unpaired {
-        match siblings.owner(&json) {
-            Some(index) if scan.candidates[index].sidecar.is_none() => {
+        match siblings.owner(&json).filter(|&index| scan.candidates[index].sidecar.is_none()) {
+            // The JSON holds the text as well: it is the article, and the
+            // text file its copy, not a second article.
+            Some(index) if json_articles && sibling::has_body(dir, &json) => {
+                copies.push((index, json.clone()));
+                scan.candidates.push(json_candidate(json));
+            }
+            Some(index) => {
                 scan.candidates[index].sidecar = Some(json.clone());
                 scan.report.sidecars.push(json);
             }
-            _ if json_articles => scan.candidates.push(json_candidate(json)),
-            _ => scan
+            None if json_articles => scan.candidates.push(json_candidate(json)),
+            None => scan
                 .report
                 .ignored
                 .push(Ignored { path: json, reason: "JSON file that is no article's sidecar".into() }),
         }
+    }
+    copies.sort_by_key(|(index, _)| std::cmp::Reverse(*index));
+    for (index, json) in copies {
+        let copy = scan.candidates.remove(index);
+        let reason = format!("the text of {}, which is the article", json.display());
+        scan.report.ignored.push(Ignored { path: copy.path, reason });
     }
 }
 

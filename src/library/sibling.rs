@@ -6,8 +6,11 @@
 //! `json`) pairs this way, and only with the one article file of that name
 //! in a sibling folder: two unrelated folders (`2020/a.json`, `2021/a.txt`)
 //! never pair, and neither does an ambiguous name. A JSON file beside its
-//! article always wins over this rule. The full load ([`Index`]) and a
-//! reload of one file ([`sidecar_of`], [`owner_of`]) apply the same rule.
+//! article always wins over this rule. When the JSON holds the text too
+//! (newspaper saves `text` in it), the JSON is the article and the text
+//! file its copy, listed as ignored, so one article is not served twice.
+//! The full load ([`Index`]) and a reload of one file ([`sidecar_of`],
+//! [`owner_of`]) apply the same rule.
 
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
@@ -59,6 +62,12 @@ impl Index {
             _ => None,
         }
     }
+}
+
+/// Whether the JSON file holds an article's text (see
+/// [`crate::article::json_has_body`]); an unreadable file does not.
+pub(crate) fn has_body(dir: &Path, json: &Path) -> bool {
+    std::fs::read(dir.join(json)).is_ok_and(|bytes| crate::article::json_has_body(&bytes))
 }
 
 /// The article files in sibling folders of `json`'s folder with its name.

@@ -57,9 +57,18 @@ pub(crate) fn parse(text: &str) -> Result<Draft, NotAnArticle> {
     };
     let mut draft = Draft::new(Format::Json);
     draft.apply(sidecar::fields(normalise(object)), false);
+    // A saved web page names its publication by its address at least.
+    if draft.source.is_none() {
+        draft.source = draft.url.as_deref().and_then(host).map(str::to_owned);
+    }
     let lines: Vec<&str> = body_text.lines().collect();
     draft.paragraphs = body::paragraphs(&lines);
     Ok(draft)
+}
+
+/// Whether the object holds a non-empty body.
+pub(crate) fn has_body(object: &Map<String, Value>) -> bool {
+    BODY_KEYS.iter().any(|key| object.get(*key).and_then(Value::as_str).is_some_and(|text| !text.trim().is_empty()))
 }
 
 /// Removes the body keys and returns the first non-empty body.
@@ -184,6 +193,14 @@ fn is_empty(value: &Value) -> bool {
         Value::Array(items) => items.iter().all(is_empty),
         _ => false,
     }
+}
+
+/// `https://www.news.cn/a/b` → `news.cn`.
+fn host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#', ':']).next()?;
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    host.contains('.').then_some(host)
 }
 
 fn is_url(text: &str) -> bool {

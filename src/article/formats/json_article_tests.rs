@@ -78,6 +78,15 @@ fn trafilatura_and_news_please_keys_are_read() {
 }
 
 #[test]
+fn without_a_site_name_the_source_is_the_urls_host() {
+    let draft =
+        parse(r#"{"title": "T", "text": "B.", "url": "http://www.news.cn/fortune/c.htm", "meta_site_name": ""}"#);
+    assert_eq!(draft.expect("an article").source.as_deref(), Some("news.cn"));
+    let draft = parse(r#"{"title": "T", "text": "B."}"#).expect("an article");
+    assert_eq!(draft.source, None);
+}
+
+#[test]
 fn a_canonical_link_is_the_url_only_without_one() {
     let fields = normalise(object(r#"{"url": "https://a/1", "canonical_link": "https://a/c"}"#));
     assert_eq!(fields.get("url"), Some(&Value::from("https://a/1")));

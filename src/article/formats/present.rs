@@ -16,11 +16,13 @@
 //! `ammonia`, as Markdown is. Directives name files beside the article
 //! (`.image`, `.code`, `.play`, `.html`) or embeds (`.iframe`), which a
 //! parser that reads no other file cannot show, so each becomes a short
-//! line saying what was there (or a link), never the literal command.
+//! line saying what was there (or a link), or nothing, never the literal
+//! command (see [`super::present_directive`]).
 
 use super::super::dates::{DateValue, parse_date_value};
 use super::super::draft::Draft;
 use super::super::{Format, Paragraph};
+use super::present_directive::Unshown;
 use super::present_inline::{Inline, render};
 
 /// Parses a present file. The title is missing only for an empty file.
@@ -29,12 +31,14 @@ pub(crate) fn parse(text: &str) -> Draft {
     let mut draft = Draft::new(Format::Present);
     let after_header = read_header(&lines, &mut draft);
     let body_start = read_authors(&lines, after_header, &mut draft);
-    let mut omitted = Vec::new();
-    draft.paragraphs = Blocks { lines: &lines[body_start..], at: 0, omitted: &mut omitted }.collect();
-    omitted.sort_unstable();
-    omitted.dedup();
-    if !omitted.is_empty() {
-        let files = omitted.join(", ");
+    let mut unshown = Unshown::default();
+    draft.paragraphs = Blocks { lines: &lines[body_start..], at: 0, unshown: &mut unshown }.collect();
+    draft.metadata.extend(unshown.images.into_iter().map(|image| ("image".to_owned(), image)));
+    let mut html = unshown.html;
+    html.sort_unstable();
+    html.dedup();
+    if !html.is_empty() {
+        let files = html.join(", ");
         draft.warnings.push(format!("`.html` includes not shown: {files} (an article is read from its own file only)"));
     }
     draft
@@ -139,8 +143,8 @@ fn author_line_kind(line: &str) -> &'static str {
 struct Blocks<'a, 'o> {
     lines: &'a [&'a str],
     at: usize,
-    /// Directives that could not be shown at all (`.html` includes).
-    omitted: &'o mut Vec<String>,
+    /// Files that directives named and the body does not show.
+    unshown: &'o mut Unshown,
 }
 
 impl Iterator for Blocks<'_, '_> {
@@ -149,7 +153,8 @@ impl Iterator for Blocks<'_, '_> {
     fn next(&mut self) -> Option<Paragraph> {
         loop {
             let line = *self.lines.get(self.at)?;
-            let block = if line.trim().is_empty() || line.starts_with(':') {
+            // `: notes` are the speaker's, `#` lines comments (`#.caption Figure 22`).
+            let block = if line.trim().is_empty() || line.starts_with([':', '#']) {
                 self.at += 1;
                 None
             } else if is_heading(line) {
@@ -157,7 +162,7 @@ impl Iterator for Blocks<'_, '_> {
                 Some(heading(line))
             } else if line.starts_with('.') {
                 self.at += 1;
-                super::present_directive::render(line, self.omitted)
+                super::present_directive::render(line, self.unshown)
             } else if line.starts_with([' ', '\t']) {
                 Some(self.code())
             } else if line.starts_with("- ") {
@@ -249,7 +254,7 @@ fn is_heading(line: &str) -> bool {
 /// A line that ends the paragraph before it: a command, code, a list item
 /// or a section heading.
 fn starts_block(line: &str) -> bool {
-    line.starts_with(['.', ' ', '\t']) || line.starts_with("- ") || is_heading(line)
+    line.starts_with(['.', ' ', '\t', '#']) || line.starts_with("- ") || is_heading(line)
 }
 
 /// `* Section` → `<h2>`, `** Sub` → `<h3>`: the page's `<h1>` is the title.

@@ -6,9 +6,13 @@
 //! | `.caption text` | the caption, in italics |
 //! | `.link url [text]` | a link |
 //! | `.iframe url [h w]` | a link to the embedded page (a YouTube embed: to the video) |
-//! | `.image file [h w]`, `.video file …` | `Image: file` (images are served elsewhere, if at all) |
 //! | `.code`/`.play [-flags] file [address]` | `Code example: file` |
+//! | `.image file [h w]`, `.video file …` | nothing; the file is kept in the article's metadata as `image` |
 //! | `.html file` | nothing; listed in a warning (it is layout or markup from another file) |
+//!
+//! Images are left out of the body rather than shown as a line of text:
+//! an article with 28 charts would otherwise read as 28 lines saying
+//! "Image: …", and the files they name are kept for showing them.
 //! | `.background file`, anything else | nothing (slides only, or unknown) |
 
 use html_escape::{encode_double_quoted_attribute, encode_text};
@@ -17,9 +21,18 @@ use super::super::Paragraph;
 use super::present::html_block;
 use super::present_inline::{Inline, render as render_inline};
 
-/// The paragraph a directive line becomes, if any. `.html` includes are
-/// added to `omitted`.
-pub(crate) fn render(line: &str, omitted: &mut Vec<String>) -> Option<Paragraph> {
+/// The files directives named that the body does not show.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Unshown {
+    /// `.html` includes.
+    pub html: Vec<String>,
+    /// `.image` and `.video` files.
+    pub images: Vec<String>,
+}
+
+/// The paragraph a directive line becomes, if any; what it names but
+/// cannot show goes to `unshown`.
+pub(crate) fn render(line: &str, unshown: &mut Unshown) -> Option<Paragraph> {
     let (command, arguments) = line.trim().split_once(char::is_whitespace).unwrap_or((line.trim(), ""));
     let arguments = arguments.trim();
     let mut words = arguments.split_whitespace().filter(|word| !word.starts_with('-'));
@@ -31,10 +44,13 @@ pub(crate) fn render(line: &str, omitted: &mut Vec<String>) -> Option<Paragraph>
             Some(link_paragraph("", url, if label.is_empty() { url } else { label }))
         }
         ".iframe" => Some(embed(words.next()?)),
-        ".image" | ".video" => Some(note(&format!("Image: {}", words.next()?))),
         ".code" | ".play" => Some(note(&format!("Code example: {}", words.next()?))),
+        ".image" | ".video" => {
+            unshown.images.extend(words.next().map(str::to_owned));
+            None
+        }
         ".html" => {
-            omitted.extend(words.next().map(str::to_owned));
+            unshown.html.extend(words.next().map(str::to_owned));
             None
         }
         _ => None,
@@ -78,16 +94,14 @@ mod tests {
     use super::*;
 
     fn shown(line: &str) -> Option<(String, String)> {
-        render(line, &mut Vec::new()).map(|paragraph| match paragraph {
+        render(line, &mut Unshown::default()).map(|paragraph| match paragraph {
             Paragraph::Html { html, text } => (html, text),
             other => (String::new(), other.text().to_owned()),
         })
     }
 
     #[test]
-    fn files_that_cannot_be_shown_become_a_short_note() {
-        assert_eq!(shown(".image 4years-gopher.png").map(|s| s.1).as_deref(), Some("Image: 4years-gopher.png"));
-        assert_eq!(shown(".image 9years-graph.png _ 600").map(|s| s.1).as_deref(), Some("Image: 9years-graph.png"));
+    fn code_files_become_a_short_note() {
         let play = shown(".play -edit constants/string1.go /START/,/STOP/").map(|s| s.1);
         assert_eq!(play.as_deref(), Some("Code example: constants/string1.go"));
         assert_eq!(
@@ -106,11 +120,13 @@ mod tests {
     }
 
     #[test]
-    fn html_includes_are_listed_not_shown() {
-        let mut omitted = Vec::new();
-        assert_eq!(render(".html experiment/div-indent.html", &mut omitted), None);
-        assert_eq!(omitted, ["experiment/div-indent.html"]);
-        assert_eq!(render(".background bg.png", &mut omitted), None);
+    fn images_and_html_includes_are_listed_not_shown() {
+        let mut unshown = Unshown::default();
+        assert_eq!(render(".html experiment/div-indent.html", &mut unshown), None);
+        assert_eq!(render(".image 9years-graph.png _ 600", &mut unshown), None);
+        assert_eq!(render(".background bg.png", &mut unshown), None);
+        assert_eq!(unshown.html, ["experiment/div-indent.html"]);
+        assert_eq!(unshown.images, ["9years-graph.png"]);
     }
 
     #[test]

@@ -28,11 +28,11 @@ fn the_body_becomes_headings_paragraphs_code_and_lists() {
     let blocks: Vec<&str> = draft.paragraphs.iter().map(html).collect();
     assert_eq!(blocks[0], "<h2>Introduction</h2>");
     assert_eq!(blocks[1], "<p>Today marks the <i>fourth</i> anniversary of Go.</p>");
-    assert_eq!(blocks[2], "<p><i>Image: 4years-gopher.png</i></p>");
-    assert_eq!(blocks[3], "<pre><code>func main() {\n    fmt.Println(\"hi\")\n\n}</code></pre>");
-    assert_eq!(blocks[4], "<ul><li>one</li><li>two continued</li></ul>");
-    assert_eq!(blocks[5], "<p>The end.</p>");
-    assert_eq!(blocks.len(), 6, "{blocks:?}");
+    assert_eq!(blocks[2], "<pre><code>func main() {\n    fmt.Println(\"hi\")\n\n}</code></pre>");
+    assert_eq!(blocks[3], "<ul><li>one</li><li>two continued</li></ul>");
+    assert_eq!(blocks[4], "<p>The end.</p>");
+    assert_eq!(blocks.len(), 5, "{blocks:?}");
+    assert!(draft.metadata.contains(&("image".to_owned(), "4years-gopher.png".to_owned())));
     assert_eq!(draft.paragraphs[1].text(), "Today marks the fourth anniversary of Go.");
 }
 
@@ -67,7 +67,9 @@ fn crlf_and_a_time_before_the_date_are_read() {
 
 #[test]
 fn html_includes_are_warned_about_and_presenter_notes_hidden() {
-    let draft = parse("T\n1 Jan 2020\n\nA\n\n* S\n\n.html frag/a.html\n\n: a note for the speaker\n\nShown.");
+    let draft = parse(
+        "T\n1 Jan 2020\n\nA\n\n* S\n\n.html frag/a.html\n#.caption Figure 22\n\n: a note for the speaker\n\nShown.",
+    );
     let blocks: Vec<&str> = draft.paragraphs.iter().map(html).collect();
     assert_eq!(blocks, ["<h2>S</h2>", "<p>Shown.</p>"]);
     assert_eq!(draft.warnings.len(), 1);

@@ -15,7 +15,10 @@
 //! article, so the title is derived rather than the file reported: the first
 //! sentence of the lead, without its dateline. The dateline stays in the body
 //! (it is the article's text) and names the source (`(CNN)`, `(Reuters)`).
-//! The highlights are the article's summary, not its body.
+//! The highlights are the article's summary, not its body. What the web
+//! page left behind is dropped: the `E-mail to a friend` link glued to the
+//! end of a paragraph and a closing `Copyright … All rights reserved`
+//! notice.
 
 use super::super::body;
 use super::super::draft::Draft;
@@ -42,6 +45,7 @@ pub(crate) fn parse(text: &str) -> Story {
     let body_end = lines.iter().position(|line| line.trim() == HIGHLIGHT).unwrap_or(lines.len());
     let mut draft = Draft::new(Format::Story);
     draft.paragraphs = body::paragraphs(&lines[..body_end]);
+    drop_page_residue(&mut draft.paragraphs);
     let highlights = highlights(&lines[body_end..]);
     if let Some(lead) = lead(&draft.paragraphs) {
         let (agency, rest) = split_dateline(lead).map_or((None, lead), |(agency, rest)| (Some(agency), rest));
@@ -55,6 +59,23 @@ pub(crate) fn parse(text: &str) -> Story {
         draft.summary = Some(as_sentences(&highlights));
     }
     Story { draft, highlights }
+}
+
+/// The link to e-mail the story, glued to the end of a paragraph.
+const EMAIL_LINK: &str = "E-mail to a friend";
+
+fn drop_page_residue(paragraphs: &mut Vec<Paragraph>) {
+    for paragraph in paragraphs.iter_mut() {
+        if let Paragraph::Text { text } = paragraph
+            && let Some(kept) = text.trim_end().strip_suffix(EMAIL_LINK)
+        {
+            *text = kept.trim_end().to_owned();
+        }
+    }
+    let copyright = |text: &str| {
+        (text.starts_with("Copyright") || text.starts_with('©')) && text.to_lowercase().contains("rights reserved")
+    };
+    paragraphs.retain(|paragraph| !paragraph.text().is_empty() && !copyright(paragraph.text()));
 }
 
 /// The highlights as running text for feeds and link previews: each ends
@@ -184,7 +205,8 @@ mod tests {
     use super::*;
 
     const STORY: &str = "WASHINGTON (CNN) -- Doctors removed five polyps, a spokesman said. Results are due.\n\n\
-        A second paragraph.\n\n@highlight\n\nFive polyps removed\n\n@highlight\n\nResults expected soon";
+        A second paragraph. E-mail to a friend\n\nCopyright 2007 Reuters. All rights reserved.This material may not be \
+        published.\n\n@highlight\n\nFive polyps removed\n\n@highlight\n\nResults expected soon";
 
     #[test]
     fn highlights_are_the_summary_not_the_body() {
@@ -195,6 +217,7 @@ mod tests {
         assert_eq!(texts.len(), 2, "{texts:?}");
         assert!(texts[0].starts_with("WASHINGTON (CNN) -- Doctors"), "the dateline stays in the body");
         assert!(!texts.iter().any(|text| text.contains("@highlight") || text.contains("polyps removed")));
+        assert_eq!(texts[1], "A second paragraph.", "the e-mail link and the copyright notice are page residue");
     }
 
     #[test]
