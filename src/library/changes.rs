@@ -57,9 +57,12 @@ impl Affected {
                 self.files.insert(path);
             }
             Class::Json => {
-                // It may be an article itself, or stop or start being one.
-                self.files.extend(sidecar_owners(dir, &path, options));
-                if json_articles(options) {
+                // Unless an article beside it claims it, it may be an
+                // article itself, or stop or start being one.
+                let owners = sidecar_owners(dir, &path, options);
+                let beside = owners.iter().any(|owner| owner.parent() == path.parent());
+                self.files.extend(owners);
+                if json_articles(options) && !beside {
                     self.files.insert(path);
                 }
             }
