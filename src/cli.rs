@@ -185,9 +185,16 @@ pub struct CheckArgs {
 #[derive(Debug, Clone, Args)]
 pub struct LoadArgs {
     /// Extensions of article files, comma-separated (`md` and `markdown` are
-    /// rendered as Markdown). Files without an extension are read when their
-    /// content is text.
-    #[arg(long, env = "BROADSHEET_EXTENSIONS", value_delimiter = ',', default_value = "txt,text,md,markdown")]
+    /// rendered as Markdown, `story` is CNN/DailyMail, `article` is Go's
+    /// present, `json` a scraper's saved article). Files without an
+    /// extension are read when their content is text. JSON files are always
+    /// read as sidecars of the article they describe.
+    #[arg(
+        long,
+        env = "BROADSHEET_EXTENSIONS",
+        value_delimiter = ',',
+        default_value = "txt,text,md,markdown,story,article,json"
+    )]
     pub extensions: Vec<String>,
     /// Largest article file read, in bytes or with a KiB, MiB or GiB suffix;
     /// larger files are load problems.

@@ -25,7 +25,7 @@ pub use dates::{DateValue, Published, date_from_path, parse_date, parse_date_val
 pub use decode::{DecodeError, Decoded, decode, decode_text};
 pub use paragraphs::{MAX_BODY_BYTES, ParagraphRef, Paragraphs, pack};
 pub use parse::{FileInput, FileKind, ParseError, folder_section, parse, parse_file};
-pub use sidecar::Sidecar;
+pub use sidecar::{Sidecar, json_has_body};
 
 /// The stable identifier of an article: its path relative to the articles
 /// directory, without extension, with `/` between folders
@@ -103,11 +103,26 @@ pub enum Format {
     Markdown,
     /// Body text only; title and date come from a JSON file beside it.
     Sidecar,
+    /// A CNN/DailyMail `.story`: body, then `@highlight` lines.
+    Story,
+    /// A Go `present` `.article`: title, date, tags, authors, then sections.
+    Present,
+    /// A scraper's JSON (newspaper, trafilatura, news-please) with a text body.
+    Json,
 }
 
 impl Format {
     /// Every format, in the order `check` lists them.
-    pub const ALL: [Self; 5] = [Self::Newswire, Self::TitleFirst, Self::HeaderBlock, Self::Markdown, Self::Sidecar];
+    pub const ALL: [Self; 8] = [
+        Self::Newswire,
+        Self::TitleFirst,
+        Self::HeaderBlock,
+        Self::Markdown,
+        Self::Sidecar,
+        Self::Story,
+        Self::Present,
+        Self::Json,
+    ];
 
     /// The short name used in `check` output and the API.
     pub fn name(self) -> &'static str {
@@ -117,6 +132,9 @@ impl Format {
             Self::HeaderBlock => "header-block",
             Self::Markdown => "markdown",
             Self::Sidecar => "sidecar",
+            Self::Story => "story",
+            Self::Present => "present",
+            Self::Json => "json",
         }
     }
 
@@ -128,6 +146,9 @@ impl Format {
             Self::HeaderBlock => "starts with `Key: value` lines including a Title or Subject",
             Self::Markdown => "a .md/.markdown file, rendered as Markdown",
             Self::Sidecar => "a JSON file beside it gives the title; the text file is the body",
+            Self::Story => "a .story file: body, then @highlight lines; the title is the lead's first sentence",
+            Self::Present => "a .article file in Go's present format: title, date, tags, authors, sections",
+            Self::Json => "a .json file with a text body, as newspaper or trafilatura save articles",
         }
     }
 }
@@ -180,6 +201,9 @@ pub struct Details {
     /// A lead image the metadata names (`image:`, `cover:`, a sidecar's
     /// `top_image`), as written.
     pub image: Option<String>,
+    /// The summary as separate points (a `.story`'s `@highlight` lines),
+    /// shown as a list on the article page; `summary` joins them.
+    pub highlights: Vec<String>,
     /// Metadata keys Broadsheet does not use (`Organization`, `Lines`, …),
     /// kept in file order so nothing in the file is lost.
     pub metadata: Vec<(String, String)>,
@@ -200,6 +224,7 @@ static NO_DETAILS: Details = Details {
     tags: Vec::new(),
     summary: None,
     image: None,
+    highlights: Vec::new(),
     metadata: Vec::new(),
     sidecar: None,
     encoding: None,

@@ -7,14 +7,15 @@
 //! 3. **sidecar**: a JSON file beside it gives the title, so the text is body;
 //! 4. **title-first**: everything else.
 //!
-//! Markdown files (`.md`, `.markdown`) are always Markdown.
+//! Markdown files (`.md`, `.markdown`) are always Markdown; `.story`,
+//! `.article` and `.json` files have formats of their own.
 
 use thiserror::Error;
 
 use super::body::{blocks, decode_entities};
 use super::decode::{DecodeError, decode_text};
 use super::draft::Draft;
-use super::formats::{front_matter, header_block, markdown, newswire, title_first};
+use super::formats::{front_matter, header_block, json_article, markdown, newswire, present, story, title_first};
 use super::header;
 use super::sidecar::Sidecar;
 use super::{Article, ArticleId, Format, sidecar};
@@ -30,6 +31,12 @@ pub enum ParseError {
     TitleTooLong(usize),
     #[error("no title found: add `title:` front matter or start the Markdown with a `# Heading`")]
     NoMarkdownTitle,
+    #[error("a JSON article needs a `title` beside its `text`; add one")]
+    NoJsonTitle,
+    /// Not an article at all (a JSON feed dump): listed as ignored, with
+    /// this reason, rather than as a problem.
+    #[error("not an article: {0}")]
+    NotAnArticle(&'static str),
 }
 
 /// Which parser family a file belongs to, from its extension.
@@ -40,6 +47,12 @@ pub enum FileKind {
     Text,
     /// `.md`, `.markdown`.
     Markdown,
+    /// `.story`: CNN/DailyMail, body then `@highlight` lines.
+    Story,
+    /// `.article`: Go's `present` format.
+    Present,
+    /// `.json` that is no article's sidecar: a scraper's saved article.
+    Json,
 }
 
 /// Everything the parser needs about one file; the loader reads it.
@@ -60,19 +73,35 @@ pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
         Some(Err(warning)) => (Vec::new(), Some(warning)),
         None => (Vec::new(), None),
     };
+    let mut highlights = Vec::new();
     let mut draft = match input.kind {
         FileKind::Markdown => markdown::parse(&decoded.text),
         FileKind::Text => parse_text(&decoded.text, sidecar::title(&sidecar_fields))?,
+        FileKind::Story => {
+            let story = story::parse(&decoded.text);
+            highlights = story.highlights;
+            story.draft
+        }
+        FileKind::Present => present::parse(&decoded.text),
+        FileKind::Json => json_article::parse(&decoded.text).map_err(|reason| ParseError::NotAnArticle(reason.0))?,
     };
     draft.warnings.splice(0..0, decoded.warnings.into_iter().chain(sidecar_warning));
     let sidecar_name = (!sidecar_fields.is_empty()).then(|| input.sidecar.map(|s| s.name.to_owned())).flatten();
     draft.apply(sidecar_fields, true);
-    let no_title = if input.kind == FileKind::Markdown { ParseError::NoMarkdownTitle } else { ParseError::NoTitle };
-    let mut article = draft.finish(input.id.clone(), folder_section(&input.id)).ok_or(no_title)?;
-    if decoded.encoding.is_some() || sidecar_name.is_some() {
+    let no_title = match input.kind {
+        FileKind::Markdown => ParseError::NoMarkdownTitle,
+        FileKind::Json => ParseError::NoJsonTitle,
+        _ => ParseError::NoTitle,
+    };
+    // The CNN/DailyMail set's folders (`cnn/stories`, `cnn_stories`) are
+    // never topics.
+    let section = if input.kind == FileKind::Story { None } else { folder_section(&input.id) };
+    let mut article = draft.finish(input.id.clone(), section).ok_or(no_title)?;
+    if decoded.encoding.is_some() || sidecar_name.is_some() || !highlights.is_empty() {
         let details = article.details_mut();
         details.encoding = decoded.encoding;
         details.sidecar = sidecar_name;
+        details.highlights = highlights;
     }
     Ok(article)
 }
@@ -119,7 +148,14 @@ fn parse_layout(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseE
     if let Some(title) = sidecar_title {
         return Ok(body_only(&lines, title));
     }
-    title_first::parse(&lines).ok_or(ParseError::NoTitle)
+    match title_first::parse(&lines) {
+        Some(draft) => Ok(draft),
+        // Nothing but URLs, dates and fields: a list, not an article.
+        None if lines.iter().any(|line| !line.trim().is_empty()) => {
+            Err(ParseError::NotAnArticle("only metadata lines (URLs, dates, fields), no title or text"))
+        }
+        None => Err(ParseError::NoTitle),
+    }
 }
 
 /// A body-only file whose title is in its sidecar. A first line repeating
@@ -172,6 +208,9 @@ pub fn folder_section(id: &ArticleId) -> Option<String> {
         "markdown",
         "md",
         "html",
+        "metadata",
+        "meta",
+        "json",
     ];
     let (folders, _) = id.as_str().rsplit_once('/')?;
     let folder = folders.rsplit('/').next()?.trim();

@@ -1,11 +1,14 @@
 //! Sidecar metadata: `NAME.json` beside `NAME.txt` (or `NAME_meta.json`
 //! beside `NAME_raw.txt`) supplies or overrides an article's metadata.
+//! Scrapers' own key names (newspaper's `authors`, `meta_site_name`, …)
+//! are read too: see [`json_article::normalise`].
 //!
 //! ```json
 //! {"url": "https://…", "title": "В ГАГУ открылась …", "date": "2021-03-01 00:00:00", "author": "Журналист"}
 //! ```
 
 use super::draft::{Field, MetaValue};
+use super::formats::json_article;
 
 /// A sidecar file's name (for messages) and its raw bytes.
 #[derive(Debug, Clone, Copy)]
@@ -21,7 +24,21 @@ pub(crate) fn read(sidecar: &Sidecar<'_>) -> Result<Vec<(String, MetaValue)>, St
     let serde_json::Value::Object(object) = value else {
         return Err(format!("sidecar {} is not a JSON object; its metadata was not used", sidecar.name));
     };
-    Ok(object.into_iter().filter_map(|(key, value)| Some((key, to_meta_value(value)?))).collect())
+    Ok(fields(json_article::normalise(object)))
+}
+
+/// Whether JSON bytes are an object with an article's text in it (a
+/// scraper's saved article), rather than metadata alone.
+pub fn json_has_body(bytes: &[u8]) -> bool {
+    match serde_json::from_slice(bytes) {
+        Ok(serde_json::Value::Object(object)) => json_article::has_body(&object),
+        _ => false,
+    }
+}
+
+/// A JSON object's members as metadata fields; nulls are left out.
+pub(crate) fn fields(object: serde_json::Map<String, serde_json::Value>) -> Vec<(String, MetaValue)> {
+    object.into_iter().filter_map(|(key, value)| Some((key, to_meta_value(value)?))).collect()
 }
 
 fn to_meta_value(value: serde_json::Value) -> Option<MetaValue> {

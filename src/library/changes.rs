@@ -8,7 +8,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::LoadOptions;
-use super::load::{Candidate, Class, classify, is_ignored_name};
+use super::load::{Candidate, Class, classify, is_ignored_name, json_candidate};
+use super::sibling;
 
 /// What a set of changed paths touches.
 #[derive(Debug, Default)]
@@ -48,9 +49,23 @@ impl Affected {
     fn add_file(&mut self, dir: &Path, options: &LoadOptions, path: PathBuf) {
         match classify(&path, options) {
             Class::Article { .. } => {
+                // A JSON file read as an article until now may have become
+                // this file's sidecar: read it again too.
+                if json_articles(options) {
+                    self.files.extend(find_sidecar(dir, &path, options));
+                }
                 self.files.insert(path);
             }
-            Class::Json => self.files.extend(sidecar_owners(dir, &path, options)),
+            Class::Json => {
+                // Unless an article beside it claims it, it may be an
+                // article itself, or stop or start being one.
+                let owners = sidecar_owners(dir, &path, options);
+                let beside = owners.iter().any(|owner| owner.parent() == path.parent());
+                self.files.extend(owners);
+                if json_articles(options) && !beside {
+                    self.files.insert(path);
+                }
+            }
             Class::Other(_) => {}
         }
     }
@@ -86,29 +101,60 @@ fn sidecar_owners(dir: &Path, json: &Path, options: &LoadOptions) -> Vec<PathBuf
     let mut owners = Vec::new();
     for stem in std::iter::once(stem).chain(raw_stem) {
         owners.push(stem.clone());
-        owners.extend(options.extensions.iter().map(|extension| with_added_extension(&stem, extension)));
+        let article_extensions = options.extensions.iter().filter(|extension| *extension != "json");
+        owners.extend(article_extensions.map(|extension| with_added_extension(&stem, extension)));
     }
     owners.retain(|owner| dir.join(owner).is_file());
+    if owners.is_empty() {
+        owners.extend(sibling::owner_of(dir, json, options));
+    }
     owners
+}
+
+fn json_articles(options: &LoadOptions) -> bool {
+    options.extensions.iter().any(|extension| extension == "json")
 }
 
 /// The sidecar of the article file `path`, if one exists: the loader's
 /// pairing rule for a single file.
-fn find_sidecar(dir: &Path, path: &Path) -> Option<PathBuf> {
+fn find_sidecar(dir: &Path, path: &Path, options: &LoadOptions) -> Option<PathBuf> {
     let stem = path.with_extension("");
     let json = with_added_extension(&stem, "json");
     if dir.join(&json).is_file() {
         return Some(json);
     }
-    let name = stem.file_name()?.to_str()?;
-    let meta = stem.with_file_name(format!("{}_meta.json", name.strip_suffix("_raw")?));
-    dir.join(&meta).is_file().then_some(meta)
+    let raw_meta = stem
+        .file_name()
+        .and_then(|name| name.to_str()?.strip_suffix("_raw"))
+        .map(|prefix| stem.with_file_name(format!("{prefix}_meta.json")));
+    raw_meta.filter(|meta| dir.join(meta).is_file()).or_else(|| sibling::sidecar_of(dir, path, options))
 }
 
-/// The candidate for reading the article file `path`, with its sidecar.
+/// The candidate for reading the article file `path`, with its sidecar; a
+/// JSON file is one when JSON articles are on and it describes no article
+/// or, in a sibling metadata folder, holds the text itself (which makes
+/// the text file a copy, no candidate).
 pub(crate) fn candidate(dir: &Path, options: &LoadOptions, path: &Path) -> Option<Candidate> {
-    let Class::Article { kind, sniff } = classify(path, options) else { return None };
-    Some(Candidate { path: path.to_path_buf(), kind, sniff, sidecar: find_sidecar(dir, path) })
+    match classify(path, options) {
+        Class::Article { kind, sniff } => {
+            let sidecar = find_sidecar(dir, path, options);
+            let in_sibling = sidecar.as_deref().is_some_and(|json| json.parent() != path.parent());
+            if json_articles(options)
+                && in_sibling
+                && sidecar.as_deref().is_some_and(|json| sibling::has_body(dir, json))
+            {
+                return None;
+            }
+            Some(Candidate { path: path.to_path_buf(), kind, sniff, sidecar })
+        }
+        Class::Json if json_articles(options) => {
+            let owners = sidecar_owners(dir, path, options);
+            let beside = owners.iter().any(|owner| owner.parent() == path.parent());
+            let describes = beside || (!owners.is_empty() && !sibling::has_body(dir, path));
+            (!describes).then(|| json_candidate(path.to_path_buf()))
+        }
+        _ => None,
+    }
 }
 
 /// `a.b` + `txt` → `a.b.txt` (where `with_extension` would give `a.txt`).
@@ -164,8 +210,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         write(dir.path(), "a.json");
         write(dir.path(), "b_meta.json");
-        assert_eq!(find_sidecar(dir.path(), Path::new("a.txt")), Some(PathBuf::from("a.json")));
-        assert_eq!(find_sidecar(dir.path(), Path::new("b_raw.txt")), Some(PathBuf::from("b_meta.json")));
-        assert_eq!(find_sidecar(dir.path(), Path::new("c.txt")), None);
+        assert_eq!(
+            find_sidecar(dir.path(), Path::new("a.txt"), &LoadOptions::default()),
+            Some(PathBuf::from("a.json"))
+        );
+        assert_eq!(
+            find_sidecar(dir.path(), Path::new("b_raw.txt"), &LoadOptions::default()),
+            Some(PathBuf::from("b_meta.json"))
+        );
+        assert_eq!(find_sidecar(dir.path(), Path::new("c.txt"), &LoadOptions::default()), None);
     }
 }

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use super::read::{Loaded, load_file};
+use super::sibling;
 use super::{Library, LoadProblem};
 use crate::article::{self, Article, ArticleId, FileKind};
 
@@ -30,8 +31,10 @@ pub enum LoadError {
     Unreadable { path: PathBuf, source: std::io::Error },
 }
 
-/// The default article extensions; Markdown ones are rendered as Markdown.
-pub const DEFAULT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+/// The default article extensions; Markdown ones are rendered as Markdown,
+/// `.story`, `.article` and `.json` have formats of their own (a `.json`
+/// file is first a sidecar, if it has an article to describe).
+pub const DEFAULT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "story", "article", "json"];
 
 /// The default largest file read, 10 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -238,7 +241,7 @@ fn scan(dir: &Path, options: &LoadOptions) -> Scan {
                 .push(Ignored { path, reason: format!("`.{extension}` is not an article extension") }),
         }
     }
-    attach_sidecars(&mut scan, json_files);
+    attach_sidecars(dir, &mut scan, json_files, options);
     scan
 }
 
@@ -252,22 +255,33 @@ pub(crate) fn classify(path: &Path, options: &LoadOptions) -> Class {
     let Some(extension) = path.extension().map(|extension| extension.to_string_lossy().to_ascii_lowercase()) else {
         return Class::Article { kind: FileKind::Text, sniff: true };
     };
-    if options.extensions.contains(&extension) {
-        let markdown = MARKDOWN_EXTENSIONS.contains(&extension.as_str());
-        return Class::Article { kind: if markdown { FileKind::Markdown } else { FileKind::Text }, sniff: false };
+    if extension == "json" {
+        return Class::Json;
     }
-    if extension == "json" { Class::Json } else { Class::Other(extension) }
+    if options.extensions.contains(&extension) {
+        let kind = match extension.as_str() {
+            "story" => FileKind::Story,
+            "article" => FileKind::Present,
+            markdown if MARKDOWN_EXTENSIONS.contains(&markdown) => FileKind::Markdown,
+            _ => FileKind::Text,
+        };
+        return Class::Article { kind, sniff: false };
+    }
+    Class::Other(extension)
 }
 
 /// Pairs `NAME.json` with `NAME.<ext>` and `NAME_meta.json` with
-/// `NAME_raw.<ext>`; other JSON files are ignored.
-fn attach_sidecars(scan: &mut Scan, json_files: Vec<PathBuf>) {
+/// `NAME_raw.<ext>`, then with a file in a sibling folder (see
+/// [`sibling`]); other JSON files are read as articles when `json` is an
+/// article extension, and ignored otherwise.
+fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<PathBuf>, options: &LoadOptions) {
     let by_stem: HashMap<PathBuf, usize> = scan
         .candidates
         .iter()
         .enumerate()
         .map(|(index, candidate)| (candidate.path.with_extension(""), index))
         .collect();
+    let mut unpaired = Vec::new();
     for json in json_files {
         let stem = json.with_extension("");
         let raw_stem = stem
@@ -281,12 +295,43 @@ fn attach_sidecars(scan: &mut Scan, json_files: Vec<PathBuf>) {
                 scan.candidates[index].sidecar = Some(json.clone());
                 scan.report.sidecars.push(json);
             }
-            _ => scan
+            _ => unpaired.push(json),
+        }
+    }
+    // A second pass, so that a JSON file beside its article always wins.
+    let siblings = sibling::Index::new(scan.candidates.iter().map(|candidate| candidate.path.as_path()));
+    let json_articles = options.extensions.iter().any(|extension| extension == "json");
+    let mut copies = Vec::new();
+    for json in unpaired {
+        match siblings.owner(&json).filter(|&index| scan.candidates[index].sidecar.is_none()) {
+            // The JSON holds the text as well: it is the article, and the
+            // text file its copy, not a second article.
+            Some(index) if json_articles && sibling::has_body(dir, &json) => {
+                copies.push((index, json.clone()));
+                scan.candidates.push(json_candidate(json));
+            }
+            Some(index) => {
+                scan.candidates[index].sidecar = Some(json.clone());
+                scan.report.sidecars.push(json);
+            }
+            None if json_articles => scan.candidates.push(json_candidate(json)),
+            None => scan
                 .report
                 .ignored
                 .push(Ignored { path: json, reason: "JSON file that is no article's sidecar".into() }),
         }
     }
+    copies.sort_by_key(|(index, _)| std::cmp::Reverse(*index));
+    for (index, json) in copies {
+        let copy = scan.candidates.remove(index);
+        let reason = format!("the text of {}, which is the article", json.display());
+        scan.report.ignored.push(Ignored { path: copy.path, reason });
+    }
+}
+
+/// A JSON file read as an article (it may turn out not to be one).
+pub(crate) fn json_candidate(path: PathBuf) -> Candidate {
+    Candidate { path, kind: FileKind::Json, sniff: false, sidecar: None }
 }
 
 /// Two files with the same id (`a.txt` and `a.md`) cannot both have the

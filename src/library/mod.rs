@@ -13,6 +13,7 @@ mod load;
 mod poll;
 mod read;
 pub mod search;
+mod sibling;
 mod slug;
 mod splice;
 mod update;

@@ -16,7 +16,8 @@ pub(crate) enum Loaded {
     Article(Box<Article>),
     /// Why the file is not an article, phrased for the person fixing it.
     Problem(String),
-    /// A file without extension whose content is not text.
+    /// A file without extension whose content is not text, or a JSON file
+    /// that is not an article (a feed dump, metadata without a body).
     Ignored(&'static str),
 }
 
@@ -60,6 +61,7 @@ pub(crate) fn load_file(dir: &Path, candidate: &Candidate, max_file_size: u64) -
         Err(ParseError::Decode(DecodeError::Binary(_))) if candidate.sniff => {
             Loaded::Ignored("no extension, and the content is not text")
         }
+        Err(ParseError::NotAnArticle(reason)) => Loaded::Ignored(reason),
         Err(error) => Loaded::Problem(error.to_string()),
     }
 }

@@ -192,7 +192,12 @@ impl Library {
             // Of two files with one id the path that sorts first wins, as in
             // a full load, so a restart or another replica serves the same.
             Loaded::Article(article) => match holder.and_then(|holder| holder.path.as_deref()) {
-                Some(other) if other != path && dir.join(other).is_file() => {
+                // `other` may still exist as a sidecar now, which holds no id.
+                Some(other)
+                    if other != path
+                        && dir.join(other).is_file()
+                        && changes::candidate(dir, options, other).is_some() =>
+                {
                     if path < other {
                         edit.duplicate(other, path, &id);
                         edit.upsert_from(path, *article);

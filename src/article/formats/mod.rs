@@ -6,6 +6,12 @@ pub(crate) mod markdown;
 pub(crate) mod newswire;
 pub(crate) mod title_first;
 
+pub(crate) mod json_article;
+pub(crate) mod present;
+mod present_directive;
+mod present_inline;
+pub(crate) mod story;
+
 pub(crate) mod front_matter;
 
 /// The longest title accepted from a layout that names it explicitly;
