@@ -9,6 +9,8 @@
 
 mod support;
 
+mod architecture;
+
 mod browser;
 mod deployment;
 mod feeds;
