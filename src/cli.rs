@@ -12,7 +12,7 @@ use crate::web::server::ListenAddress;
 use crate::web::site::BaseUrl;
 
 use crate::library::LoadOptions;
-use crate::library::watch::{WatchMode, WatchSettings};
+use crate::library::reload::{WatchMode, WatchSettings};
 
 /// Serve a directory of news articles as a website.
 #[derive(Debug, Parser)]

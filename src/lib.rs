@@ -21,4 +21,3 @@ pub mod web;
 pub mod app;
 pub mod check;
 pub mod cli;
-pub mod reload;

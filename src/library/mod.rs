@@ -5,18 +5,13 @@
 //! changes, so requests never see a half-updated state and never take a lock.
 
 mod by_id;
-mod changes;
-mod history;
 mod index;
 mod list;
 mod load;
-mod poll;
 mod read;
+pub mod reload;
 pub mod search;
 mod slug;
-mod splice;
-mod update;
-pub mod watch;
 
 use std::cmp::Ordering;
 use std::path::PathBuf;
@@ -24,8 +19,8 @@ use std::sync::Arc;
 
 use crate::article::{Article, ArticleId};
 use by_id::Positions;
-use history::History;
-use splice::Indexes;
+use reload::history::History;
+use reload::splice::Indexes;
 
 pub use index::{Archive, Group, Groups, Month, Year};
 pub use list::{ArticleList, ListKey, UnknownList};
@@ -33,8 +28,8 @@ pub use load::{
     DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, Ignored, LoadError, LoadOptions, LoadReport, load_dir, load_dir_report,
     load_dir_with,
 };
+pub use reload::Reload;
 pub use slug::slugify;
-pub use update::Reload;
 
 /// A file that could not become an article, and why. Problems are kept, not
 /// just logged, so `check`, `/healthz` and operators can see them.

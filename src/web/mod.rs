@@ -33,8 +33,8 @@ use arc_swap::ArcSwap;
 use axum::Router;
 use axum::routing::get;
 
-use crate::library::Library;
 use crate::library::search::{SearchIndex, SearchStore};
+use crate::library::{Library, reload};
 pub use http::HttpSettings;
 pub use metrics::Metrics;
 pub use site::{AbsoluteSite, CurrentSite, Site};
@@ -78,6 +78,17 @@ impl AppState {
             http: Arc::new(HttpSettings::default()),
             metrics: Arc::new(Metrics::default()),
             search,
+        }
+    }
+
+    /// What live reload acts on: the snapshot's swap handle, the search
+    /// index, and the metrics that record each reload.
+    pub fn reload_target(&self) -> reload::Target {
+        let metrics = Arc::clone(&self.metrics);
+        reload::Target {
+            library: Arc::clone(&self.library),
+            search: Arc::clone(&self.search),
+            on_reload: Arc::new(move |elapsed, finished| metrics.record_load(elapsed, finished)),
         }
     }
 

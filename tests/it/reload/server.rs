@@ -11,8 +11,7 @@ use std::time::{Duration, Instant};
 use crate::support::TestApp;
 use crate::support::{RunningServer, articles_dir};
 use broadsheet::library::LoadOptions;
-use broadsheet::library::watch::{WatchMode, WatchSettings};
-use broadsheet::reload::{self, LiveReload};
+use broadsheet::library::reload::{self, LiveReload, WatchMode, WatchSettings};
 use broadsheet::web::router;
 use broadsheet::web::server::ServerSettings;
 use reqwest::StatusCode;
@@ -35,7 +34,8 @@ impl Live {
         let state = TestApp::over(dir.path()).state();
         assert!(state.search.wait_until_ready(Duration::from_secs(30)), "search index builds");
         let settings = WatchSettings { mode, poll_interval: Duration::from_millis(100), debounce };
-        let live = reload::start(&state, dir.path().to_owned(), LoadOptions::default(), &settings).expect("watch");
+        let live = reload::start(state.reload_target(), dir.path().to_owned(), LoadOptions::default(), &settings)
+            .expect("watch");
         let server = RunningServer::start(router(state), ServerSettings::default()).await;
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         Self { dir, server, live, client }

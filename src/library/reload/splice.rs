@@ -10,11 +10,11 @@
 
 use std::sync::Arc;
 
-use super::by_id::{Positions, position_u32};
 use super::history::History;
-use super::index::{Archive, Groups};
-use super::{Library, LoadProblem, newest_first};
 use crate::article::Article;
+use crate::library::by_id::{Positions, position_u32};
+use crate::library::index::{Archive, Groups};
+use crate::library::{Library, LoadProblem, newest_first};
 
 #[cfg(test)]
 mod tests;

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use super::LoadOptions;
-use super::load::{Candidate, Class, classify, is_ignored_name};
+use crate::library::LoadOptions;
+use crate::library::load::{Candidate, Class, classify, is_ignored_name};
 
 /// What a set of changed paths touches.
 #[derive(Debug, Default)]

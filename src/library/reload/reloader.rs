@@ -1,148 +1,34 @@
-//! Live reload in a running server: watch the directory, build the next
-//! snapshot from each change, swap it in, and bring the search index,
-//! metrics and log along.
-//!
-//! One thread does all reloads, one at a time, so snapshots follow each
-//! other in order without locks; requests keep whichever snapshot they
-//! started with. The HTTP layer learns nothing new: it reads the current
-//! snapshot from [`AppState::library`] as always.
+//! The reloader thread: takes the watcher's triggers in batches, builds
+//! each next snapshot, updates the search index, swaps the snapshot in and
+//! logs what changed.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::Context;
-
+use super::{Reload, Target, Trigger};
 use crate::article::{Article, ArticleId};
+use crate::library::LoadOptions;
 use crate::library::search::{SearchError, SearchIndex};
-use crate::library::watch::{self, DirectoryWatcher, Trigger, WatchSettings};
-use crate::library::{LoadOptions, Reload};
-use crate::web::AppState;
 
 /// How often changes waiting for the search index to be built are retried.
 const SEARCH_RETRY: Duration = Duration::from_millis(500);
 
-/// Asks the reloader for a full rescan; cheap to clone.
-#[derive(Debug, Clone)]
-pub struct ReloadHandle {
-    triggers: Sender<Trigger>,
-}
-
-impl ReloadHandle {
-    /// Reads the whole directory again (what SIGHUP does). Returns at once;
-    /// the new snapshot follows shortly.
-    pub fn rescan(&self) {
-        let _ = self.triggers.send(Trigger::Rescan);
-    }
-}
-
-/// Live reload while it runs: dropping it stops the watcher, and the
-/// reloader thread ends once every [`ReloadHandle`] is gone too.
-#[derive(Debug)]
-pub struct LiveReload {
-    handle: ReloadHandle,
-    watcher: Option<DirectoryWatcher>,
-}
-
-impl LiveReload {
-    /// A handle for asking for rescans.
-    pub fn handle(&self) -> ReloadHandle {
-        self.handle.clone()
-    }
-
-    /// Whether the directory is watched (not `off`), and how.
-    pub fn watch_mode(&self) -> Option<watch::WatchMode> {
-        self.watcher.as_ref().map(DirectoryWatcher::mode)
-    }
-}
-
-/// Where rescans are asked for, made before the reloader starts so that
-/// SIGHUP can be handled from the first moment (see [`start_with`]).
-#[derive(Debug)]
-pub struct Inbox {
-    handle: ReloadHandle,
-    received: Receiver<Trigger>,
-}
-
-impl Default for Inbox {
-    fn default() -> Self {
-        let (triggers, received) = std::sync::mpsc::channel();
-        Self { handle: ReloadHandle { triggers }, received }
-    }
-}
-
-impl Inbox {
-    /// A handle for asking for rescans; they wait until the reloader runs.
-    pub fn handle(&self) -> ReloadHandle {
-        self.handle.clone()
-    }
-}
-
-/// Starts the reloader thread for `state`, and the watcher unless
-/// `settings` say `off`.
-pub fn start(
-    state: &AppState,
-    dir: PathBuf,
-    options: LoadOptions,
-    settings: &WatchSettings,
-) -> anyhow::Result<LiveReload> {
-    start_with(Inbox::default(), state, dir, options, settings)
-}
-
-/// [`start`] with rescans asked for in `inbox` meanwhile. Watching is
-/// set up before this returns: at 100k files that takes half a second
-/// (the watcher looks at every entry of the tree), so the server calls it
-/// while it already serves.
-pub fn start_with(
-    inbox: Inbox,
-    state: &AppState,
-    dir: PathBuf,
-    options: LoadOptions,
-    settings: &WatchSettings,
-) -> anyhow::Result<LiveReload> {
-    let Inbox { handle, received } = inbox;
-    let watcher = watch::watch(&dir, settings, handle.triggers.clone())
-        .with_context(|| format!("cannot watch the articles directory {}", dir.display()))?;
-    let reloader = Reloader { state: state.clone(), dir, options, pending: PendingSearch::default() };
-    std::thread::Builder::new()
-        .name("reload".to_owned())
-        .spawn(move || reloader.run(&received))
-        .context("cannot start the reload thread")?;
-    Ok(LiveReload { handle, watcher })
-}
-
-/// Rescans on every SIGHUP until the process ends. The handler is in
-/// place when this returns (a SIGHUP before that would end the process).
-pub fn rescan_on_sighup(handle: ReloadHandle) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut hangups = match signal(SignalKind::hangup()) {
-            Ok(hangups) => hangups,
-            Err(error) => return tracing::error!(%error, "cannot listen for SIGHUP"),
-        };
-        tokio::spawn(async move {
-            while hangups.recv().await.is_some() {
-                tracing::info!("SIGHUP: rescanning the articles directory");
-                handle.rescan();
-            }
-        });
-    }
-    #[cfg(not(unix))]
-    drop(handle);
-}
-
-struct Reloader {
-    state: AppState,
+pub(super) struct Reloader {
+    target: Target,
     dir: PathBuf,
     options: LoadOptions,
     pending: PendingSearch,
 }
 
 impl Reloader {
-    fn run(mut self, triggers: &Receiver<Trigger>) {
+    pub(super) fn new(target: Target, dir: PathBuf, options: LoadOptions) -> Self {
+        Self { target, dir, options, pending: PendingSearch::default() }
+    }
+
+    pub(super) fn run(mut self, triggers: &Receiver<Trigger>) {
         loop {
             let wait = if self.pending.is_empty() { Duration::MAX } else { SEARCH_RETRY };
             match triggers.recv_timeout(wait) {
@@ -167,7 +53,7 @@ impl Reloader {
             }
         }
         let started = Instant::now();
-        let current = self.state.library.load_full();
+        let current = self.target.library.load_full();
         let reload = if rescan {
             match current.rescan(&self.dir, &self.options) {
                 Ok(reload) => reload,
@@ -183,7 +69,7 @@ impl Reloader {
         // snapshot from the old index.
         self.pending.add(reload.changed_articles(), reload.removed.clone());
         let indexing = Instant::now();
-        self.pending.flush(&self.state.search);
+        self.pending.flush(&self.target.search);
         self.swap(reload, Timing { rescan, elapsed, search: indexing.elapsed() });
     }
 
@@ -191,9 +77,9 @@ impl Reloader {
     /// snapshot generation drops search pages cached from the index as it
     /// was built.
     fn catch_up_search(&mut self) {
-        if self.pending.flush(&self.state.search) {
-            let renewed = self.state.library.load().renewed();
-            self.state.library.store(Arc::new(renewed));
+        if self.pending.flush(&self.target.search) {
+            let renewed = self.target.library.load().renewed();
+            self.target.library.store(Arc::new(renewed));
         }
     }
 
@@ -201,8 +87,8 @@ impl Reloader {
     fn swap(&self, reload: Reload, timing: Timing) {
         let Reload { library, files, added, updated, removed, moved, problems } = reload;
         let (articles, total_problems) = (library.len(), library.problems().len());
-        self.state.library.store(Arc::new(library));
-        self.state.metrics.record_load(timing.elapsed, SystemTime::now());
+        self.target.library.store(Arc::new(library));
+        (self.target.on_reload)(timing.elapsed, SystemTime::now());
         for problem in &problems {
             tracing::warn!(path = %problem.path.display(), reason = %problem.reason, "could not load article");
         }

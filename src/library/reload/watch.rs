@@ -5,7 +5,7 @@
 //! once, complete (as long as the writer never pauses longer than that).
 //! Reads are not changes: notify also reports every `open` of a file, and
 //! the reload's own reading would otherwise trigger the next reload. Events
-//! only say where to look; [`super::Library::apply`] reads the disk to learn
+//! only say where to look; [`crate::library::Library::apply`] reads the disk to learn
 //! what happened. `poll` mode compares the tree every `poll_interval`
 //! instead of relying on kernel events (network filesystems); see
 //! [`super::poll`].

@@ -1,4 +1,4 @@
-//! Live reload: the next snapshot from the previous one plus what changed.
+//! The next snapshot from the previous one plus what changed.
 //!
 //! [`Library::apply`] re-reads only the files a set of changed paths
 //! touches and splices the results into the previous snapshot's order (no
@@ -14,11 +14,11 @@ use std::sync::Arc;
 
 use super::changes::{self, Affected};
 use super::history::{Departures, History, fingerprint};
-use super::load::duplicate_id;
-use super::read::{Loaded, load_file};
 use super::splice::{Indexes, Splice};
-use super::{Library, LoadError, LoadOptions, LoadProblem, load_dir_with};
 use crate::article::{Article, ArticleId};
+use crate::library::load::duplicate_id;
+use crate::library::read::{Loaded, load_file};
+use crate::library::{Library, LoadError, LoadOptions, LoadProblem, load_dir_with};
 
 /// Appended to the problem of a file whose previous version stays served.
 const KEPT: &str = "; the last good version is served until the file is fixed";

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::article::ArticleId;
-use crate::library::update::Edit;
+use crate::library::reload::apply::Edit;
 
 /// Few names, some of which want the same slug, so groups appear, empty
 /// and collide.
