@@ -20,9 +20,6 @@ use crate::library::load::duplicate_id;
 use crate::library::read::{Loaded, load_file};
 use crate::library::{Library, LoadError, LoadOptions, LoadProblem, load_dir_with};
 
-/// Appended to the problem of a file whose previous version stays served.
-const KEPT: &str = "; the last good version is served until the file is fixed";
-
 /// A new snapshot and what changed since the previous one.
 #[derive(Debug)]
 pub struct Reload {
@@ -133,7 +130,7 @@ impl Library {
         for mut problem in fresh.problems.iter().cloned() {
             if self.holds_file(&problem.path) && dir.join(&problem.path).is_file() {
                 kept.insert(ArticleId::from_relative_path(&problem.path));
-                problem.reason = format!("{}{KEPT}", problem.reason);
+                problem.kept_previous = true;
             }
             problems.push(problem);
         }
@@ -202,10 +199,11 @@ impl Library {
                 }
                 _ => edit.upsert_from(path, *article),
             },
-            Loaded::Problem(reason) if ours.is_some() => {
-                edit.problems.push(LoadProblem { path: path.to_owned(), reason: format!("{reason}{KEPT}") })
+            Loaded::Problem(kind, reason) => {
+                let problem =
+                    LoadProblem { kept_previous: ours.is_some(), ..LoadProblem::new(path.to_owned(), kind, reason) };
+                edit.problems.push(problem);
             }
-            Loaded::Problem(reason) => edit.problems.push(LoadProblem { path: path.to_owned(), reason }),
             Loaded::Ignored(_) if ours.is_some() => edit.remove(id),
             Loaded::Ignored(_) => {}
         }

@@ -90,7 +90,7 @@ impl Reloader {
         self.target.library.store(Arc::new(library));
         (self.target.on_reload)(timing.elapsed, SystemTime::now());
         for problem in &problems {
-            tracing::warn!(path = %problem.path.display(), reason = %problem.reason, "could not load article");
+            tracing::warn!(path = %problem.path.display(), reason = %problem.message(), "could not load article");
         }
         tracing::info!(
             kind = if timing.rescan { "rescan" } else { "changes" },

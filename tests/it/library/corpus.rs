@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use broadsheet::article::{Article, Format, ParagraphRef};
-use broadsheet::library::{Library, LoadOptions, LoadReport, load_dir_report};
+use broadsheet::library::{Library, LoadOptions, LoadReport, ProblemKind, load_dir_report};
 use jiff::civil::date;
 
 fn load_corpus() -> Option<(Library, LoadReport, std::path::PathBuf)> {
@@ -27,9 +27,9 @@ fn every_corpus_file_is_an_article_a_sidecar_or_ignored_and_none_is_a_problem() 
     let Some((library, report, dir)) = load_corpus() else { return };
     // No corpus file is genuinely broken beyond repair: the damaged ones
     // (NULs, control bytes, legacy encodings) load with warnings.
-    let expected_problems: &[(&str, &str)] = &[];
-    let problems: Vec<(String, &str)> =
-        library.problems().iter().map(|p| (p.path.display().to_string(), p.reason.as_str())).collect();
+    let expected_problems: &[(&str, ProblemKind)] = &[];
+    let problems: Vec<(String, ProblemKind)> =
+        library.problems().iter().map(|p| (p.path.display().to_string(), p.kind)).collect();
     assert_eq!(problems.len(), expected_problems.len(), "{problems:#?}");
     let accounted = library.len() + report.sidecars.len() + report.ignored.len() + library.problems().len();
     assert_eq!(accounted, count_files(&dir), "ignored: {:#?}", report.ignored);

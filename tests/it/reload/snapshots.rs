@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use broadsheet::library::{Library, LoadOptions, load_dir};
+use broadsheet::library::{Library, LoadOptions, ProblemKind, load_dir};
 
 fn article(title: &str, day: u32, body: &str) -> String {
     format!("World\n\n{title}\n\n{day} March 2024\nThis content originally appeared on Test Wire.\n\n{body}\n")
@@ -125,7 +125,8 @@ fn a_file_that_stops_parsing_keeps_its_last_good_version_until_fixed() {
     let reload = apply(&library, dir.path(), &["a.txt"]);
     assert_eq!(reload.library.get("a").expect("still served").title, "Alpha");
     assert_eq!(reload.problems.len(), 1);
-    assert!(reload.problems[0].reason.contains("last good version"), "{}", reload.problems[0].reason);
+    let problem = &reload.problems[0];
+    assert_eq!((problem.kind, problem.kept_previous), (ProblemKind::NotAnArticle, true), "{problem}");
     assert_eq!(reload.library.problems().len(), 1);
     write(dir.path(), "a.txt", &article("Alpha fixed", 1, "Body."));
     let fixed = apply(&reload.library, dir.path(), &["a.txt"]);
@@ -200,7 +201,7 @@ fn two_files_with_one_id_are_resolved_as_a_full_load_resolves_them() {
     let reload = apply(&library, dir.path(), &["a.md"]);
     assert_eq!(reload.library.get("a").expect("a").title, "Markdown alpha");
     let problem = &reload.library.problems()[0];
-    assert_eq!((problem.path.as_path(), problem.reason.contains("same id")), (Path::new("a.txt"), true));
+    assert_eq!((problem.path.as_path(), problem.kind), (Path::new("a.txt"), ProblemKind::DuplicateId));
     assert_same_as_full_load(&reload.library, dir.path());
     // Editing the losing file changes nothing it serves.
     write(dir.path(), "a.txt", &article("Alpha edited", 1, "Alpha body."));
@@ -247,7 +248,7 @@ fn a_rescan_keeps_the_last_good_version_of_a_file_that_stops_parsing() {
     let reload = library.rescan(dir.path(), &LoadOptions::default()).expect("rescan");
     assert!(reload.removed.is_empty());
     assert_eq!(reload.library.get("a").expect("still served").title, "Alpha");
-    assert!(reload.library.problems()[0].reason.contains("last good version"));
+    assert!(reload.library.problems()[0].kept_previous);
 }
 
 #[test]
