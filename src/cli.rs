@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 
-use crate::web::http::proxy::parse_trusted_proxy;
+use crate::web::middleware::proxy::parse_trusted_proxy;
 use crate::web::server::ListenAddress;
 use crate::web::site::BaseUrl;
 

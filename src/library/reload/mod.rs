@@ -1,9 +1,9 @@
-//! Live reload, all of it: watch the directory ([`watch`], [`poll`]), turn
-//! changed paths into the files to read again ([`changes`]), build the next
-//! snapshot from the previous one ([`apply`], patching its indexes with
-//! [`splice`] and carrying moved and deleted ids in [`history`]), then swap
+//! Live reload, all of it: watch the directory (`watch`, `poll`), turn
+//! changed paths into the files to read again (`changes`), build the next
+//! snapshot from the previous one (`apply`, patching its indexes with
+//! `splice` and carrying moved and deleted ids in `history`), then swap
 //! it in and bring the search index, metrics and log along (the reloader
-//! thread, [`reloader`]).
+//! thread, `reloader`).
 //!
 //! One thread does all reloads, one at a time, so snapshots follow each
 //! other in order without locks; requests keep whichever snapshot they

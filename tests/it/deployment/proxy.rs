@@ -8,8 +8,9 @@ use crate::support::TestApp;
 use crate::support::{Reply, SEED_ID, articles_dir, get, links, send};
 use axum::body::Body;
 use axum::http::Request;
-use broadsheet::web::http::proxy::parse_trusted_proxy;
-use broadsheet::web::http::{HttpSettings, Peer, TrustedProxies};
+use broadsheet::web::HttpSettings;
+use broadsheet::web::middleware::proxy::parse_trusted_proxy;
+use broadsheet::web::middleware::{Peer, TrustedProxies};
 
 fn trusting(networks: &[&str]) -> HttpSettings {
     let networks = networks.iter().map(|network| parse_trusted_proxy(network).expect("network")).collect();

@@ -7,7 +7,7 @@ use std::io::Read;
 use crate::support::TestApp;
 use crate::support::{SEED_ID, articles_dir, get};
 use broadsheet::library::load_dir;
-use broadsheet::web::http::{HttpSettings, PageCache};
+use broadsheet::web::{HttpSettings, PageCache};
 
 fn settings_with_cache(bytes: u64) -> HttpSettings {
     HttpSettings { cache: PageCache::new(bytes), ..HttpSettings::default() }

@@ -4,7 +4,7 @@
 
 use crate::support::TestApp;
 use crate::support::{SEED_ID, articles_dir, get};
-use broadsheet::web::http::{HttpSettings, PageCache};
+use broadsheet::web::{HttpSettings, PageCache};
 
 /// Each `Accept-Encoding` with the coding it must give, `"406"` when it
 /// accepts nothing we can send.

@@ -1,4 +1,4 @@
-//! Article pages rendered in front of the stack (`web::http::direct`)
+//! Article pages rendered in front of the stack (`web::fast_path`)
 //! answer exactly as the routed stack does: the same status, headers in the
 //! same order, body, ETag, 304 and HEAD, behind a prefix too, and the same
 //! metrics. A query string the handler ignores sends the request through
@@ -8,7 +8,7 @@ use crate::support::TestApp;
 use crate::support::{Reply, SEED_ID, articles_dir, get, send};
 use axum::body::Body;
 use axum::http::Request;
-use broadsheet::web::http::{HttpSettings, PageCache};
+use broadsheet::web::{HttpSettings, PageCache};
 
 fn headers_in_order(reply: &Reply) -> Vec<(String, String)> {
     reply

@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::support::TestApp;
 use crate::support::{RunningServer, SEED_ID, articles_dir, get, raw_request, raw_status};
 use axum::routing::get as get_route;
-use broadsheet::web::http::HttpSettings;
+use broadsheet::web::HttpSettings;
 use broadsheet::web::server::ServerSettings;
 use broadsheet::web::{metrics_router, router};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -11,7 +11,7 @@ use crate::support::get;
 use axum::Router;
 use broadsheet::library::LoadOptions;
 use broadsheet::web::AppState;
-use broadsheet::web::http::{HttpSettings, PageCache};
+use broadsheet::web::{HttpSettings, PageCache};
 
 const DAY: Duration = Duration::from_secs(86_400);
 

@@ -3,7 +3,7 @@
 //! `host[:port]` must be answered 400.
 //!
 //! Only requests that came over a connection are checked (the server marks
-//! them, see [`App`](super::App)): HTTP/1.0 may leave `Host` out, HTTP/2
+//! them, see [`App`](crate::web::fast_path::App)): HTTP/1.0 may leave `Host` out, HTTP/2
 //! names the host in `:authority`, and requests built in-process carry no
 //! `Host` at all. A bad request is not answered here but marked with
 //! [`BadHost`], so that it passes through the stack like any other and

@@ -18,12 +18,12 @@ use axum::http::{self, HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
 
-use super::RouteLabel;
-pub use super::encoding::Encoding;
-use super::encoding::is_compressible;
-pub use super::last_modified::LastModified;
-use super::last_modified::{http_date, not_in_future, whole_seconds};
 use crate::web::metrics::RequestRecorder;
+use crate::web::middleware::RouteLabel;
+pub use crate::web::middleware::encoding::Encoding;
+use crate::web::middleware::encoding::is_compressible;
+pub use crate::web::middleware::last_modified::LastModified;
+use crate::web::middleware::last_modified::{http_date, not_in_future, whole_seconds};
 
 /// Default `Cache-Control` of pages and API responses: browsers and proxies
 /// may reuse them for a minute, then must revalidate (cheap, thanks to ETag).
@@ -297,7 +297,7 @@ impl RenderedPage {
 /// them, taken once.
 static SECURITY_HEADERS: LazyLock<HeaderMap> = LazyLock::new(|| {
     let mut headers = HeaderMap::new();
-    super::security::add_to(&mut headers);
+    crate::web::middleware::security::add_to(&mut headers);
     headers
 });
 
@@ -361,7 +361,7 @@ fn not_modified_headers(full: &HeaderMap) -> HeaderMap {
             headers.insert(name, value.clone());
         }
     }
-    super::security::add_to(&mut headers);
+    crate::web::middleware::security::add_to(&mut headers);
     headers
 }
 

@@ -1,7 +1,7 @@
 //! Content codings: choosing one from `Accept-Encoding`, and producing it.
 //!
 //! Pages are compressed once, when a client first asks for a coding, and the
-//! result is kept with the page (see [`super::RenderedPage`]); nothing here
+//! result is kept with the page (see [`crate::web::page_cache::RenderedPage`]); nothing here
 //! runs per request except [`Encoding::negotiate`], which allocates nothing.
 
 use std::io::Write;

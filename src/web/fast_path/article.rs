@@ -27,17 +27,14 @@ use axum::extract::Request;
 use axum::http::{StatusCode, Uri};
 use http_body_util::{Either, Full};
 
-use super::conditional::{RenderedPage, RequestConditions};
-use super::front::AppBody;
-use super::{LastModified, RouteLabel};
+use super::AppBody;
 use crate::library::{Library, ListKey};
-use crate::web::pages::article::article_view;
+use crate::web::middleware::{LastModified, RouteLabel};
+use crate::web::page_cache::conditional::{RenderedPage, RequestConditions};
+use crate::web::pages::article::{self as page, article_view};
 use crate::web::site::request_host;
 use crate::web::views::render_exact;
 use crate::web::{AppState, Site};
-
-/// The route pattern of article pages, as the router labels them.
-const ARTICLE_ROUTE: &str = "/articles/{*id}";
 
 /// The metrics of article pages answered here, fetched on first use (so a
 /// status never seen makes no series, as with the stack).
@@ -111,8 +108,7 @@ fn article_id<'a>(uri: &'a Uri, base_path: &str) -> Option<&'a str> {
         Some(rest) if base_path != "/" => rest,
         _ => path.strip_prefix('/')?,
     };
-    let id = routed.strip_prefix("articles/")?;
-    (!id.is_empty() && !id.contains('%')).then_some(id)
+    page::id_in_routed_path(routed).filter(|id| !id.contains('%'))
 }
 
 /// Whether the stack's `TraceLayer` would make a span or log a line.
@@ -133,7 +129,7 @@ pub fn plain_encoding_ok(conditions: &RequestConditions) -> bool {
 
 fn route_label() -> RouteLabel {
     static LABEL: OnceLock<RouteLabel> = OnceLock::new();
-    LABEL.get_or_init(|| RouteLabel(Arc::from(ARTICLE_ROUTE))).clone()
+    LABEL.get_or_init(|| RouteLabel(Arc::from(page::ROUTE))).clone()
 }
 
 #[cfg(test)]

@@ -230,7 +230,7 @@ fn strip_prefix(uri: &Uri, prefix: &str) -> Prefixed {
 }
 
 /// The path and query the routes see for a request URI.
-pub(super) enum RoutedPath<'a> {
+pub(in crate::web) enum RoutedPath<'a> {
     /// The URI as it came (the proxy stripped the prefix, or there is none).
     Unchanged,
     /// The prefix removed: the pieces of `/rest?query`, to join or to hash
@@ -240,7 +240,7 @@ pub(super) enum RoutedPath<'a> {
 
 /// What [`resolve_site`] makes of `uri` under `prefix`; `None` for the bare
 /// prefix (`/news` for `/news/`), which redirects.
-pub(super) fn routed_path<'a>(uri: &'a Uri, prefix: &str) -> Option<RoutedPath<'a>> {
+pub(in crate::web) fn routed_path<'a>(uri: &'a Uri, prefix: &str) -> Option<RoutedPath<'a>> {
     if prefix == "/" {
         return Some(RoutedPath::Unchanged);
     }

@@ -1,7 +1,7 @@
 //! The front of the application: cached pages are answered here, before
 //! routing and before any middleware.
 //!
-//! A request for a page in the [`PageCache`](super::PageCache) needs none of
+//! A request for a page in the [`PageCache`](crate::web::PageCache) needs none of
 //! the stack: its site is resolved as [`proxy::site_for`] does, its cache key
 //! is hashed from the URL (the public prefix stripped exactly as
 //! [`proxy::resolve_site`] strips it), and the answer is a clone of the
@@ -9,9 +9,9 @@
 //! `Cache-Control`, `Vary` and the security headers. The hit is counted in
 //! `/metrics` under the page's route through handles kept with the page
 //! (atomic additions, no lookup, no lock). A miss for a plain article page is
-//! rendered here too ([`direct`]). Everything else — other misses, other
+//! rendered here too (`article.rs`). Everything else — other misses, other
 //! methods, over-long URIs, the bare prefix — goes to the routed stack
-//! unchanged, where [`cache::conditional_get`](super::cache::conditional_get)
+//! unchanged, where [`page_cache::conditional_get`](crate::web::page_cache::conditional_get)
 //! fills the cache.
 //!
 //! The server builds one [`App`] per connection with
@@ -20,6 +20,8 @@
 //! requests count as activity for the connection's slowloris guard. Its
 //! requests have their `Host` checked ([`host`]); a bad one is left to the
 //! stack, which answers 400.
+
+mod article;
 
 use std::convert::Infallible;
 use std::future::{Future, Ready, ready};
@@ -39,13 +41,13 @@ use bytes::Bytes;
 use http_body_util::{Either, Full};
 use tower::Service;
 
-use super::conditional::RequestConditions;
-use super::direct::{self, ArticleMetrics};
-use super::host::{self, BadHost};
-use super::proxy::{self, Peer};
 use crate::web::AppState;
 use crate::web::metrics::unmatched;
+use crate::web::middleware::host::{self, BadHost};
+use crate::web::middleware::proxy::{self, Peer};
+use crate::web::page_cache::conditional::RequestConditions;
 use crate::web::server::progress::{Activity, Handling};
+use article::ArticleMetrics;
 
 /// The whole application as one service: the page-cache fast path in front
 /// of the routed middleware stack.
@@ -148,7 +150,7 @@ fn add_peer<B>(request: &mut Request<B>, peer: Peer) {
 }
 
 /// The response to `request` from the page cache, else an article page
-/// rendered here ([`direct`]), or `None` when the stack must answer.
+/// rendered here ([`article`]), or `None` when the stack must answer.
 fn answer_up_front<B>(
     state: &AppState,
     articles: &ArticleMetrics,
@@ -171,15 +173,15 @@ fn answer_up_front<B>(
     let peer = peer.or_else(|| request.extensions().get::<Peer>());
     let site = proxy::site_for(state, peer, request.headers());
     let library = state.library.load();
-    let key = super::cache::key_for_uri(library.generation(), &site, uri, request.headers())?;
+    let key = crate::web::page_cache::key_for_uri(library.generation(), &site, uri, request.headers())?;
     let conditions = RequestConditions::from_headers(request.headers());
-    if !direct::plain_encoding_ok(&conditions) {
+    if !article::plain_encoding_ok(&conditions) {
         return None;
     }
     let Some(page) = state.http.cache.get(key) else {
         let miss =
-            direct::Miss { request, site: &site, library: &library, key, conditions: &conditions, head, started };
-        return direct::answer_article(state, articles, &miss);
+            article::Miss { request, site: &site, library: &library, key, conditions: &conditions, head, started };
+        return article::answer_article(state, articles, &miss);
     };
     let response = page.respond_with(&conditions, head, |bytes| Either::Left(Full::new(bytes)));
     let recorder = page.hit_recorder(response.status(), || {

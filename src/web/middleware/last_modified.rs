@@ -32,15 +32,15 @@ impl IntoResponseParts for LastModified {
 
 /// RFC 9110 §8.8.2.1: a `Last-Modified` later than the response's date
 /// (a file touched with a future time, a clock set wrong) is sent as now.
-pub(super) fn not_in_future(time: SystemTime) -> SystemTime {
+pub(in crate::web) fn not_in_future(time: SystemTime) -> SystemTime {
     time.min(SystemTime::now())
 }
 
-pub(super) fn http_date(time: SystemTime) -> HeaderValue {
+pub(in crate::web) fn http_date(time: SystemTime) -> HeaderValue {
     HeaderValue::from_str(&httpdate::fmt_http_date(time)).unwrap_or(HeaderValue::from_static(""))
 }
 
-pub(super) fn whole_seconds(time: SystemTime) -> u64 {
+pub(in crate::web) fn whole_seconds(time: SystemTime) -> u64 {
     time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
 }
 

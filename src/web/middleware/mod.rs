@@ -5,15 +5,12 @@
 //! body of HEAD answers, compression (for what is not already encoded),
 //! then — before routing, so they may rewrite the URI —
 //! [`proxy::resolve_site`] (400 for a bad `Host`, public URL, prefix, URI
-//! limit) and [`cache::conditional_get`] (ETag, 304, page cache).
-//! In front of all of it, [`front::App`] answers cache hits on its own, and
-//! [`direct`] renders article pages that missed the cache.
+//! limit) and [`page_cache::conditional_get`] (ETag, 304, page cache).
+//! In front of all of it, [`crate::web::fast_path`] answers cache hits on
+//! its own and renders article pages that missed the cache. Nothing here
+//! knows a page (the architecture test holds that).
 
-pub mod cache;
-pub mod conditional;
-pub mod direct;
 pub mod encoding;
-pub mod front;
 pub mod host;
 pub mod last_modified;
 pub mod limits;
@@ -37,13 +34,12 @@ use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
-pub use cache::PageCache;
-pub use conditional::{LastModified, RenderedPage};
 use encoding::Encoding;
-pub use front::App;
+pub use last_modified::LastModified;
 pub use proxy::{Peer, TrustedProxies};
 
 use super::AppState;
+use super::page_cache::{self, PageCache};
 
 /// Default size of the page cache: 64 MiB of page bodies.
 pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -102,7 +98,7 @@ pub fn stack(state: AppState, routes: Router) -> Router {
     Router::new()
         .fallback_service(BeforeRouting { state: state.clone(), routes })
         .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotARenderedPage)))
-        .layer(MapResponseLayer::new(cache::drop_head_body))
+        .layer(MapResponseLayer::new(page_cache::drop_head_body))
         .layer(MapRequestLayer::new(negotiate_once))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.http.request_timeout))
         .layer(security::layer())
@@ -140,7 +136,7 @@ fn negotiate_once(mut request: Request) -> Request {
 }
 
 /// What runs before routing, as one service: [`proxy::resolve_site`], then
-/// [`cache::conditional_get`] around the routes. (Two `from_fn` layers would
+/// [`page_cache::conditional_get`] around the routes. (Two `from_fn` layers would
 /// each box and clone the whole inner stack per request.)
 #[derive(Clone)]
 struct BeforeRouting {
@@ -151,7 +147,7 @@ struct BeforeRouting {
 impl Service<Request> for BeforeRouting {
     type Response = Response;
     type Error = Infallible;
-    type Future = cache::StackFuture;
+    type Future = page_cache::StackFuture;
 
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         Poll::Ready(Ok(()))
@@ -161,6 +157,6 @@ impl Service<Request> for BeforeRouting {
         if let Some(response) = proxy::resolve_site(&self.state, &mut request) {
             return Box::pin(std::future::ready(Ok(response)));
         }
-        cache::conditional_get(&self.state, request, &mut self.routes)
+        page_cache::conditional_get(&self.state, request, &mut self.routes)
     }
 }

@@ -7,7 +7,7 @@
 //! keyed by the library snapshot, the public site URL and the path and query;
 //! the cache keeps it when the same URL was offered recently (its second
 //! request), so single visits over a large library do not churn it. Later
-//! requests for the URL are answered by [`App`](super::App) in front of the
+//! requests for the URL are answered by [`App`](crate::web::fast_path::App) in front of the
 //! stack, with no routing, no rendering and (once a variant exists) no
 //! compression. A new snapshot has a new generation, so old pages are simply
 //! never asked for again and age out.
@@ -15,6 +15,8 @@
 //! Rule for handlers: a response must depend only on the snapshot, the site
 //! and the URL; anything that depends on other request headers must say
 //! `Cache-Control: no-store` (or `private`).
+
+pub mod conditional;
 
 use std::convert::Infallible;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -32,10 +34,11 @@ use bytes::Bytes;
 use tower::Service;
 use xxhash_rust::xxh3;
 
-use super::RouteLabel;
-use super::conditional::{self, RenderedPage, RequestConditions};
-use super::proxy::{self, RoutedPath};
+use crate::web::middleware::RouteLabel;
+use crate::web::middleware::proxy::{self, RoutedPath};
 use crate::web::{AppState, Site};
+pub use conditional::RenderedPage;
+use conditional::RequestConditions;
 
 /// Largest body the middleware buffers; bigger bodies pass through untouched.
 const MAX_BUFFERED_BYTES: usize = 16 * 1024 * 1024;
@@ -101,7 +104,7 @@ impl PageCache {
     /// Stores `page` if its key was offered before, recently: a page asked
     /// for once is not worth the insertion and the eviction it causes, and a
     /// crawler or a long tail of single visits would push out popular pages.
-    pub(super) fn offer(&self, key: u128, page: Arc<RenderedPage>) {
+    pub(in crate::web) fn offer(&self, key: u128, page: Arc<RenderedPage>) {
         if self.wants(key) {
             self.insert(key, page);
         }
@@ -109,7 +112,7 @@ impl PageCache {
 
     /// Records an offer of `key` and says whether its page is to be stored
     /// (see [`Self::offer`]), before the page is made into a response.
-    pub(super) fn wants(&self, key: u128) -> bool {
+    pub(in crate::web) fn wants(&self, key: u128) -> bool {
         if self.pages.is_none() {
             return false;
         }
@@ -120,7 +123,7 @@ impl PageCache {
     }
 
     /// Stores `page` under `key`.
-    pub(super) fn insert(&self, key: u128, page: Arc<RenderedPage>) {
+    pub(in crate::web) fn insert(&self, key: u128, page: Arc<RenderedPage>) {
         if let Some(pages) = &self.pages {
             pages.insert(key, page);
         }
@@ -156,7 +159,7 @@ impl Hasher for KeyHasher {
 
 impl Default for PageCache {
     fn default() -> Self {
-        Self::new(super::DEFAULT_CACHE_BYTES)
+        Self::new(crate::web::middleware::DEFAULT_CACHE_BYTES)
     }
 }
 
@@ -164,7 +167,7 @@ impl Default for PageCache {
 pub type StackFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
 /// ETag, 304 and storing pages for every `GET` and `HEAD` that reaches the
-/// routes. Cache hits never get here: [`App`](super::App) answers them in
+/// routes. Cache hits never get here: [`App`](crate::web::fast_path::App) answers them in
 /// front of the stack, so this only renders, stores and responds.
 pub fn conditional_get(state: &AppState, mut request: Request, routes: &mut Router) -> StackFuture {
     let head = match *request.method() {
@@ -231,7 +234,7 @@ fn finish(mut response: Response, route: Option<RouteLabel>, head: bool) -> Resp
 
 /// The response with no body when it answers a `HEAD` request (see
 /// [`HeadRequest`]); the body is dropped unread, so nothing is compressed.
-pub(super) fn drop_head_body<B>(response: axum::http::Response<B>) -> Response
+pub(in crate::web) fn drop_head_body<B>(response: axum::http::Response<B>) -> Response
 where
     B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
