@@ -12,7 +12,8 @@
 //! renders askama templates. On top, [`check`] reports on a library without
 //! serving, and [`cli`] and [`app`] wire everything together for `main.rs`.
 //! The test `tests/it/architecture.rs` fails when an import points the wrong
-//! way.
+//! way. The code map — the parts, a request's two paths, an article file's
+//! and a reload's way, the invariants — is `docs/ARCHITECTURE.md`.
 
 pub mod article;
 pub mod library;
