@@ -6,10 +6,12 @@ to show that a change left behaviour alone (Python 3 standard library only).
     bench/crawl.py diff BEFORE AFTER                # exit 1 when they differ
 
 `run` starts BINARY on ARTICLES_DIR at 127.0.0.1 on a free port (search
-index in memory, no watching), waits until search is ready, then follows
+index in memory, no watching, pinned to one CPU so that search results of
+equal rank come in one order), waits until search is ready, then follows
 every link reachable from `/` and a fixed list of starting points: links in
 HTML (href, src), feeds and the sitemap (href, <loc>), robots.txt
-(Sitemap:), and URLs in JSON (API, JSON Feed, health). It adds error probes:
+(Sitemap:), `…url` fields in JSON (JSON Feed, health), and the API's ids
+and page counts. It adds error probes:
 a 404, bad queries, HEAD, conditional requests (If-None-Match,
 If-Modified-Since) and compressed answers. Every request sends the same
 Host header, so absolute URLs in bodies do not depend on the port.
@@ -24,6 +26,7 @@ import html.parser
 import http.client
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -108,22 +111,43 @@ def links_in(content_type, body):
     return []
 
 
-def strings_in(value):
-    """Every string in a JSON value that looks like a URL or a path."""
+def api_links(path, content_type, body):
+    """The API's own links, which it gives as ids and page counts: every
+    article's `/api/articles/{id}` and every page of an article list."""
+    if not path.startswith("/api/") or "json" not in content_type:
+        return []
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return []
+    if not isinstance(value, dict):
+        return []
+    found = [f"/api/articles/{urllib.parse.quote(item['id'])}" for item in value.get("articles", []) if "id" in item]
+    if isinstance(value.get("pages"), int):
+        parts = urllib.parse.urlsplit(path)
+        query = [(name, item) for name, item in urllib.parse.parse_qsl(parts.query) if name != "page"]
+        for page in range(1, value["pages"] + 1):
+            found.append(f"{parts.path}?{urllib.parse.urlencode(query + [('page', page)])}")
+    return found
+
+
+def strings_in(value, key=""):
+    """Every string in a JSON value under a key that names a URL (`url`,
+    `feed_url`, `problems_url`, …)."""
     if isinstance(value, str):
-        if value.startswith("/") or value.startswith("http"):
+        if key.lower().endswith("url"):
             yield value
     elif isinstance(value, list):
         for item in value:
-            yield from strings_in(item)
+            yield from strings_in(item, key)
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings_in(item)
+        for name, item in value.items():
+            yield from strings_in(item, name)
 
 
 def same_site(page, link):
     """The path and query of `link` when it is on this site, else None."""
-    if "{" in link:  # an OpenSearch template
+    if "{" in link or any(character.isspace() for character in link):  # an OpenSearch template
         return None
     url = urllib.parse.urljoin(f"http://{HOST}{page}", link)
     parts = urllib.parse.urlsplit(url)
@@ -169,6 +193,12 @@ def start(binary, articles):
         binary, "serve", "--articles", articles, "--listen", f"127.0.0.1:{port}",
         "--cache-dir", "off", "--watch", "off",
     ]
+    # On one CPU the search index is built by one thread, so documents keep
+    # the library's order and equally ranked results one order from run to
+    # run (with two indexing threads their order varies between runs of
+    # the same build).
+    if shutil.which("taskset"):
+        command = ["taskset", "--cpu-list", "0", *command]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = Client(port)
     deadline = time.time() + 300
@@ -209,7 +239,7 @@ def crawl(client):
         content_type = header(headers, "content-type") or ""
         if path in VOLATILE or header(headers, "content-encoding"):
             continue
-        for link in links_in(content_type, body):
+        for link in links_in(content_type, body) + api_links(path, content_type, body):
             target = same_site(path, link)
             if target is not None and target not in seen:
                 seen.add(target)
