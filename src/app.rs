@@ -8,10 +8,11 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context;
 
 use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
+use crate::library::reload::{self, LiveReload};
 use crate::library::search::SearchStore;
 use crate::library::{Library, LoadError, LoadOptions, load_dir_with};
-use crate::reload::{self, LiveReload};
-use crate::web::http::{HttpSettings, PageCache, TrustedProxies};
+use crate::web::middleware::{HttpSettings, TrustedProxies};
+use crate::web::page_cache::PageCache;
 use crate::web::pages::deployment::configured_facts;
 use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
 use crate::web::{AppState, Site, metrics_router};
@@ -60,7 +61,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     let watching = {
         let (state, dir, options, watch) =
             (state.clone(), args.articles.clone(), args.load.options(), args.watch.settings());
-        tokio::task::spawn_blocking(move || reload::start_with(inbox, &state, dir, options, &watch))
+        tokio::task::spawn_blocking(move || reload::start_with(inbox, state.reload_target(), dir, options, &watch))
     };
     let (stop, stopped) = tokio::sync::watch::channel(());
     if let Some(address) = &args.deploy.metrics_listen {

@@ -99,7 +99,7 @@ enum FileEntry<'a> {
     },
     Problem {
         path: &'a Path,
-        reason: &'a str,
+        reason: std::borrow::Cow<'a, str>,
     },
     Sidecar {
         path: &'a PathBuf,
@@ -163,7 +163,7 @@ fn write_json(library: &Library, report: &LoadReport, out: &mut impl Write) -> a
         entries.push((path.clone(), FileEntry::Article { path, article: Box::new(ArticleJson::new(article)) }));
     }
     for problem in library.problems() {
-        let entry = FileEntry::Problem { path: &problem.path, reason: &problem.reason };
+        let entry = FileEntry::Problem { path: &problem.path, reason: problem.message() };
         entries.push((problem.path.display().to_string(), entry));
     }
     for path in &report.sidecars {

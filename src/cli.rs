@@ -7,12 +7,12 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 
-use crate::web::http::proxy::parse_trusted_proxy;
+use crate::web::middleware::proxy::parse_trusted_proxy;
 use crate::web::server::ListenAddress;
 use crate::web::site::BaseUrl;
 
 use crate::library::LoadOptions;
-use crate::library::watch::{WatchMode, WatchSettings};
+use crate::library::reload::{WatchMode, WatchSettings};
 
 /// Serve a directory of news articles as a website.
 #[derive(Debug, Parser)]

@@ -6,11 +6,14 @@
 //! functions and no I/O. [`library`] walks a directory, parses every file in
 //! parallel and freezes the result into an immutable [`library::Library`]
 //! snapshot, recording every file it could not read as a
-//! [`library::LoadProblem`]. [`web`] is the only module that knows about HTTP:
-//! it holds the current snapshot behind an `Arc`, routes requests, and renders
-//! askama templates. [`reload`] watches the directory and swaps in the next
-//! snapshot when files change. [`cli`] and [`app`] glue them together for
-//! `main.rs`.
+//! [`library::LoadProblem`]; it also keeps the snapshot current while the
+//! server runs (live reload). [`web`] is the only module that knows about
+//! HTTP: it holds the current snapshot behind an `Arc`, routes requests, and
+//! renders askama templates. On top, [`check`] reports on a library without
+//! serving, and [`cli`] and [`app`] wire everything together for `main.rs`.
+//! The test `tests/it/architecture.rs` fails when an import points the wrong
+//! way. The code map — the parts, a request's two paths, an article file's
+//! and a reload's way, the invariants — is `docs/ARCHITECTURE.md`.
 
 pub mod article;
 pub mod library;
@@ -19,4 +22,3 @@ pub mod web;
 pub mod app;
 pub mod check;
 pub mod cli;
-pub mod reload;

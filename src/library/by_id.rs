@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
-use super::splice::Splice;
+use super::reload::splice::Splice;
 use crate::article::Article;
 
 /// Where each article is in the library's newest-first list. Hashed with

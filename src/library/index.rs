@@ -12,8 +12,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::by_id::position_u32;
+use super::reload::splice::Splice;
 use super::slug::unique_slugs;
-use super::splice::Splice;
 use crate::article::Article;
 
 /// The articles that share one section (or one source).

@@ -16,7 +16,7 @@ use thiserror::Error;
 
 use super::read::{Loaded, load_file};
 use super::sibling;
-use super::{Library, LoadProblem};
+use super::{Library, LoadProblem, ProblemKind};
 use crate::article::{self, Article, ArticleId, FileKind};
 
 /// Why a whole directory could not be loaded (as opposed to one file in it,
@@ -126,13 +126,13 @@ pub fn load_dir_report(dir: &Path, options: &LoadOptions) -> Result<(Library, Lo
     for (path, loaded) in results {
         match loaded {
             Loaded::Article(article) => articles.push((path, *article)),
-            Loaded::Problem(reason) => scan.problems.push(LoadProblem { path, reason }),
+            Loaded::Problem(kind, reason) => scan.problems.push(LoadProblem::new(path, kind, reason)),
             Loaded::Ignored(reason) => scan.report.ignored.push(Ignored { path, reason: reason.to_owned() }),
         }
     }
     let articles = drop_duplicate_ids(articles, &mut scan.problems);
     for problem in &scan.problems {
-        tracing::warn!(path = %problem.path.display(), reason = %problem.reason, "could not load article");
+        tracing::warn!(path = %problem.path.display(), reason = %problem.message(), "could not load article");
     }
     scan.report.ignored.sort_by(|a, b| a.path.cmp(&b.path));
     tracing::debug!(articles = articles.len(), elapsed = ?started.elapsed(), "directory parsed");
@@ -206,7 +206,7 @@ fn scan(dir: &Path, options: &LoadOptions) -> Scan {
             Ok(entry) => entry,
             Err(error) => {
                 let path = relative(dir, error.path().unwrap_or(dir));
-                scan.problems.push(LoadProblem { path, reason: format!("cannot read: {error}") });
+                scan.problems.push(LoadProblem::new(path, ProblemKind::Unreadable, format!("cannot read: {error}")));
                 continue;
             }
         };
@@ -354,7 +354,8 @@ fn drop_duplicate_ids(mut articles: Vec<(PathBuf, Article)>, problems: &mut Vec<
 /// The problem of `loser`, a file with the same id as `winner` (the path
 /// that sorts first, which is served): a full load and a reload say it alike.
 pub(super) fn duplicate_id(loser: PathBuf, id: &ArticleId, winner: &Path) -> LoadProblem {
-    LoadProblem { path: loser, reason: format!("has the same id `{id}` as {}; rename one of them", winner.display()) }
+    let reason = format!("has the same id `{id}` as {}; rename one of them", winner.display());
+    LoadProblem::new(loser, ProblemKind::DuplicateId, reason)
 }
 
 /// Hidden files and folders and editor temp/backup files are not articles

@@ -5,19 +5,14 @@
 //! changes, so requests never see a half-updated state and never take a lock.
 
 mod by_id;
-mod changes;
-mod history;
 mod index;
 mod list;
 mod load;
-mod poll;
 mod read;
+pub mod reload;
 pub mod search;
 mod sibling;
 mod slug;
-mod splice;
-mod update;
-pub mod watch;
 
 use std::cmp::Ordering;
 use std::path::PathBuf;
@@ -25,8 +20,8 @@ use std::sync::Arc;
 
 use crate::article::{Article, ArticleId};
 use by_id::Positions;
-use history::History;
-use splice::Indexes;
+use reload::history::History;
+use reload::splice::Indexes;
 
 pub use index::{Archive, Group, Groups, Month, Year};
 pub use list::{ArticleList, ListKey, UnknownList};
@@ -34,8 +29,8 @@ pub use load::{
     DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, Ignored, LoadError, LoadOptions, LoadReport, load_dir, load_dir_report,
     load_dir_with,
 };
+pub use reload::Reload;
 pub use slug::slugify;
-pub use update::Reload;
 
 /// A file that could not become an article, and why. Problems are kept, not
 /// just logged, so `check`, `/healthz` and operators can see them.
@@ -43,13 +38,48 @@ pub use update::Reload;
 pub struct LoadProblem {
     /// The file's path relative to the articles directory.
     pub path: PathBuf,
+    /// What kind of problem, for code that acts on it (tests, counts).
+    pub kind: ProblemKind,
     /// What is wrong, phrased so the reader knows what to do about it.
     pub reason: String,
+    /// Whether the file's last good version is still served: a file that
+    /// stops parsing while the server runs keeps its article until fixed.
+    pub kept_previous: bool,
+}
+
+/// What kind of [`LoadProblem`] a file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The file, or a folder on the way to it, could not be read.
+    Unreadable,
+    /// The file is larger than `--max-file-size`.
+    TooLarge,
+    /// The file was read but is no article: empty, binary, without a title.
+    NotAnArticle,
+    /// Another file with the same id sorts first and is served instead.
+    DuplicateId,
+}
+
+impl LoadProblem {
+    /// A problem with a file that is not served.
+    pub fn new(path: PathBuf, kind: ProblemKind, reason: String) -> Self {
+        Self { path, kind, reason, kept_previous: false }
+    }
+
+    /// The reason as people read it: with a note when the last good
+    /// version is still served.
+    pub fn message(&self) -> std::borrow::Cow<'_, str> {
+        if self.kept_previous {
+            format!("{}; the last good version is served until the file is fixed", self.reason).into()
+        } else {
+            self.reason.as_str().into()
+        }
+    }
 }
 
 impl std::fmt::Display for LoadProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.reason)
+        write!(f, "{}: {}", self.path.display(), self.message())
     }
 }
 
@@ -271,4 +301,20 @@ pub fn paginate<T>(items: &[T], page: usize, per_page: usize) -> Option<&[T]> {
     }
     let start = (page - 1) * per_page;
     Some(&items[start..(start + per_page).min(items.len())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_whose_last_good_version_is_served_says_so() {
+        let mut problem = LoadProblem::new("a.txt".into(), ProblemKind::NotAnArticle, "the file is empty".into());
+        assert_eq!(problem.to_string(), "a.txt: the file is empty");
+        problem.kept_previous = true;
+        assert_eq!(
+            problem.to_string(),
+            "a.txt: the file is empty; the last good version is served until the file is fixed"
+        );
+    }
 }

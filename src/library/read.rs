@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use super::ProblemKind;
 use super::load::Candidate;
 use crate::article::{self, Article, ArticleId, DecodeError, FileInput, ParseError, Sidecar};
 
@@ -15,7 +16,7 @@ const MAX_SIDECAR_SIZE: u64 = 1024 * 1024;
 pub(crate) enum Loaded {
     Article(Box<Article>),
     /// Why the file is not an article, phrased for the person fixing it.
-    Problem(String),
+    Problem(ProblemKind, String),
     /// A file without extension whose content is not text, or a JSON file
     /// that is not an article (a feed dump, metadata without a body).
     Ignored(&'static str),
@@ -26,7 +27,7 @@ pub(crate) fn load_file(dir: &Path, candidate: &Candidate, max_file_size: u64) -
     let full_path = dir.join(&candidate.path);
     let (bytes, modified) = match read_limited(&full_path, max_file_size) {
         Ok(read) => read,
-        Err(reason) => return Loaded::Problem(reason),
+        Err((kind, reason)) => return Loaded::Problem(kind, reason),
     };
     let mut warnings = Vec::new();
     let mut modified = modified;
@@ -37,7 +38,7 @@ pub(crate) fn load_file(dir: &Path, candidate: &Candidate, max_file_size: u64) -
                 modified = modified.max(sidecar_modified);
                 Some(bytes)
             }
-            Err(reason) => {
+            Err((_, reason)) => {
                 warnings.push(format!("sidecar {}: {reason}", sidecar.display()));
                 None
             }
@@ -62,24 +63,28 @@ pub(crate) fn load_file(dir: &Path, candidate: &Candidate, max_file_size: u64) -
             Loaded::Ignored("no extension, and the content is not text")
         }
         Err(ParseError::NotAnArticle(reason)) => Loaded::Ignored(reason),
-        Err(error) => Loaded::Problem(error.to_string()),
+        Err(error) => Loaded::Problem(ProblemKind::NotAnArticle, error.to_string()),
     }
 }
 
 /// Reads at most `limit` bytes, with the file's modification time. A larger
 /// file is an error without reading it all.
-fn read_limited(path: &Path, limit: u64) -> Result<(Vec<u8>, Option<jiff::Timestamp>), String> {
-    let file = std::fs::File::open(path).map_err(|error| format!("cannot read the file: {error}"))?;
-    let metadata = file.metadata().map_err(|error| format!("cannot read the file: {error}"))?;
+fn read_limited(path: &Path, limit: u64) -> Result<(Vec<u8>, Option<jiff::Timestamp>), (ProblemKind, String)> {
+    let unreadable = |error: std::io::Error| (ProblemKind::Unreadable, format!("cannot read the file: {error}"));
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let metadata = file.metadata().map_err(unreadable)?;
     let too_big = |size: u64| {
-        format!("the file is {size} bytes, more than the limit of {limit} bytes; split it or raise --max-file-size")
+        let reason = format!(
+            "the file is {size} bytes, more than the limit of {limit} bytes; split it or raise --max-file-size"
+        );
+        (ProblemKind::TooLarge, reason)
     };
     if metadata.len() > limit {
         return Err(too_big(metadata.len()));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     // The file may grow between the size check and the read.
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|error| format!("cannot read the file: {error}"))?;
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(unreadable)?;
     if bytes.len() as u64 > limit {
         return Err(too_big(bytes.len() as u64));
     }

@@ -26,8 +26,8 @@ use prometheus_client::registry::Registry;
 use tower::{Layer, Service};
 
 use super::AppState;
-use super::http::RouteLabel;
 use super::latency::LatencyHistogram;
+use super::middleware::RouteLabel;
 use crate::library::Library;
 
 /// Labels of the request metrics.

@@ -3,10 +3,13 @@
 //! [`router`] is the one route table. Handlers live in [`pages`] (HTML),
 //! [`api`] (JSON) and [`health`]; they read parameters, look things up in the
 //! current [`Library`] snapshot and fill a view from [`views`]. Errors become
-//! responses in exactly one place, [`error`]. Around the routes, [`http`]
-//! holds the middleware (reverse proxy and prefix, ETag/304 and the page
-//! cache, compression, security headers, limits) and [`metrics`] counts
-//! requests; [`server`] accepts connections with hyper.
+//! responses in exactly one place, [`error`]. Around the routes,
+//! [`middleware`] holds the stack (reverse proxy and prefix, compression,
+//! security headers, limits), [`page_cache`] the ETag/304 handling and the
+//! cache of rendered pages, and [`metrics`] counts requests. In front of
+//! all of it, [`fast_path`] answers cache hits and plain article pages
+//! before routing. [`server`] accepts connections with hyper. The map, with
+//! both paths of a request: `docs/ARCHITECTURE.md`.
 
 pub mod api;
 pub mod api_search;
@@ -14,12 +17,14 @@ pub mod assets;
 pub mod browse_views;
 pub mod error;
 pub mod escape;
+pub mod fast_path;
 pub mod feeds;
 pub mod health;
-pub mod http;
 pub mod language;
 pub mod latency;
 pub mod metrics;
+pub mod middleware;
+pub mod page_cache;
 pub mod pages;
 pub mod preview;
 pub mod server;
@@ -33,10 +38,11 @@ use arc_swap::ArcSwap;
 use axum::Router;
 use axum::routing::get;
 
-use crate::library::Library;
 use crate::library::search::{SearchIndex, SearchStore};
-pub use http::HttpSettings;
+use crate::library::{Library, reload};
 pub use metrics::Metrics;
+pub use middleware::HttpSettings;
+pub use page_cache::PageCache;
 pub use site::{AbsoluteSite, CurrentSite, Site};
 
 /// Articles per list page, on HTML pages and in the API alike.
@@ -81,6 +87,17 @@ impl AppState {
         }
     }
 
+    /// What live reload acts on: the snapshot's swap handle, the search
+    /// index, and the metrics that record each reload.
+    pub fn reload_target(&self) -> reload::Target {
+        let metrics = Arc::clone(&self.metrics);
+        reload::Target {
+            library: Arc::clone(&self.library),
+            search: Arc::clone(&self.search),
+            on_reload: Arc::new(move |elapsed, finished| metrics.record_load(elapsed, finished)),
+        }
+    }
+
     /// The same state with other HTTP settings.
     pub fn with_http(mut self, http: HttpSettings) -> Self {
         self.http = Arc::new(http);
@@ -95,17 +112,17 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The application as the server runs it: cached pages answered up front
-/// ([`http::App`]), everything else routed through the middleware stack.
-pub fn app(state: AppState) -> http::App {
-    http::App::with_page_cache(state.clone(), routes(state))
+/// ([`fast_path::App`]), everything else routed through the middleware stack.
+pub fn app(state: AppState) -> fast_path::App {
+    fast_path::App::with_page_cache(state.clone(), routes(state))
 }
 
 /// Every route, then the middleware stack (outermost last; the layers that
-/// must run before routing are in [`http::stack`]).
+/// must run before routing are in [`middleware::stack`]).
 fn routes(state: AppState) -> Router {
     let mut routes = Router::new()
         .route("/", get(pages::index::show_index))
-        .route("/articles/{*id}", get(pages::article::show_article))
+        .route(pages::article::ROUTE, get(pages::article::show_article))
         .route("/sections", get(pages::browse::list_sections))
         .route("/sections/{slug}", get(pages::browse::show_section))
         .route("/sources", get(pages::browse::list_sources))
@@ -144,7 +161,7 @@ fn routes(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn(metrics::label_route))
         .with_state(state.clone());
-    http::stack(state, routes)
+    middleware::stack(state, routes)
 }
 
 /// The router of a separate `--metrics-listen` address: `/metrics`,

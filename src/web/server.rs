@@ -27,7 +27,8 @@ use tokio::net::{TcpListener, UnixListener};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::http::{App, Peer};
+use super::fast_path::App;
+use super::middleware::Peer;
 use progress::{Activity, Watched};
 
 /// Connection-level limits and timings.

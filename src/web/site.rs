@@ -4,7 +4,7 @@
 //! with and, when known, the public origin (`https://example.org`) for the few
 //! URLs that must be absolute (canonical links, feeds). The operator fixes both
 //! with `--base-url`; otherwise a trusted reverse proxy's forwarded headers
-//! give a per-request [`Site`] (see `web::http::proxy`).
+//! give a per-request [`Site`] (see `web::middleware::proxy`).
 
 use std::sync::Arc;
 
@@ -199,7 +199,7 @@ pub fn request_host(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> O
         Some(authority) => authority.as_str(),
         None => headers.get(axum::http::header::HOST)?.to_str().ok()?,
     };
-    super::http::proxy::is_valid_host(host).then(|| host.to_ascii_lowercase())
+    super::middleware::proxy::is_valid_host(host).then(|| host.to_ascii_lowercase())
 }
 
 /// A parsed `--base-url`: an optional origin and a normalised path prefix.

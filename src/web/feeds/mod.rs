@@ -20,7 +20,7 @@ pub use entry::{BodyView, EntryTime, FeedEntry};
 pub use handlers::{show_search_feed, show_section_feed, show_site_feed, show_source_feed};
 
 use super::Site;
-use super::http::LastModified;
+use super::middleware::LastModified;
 use crate::article::Article;
 use crate::library::{Library, ListKey};
 

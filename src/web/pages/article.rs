@@ -12,13 +12,26 @@ use super::browse::{list_url, month_label};
 use crate::article::Article;
 use crate::library::{Library, ListKey};
 use crate::web::error::AppError;
-use crate::web::http::LastModified;
-use crate::web::http::conditional::PAGE_CACHE_CONTROL;
 use crate::web::language::language_tag;
+use crate::web::middleware::LastModified;
+use crate::web::page_cache::conditional::PAGE_CACHE_CONTROL;
 use crate::web::preview::LinkPreview;
 use crate::web::site::SiteAndOrigin;
 use crate::web::views::{ArticleLink, ArticleView, DateView, Html, reading_minutes};
 use crate::web::{AppState, Site};
+
+/// Where article pages live. The route table serves [`show_article`] here,
+/// and the fast path ([`crate::web::fast_path`]) answers the same URLs in
+/// front of the stack: both read the route from here.
+pub const ROUTE: &str = "/articles/{*id}";
+
+/// The id an article URL names, from its path below the site's prefix
+/// (`articles/a/b` → `a/b`), as [`ROUTE`] captures it (before
+/// percent-decoding).
+pub fn id_in_routed_path(routed: &str) -> Option<&str> {
+    let prefix = ROUTE.strip_prefix('/')?.strip_suffix("{*id}")?;
+    routed.strip_prefix(prefix).filter(|id| !id.is_empty())
+}
 
 /// `?from=section:world-news`: the list the reader came from, so newer/older
 /// links stay within it.
@@ -49,7 +62,7 @@ pub async fn show_article(
 
 /// The page of `article` read in the list `key`, with URLs for `site` and
 /// absolute ones below `origin`. The handler and the front of the stack
-/// ([`crate::web::http::direct`]) both render from it, so a page is the
+/// ([`crate::web::fast_path`]) both render from it, so a page is the
 /// same bytes whichever answered.
 pub fn article_view<'a>(
     library: &'a Library,

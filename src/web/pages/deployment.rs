@@ -11,7 +11,7 @@ use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::web::http::proxy::{Forwarded, Peer};
+use crate::web::middleware::proxy::{Forwarded, Peer};
 use crate::web::views::render_html;
 use crate::web::{AppState, HttpSettings, Site};
 

@@ -45,7 +45,10 @@ impl ProblemsView {
         let problems = library
             .problems()
             .iter()
-            .map(|problem| ProblemRow { path: problem.path.display().to_string(), reason: problem.reason.clone() })
+            .map(|problem| ProblemRow {
+                path: problem.path.display().to_string(),
+                reason: problem.message().into_owned(),
+            })
             .collect();
         let mut warned: Vec<&Article> = library
             .articles()

@@ -15,7 +15,7 @@ use crate::article::Article;
 use crate::library::Library;
 use crate::web::error::AppError;
 use crate::web::feeds::EntryTime;
-use crate::web::http::LastModified;
+use crate::web::middleware::LastModified;
 use crate::web::site::AbsoluteSite;
 use crate::web::xml::xml_text;
 use crate::web::{AppState, Site};

@@ -1,0 +1,162 @@
+//! The HTTP middleware stack around the routes, and its settings.
+//!
+//! Outermost first: tracing, metrics, security headers, the request timeout,
+//! one negotiation of `Accept-Encoding` for all that follows, dropping the
+//! body of HEAD answers, compression (for what is not already encoded),
+//! then — before routing, so they may rewrite the URI —
+//! [`proxy::resolve_site`] (400 for a bad `Host`, public URL, prefix, URI
+//! limit) and [`page_cache::conditional_get`] (ETag, 304, page cache).
+//! In front of all of it, [`crate::web::fast_path`] answers cache hits on
+//! its own and renders article pages that missed the cache. Nothing here
+//! knows a page (the architecture test holds that).
+
+pub mod encoding;
+pub mod host;
+pub mod last_modified;
+pub mod limits;
+pub mod proxy;
+pub mod security;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use tower::Service;
+use tower::util::{MapRequestLayer, MapResponseLayer};
+use tower_http::classify::ServerErrorsFailureClass;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+
+use encoding::Encoding;
+pub use last_modified::LastModified;
+pub use proxy::{Peer, TrustedProxies};
+
+use super::AppState;
+use super::page_cache::{self, PageCache};
+
+/// Default size of the page cache: 64 MiB of page bodies.
+pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Default time one request may take before the server answers 408.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The route pattern that answered a request (`/articles/{*id}`), carried in
+/// response extensions for the metrics layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteLabel(pub Arc<str>);
+
+/// HTTP behaviour fixed at start-up.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Peers whose forwarded headers are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// How long one request may take before the answer is 408; this also
+    /// bounds how long graceful shutdown waits for a stuck request.
+    pub request_timeout: Duration,
+    /// Longest path plus query string; longer gets 414.
+    pub max_uri_bytes: usize,
+    /// Whether `/metrics` is served by the main router (off when a separate
+    /// `--metrics-listen` address serves it).
+    pub metrics_on_main_router: bool,
+    /// Rendered pages, shared by all requests.
+    pub cache: PageCache,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            trusted_proxies: TrustedProxies::default(),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_uri_bytes: limits::DEFAULT_MAX_URI_BYTES,
+            metrics_on_main_router: true,
+            cache: PageCache::default(),
+        }
+    }
+}
+
+/// Responses from a [`RenderedPage`] (the ones with an ETag) were already
+/// negotiated and encoded there; compressing them again would give a body
+/// that does not match its tag, and differ from what a cache hit sends.
+#[derive(Debug, Clone, Copy)]
+struct NotARenderedPage;
+
+impl Predicate for NotARenderedPage {
+    fn should_compress<B: axum::body::HttpBody>(&self, response: &axum::http::Response<B>) -> bool {
+        !response.headers().contains_key(axum::http::header::ETAG)
+    }
+}
+
+/// Wraps the routes in the middleware stack.
+pub fn stack(state: AppState, routes: Router) -> Router {
+    Router::new()
+        .fallback_service(BeforeRouting { state: state.clone(), routes })
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotARenderedPage)))
+        .layer(MapResponseLayer::new(page_cache::drop_head_body))
+        .layer(MapRequestLayer::new(negotiate_once))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.http.request_timeout))
+        .layer(security::layer())
+        .layer(super::metrics::RecordLayer::new(state.metrics.clone()))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                .on_failure(log_failure),
+        )
+}
+
+/// Logs a 5xx answer or a failed body at ERROR, except 503: the answer of
+/// search while its index is being built, expected and temporary (with
+/// `Retry-After`), which the response line already logs.
+fn log_failure(class: ServerErrorsFailureClass, latency: Duration, _span: &tracing::Span) {
+    if let ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE) = class {
+        return;
+    }
+    // The target of tower-http's own line, so log filters keep working.
+    let latency_ms = latency.as_millis() as u64;
+    tracing::error!(target: "tower_http::trace::on_failure", classification = %class, latency_ms, "response failed");
+}
+
+/// Replaces `Accept-Encoding` with the one coding [`Encoding::negotiate`]
+/// chose, so that the compression layer (whose own reading of the header
+/// differs in details) answers every response in the coding a cached page
+/// gets for the same header, and 406 in the same cases.
+fn negotiate_once(mut request: Request) -> Request {
+    if request.headers().contains_key(header::ACCEPT_ENCODING) {
+        let choice = Encoding::negotiate(request.headers());
+        request.headers_mut().insert(header::ACCEPT_ENCODING, Encoding::as_accept_encoding(choice));
+    }
+    request
+}
+
+/// What runs before routing, as one service: [`proxy::resolve_site`], then
+/// [`page_cache::conditional_get`] around the routes. (Two `from_fn` layers would
+/// each box and clone the whole inner stack per request.)
+#[derive(Clone)]
+struct BeforeRouting {
+    state: AppState,
+    routes: Router,
+}
+
+impl Service<Request> for BeforeRouting {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = page_cache::StackFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        if let Some(response) = proxy::resolve_site(&self.state, &mut request) {
+            return Box::pin(std::future::ready(Ok(response)));
+        }
+        page_cache::conditional_get(&self.state, request, &mut self.routes)
+    }
+}

@@ -1,0 +1,5 @@
+//! Deployment: behind a reverse proxy in-process, and end to end through
+//! Debian's nginx.
+
+mod nginx;
+mod proxy;

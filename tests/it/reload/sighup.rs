@@ -1,0 +1,55 @@
+//! The real binary rescans its directory on SIGHUP, even with `--watch off`.
+#![cfg(unix)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Kills the server when the test ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("address").port()
+}
+
+async fn status(url: &str) -> Option<u16> {
+    Some(reqwest::get(url).await.ok()?.status().as_u16())
+}
+
+/// Polls `url` until it answers `expected`; fails after `within`.
+async fn wait_for(url: &str, expected: u16, within: Duration) {
+    let deadline = Instant::now() + within;
+    while status(url).await != Some(expected) {
+        assert!(Instant::now() < deadline, "{url} did not answer {expected} within {within:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn sighup_makes_the_server_rescan_with_watching_off() {
+    let dir = crate::support::articles_dir(2);
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+        .args(["--articles", &dir.path().display().to_string(), "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--watch", "off"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let server = Server(child);
+    let origin = format!("http://127.0.0.1:{port}");
+    wait_for(&format!("{origin}/healthz"), 200, Duration::from_secs(20)).await;
+
+    std::fs::write(dir.path().join("late.txt"), "Late news\n\nIt arrived after the start.\n").expect("write");
+    std::fs::remove_file(dir.path().join("001_test.txt")).expect("delete");
+    let hangup = Command::new("kill").args(["-HUP", &server.0.id().to_string()]).status().expect("kill -HUP");
+    assert!(hangup.success());
+    wait_for(&format!("{origin}/articles/late"), 200, Duration::from_secs(2)).await;
+    wait_for(&format!("{origin}/articles/001_test"), 410, Duration::from_secs(2)).await;
+}
