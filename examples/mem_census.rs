@@ -60,7 +60,7 @@ impl Census {
             + article.source.as_ref().map_or(0, String::capacity)
             + article.path.as_ref().map_or(0, |path| path.as_os_str().len())
             + article.details().metadata.iter().map(|(key, value)| key.capacity() + value.capacity()).sum::<usize>()
-            + article.details().warnings.iter().map(String::capacity).sum::<usize>()
+            + article.details().warnings.len() * std::mem::size_of::<broadsheet::article::Warning>()
             + article.details().tags.iter().map(String::capacity).sum::<usize>();
     }
 }

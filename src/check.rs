@@ -7,6 +7,7 @@
 //! `--verbose` adds every article with its format, every sidecar and every
 //! ignored file; `--json` prints one JSON object per file instead.
 
+use crate::article::Warning;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -127,7 +128,7 @@ struct ArticleJson<'a> {
     metadata: &'a [(String, String)],
     sidecar: Option<&'a str>,
     encoding: Option<&'a str>,
-    warnings: &'a [String],
+    warnings: &'a [Warning],
     word_count: usize,
     paragraphs: &'a Paragraphs,
 }

@@ -6,6 +6,7 @@
 //! article records which one. Stray control bytes and trailing NULs are
 //! dropped with a warning, and the text is normalised to Unicode NFC.
 
+use super::Warning;
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 use thiserror::Error;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
@@ -26,7 +27,7 @@ pub struct Decoded {
     /// The encoding's name when it was not UTF-8 (`windows-1252`, `UTF-16LE`).
     pub encoding: Option<&'static str>,
     /// Repairs made on the way, for `broadsheet check`.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Decodes a file's bytes into text; see the module documentation.
@@ -41,7 +42,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let mut warnings = Vec::new();
     let trimmed = trim_trailing_nuls(bytes);
     if trimmed.len() < bytes.len() {
-        warnings.push(format!("removed {} trailing NUL bytes", bytes.len() - trimmed.len()));
+        warnings.push(Warning::TrailingNuls(bytes.len() - trimmed.len()));
     }
     if trimmed.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
@@ -60,7 +61,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
 
 /// UTF-8 when the bytes are UTF-8, in part or in the main, else the
 /// detected legacy encoding.
-fn to_unicode(bytes: &[u8], warnings: &mut Vec<String>) -> (String, Option<&'static str>) {
+fn to_unicode(bytes: &[u8], warnings: &mut Vec<Warning>) -> (String, Option<&'static str>) {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return (text.to_owned(), None);
     }
@@ -72,11 +73,11 @@ fn to_unicode(bytes: &[u8], warnings: &mut Vec<String>) -> (String, Option<&'sta
     // every other non-ASCII character. A multi-byte legacy text (GBK) forms
     // valid UTF-8 pairs by chance, so it needs a majority of them.
     if valid_non_ascii > 0 && (valid_non_ascii > invalid_bytes || encoding.is_single_byte()) {
-        warnings.push(format!("read {invalid_bytes} bytes that are not valid UTF-8 as windows-1252"));
+        warnings.push(Warning::InvalidBytes(invalid_bytes));
         return (utf8_with_windows_1252(bytes), None);
     }
     let (text, _) = encoding.decode_without_bom_handling(bytes);
-    warnings.push(format!("not UTF-8: decoded as {}", encoding.name()));
+    warnings.push(Warning::Encoding(encoding.name()));
     (text.into_owned(), Some(encoding.name()))
 }
 
@@ -115,14 +116,18 @@ fn count_utf8(bytes: &[u8]) -> (usize, usize) {
 
 /// Unifies line breaks, removes stray control characters and normalises
 /// to NFC.
-fn finish(mut text: String, encoding: Option<&'static str>, mut warnings: Vec<String>) -> Result<Decoded, DecodeError> {
+fn finish(
+    mut text: String,
+    encoding: Option<&'static str>,
+    mut warnings: Vec<Warning>,
+) -> Result<Decoded, DecodeError> {
     if needs_line_breaks_unified(&text) {
         text = if only_crlf(&text) { text.replace("\r\n", "\n") } else { unify_line_breaks(&text) };
     }
     if has_stray_control(text.as_bytes()) {
         let before = text.chars().count();
         text.retain(|c| !is_stray_control(c));
-        warnings.push(format!("removed {} stray control characters", before - text.chars().count()));
+        warnings.push(Warning::ControlCharacters(before - text.chars().count()));
     }
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
@@ -132,7 +137,7 @@ fn finish(mut text: String, encoding: Option<&'static str>, mut warnings: Vec<St
             text = text.nfc().collect();
         }
         if text.contains('\u{FFFD}') && encoding.is_none() && warnings.is_empty() {
-            warnings.push("contains � replacement characters from an earlier lossy conversion".to_owned());
+            warnings.push(Warning::ReplacementCharacters);
         }
     }
     Ok(Decoded { text, encoding, warnings })

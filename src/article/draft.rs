@@ -26,7 +26,7 @@ pub(crate) struct Draft {
     pub tags: Vec<String>,
     pub metadata: Vec<(String, String)>,
     pub paragraphs: Vec<Paragraph>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<super::Warning>,
     /// How each line above the body was read, for `check --explain`.
     pub explained: Vec<super::header::Explained>,
 }
@@ -238,12 +238,11 @@ impl Draft {
         match parse_date_value(text) {
             DateValue::Dated { date, published } => (Some(date), published),
             DateValue::Ambiguous => {
-                self.warnings
-                    .push(format!("undated: `{text}` could be day-first or month-first; write it as YYYY-MM-DD"));
+                self.warnings.push(super::Warning::AmbiguousDate(text.to_owned()));
                 (None, None)
             }
             DateValue::Unknown => {
-                self.warnings.push(format!("undated: `{text}` is not a date format Broadsheet reads"));
+                self.warnings.push(super::Warning::UnknownDate(text.to_owned()));
                 (None, None)
             }
         }

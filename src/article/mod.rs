@@ -14,6 +14,7 @@ mod paragraphs;
 mod parse;
 mod press;
 mod sidecar;
+mod warning;
 mod wire;
 
 use std::borrow::Cow;
@@ -26,6 +27,7 @@ pub use decode::{DecodeError, Decoded, decode, decode_text};
 pub use paragraphs::{MAX_BODY_BYTES, ParagraphRef, Paragraphs, pack};
 pub use parse::{FileInput, FileKind, ParseError, folder_section, parse, parse_file};
 pub use sidecar::{Sidecar, json_has_body};
+pub use warning::Warning;
 
 /// The stable identifier of an article: its path relative to the articles
 /// directory, without extension, with `/` between folders
@@ -213,7 +215,7 @@ pub struct Details {
     pub encoding: Option<&'static str>,
     /// What was repaired or could not be used (legacy encoding, removed
     /// control bytes, an ambiguous date); `broadsheet check` lists them.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// What [`Article::details`] returns for an article without any.

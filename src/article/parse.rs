@@ -10,6 +10,7 @@
 //! Markdown files (`.md`, `.markdown`) are always Markdown; `.story`,
 //! `.article` and `.json` files have formats of their own.
 
+use super::Warning;
 use thiserror::Error;
 
 use super::body::{blocks, decode_entities};
@@ -85,7 +86,7 @@ pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
         FileKind::Present => present::parse(&decoded.text),
         FileKind::Json => json_article::parse(&decoded.text).map_err(|reason| ParseError::NotAnArticle(reason.0))?,
     };
-    draft.warnings.splice(0..0, decoded.warnings.into_iter().chain(sidecar_warning));
+    draft.warnings.splice(0..0, decoded.warnings.into_iter().chain(sidecar_warning.map(Warning::Sidecar)));
     let sidecar_name = (!sidecar_fields.is_empty()).then(|| input.sidecar.map(|s| s.name.to_owned())).flatten();
     draft.apply(sidecar_fields, true);
     let no_title = match input.kind {
@@ -128,7 +129,7 @@ fn parse_text(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseErr
         draft.format = Format::HeaderBlock;
     }
     draft.apply(fields, true);
-    draft.warnings.extend(warning);
+    draft.warnings.extend(warning.map(Warning::FrontMatter));
     Ok(draft)
 }
 

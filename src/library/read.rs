@@ -1,6 +1,7 @@
 //! Reading one article file (and its sidecar) from disk and parsing it.
 //! This is the loader's only file I/O; parsing itself is pure.
 
+use crate::article::Warning;
 use std::io::Read;
 use std::path::Path;
 
@@ -39,7 +40,7 @@ pub(crate) fn load_file(dir: &Path, candidate: &Candidate, max_file_size: u64) -
                 Some(bytes)
             }
             Err((_, reason)) => {
-                warnings.push(format!("sidecar {}: {reason}", sidecar.display()));
+                warnings.push(Warning::Sidecar(format!("sidecar {}: {reason}", sidecar.display())));
                 None
             }
         });

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use broadsheet::article::Article;
+use broadsheet::article::{Article, Warning};
 use broadsheet::library::{LoadOptions, load_dir_report};
 
 /// The overall share of labelled fields that must be right.
@@ -126,7 +126,7 @@ fn score(label: &Label, article: Option<&Article>) -> Vec<Score> {
     let details = article.details();
     let date = article.date.map(|date| date.to_string());
     // A title derived from the first sentence says the file has none.
-    let derived = details.warnings.iter().any(|warning| warning.to_string().starts_with("no title line"));
+    let derived = details.warnings.contains(&Warning::NoTitleLine);
     let title = (!derived).then_some(article.title.as_str());
     let texts: [TextField<'_>; 6] = [
         ("title", &label.title, title, normalise),

@@ -12,6 +12,7 @@
 //! stall every load. No real article nests more than a few levels, so a
 //! body nested deeper than [`MAX_QUOTE_DEPTH`] is shown as plain text.
 
+use super::super::Warning;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::super::draft::Draft;
@@ -26,12 +27,12 @@ pub(crate) fn parse(text: &str) -> Draft {
     if let Some((language, source)) = front_matter {
         let (fields, warning) = front_matter::read_lenient(language, source);
         draft.apply(fields, false);
-        draft.warnings.extend(warning);
+        draft.warnings.extend(warning.map(Warning::FrontMatter));
     }
     let body = &body[super::super::header::read_markdown_top(&mut draft, body)..];
     let body = &body[..super::super::header::read_markdown_bottom(&mut draft, body)];
     if max_quote_depth(body) > MAX_QUOTE_DEPTH {
-        draft.warnings.push(format!("block quotes nested over {MAX_QUOTE_DEPTH} deep: shown as plain text"));
+        draft.warnings.push(Warning::DeepQuotes(MAX_QUOTE_DEPTH));
         let lines: Vec<&str> = body.lines().collect();
         let mut paragraphs = super::super::body::paragraphs(&lines).into_iter();
         if let Some(Paragraph::Text { text }) = paragraphs.next().filter(|_| draft.title.is_none()) {

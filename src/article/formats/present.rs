@@ -19,6 +19,7 @@
 //! line saying what was there (or a link), or nothing, never the literal
 //! command (see [`super::present_directive`]).
 
+use super::super::Warning;
 use super::super::dates::{DateValue, parse_date_value};
 use super::super::draft::Draft;
 use super::super::{Format, Paragraph};
@@ -39,7 +40,9 @@ pub(crate) fn parse(text: &str) -> Draft {
     html.dedup();
     if !html.is_empty() {
         let files = html.join(", ");
-        draft.warnings.push(format!("`.html` includes not shown: {files} (an article is read from its own file only)"));
+        draft.warnings.push(Warning::Markup(format!(
+            "`.html` includes not shown: {files} (an article is read from its own file only)"
+        )));
     }
     draft
 }

@@ -8,6 +8,7 @@
 //!   sentence), the file has no title line: the title is the first sentence
 //!   and the paragraph stays in the body, with a warning.
 
+use super::super::Warning;
 use super::super::body;
 use super::super::draft::Draft;
 use super::super::header;
@@ -46,7 +47,7 @@ pub(crate) fn parse(lines: &[&str]) -> Option<Draft> {
     } else {
         draft.title = Some(title_from_paragraph(&line));
         draft.paragraphs = body::paragraphs(&lines[first..]);
-        draft.warnings.push("no title line: the title is the start of the first paragraph".to_owned());
+        draft.warnings.push(Warning::NoTitleLine);
     }
     Some(draft)
 }

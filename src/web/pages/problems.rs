@@ -73,7 +73,7 @@ fn warning_row(site: &Site, article: &Article) -> WarningRow {
         path: article.path.as_ref().map_or_else(|| article.id.to_string(), |path| path.display().to_string()),
         url: site.article_url(&article.id),
         title: article.title.clone(),
-        warnings: article.details().warnings.clone(),
+        warnings: article.details().warnings.iter().map(ToString::to_string).collect(),
     }
 }
 
