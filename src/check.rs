@@ -63,9 +63,11 @@ fn write_report(library: &Library, report: &LoadReport, verbose: bool, out: &mut
     }
     let files = articles.len() + report.sidecars.len() + report.ignored.len() + library.problems().len();
     let undated = articles.iter().filter(|article| article.date.is_none()).count();
+    let drafts = report.ignored.iter().filter(|ignored| ignored.reason == crate::article::DRAFT).count();
+    let drafts = if drafts > 0 { format!(" ({drafts} drafts)") } else { String::new() };
     writeln!(
         out,
-        "{files} files: {} articles ({undated} undated), {} sidecars, {} ignored, {} problems",
+        "{files} files: {} articles ({undated} undated), {} sidecars, {} ignored{drafts}, {} problems",
         articles.len(),
         report.sidecars.len(),
         report.ignored.len(),

@@ -25,7 +25,7 @@ use serde::Serialize;
 pub use dates::{DateValue, Published, date_from_path, parse_date, parse_date_value};
 pub use decode::{DecodeError, Decoded, decode, decode_text};
 pub use paragraphs::{MAX_BODY_BYTES, ParagraphRef, Paragraphs, pack};
-pub use parse::{FileInput, FileKind, ParseError, folder_section, parse, parse_file};
+pub use parse::{DRAFT, FileInput, FileKind, ParseError, folder_section, parse, parse_file};
 pub use sidecar::{Sidecar, json_has_body};
 pub use warning::Warning;
 

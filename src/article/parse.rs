@@ -40,6 +40,9 @@ pub enum ParseError {
     NotAnArticle(&'static str),
 }
 
+/// Why a draft is not served: `check` counts the files ignored for it.
+pub const DRAFT: &str = "a draft (`draft: true` or `published: false` in its metadata): not served";
+
 /// Which parser family a file belongs to, from its extension.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum FileKind {
@@ -89,6 +92,9 @@ pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
     draft.warnings.splice(0..0, decoded.warnings.into_iter().chain(sidecar_warning.map(Warning::Sidecar)));
     let sidecar_name = (!sidecar_fields.is_empty()).then(|| input.sidecar.map(|s| s.name.to_owned())).flatten();
     draft.apply(sidecar_fields, true);
+    if draft.draft {
+        return Err(ParseError::NotAnArticle(DRAFT));
+    }
     let no_title = match input.kind {
         FileKind::Markdown => ParseError::NoMarkdownTitle,
         FileKind::Json => ParseError::NoJsonTitle,
