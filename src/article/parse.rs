@@ -60,7 +60,7 @@ pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
         None => (Vec::new(), None),
     };
     let mut draft = match input.kind {
-        FileKind::Markdown => markdown::parse(&decoded.text),
+        FileKind::Markdown => markdown::parse(&decoded.text, &input.id),
         FileKind::Text => parse_text(&decoded.text, sidecar::title(&sidecar_fields))?,
     };
     draft.warnings.splice(0..0, decoded.warnings.into_iter().chain(sidecar_warning));

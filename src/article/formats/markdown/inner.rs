@@ -1,0 +1,180 @@
+//! Raw HTML inside Markdown, made ready for the sanitiser.
+//!
+//! - Markdown in the text between tags renders (kramdown's `markdown="1"`,
+//!   and what WordPress exports expect): `<div>Read [this](url)</div>`.
+//!   Text without a blank line is read as one line of inline Markdown, so
+//!   a `<td>1. Apples</td>` stays a cell, not a list.
+//! - Obsolete elements become their modern equivalents (`<center>` a
+//!   `<div>`, `<strike>` an `<s>`, `<tt>` a `<code>`), which the sanitiser
+//!   would otherwise keep and the Nu HTML checker rejects.
+//! - An `<iframe>` (a video, a map, a post) becomes a link to what it
+//!   showed, since Broadsheet serves no frames: dropped, it would vanish.
+//!
+//! Code (`<pre>`, `<code>`) and `<script>`/`<style>` content are left as
+//! they are; the sanitiser removes the latter with their content.
+
+use pulldown_cmark::Parser;
+
+use super::html::{Tag, Token, attribute, tokens};
+use super::render::OPTIONS;
+
+/// Elements whose content may span blank lines in a post's raw HTML.
+const CONTAINERS: &[&str] = &[
+    "div", "table", "figure", "blockquote", "section", "article", "aside", "ul", "ol", "dl", "details", "header",
+    "footer", "nav", "main", "form", "fieldset",
+];
+
+/// `raw` with tags fixed up and, with `markdown`, the Markdown in its
+/// text rendered.
+pub(super) fn rewrite(raw: &str, markdown: bool) -> String {
+    let mut html = String::with_capacity(raw.len() + raw.len() / 8);
+    let mut literal_depth = 0usize;
+    for token in tokens(raw) {
+        match token {
+            Token::Tag(tag) => {
+                if tag.is("pre") || tag.is("code") {
+                    literal_depth = if tag.closing { literal_depth.saturating_sub(1) } else { literal_depth + 1 };
+                }
+                push_tag(&mut html, tag);
+            }
+            Token::Text(text) if markdown && literal_depth == 0 && has_markdown(text) => html.push_str(&inline(text)),
+            Token::Text(text) | Token::Raw(text) | Token::Comment(text) => html.push_str(text),
+        }
+    }
+    html
+}
+
+/// How many container elements `html` opens minus how many it closes.
+pub(super) fn container_balance(html: &str) -> i64 {
+    let mut balance = 0;
+    for token in tokens(html) {
+        if let Token::Tag(tag) = token
+            && CONTAINERS.iter().any(|name| tag.is(name))
+            && !tag.is_void()
+        {
+            balance += if tag.closing { -1 } else { 1 };
+        }
+    }
+    balance
+}
+
+fn push_tag(html: &mut String, tag: Tag<'_>) {
+    const RENAMED: &[(&str, &str)] = &[("center", "div"), ("strike", "s"), ("tt", "code"), ("acronym", "abbr"), ("big", "span")];
+    if tag.is("iframe") {
+        if !tag.closing {
+            html.push_str(&iframe_link(&tag));
+        }
+        return;
+    }
+    let Some((_, modern)) = RENAMED.iter().find(|(old, _)| tag.is(old)) else {
+        html.push_str(tag.raw);
+        return;
+    };
+    let rest = &tag.raw[if tag.closing { 2 } else { 1 } + tag.name().len()..];
+    html.push_str(if tag.closing { "</" } else { "<" });
+    html.push_str(modern);
+    html.push_str(rest);
+}
+
+/// An embedded frame as a link to its address, named by its title or host.
+fn iframe_link(tag: &Tag<'_>) -> String {
+    let attributes = tag.attributes();
+    let Some(src) = attribute(&attributes, "src").filter(|src| !src.trim().is_empty()) else {
+        return String::new();
+    };
+    let href = if src.starts_with("//") { format!("https:{src}") } else { src.to_owned() };
+    let host = href.split("://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or(&href);
+    let label = attribute(&attributes, "title").filter(|title| !title.trim().is_empty());
+    let label = label.map_or_else(|| format!("Embedded content from {host}"), str::to_owned);
+    format!(
+        "<a href=\"{}\">{}</a>",
+        html_escape::encode_double_quoted_attribute(&href),
+        html_escape::encode_text(&label)
+    )
+}
+
+/// Whether a text between tags has anything Markdown would change.
+fn has_markdown(text: &str) -> bool {
+    text.contains(['*', '_', '[', '`', '~', '!', '#', '\\']) || text.contains("\n\n")
+}
+
+/// The Markdown of a text between tags: blocks when it holds a blank line
+/// (a `<div>` of paragraphs), one line of inline Markdown otherwise.
+fn inline(text: &str) -> String {
+    let leading = &text[..text.len() - text.trim_start().len()];
+    let trailing = &text[text.trim_end().len()..];
+    let lines: Vec<&str> = text.trim().lines().map(str::trim).collect();
+    let mut html = String::new();
+    if lines.iter().any(|line| line.is_empty()) {
+        pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&lines.join("\n"), OPTIONS));
+        return format!("{leading}{html}{trailing}");
+    }
+    let escaped: Vec<String> = lines.iter().map(|line| escape_block_start(line)).collect();
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&escaped.join("\n"), OPTIONS));
+    let unwrapped = html.trim_end().strip_prefix("<p>").and_then(|html| html.strip_suffix("</p>")).unwrap_or(&html);
+    format!("{leading}{unwrapped}{trailing}")
+}
+
+/// A line with a backslash before anything that would start a block
+/// (`# `, `> `, `- `, `1. `, `---`, `|`), so it stays inline text.
+fn escape_block_start(line: &str) -> String {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let ordered = digits > 0 && line[digits..].starts_with(['.', ')']);
+    if ordered {
+        return format!("{}\\{}", &line[..digits], &line[digits..]);
+    }
+    let Some(first) = line.chars().next() else {
+        return String::new();
+    };
+    let after = &line[first.len_utf8()..];
+    let all_same = line.chars().all(|c| c == first || c == ' ');
+    let starts_block = match first {
+        '#' => line.trim_start_matches('#').is_empty() || line.trim_start_matches('#').starts_with([' ', '\t']),
+        '-' | '+' | '*' | ':' => after.is_empty() || after.starts_with([' ', '\t']) || all_same,
+        '>' | '|' => true,
+        '=' => all_same,
+        '~' | '`' => line.starts_with("~~~") || (line.starts_with("```") && !line[3..].contains('`')),
+        _ => false,
+    };
+    if starts_block { format!("\\{line}") } else { line.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_between_tags_renders_inline() {
+        let raw = "<div class=\"pquote\">\n  “Prior to [Code for America](https://cfa.org), I *designed*.”\n</div>\n";
+        assert_eq!(
+            rewrite(raw, true),
+            "<div class=\"pquote\">\n  “Prior to <a href=\"https://cfa.org\">Code for America</a>, I <em>designed</em>.”\n</div>\n"
+        );
+        let image = "<div aria-hidden=\"true\" markdown=\"1\">\n![Chart](a.svg)\n</div>";
+        assert!(rewrite(image, true).contains("<img src=\"a.svg\" alt=\"Chart\""));
+    }
+
+    #[test]
+    fn cells_and_code_keep_their_text() {
+        assert_eq!(rewrite("<td>1. Apples</td><td># 3</td>", true), "<td>1. Apples</td><td># 3</td>");
+        assert_eq!(rewrite("<pre>a *b* c</pre>", true), "<pre>a *b* c</pre>");
+        assert_eq!(rewrite("<p>\n*Said* the mayor\n- and more\n</p>", true), "<p>\n<em>Said</em> the mayor\n- and more\n</p>");
+        assert_eq!(rewrite("<p>a *b*</p>", false), "<p>a *b*</p>");
+    }
+
+    #[test]
+    fn obsolete_elements_are_modernised_and_frames_become_links() {
+        assert_eq!(rewrite("<center><strike>x</strike></center>", false), "<div><s>x</s></div>");
+        assert_eq!(
+            rewrite("<center><iframe src=\"//instagram.com/p/x/embed/\" width=\"612\"></iframe></center>", false),
+            "<div><a href=\"https://instagram.com/p/x/embed/\">Embedded content from instagram.com</a></div>"
+        );
+    }
+
+    #[test]
+    fn containers_are_counted() {
+        assert_eq!(container_balance("<div><table><tr><td>"), 2);
+        assert_eq!(container_balance("</td></tr></table></div><p>x</p>"), -2);
+        assert_eq!(container_balance("<div/>"), 0);
+    }
+}

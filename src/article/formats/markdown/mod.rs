@@ -1,0 +1,159 @@
+//! Markdown articles (`.md`, `.markdown`), with optional YAML or TOML front
+//! matter (`title`, `date`, `source`, `section`, `author`, `tags`, `url`,
+//! `summary`) or Pelican's `Title:`/`Date:` lines. Without a `title`, the
+//! first `# Heading` is the title.
+//!
+//! Posts exported from site generators are written for them, so the body
+//! goes through four steps:
+//! 1. [`expand`]: Liquid, Hugo and WordPress shortcodes, kramdown attribute
+//!    lists and `<!--more-->` become Markdown or HTML, or are removed with a
+//!    warning (never inside code);
+//! 2. [`render`]: Markdown to HTML, with raw HTML spanning blank lines kept
+//!    whole and the Markdown inside it rendered ([`inner`]);
+//! 3. [`blocks`]: every block is sanitised with `ammonia` (raw HTML can
+//!    never inject a script, a style or an event handler) and becomes one
+//!    [`Paragraph::Html`] with the plain text of what is shown;
+//! 4. [`headings`]: headings re-levelled below the article's `<h1>`.
+//!
+//! Block quotes nested thousands deep take pulldown-cmark and ammonia time
+//! that grows faster than the square of the depth (20,000 `>` on one line:
+//! over a second; 100,000: most of a minute, for a 100 KB file), which would
+//! stall every load. No real article nests more than a few levels, so a
+//! body nested deeper than [`MAX_QUOTE_DEPTH`] is shown as plain text.
+
+mod blocks;
+mod embeds;
+mod expand;
+mod headings;
+mod html;
+mod hugo;
+mod inner;
+mod kramdown;
+mod links;
+mod liquid;
+mod notes;
+mod pelican;
+mod render;
+mod wordpress;
+
+use super::super::draft::{Draft, MetaValue};
+use super::super::{ArticleId, Format, Paragraph};
+use super::front_matter;
+
+/// Parses a Markdown file; `id` places its links. The title may still be
+/// missing; the caller reports that.
+pub(crate) fn parse(text: &str, id: &ArticleId) -> Draft {
+    let mut draft = Draft::new(Format::Markdown);
+    let (front_matter, mut body) = front_matter::split(text);
+    let mut page: Vec<(String, String)> = Vec::new();
+    if let Some((language, source)) = front_matter {
+        match front_matter::read(language, source) {
+            Ok(fields) => {
+                page = text_values(&fields);
+                draft.apply(fields, false);
+            }
+            Err(warning) => warn(&mut draft, warning),
+        }
+    } else if let Some((pairs, rest)) = pelican::split(body) {
+        pairs.iter().for_each(|(key, value)| draft.set(key, value, false));
+        (page, body) = (pairs, rest);
+    }
+    if max_quote_depth(body) > MAX_QUOTE_DEPTH {
+        warn(&mut draft, format!("block quotes nested over {MAX_QUOTE_DEPTH} deep: shown as plain text"));
+        let lines: Vec<&str> = body.lines().collect();
+        let mut paragraphs = super::super::body::paragraphs(&lines).into_iter();
+        if let Some(Paragraph::Text { text }) = paragraphs.next().filter(|_| draft.title.is_none()) {
+            draft.title = Some(text.trim_start_matches('#').trim().to_owned());
+        }
+        draft.paragraphs.extend(paragraphs);
+        return draft;
+    }
+    render_body(&mut draft, body, id, &page);
+    draft
+}
+
+/// Steps 1 to 4 of the module's description, into `draft`.
+fn render_body(draft: &mut Draft, body: &str, id: &ArticleId, page: &[(String, String)]) {
+    let links = links::Links::new(id);
+    let mut expander = expand::Expander::new(&links, page);
+    let dedented;
+    let body = if is_html_page(body) {
+        dedented = dedent_html(body);
+        dedented.as_str()
+    } else {
+        body
+    };
+    let expanded = expander.expand(body);
+    let rendered = render::render(&expanded, draft.title.is_none());
+    if draft.title.is_none() {
+        draft.title = rendered.title;
+    }
+    let blocks = blocks::paragraphs(&rendered.chunks);
+    if let Some(more_at) = expander.more_at
+        && draft.summary.is_none()
+    {
+        let teaser: Vec<&str> = blocks.iter().filter(|b| b.start < more_at).map(|b| b.text.as_str()).collect();
+        draft.summary = Some(teaser.join(" ")).filter(|teaser| !teaser.is_empty());
+    }
+    draft.paragraphs.extend(blocks.into_iter().map(|block| Paragraph::Html { html: block.html, text: block.text }));
+    for warning in expander.notes.into_warnings() {
+        warn(draft, warning);
+    }
+}
+
+/// Every warning about a Markdown body goes through here, so that turning
+/// warnings into a typed list changes one line.
+fn warn(draft: &mut Draft, warning: String) {
+    draft.warnings.push(warning);
+}
+
+/// The front matter's text values, for `{{ page.key }}`.
+fn text_values(fields: &[(String, MetaValue)]) -> Vec<(String, String)> {
+    let text = |(key, value): &(String, MetaValue)| match value {
+        MetaValue::Text(text) => Some((key.clone(), text.clone())),
+        MetaValue::List(_) => None,
+    };
+    fields.iter().filter_map(text).collect()
+}
+
+/// A body that is a web page's HTML (a scrape saved as `.md`) rather than
+/// Markdown: its first line is a tag.
+fn is_html_page(body: &str) -> bool {
+    let first = body.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("");
+    first.starts_with('<') && first[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+}
+
+/// An HTML page's lines without their indentation, which in HTML means
+/// nothing but in Markdown makes a code block (tab-indented `<p>`s showed
+/// their tags). Lines inside `<pre>` keep theirs.
+fn dedent_html(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut in_pre = false;
+    for line in body.split_inclusive('\n') {
+        out.push_str(if in_pre { line } else { line.trim_start() });
+        let lower = line.to_ascii_lowercase();
+        if let Some(open) = lower.rfind("<pre") {
+            in_pre = lower[open..].find("</pre>").is_none();
+        } else if lower.contains("</pre>") {
+            in_pre = false;
+        }
+    }
+    out
+}
+
+/// The deepest block-quote nesting a Markdown body can reach.
+pub(crate) const MAX_QUOTE_DEPTH: usize = 32;
+
+/// The most `>` markers at the start of any line (spaces between them
+/// allowed), stopping early once past the limit.
+fn max_quote_depth(body: &str) -> usize {
+    let mut deepest = 0;
+    for line in body.lines() {
+        let depth = line.chars().take_while(|c| matches!(c, '>' | ' ' | '\t')).filter(|&c| c == '>').count();
+        deepest = deepest.max(depth);
+        if deepest > MAX_QUOTE_DEPTH {
+            break;
+        }
+    }
+    deepest
+}
