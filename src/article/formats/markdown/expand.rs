@@ -27,6 +27,10 @@ pub(super) struct Expander<'a> {
     pub notes: Notes,
     /// Where in the expanded text `<!--more-->` was (the excerpt's end).
     pub more_at: Option<usize>,
+    /// Set by a construct that swallowed a stretch of text (`highlight`,
+    /// `raw`): code found in it before is not code, so the code after it
+    /// must be found again.
+    pub code_changed: bool,
     depth: usize,
 }
 
@@ -45,20 +49,22 @@ pub(super) type Handled = Option<(usize, Kind)>;
 
 impl<'a> Expander<'a> {
     pub fn new(links: &'a Links, page: &'a [(String, String)]) -> Self {
-        Self { links, page, notes: Notes::default(), more_at: None, depth: 0 }
+        Self { links, page, notes: Notes::default(), more_at: None, code_changed: false, depth: 0 }
     }
 
     /// `text` with every construct outside code replaced.
     pub fn expand(&mut self, text: &str) -> String {
-        let protected = code_ranges(text);
-        let mut protected = protected.iter().peekable();
+        let mut protected = code_ranges(text, 0);
+        let mut next = 0;
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
         while let Some(offset) = memchr3(b'{', b'[', b'<', &text.as_bytes()[at..]) {
             let start = at + offset;
             out.push_str(&text[at..start]);
-            while protected.next_if(|range| range.end <= start).is_some() {}
-            if let Some(range) = protected.peek().filter(|range| range.start <= start) {
+            while protected.get(next).is_some_and(|range| range.end <= start) {
+                next += 1;
+            }
+            if let Some(range) = protected.get(next).filter(|range| range.start <= start) {
                 out.push_str(&text[start..range.end]);
                 at = range.end;
                 continue;
@@ -71,6 +77,9 @@ impl<'a> Expander<'a> {
                     start + 1
                 }
             };
+            if std::mem::take(&mut self.code_changed) {
+                (protected, next) = (code_ranges(&text[at..], at), 0);
+            }
         }
         out.push_str(&text[at.min(text.len())..]);
         out
@@ -126,9 +135,9 @@ fn take_line_if_emptied(text: &str, start: usize, end: usize, kind: Kind, out: &
     }
 }
 
-/// The byte ranges of code in a Markdown text: code spans, fenced and
-/// indented code blocks, and raw `<pre>`/`<code>` elements.
-pub(super) fn code_ranges(text: &str) -> Vec<Range<usize>> {
+/// The byte ranges of code in a Markdown text (shifted by `offset`): code
+/// spans, fenced and indented code blocks, and raw `<pre>`/`<code>`.
+pub(super) fn code_ranges(text: &str, offset: usize) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut block_start = None;
     for (event, range) in Parser::new_ext(text, super::render::OPTIONS).into_offset_iter() {
@@ -143,7 +152,7 @@ pub(super) fn code_ranges(text: &str) -> Vec<Range<usize>> {
         }
     }
     ranges.sort_by_key(|range| range.start);
-    ranges
+    ranges.into_iter().map(|range| range.start + offset..range.end + offset).collect()
 }
 
 fn starts_code_element(html: &str) -> bool {
@@ -196,7 +205,7 @@ mod tests {
     #[test]
     fn code_spans_blocks_and_raw_code_are_protected() {
         let text = "a `{{ x }}` b\n\n```\n{% raw %}\n```\n\n<pre>{{ y }}</pre>\n\n    {{ z }}\n";
-        let ranges = code_ranges(text);
+        let ranges = code_ranges(text, 0);
         let code: Vec<&str> = ranges.iter().map(|range| &text[range.clone()]).collect();
         assert!(code.iter().any(|c| c.contains("{{ x }}")), "{code:?}");
         assert!(code.iter().any(|c| c.contains("{% raw %}")));

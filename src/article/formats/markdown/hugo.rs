@@ -40,6 +40,7 @@ pub(super) fn shortcode(expander: &mut Expander<'_>, text: &str, start: usize, o
             let closing = text[end..].find("{{< /highlight >}}").or_else(|| text[end..].find("{{% /highlight %}}"))?;
             let language = positional.first().copied().unwrap_or("");
             code_block(out, language, &text[end..end + closing]);
+            expander.code_changed = true;
             return Some((end + closing + "{{< /highlight >}}".len(), Kind::Inline));
         }
         _ => match embeds::link(name, &positional, &named) {

@@ -74,9 +74,7 @@ impl Links {
             let encoded: Vec<String> = segments.iter().map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect();
             return Some(self.site_path(&format!("/{}", encoded.join("/"))));
         }
-        let root = self.jekyll_root(&segments)?;
-        let mut target = root;
-        target.extend(segments.iter().map(|s| (*s).to_owned()));
+        let mut target = self.jekyll_target(&segments)?;
         if let Some(last) = target.last_mut() {
             *last = strip_extension(last).to_owned();
         }
@@ -102,13 +100,18 @@ impl Links {
         Some(format!("{}{fragment}", self.relative(&target)))
     }
 
-    /// The Jekyll site's root: the folder holding `_posts`, or, for a
-    /// `_posts/…` path, the folder above this article's.
-    fn jekyll_root(&self, segments: &[&str]) -> Option<Vec<String>> {
+    /// The article id a site path names: from the folder holding `_posts`;
+    /// or, when the articles folder is the `_posts` folder itself, a path
+    /// into `_posts/` names a file in this article's folder.
+    fn jekyll_target(&self, segments: &[&str]) -> Option<Vec<String>> {
+        let owned = |segments: &[&str]| segments.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         if let Some(index) = self.folder.iter().position(|folder| folder == "_posts") {
-            return Some(self.folder[..index].to_vec());
+            return Some([self.folder[..index].to_vec(), owned(segments)].concat());
         }
-        (segments.first() == Some(&"_posts") && segments.len() > 1).then(|| self.parent_folder())
+        match segments {
+            ["_posts", rest @ ..] if !rest.is_empty() => Some([self.folder.clone(), owned(rest)].concat()),
+            _ => None,
+        }
     }
 
     fn hugo_root(&self, segments: &[&str]) -> Option<Vec<String>> {

@@ -17,15 +17,20 @@ pub(super) fn tag(expander: &mut Expander<'_>, text: &str, start: usize, out: &m
         "raw" => {
             let (close_start, close_end) = end_tag(text, end, "endraw")?;
             out.push_str(&text[end..close_start]);
+            expander.code_changed = true;
             Some((close_end, Kind::Inline))
         }
         "highlight" | "codeblock" => {
             let (close_start, close_end) = end_tag(text, end, &format!("end{name}"))?;
             let language = split_word(arguments).0.trim_start_matches("lang:");
             code_block(out, language, &text[end..close_start]);
+            expander.code_changed = true;
             Some((close_end, Kind::Inline))
         }
-        "comment" => end_tag(text, end, "endcomment").map(|(_, close_end)| (close_end, Kind::Inline)),
+        "comment" => {
+            expander.code_changed = true;
+            end_tag(text, end, "endcomment").map(|(_, close_end)| (close_end, Kind::Inline))
+        }
         "link" | "post_url" => {
             let path = split_word(arguments).0;
             let links = expander.links;

@@ -45,6 +45,8 @@ pub(super) fn shortcode(expander: &mut Expander<'_>, text: &str, start: usize, o
         return None;
     }
     let (content, end) = wrapped.unwrap_or(("", after));
+    // What a shortcode wraps is not the code it looked like before.
+    expander.code_changed |= wrapped.is_some();
     match name {
         "caption" | "wp_caption" if wrapped.is_some() => {
             let content = expander.expand_fragment(content);
@@ -53,6 +55,7 @@ pub(super) fn shortcode(expander: &mut Expander<'_>, text: &str, start: usize, o
         "code" | "sourcecode" if wrapped.is_some() => {
             let language = attribute(&named, "language").or_else(|| attribute(&named, "lang")).unwrap_or("");
             code_block(out, language, content);
+            expander.code_changed = true;
         }
         _ => {
             let url = arguments.trim_start_matches('=').trim();
