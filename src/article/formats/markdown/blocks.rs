@@ -18,7 +18,7 @@ use super::render::Chunk;
 
 /// Elements that are a paragraph of the article on their own.
 const BLOCKS: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "figure", "blockquote", "pre", "hr", "section",
+    "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "figure", "blockquote", "pre", "hr", "section",
     "article", "aside", "header", "footer", "nav", "details", "address", "hgroup", "main", "form", "fieldset",
 ];
 
@@ -112,12 +112,12 @@ impl Splitter {
             if self.depth == 0 {
                 self.blocks.push(std::mem::take(&mut self.current));
             }
-        } else if self.inline_open > 0 || !(tag.is("div") || BLOCKS.iter().any(|name| tag.is(name)) || tag.is("br")) {
+        } else if self.inline_open > 0 || !(is_bare_div(&tag) || BLOCKS.iter().any(|name| tag.is(name)) || tag.is("br")) {
             if !tag.is_void() {
                 self.inline_open = if tag.closing { self.inline_open.saturating_sub(1) } else { self.inline_open + 1 };
             }
             self.inline.push_str(&raw);
-        } else if tag.is("div") {
+        } else if is_bare_div(&tag) {
             self.flush();
             self.unwrapped_divs = if tag.closing { self.unwrapped_divs.saturating_sub(1) } else { self.unwrapped_divs + 1 };
         } else if tag.is("br") {
@@ -149,6 +149,14 @@ impl Splitter {
         self.inline.clear();
         self.inline_open = 0;
     }
+}
+
+/// A `<div>` with nothing left on it but its content (a footnote keeps
+/// its id, and is a paragraph of its own). A closing `</div>` at the top
+/// level always ends an unwrapped one: sanitised HTML is well formed, and
+/// a kept `<div>` is copied whole.
+fn is_bare_div(tag: &super::html::Tag<'_>) -> bool {
+    tag.is("div") && (tag.closing || tag.raw.eq_ignore_ascii_case("<div>"))
 }
 
 /// An image without an address is dropped; one without a description gets

@@ -12,9 +12,10 @@
 use std::ops::Range;
 
 use memchr::memchr3;
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 use super::html::find_ignoring_case;
+use super::inner::container_balance;
 use super::links::Links;
 use super::notes::Notes;
 use super::{hugo, kramdown, liquid, wordpress};
@@ -140,13 +141,20 @@ fn take_line_if_emptied(text: &str, start: usize, end: usize, kind: Kind, out: &
 pub(super) fn code_ranges(text: &str, offset: usize) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut block_start = None;
+    // Raw HTML elements still open: an indented "code block" inside one is
+    // markup (see `render`), not code.
+    let mut open_elements = 0;
     for (event, range) in Parser::new_ext(text, super::render::OPTIONS).into_offset_iter() {
         match event {
             Event::Code(_) => ranges.push(range),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) if open_elements > 0 => {}
             Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
             Event::End(TagEnd::CodeBlock) => ranges.extend(block_start.take().map(|start| start..range.end)),
-            Event::Html(html) | Event::InlineHtml(html) if starts_code_element(&html) => {
-                ranges.extend(html_code_range(text, range.start));
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if starts_code_element(&html) {
+                    ranges.extend(html_code_range(text, range.start));
+                }
+                open_elements = (open_elements + container_balance(&html)).max(0);
             }
             _ => {}
         }
@@ -173,10 +181,19 @@ fn html_code_range(text: &str, start: usize) -> Option<Range<usize>> {
 /// stray `{{` is text, not the start of a tag that eats the page.
 pub(super) fn delimited<'t>(text: &'t str, start: usize, open: &str, close: &str) -> Option<(&'t str, usize)> {
     let from = start + open.len();
-    let window = &text[from..text.len().min(from + 2000)];
+    let window = at_most(&text[from..], 2000);
     let window = window.get(..window.find("\n\n").unwrap_or(window.len())).unwrap_or(window);
     let end = window.find(close)?;
     Some((&text[from..from + end], from + end + close.len()))
+}
+
+/// The first `max` bytes of `text`, or fewer to end on a character.
+pub(super) fn at_most(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The first word of a tag and the rest.

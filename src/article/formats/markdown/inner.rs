@@ -13,6 +13,8 @@
 //! Code (`<pre>`, `<code>`) and `<script>`/`<style>` content are left as
 //! they are; the sanitiser removes the latter with their content.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::Parser;
 
 use super::html::{Tag, Token, attribute, tokens};
@@ -37,8 +39,12 @@ pub(super) fn rewrite(raw: &str, markdown: bool) -> String {
                 }
                 push_tag(&mut html, tag);
             }
-            Token::Text(text) if markdown && literal_depth == 0 && has_markdown(text) => html.push_str(&inline(text)),
-            Token::Text(text) | Token::Raw(text) | Token::Comment(text) => html.push_str(text),
+            Token::Text(text) if literal_depth > 0 => html.push_str(text),
+            Token::Text(text) => {
+                let text = undouble_entities(text);
+                if markdown && has_markdown(&text) { html.push_str(&inline(&text)) } else { html.push_str(&text) }
+            }
+            Token::Raw(text) | Token::Comment(text) => html.push_str(text),
         }
     }
     html
@@ -91,6 +97,29 @@ fn iframe_link(tag: &Tag<'_>) -> String {
         html_escape::encode_double_quoted_attribute(&href),
         html_escape::encode_text(&label)
     )
+}
+
+/// Entities escaped twice by a scraper (`Baker&amp;#x27;s`), which would
+/// show as `&#x27;`, escaped once: an `&amp;` right before `#x27;`, `#39;`
+/// or a named entity (`apos;`, `quot;`) was never meant as an ampersand.
+fn undouble_entities(text: &str) -> Cow<'_, str> {
+    if !text.contains("&amp;") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(index) = rest.find("&amp;") {
+        let after = &rest[index + "&amp;".len()..];
+        let entity_len = after.find(';').filter(|&end| end <= 10).map_or(0, |end| end + 1);
+        let entity = &after[..entity_len];
+        let numeric = entity.strip_prefix('#').is_some_and(|n| n.len() > 1 && n[..n.len() - 1].trim_start_matches(['x', 'X']).chars().all(|c| c.is_ascii_hexdigit()));
+        let named = matches!(entity, "apos;" | "quot;" | "amp;" | "lt;" | "gt;" | "nbsp;" | "mdash;" | "ndash;" | "rsquo;" | "lsquo;" | "rdquo;" | "ldquo;" | "hellip;");
+        out.push_str(&rest[..index]);
+        out.push_str(if numeric || named { "&" } else { "&amp;" });
+        rest = after;
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// Whether a text between tags has anything Markdown would change.
@@ -169,6 +198,11 @@ mod tests {
             rewrite("<center><iframe src=\"//instagram.com/p/x/embed/\" width=\"612\"></iframe></center>", false),
             "<div><a href=\"https://instagram.com/p/x/embed/\">Embedded content from instagram.com</a></div>"
         );
+    }
+
+    #[test]
+    fn entities_escaped_twice_are_escaped_once() {
+        assert_eq!(rewrite("<a>Baker&amp;#x27;s &amp;apos;x&amp;apos; AT&amp;T &amp;#39;</a>", true), "<a>Baker&#x27;s &apos;x&apos; AT&amp;T &#39;</a>");
     }
 
     #[test]

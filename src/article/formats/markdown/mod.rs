@@ -117,10 +117,16 @@ fn text_values(fields: &[(String, MetaValue)]) -> Vec<(String, String)> {
 }
 
 /// A body that is a web page's HTML (a scrape saved as `.md`) rather than
-/// Markdown: its first line is a tag.
+/// Markdown: it starts with a tag, and most of its lines do. (A post that
+/// opens with an `<img>` and goes on in Markdown is Markdown.)
 fn is_html_page(body: &str) -> bool {
-    let first = body.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("");
-    first.starts_with('<') && first[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+    let mut lines = body.lines().map(str::trim).filter(|line| !line.is_empty());
+    let starts_with_tag = |line: &str| line.starts_with('<') && line[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
+    if !lines.next().is_some_and(starts_with_tag) {
+        return false;
+    }
+    let (tags, all) = lines.fold((0, 0), |(tags, all), line| (tags + usize::from(starts_with_tag(line)), all + 1));
+    tags * 2 >= all
 }
 
 /// An HTML page's lines without their indentation, which in HTML means
@@ -130,7 +136,7 @@ fn dedent_html(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut in_pre = false;
     for line in body.split_inclusive('\n') {
-        out.push_str(if in_pre { line } else { line.trim_start() });
+        out.push_str(if in_pre { line } else { line.trim_start_matches([' ', '\t']) });
         let lower = line.to_ascii_lowercase();
         if let Some(open) = lower.rfind("<pre") {
             in_pre = lower[open..].find("</pre>").is_none();

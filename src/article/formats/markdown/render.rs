@@ -107,8 +107,9 @@ impl Renderer {
         }
     }
 
-    fn markdown(&mut self, events: Vec<Event<'_>>) -> String {
+    fn markdown(&mut self, mut events: Vec<Event<'_>>) -> String {
         let mut html = String::new();
+        drop_unmatched_strong(&mut events);
         let events: Vec<Event<'_>> = events.into_iter().filter_map(|event| self.map(event)).collect();
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         html
@@ -160,6 +161,34 @@ impl Renderer {
         let (number, slug, seen) = self.footnote(label);
         let id = if seen { String::new() } else { format!(" id=\"fnref-{slug}\"") };
         format!("<sup><a href=\"#fn-{slug}\"{id}>{number}</a></sup>")
+    }
+}
+
+/// Removes `**` (or `__`) that emphasised nothing: an export that broke
+/// a line inside bold text (`**Futuro sostenible  \n**`) leaves markers
+/// that can no longer pair, and would show as literal asterisks. Markdown
+/// gives such a failed run as `*` text events of their own; a `**`
+/// written between spaces (`2 ** 3`) is part of a longer text and stays.
+fn drop_unmatched_strong(events: &mut Vec<Event<'_>>) {
+    let marker = |event: &Event<'_>| match event {
+        Event::Text(text) if !text.is_empty() && (text.chars().all(|c| c == '*') || text.chars().all(|c| c == '_')) => {
+            text.chars().next()
+        }
+        _ => None,
+    };
+    let mut index = 0;
+    while index < events.len() {
+        let Some(first) = marker(&events[index]) else {
+            index += 1;
+            continue;
+        };
+        let run = events[index..].iter().take_while(|event| marker(event) == Some(first)).count();
+        let length: usize = events[index..index + run].iter().map(|event| if let Event::Text(t) = event { t.len() } else { 0 }).sum();
+        if length >= 2 {
+            events.drain(index..index + run);
+        } else {
+            index += run;
+        }
     }
 }
 
@@ -219,6 +248,12 @@ mod tests {
         assert!(chunks[0].contains("href=\"#fn-a\" id=\"fnref-a\">1<"), "{chunks:?}");
         assert!(chunks[1].contains(">2<") && chunks[1].contains("href=\"#fn-a\">1<"), "{chunks:?}");
         assert!(chunks[2].starts_with("<div id=\"fn-a\"><sup>1</sup>"), "{chunks:?}");
+    }
+
+    #[test]
+    fn strong_markers_that_pair_with_nothing_are_dropped() {
+        assert_eq!(html("*   **Futuro sostenible  \n    **\n"), ["<ul>\n<li>Futuro sostenible<br />\n</li>\n</ul>\n"]);
+        assert_eq!(html("2 ** 3 is **eight**"), ["<p>2 ** 3 is <strong>eight</strong></p>\n"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! it (`[text](url)`, `[text][ref]`, `[ref]: url`).
 
 use super::embeds;
-use super::expand::{Expander, Handled, Kind, code_block};
+use super::expand::{Expander, Handled, Kind, at_most, code_block};
 use super::html::{Token, attribute, attributes, tokens};
 
 /// Shortcodes of WordPress itself and its common plugins.
@@ -28,7 +28,7 @@ pub(super) fn shortcode(expander: &mut Expander<'_>, text: &str, start: usize, o
     if !name.starts_with(|c: char| c.is_ascii_lowercase()) || !rest[name_len..].starts_with([' ', '=', ']']) {
         return None;
     }
-    let close = rest[..rest.len().min(2000)].find([']', '\n'])?;
+    let close = at_most(rest, 2000).find([']', '\n'])?;
     if !rest[close..].starts_with(']') {
         return None;
     }
@@ -39,7 +39,7 @@ pub(super) fn shortcode(expander: &mut Expander<'_>, text: &str, start: usize, o
     let arguments = &rest[name_len..close];
     let named = attributes(arguments.trim_start_matches('='));
     let closing_tag = format!("[/{name}]");
-    let window = &text[after..text.len().min(after + MAX_WRAPPED_BYTES)];
+    let window = at_most(&text[after..], MAX_WRAPPED_BYTES);
     let wrapped = window.find(&closing_tag).map(|length| (&text[after..after + length], after + length + closing_tag.len()));
     if wrapped.is_none() && !arguments.contains('=') && !KNOWN.contains(&name) {
         return None;
