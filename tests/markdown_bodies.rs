@@ -17,8 +17,22 @@ const COLLECTIONS: &[&str] = &["jekyll-18f", "es-ljz-jekyll", "gothamist-html-md
 
 /// Text that is generator syntax, Markdown or page code when it shows.
 const NEVER_SHOWN: &[&str] = &[
-    "{%", "{{", "[caption", "[/caption", "{:", "**", "##", "&apos;", "&#x27;", "&quot;", "<p", "<div", "galleryObj", "min-height",
-    "widgets.js", "text/javascript",
+    "{%",
+    "{{",
+    "[caption",
+    "[/caption",
+    "{:",
+    "**",
+    "##",
+    "&apos;",
+    "&#x27;",
+    "&quot;",
+    "<p",
+    "<div",
+    "galleryObj",
+    "min-height",
+    "widgets.js",
+    "text/javascript",
 ];
 
 fn corpus() -> Option<PathBuf> {
@@ -144,7 +158,9 @@ fn pelican_headers_are_metadata_not_body() {
     assert_eq!(article.title, "This Week in Rust 657");
     assert_eq!(article.section.as_deref(), Some("This Week in Rust"));
     assert_eq!(article.date, Some(jiff::civil::date(2026, 6, 24)));
-    assert!(article.paragraphs.iter().next().is_some_and(|p| p.text().starts_with("Hello and welcome to another issue")));
+    assert!(
+        article.paragraphs.iter().next().is_some_and(|p| p.text().starts_with("Hello and welcome to another issue"))
+    );
     assert!(!all_text(&article).contains("Number: 657"));
 }
 
@@ -165,7 +181,8 @@ fn hugo_shortcodes_become_links_figures_and_footnotes() {
 #[test]
 fn jekyll_liquid_resolves_to_links_and_tables_keep_their_text() {
     let Some(root) = corpus() else { return };
-    let bechdel = htmls(&article(&root, "jekyll-18f/_posts/2015-03-17-does-18f-pass-the-bechdel-test-for-tech.md")).join("");
+    let bechdel =
+        htmls(&article(&root, "jekyll-18f/_posts/2015-03-17-does-18f-pass-the-bechdel-test-for-tech.md")).join("");
     assert!(bechdel.contains("href=\"https://twitter.com/seldo/status/571453200093437952\""), "{bechdel}");
     let survey = article(&root, "jekyll-18f/_posts/2019-10-29-culture-climate-survey.md");
     let html = htmls(&survey).join("");
@@ -173,18 +190,29 @@ fn jekyll_liquid_resolves_to_links_and_tables_keep_their_text() {
     assert!(all_text(&survey).contains("How many responses?"));
     let path = article(&root, "jekyll-18f/_posts/2016-03-22-what-was-your-path-to-18f.md");
     assert!(all_text(&path).contains("I came to 18F from the journalism world"));
-    assert!(path.details().warnings.iter().any(|warning| warning.contains("team_photo")), "{:?}", path.details().warnings);
+    assert!(
+        path.details().warnings.iter().any(|warning| warning.contains("team_photo")),
+        "{:?}",
+        path.details().warnings
+    );
 }
 
 #[test]
 fn html_pages_show_their_text_but_no_script_style_or_entities() {
     let Some(root) = corpus() else { return };
-    let train = article(&root, "gothamist-html-md/ben-yakas/f-train-hell-1-300-commuters-stranded-for-hours-after-track-snap.md");
+    let train = article(
+        &root,
+        "gothamist-html-md/ben-yakas/f-train-hell-1-300-commuters-stranded-for-hours-after-track-snap.md",
+    );
     let text = all_text(&train);
     assert!(text.contains("Just lost 2.5 hours of my life to the F train."), "{text}");
     assert!(text.contains("there's no better way to cap off a long work week"), "{text}");
     assert!(!text.contains("platform.twitter.com") && !text.contains("&apos;"));
-    assert!(htmls(&train).join("").contains("href=\"https://web.archive.org/web/20141231070931if_/http://instagram.com/p/eyTIvrOz05/embed/\""));
+    assert!(
+        htmls(&train).join("").contains(
+            "href=\"https://web.archive.org/web/20141231070931if_/http://instagram.com/p/eyTIvrOz05/embed/\""
+        )
+    );
     let robbery = article(&root, "gothamist-html-md/jen-chung/cops-this-man-is-violently-robbing-older-women.md");
     let text = all_text(&robbery);
     assert!(text.contains("removed the victim's bag") && text.contains("5'0\" and 125 pounds"), "{text}");

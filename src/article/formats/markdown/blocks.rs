@@ -18,8 +18,34 @@ use super::render::Chunk;
 
 /// Elements that are a paragraph of the article on their own.
 const BLOCKS: &[&str] = &[
-    "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "figure", "blockquote", "pre", "hr", "section",
-    "article", "aside", "header", "footer", "nav", "details", "address", "hgroup", "main", "form", "fieldset",
+    "div",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "figure",
+    "blockquote",
+    "pre",
+    "hr",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "details",
+    "address",
+    "hgroup",
+    "main",
+    "form",
+    "fieldset",
 ];
 
 /// Elements whose end separates words in the plain text.
@@ -112,14 +138,16 @@ impl Splitter {
             if self.depth == 0 {
                 self.blocks.push(std::mem::take(&mut self.current));
             }
-        } else if self.inline_open > 0 || !(is_bare_div(&tag) || BLOCKS.iter().any(|name| tag.is(name)) || tag.is("br")) {
+        } else if self.inline_open > 0 || !(is_bare_div(&tag) || BLOCKS.iter().any(|name| tag.is(name)) || tag.is("br"))
+        {
             if !tag.is_void() {
                 self.inline_open = if tag.closing { self.inline_open.saturating_sub(1) } else { self.inline_open + 1 };
             }
             self.inline.push_str(&raw);
         } else if is_bare_div(&tag) {
             self.flush();
-            self.unwrapped_divs = if tag.closing { self.unwrapped_divs.saturating_sub(1) } else { self.unwrapped_divs + 1 };
+            self.unwrapped_divs =
+                if tag.closing { self.unwrapped_divs.saturating_sub(1) } else { self.unwrapped_divs + 1 };
         } else if tag.is("br") {
             if self.inline.trim_end().ends_with("<br>") {
                 self.flush();
@@ -162,7 +190,8 @@ fn is_bare_div(tag: &super::html::Tag<'_>) -> bool {
 /// An image without an address is dropped; one without a description gets
 /// an empty one (the file gives none), which HTML requires.
 fn fix_image(raw: &str) -> String {
-    let attributes = super::html::attributes(raw.trim_start_matches("<img").trim_end_matches('>').trim_end_matches('/'));
+    let attributes =
+        super::html::attributes(raw.trim_start_matches("<img").trim_end_matches('>').trim_end_matches('/'));
     if attribute(&attributes, "src").is_none_or(|src| src.trim().is_empty()) {
         return String::new();
     }
@@ -195,7 +224,9 @@ mod tests {
 
     #[test]
     fn wrapping_divs_are_unwrapped_into_paragraphs() {
-        let found = blocks("<div style=\"x\">\n<p>One &apos;a&apos;</p>\n<div>Loose text<br><br>More</div><ul><li>i</li></ul></div>");
+        let found = blocks(
+            "<div style=\"x\">\n<p>One &apos;a&apos;</p>\n<div>Loose text<br><br>More</div><ul><li>i</li></ul></div>",
+        );
         let texts: Vec<&str> = found.iter().map(|(_, text)| text.as_str()).collect();
         assert_eq!(texts, ["One 'a'", "Loose text", "More", "i"]);
         assert_eq!(found[0].0, "<p>One 'a'</p>");

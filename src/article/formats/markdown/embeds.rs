@@ -8,7 +8,11 @@
 /// obvious target.
 pub(super) fn link(name: &str, positional: &[&str], named: &[(String, String)]) -> Option<String> {
     let named_value = |keys: &[&str]| {
-        named.iter().find(|(key, _)| keys.contains(&key.as_str())).map(|(_, value)| value.trim()).filter(|v| !v.is_empty())
+        named
+            .iter()
+            .find(|(key, _)| keys.contains(&key.as_str()))
+            .map(|(_, value)| value.trim())
+            .filter(|v| !v.is_empty())
     };
     let first = positional.first().copied().map(|arg| arg.trim_matches(['"', '\''])).filter(|arg| !arg.is_empty());
     let url = positional
@@ -21,11 +25,17 @@ pub(super) fn link(name: &str, positional: &[&str], named: &[(String, String)]) 
     let (label, target) = match name.to_ascii_lowercase().as_str() {
         "youtube" | "youtube_nocookie" => ("Watch the video on YouTube", youtube(url.or(id)?)),
         "vimeo" => ("Watch the video on Vimeo", vimeo(url.or(id)?)),
-        "instagram" => ("See the post on Instagram", url.map(str::to_owned).or_else(|| id.map(|id| format!("https://www.instagram.com/p/{id}/")))?),
+        "instagram" => (
+            "See the post on Instagram",
+            url.map(str::to_owned).or_else(|| id.map(|id| format!("https://www.instagram.com/p/{id}/")))?,
+        ),
         "gist" => ("See the code on GitHub", url.map(str::to_owned).or_else(|| gist(positional))?),
         "tweet" | "twitter" | "x" => {
             let user = named_value(&["user"]).unwrap_or("i");
-            ("See the post on X (Twitter)", url.map(str::to_owned).or_else(|| id.map(|id| format!("https://twitter.com/{user}/status/{id}")))?)
+            (
+                "See the post on X (Twitter)",
+                url.map(str::to_owned).or_else(|| id.map(|id| format!("https://twitter.com/{user}/status/{id}")))?,
+            )
         }
         _ => {
             let url = url?.trim_matches(['"', '\'']);

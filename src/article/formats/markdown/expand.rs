@@ -171,7 +171,8 @@ fn starts_code_element(html: &str) -> bool {
 /// From a raw `<pre>` or `<code>` at `start` to its end tag.
 fn html_code_range(text: &str, start: usize) -> Option<Range<usize>> {
     let rest = &text[start..];
-    let name = if starts_code_element(rest) && rest.trim_start()[1..].starts_with(['p', 'P']) { "</pre>" } else { "</code>" };
+    let name =
+        if starts_code_element(rest) && rest.trim_start()[1..].starts_with(['p', 'P']) { "</pre>" } else { "</code>" };
     let end = find_ignoring_case(rest, name)?;
     Some(start..start + end + name.len())
 }
@@ -210,8 +211,10 @@ pub(super) fn code_block(out: &mut String, language: &str, code: &str) {
     }
     let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
-    let language: String =
-        language.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '#' | '.' | '-')).collect();
+    let language: String = language
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '#' | '.' | '-'))
+        .collect();
     out.push_str(&format!("{fence}{language}\n{}\n{fence}\n", code.trim_matches(['\n', '\r'])));
 }
 

@@ -47,7 +47,8 @@ impl<'a> Tag<'a> {
 
     /// Whether the element never has content (`<img>`, `<br>`).
     pub fn is_void(&self) -> bool {
-        const VOID: &[&str] = &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+        const VOID: &[&str] =
+            &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
         VOID.iter().any(|void| self.is(void)) || self.raw.ends_with("/>")
     }
 }
@@ -89,8 +90,8 @@ pub(super) fn tokens(html: &str) -> Vec<Token<'_>> {
 /// The comment or tag starting at `start` (a `<`), and where it ends.
 fn markup_at(html: &str, start: usize) -> Option<(Token<'_>, usize)> {
     let rest = &html[start..];
-    if rest.starts_with("<!--") {
-        let end = rest[4..].find("-->").map_or(html.len(), |i| start + 4 + i + 3);
+    if let Some(comment) = rest.strip_prefix("<!--") {
+        let end = comment.find("-->").map_or(html.len(), |i| start + 4 + i + 3);
         return Some((Token::Comment(&html[start..end]), end));
     }
     if rest.starts_with("<!") || rest.starts_with("<?") {

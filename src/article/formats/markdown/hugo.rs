@@ -55,7 +55,8 @@ pub(super) fn shortcode(expander: &mut Expander<'_>, text: &str, start: usize, o
 fn figure(expander: &Expander<'_>, named: &[(String, String)]) -> String {
     let escape = |text: &str| html_escape::encode_double_quoted_attribute(text).into_owned();
     let src = attribute(named, "src").map(|src| expander.links.site_path(src)).unwrap_or_default();
-    let caption = [attribute(named, "title"), attribute(named, "caption")].into_iter().flatten().filter(|c| !c.is_empty());
+    let caption =
+        [attribute(named, "title"), attribute(named, "caption")].into_iter().flatten().filter(|c| !c.is_empty());
     let caption: Vec<&str> = caption.collect();
     let alt = attribute(named, "alt").unwrap_or("");
     let mut html = format!("<figure><img src=\"{}\" alt=\"{}\">", escape(&src), escape(alt));
@@ -89,7 +90,10 @@ mod tests {
     #[test]
     fn figures_keep_their_caption_and_refs_resolve() {
         let (expanded, _) = expand("blog/p", r#"{{< figure src="/images/g.png" title="Benchmark dashboard.">}}"#);
-        assert_eq!(expanded, r#"<figure><img src="../../images/g.png" alt=""><figcaption>Benchmark dashboard.</figcaption></figure>"#);
+        assert_eq!(
+            expanded,
+            r#"<figure><img src="../../images/g.png" alt=""><figcaption>Benchmark dashboard.</figcaption></figure>"#
+        );
         let (expanded, _) = expand("blog/dnstap", r#"[CoreDNS-010]({{< relref "/blog/coredns-010.md" >}})"#);
         assert_eq!(expanded, "[CoreDNS-010](coredns-010)");
     }

@@ -22,8 +22,23 @@ use super::render::OPTIONS;
 
 /// Elements whose content may span blank lines in a post's raw HTML.
 const CONTAINERS: &[&str] = &[
-    "div", "table", "figure", "blockquote", "section", "article", "aside", "ul", "ol", "dl", "details", "header",
-    "footer", "nav", "main", "form", "fieldset",
+    "div",
+    "table",
+    "figure",
+    "blockquote",
+    "section",
+    "article",
+    "aside",
+    "ul",
+    "ol",
+    "dl",
+    "details",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "form",
+    "fieldset",
 ];
 
 /// `raw` with tags fixed up and, with `markdown`, the Markdown in its
@@ -65,7 +80,8 @@ pub(super) fn container_balance(html: &str) -> i64 {
 }
 
 fn push_tag(html: &mut String, tag: Tag<'_>) {
-    const RENAMED: &[(&str, &str)] = &[("center", "div"), ("strike", "s"), ("tt", "code"), ("acronym", "abbr"), ("big", "span")];
+    const RENAMED: &[(&str, &str)] =
+        &[("center", "div"), ("strike", "s"), ("tt", "code"), ("acronym", "abbr"), ("big", "span")];
     if tag.is("iframe") {
         if !tag.closing {
             html.push_str(&iframe_link(&tag));
@@ -112,8 +128,25 @@ fn undouble_entities(text: &str) -> Cow<'_, str> {
         let after = &rest[index + "&amp;".len()..];
         let entity_len = after.find(';').filter(|&end| end <= 10).map_or(0, |end| end + 1);
         let entity = &after[..entity_len];
-        let numeric = entity.strip_prefix('#').is_some_and(|n| n.len() > 1 && n[..n.len() - 1].trim_start_matches(['x', 'X']).chars().all(|c| c.is_ascii_hexdigit()));
-        let named = matches!(entity, "apos;" | "quot;" | "amp;" | "lt;" | "gt;" | "nbsp;" | "mdash;" | "ndash;" | "rsquo;" | "lsquo;" | "rdquo;" | "ldquo;" | "hellip;");
+        let numeric = entity.strip_prefix('#').is_some_and(|n| {
+            n.len() > 1 && n[..n.len() - 1].trim_start_matches(['x', 'X']).chars().all(|c| c.is_ascii_hexdigit())
+        });
+        let named = matches!(
+            entity,
+            "apos;"
+                | "quot;"
+                | "amp;"
+                | "lt;"
+                | "gt;"
+                | "nbsp;"
+                | "mdash;"
+                | "ndash;"
+                | "rsquo;"
+                | "lsquo;"
+                | "rdquo;"
+                | "ldquo;"
+                | "hellip;"
+        );
         out.push_str(&rest[..index]);
         out.push_str(if numeric || named { "&" } else { "&amp;" });
         rest = after;
@@ -187,7 +220,10 @@ mod tests {
     fn cells_and_code_keep_their_text() {
         assert_eq!(rewrite("<td>1. Apples</td><td># 3</td>", true), "<td>1. Apples</td><td># 3</td>");
         assert_eq!(rewrite("<pre>a *b* c</pre>", true), "<pre>a *b* c</pre>");
-        assert_eq!(rewrite("<p>\n*Said* the mayor\n- and more\n</p>", true), "<p>\n<em>Said</em> the mayor\n- and more\n</p>");
+        assert_eq!(
+            rewrite("<p>\n*Said* the mayor\n- and more\n</p>", true),
+            "<p>\n<em>Said</em> the mayor\n- and more\n</p>"
+        );
         assert_eq!(rewrite("<p>a *b*</p>", false), "<p>a *b*</p>");
     }
 
@@ -202,7 +238,10 @@ mod tests {
 
     #[test]
     fn entities_escaped_twice_are_escaped_once() {
-        assert_eq!(rewrite("<a>Baker&amp;#x27;s &amp;apos;x&amp;apos; AT&amp;T &amp;#39;</a>", true), "<a>Baker&#x27;s &apos;x&apos; AT&amp;T &#39;</a>");
+        assert_eq!(
+            rewrite("<a>Baker&amp;#x27;s &amp;apos;x&amp;apos; AT&amp;T &amp;#39;</a>", true),
+            "<a>Baker's 'x' AT&amp;T '</a>"
+        );
     }
 
     #[test]

@@ -32,7 +32,8 @@ fn table_of_contents(text: &str, start: usize, end: usize, out: &mut String) -> 
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
     let alone = text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty();
-    let Some(previous_start) = line_start.checked_sub(1).map(|newline| text[..newline].rfind('\n').map_or(0, |i| i + 1))
+    let Some(previous_start) =
+        line_start.checked_sub(1).map(|newline| text[..newline].rfind('\n').map_or(0, |i| i + 1))
     else {
         return (end, Kind::Inline);
     };
@@ -51,7 +52,8 @@ pub(super) fn more_marker(text: &str, start: usize) -> Handled {
     let inner_start = start + "<!--".len();
     let close = text[inner_start..].find("-->")?;
     let inner = text[inner_start..inner_start + close].trim();
-    let is_more = inner == "more" || inner.strip_prefix("more").is_some_and(|rest| rest.starts_with(char::is_whitespace));
+    let is_more =
+        inner == "more" || inner.strip_prefix("more").is_some_and(|rest| rest.starts_with(char::is_whitespace));
     is_more.then_some((inner_start + close + "-->".len(), Kind::Break))
 }
 

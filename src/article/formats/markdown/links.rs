@@ -19,7 +19,8 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use crate::article::ArticleId;
 
 /// Characters that cannot stand for themselves in a URL path segment.
-const SEGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'%');
+const SEGMENT: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'%');
 
 /// Extensions of files Broadsheet serves as articles.
 const ARTICLE_EXTENSIONS: &[&str] = &["md", "markdown", "mkd", "txt", "text"];
@@ -139,7 +140,8 @@ impl Links {
 }
 
 fn is_article_file(name: &str) -> bool {
-    name.rsplit_once('.').is_none_or(|(_, extension)| ARTICLE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(extension)))
+    name.rsplit_once('.')
+        .is_none_or(|(_, extension)| ARTICLE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(extension)))
 }
 
 fn strip_extension(name: &str) -> &str {

@@ -72,11 +72,16 @@ pub(super) fn output(expander: &mut Expander<'_>, text: &str, start: usize, out:
     {
         let found = found.trim();
         let at_base = out.ends_with(&site_root);
-        out.push_str(&if found.starts_with('/') && !at_base { expander.links.site_path(found) } else { found.to_owned() });
+        out.push_str(&if found.starts_with('/') && !at_base {
+            expander.links.site_path(found)
+        } else {
+            found.to_owned()
+        });
         return Some((end, Kind::Inline));
     }
     if let Some(literal) = quoted(value).filter(|literal| embeds::is_url(literal)) {
-        let title = filters.iter().find_map(|filter| filter.split_once(':').and_then(|(_, argument)| quoted(argument.trim())));
+        let title =
+            filters.iter().find_map(|filter| filter.split_once(':').and_then(|(_, argument)| quoted(argument.trim())));
         let label = title.unwrap_or(literal).replace(['[', ']'], "");
         out.push_str(&format!("[{label}](<{literal}>)"));
         return Some((end, Kind::Inline));
@@ -90,7 +95,10 @@ pub(super) fn output(expander: &mut Expander<'_>, text: &str, start: usize, out:
 }
 
 fn is_site_base(value: &str) -> bool {
-    matches!(value, "site.url" | "site.baseurl" | "site.github.url" | "site.github.baseurl" | "base_path" | "site.base_url")
+    matches!(
+        value,
+        "site.url" | "site.baseurl" | "site.github.url" | "site.github.baseurl" | "base_path" | "site.base_url"
+    )
 }
 
 /// `{%- tag -%}`: the dashes only trim white space in Liquid.
@@ -176,7 +184,10 @@ mod tests {
         let page = [("image".to_owned(), "/assets/hub.png".to_owned())];
         let text = "[a]({% post_url 2014-01-02-b %}) <img src=\"{{ page.image }}\"> {% oembed https://t.co/x %}";
         let (expanded, _) = expand("j/_posts/2015-01-01-a", &page, text);
-        assert_eq!(expanded, "[a](2014-01-02-b) <img src=\"../../../assets/hub.png\"> [https://t.co/x](<https://t.co/x>)");
+        assert_eq!(
+            expanded,
+            "[a](2014-01-02-b) <img src=\"../../../assets/hub.png\"> [https://t.co/x](<https://t.co/x>)"
+        );
         let (expanded, _) = expand("a", &[], "{{ \"https://youtu.be/x\" | embed: \"Nepal\" }}");
         assert_eq!(expanded, "[Nepal](<https://youtu.be/x>)");
     }

@@ -121,7 +121,8 @@ fn text_values(fields: &[(String, MetaValue)]) -> Vec<(String, String)> {
 /// opens with an `<img>` and goes on in Markdown is Markdown.)
 fn is_html_page(body: &str) -> bool {
     let mut lines = body.lines().map(str::trim).filter(|line| !line.is_empty());
-    let starts_with_tag = |line: &str| line.starts_with('<') && line[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
+    let starts_with_tag =
+        |line: &str| line.starts_with('<') && line[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
     if !lines.next().is_some_and(starts_with_tag) {
         return false;
     }

@@ -52,7 +52,8 @@ mod tests {
 
     #[test]
     fn reads_the_metadata_lines_of_this_week_in_rust() {
-        let text = "Title: This Week in Rust 657\nNumber: 657\nDate: 2026-06-24\nCategory: This Week in Rust\n\nHello.\n";
+        let text =
+            "Title: This Week in Rust 657\nNumber: 657\nDate: 2026-06-24\nCategory: This Week in Rust\n\nHello.\n";
         let (pairs, body) = split(text).expect("metadata");
         assert_eq!(pairs[0], ("Title".to_owned(), "This Week in Rust 657".to_owned()));
         assert_eq!(pairs.len(), 4);

@@ -183,7 +183,8 @@ fn drop_unmatched_strong(events: &mut Vec<Event<'_>>) {
             continue;
         };
         let run = events[index..].iter().take_while(|event| marker(event) == Some(first)).count();
-        let length: usize = events[index..index + run].iter().map(|event| if let Event::Text(t) = event { t.len() } else { 0 }).sum();
+        let length: usize =
+            events[index..index + run].iter().map(|event| if let Event::Text(t) = event { t.len() } else { 0 }).sum();
         if length >= 2 {
             events.drain(index..index + run);
         } else {
@@ -197,7 +198,8 @@ fn drop_unmatched_strong(events: &mut Vec<Event<'_>>) {
 /// `<table>` after a blank line is markup, not code).
 fn raw_html(events: &[Event<'_>], inside_element: bool) -> Option<String> {
     let indented_code = matches!(events.first(), Some(Event::Start(Tag::CodeBlock(CodeBlockKind::Indented))));
-    if !matches!(events.first(), Some(Event::Start(Tag::HtmlBlock))) && !(inside_element && indented_code) {
+    let html_block = matches!(events.first(), Some(Event::Start(Tag::HtmlBlock)));
+    if !(html_block || inside_element && indented_code) {
         return None;
     }
     let mut raw = String::new();

@@ -13,8 +13,26 @@ use super::html::{Token, attribute, attributes, tokens};
 
 /// Shortcodes of WordPress itself and its common plugins.
 const KNOWN: &[&str] = &[
-    "caption", "wp_caption", "gallery", "embed", "audio", "video", "playlist", "youtube", "vimeo", "soundcloud", "tweet",
-    "twitter", "instagram", "googlemaps", "code", "sourcecode", "contact-form", "contact-form-7", "archives", "latex",
+    "caption",
+    "wp_caption",
+    "gallery",
+    "embed",
+    "audio",
+    "video",
+    "playlist",
+    "youtube",
+    "vimeo",
+    "soundcloud",
+    "tweet",
+    "twitter",
+    "instagram",
+    "googlemaps",
+    "code",
+    "sourcecode",
+    "contact-form",
+    "contact-form-7",
+    "archives",
+    "latex",
 ];
 
 /// The longest stretch a paired shortcode may wrap.
@@ -40,7 +58,8 @@ pub(super) fn shortcode(expander: &mut Expander<'_>, text: &str, start: usize, o
     let named = attributes(arguments.trim_start_matches('='));
     let closing_tag = format!("[/{name}]");
     let window = at_most(&text[after..], MAX_WRAPPED_BYTES);
-    let wrapped = window.find(&closing_tag).map(|length| (&text[after..after + length], after + length + closing_tag.len()));
+    let wrapped =
+        window.find(&closing_tag).map(|length| (&text[after..after + length], after + length + closing_tag.len()));
     if wrapped.is_none() && !arguments.contains('=') && !KNOWN.contains(&name) {
         return None;
     }
@@ -122,7 +141,10 @@ mod tests {
         assert_eq!(expanded, "Before\nAfter Said.");
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         let (expanded, _) = expand("[embed]https://youtu.be/x[/embed] [youtube=https://youtu.be/y]");
-        assert_eq!(expanded, "[https://youtu.be/x](<https://youtu.be/x>) [Watch the video on YouTube](<https://youtu.be/y>)");
+        assert_eq!(
+            expanded,
+            "[https://youtu.be/x](<https://youtu.be/x>) [Watch the video on YouTube](<https://youtu.be/y>)"
+        );
     }
 
     #[test]
