@@ -86,7 +86,7 @@ pub(super) fn paragraphs(chunks: &[Chunk]) -> Vec<Block> {
     super::headings::relevel(&mut htmls);
     for (block, html) in blocks.iter_mut().zip(htmls) {
         block.text = plain_text(&html);
-        block.html = html;
+        block.html = scrollable(&html);
     }
     blocks.retain(|block| !block.text.is_empty() || block.html.contains("<img") || block.html.contains("<hr"));
     blocks
@@ -201,6 +201,32 @@ fn fix_image(raw: &str) -> String {
     format!("<img alt=\"\"{}", &raw["<img".len()..])
 }
 
+/// Code blocks and tables wider than a phone scroll inside themselves,
+/// not the page (see `.table-scroll` in `static/style.css`); a scrolling
+/// box must be reachable by keyboard, hence its `tabindex`.
+fn scrollable(html: &str) -> String {
+    if !html.contains("<pre") && !html.contains("<table") {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    for token in tokens(html) {
+        match token {
+            Token::Tag(tag) if tag.is("pre") && !tag.closing => out.push_str("<pre tabindex=\"0\">"),
+            Token::Tag(tag) if tag.is("table") && !tag.closing => {
+                out.push_str("<div class=\"table-scroll\" tabindex=\"0\">");
+                out.push_str(tag.raw);
+            }
+            Token::Tag(tag) if tag.is("table") => {
+                out.push_str(tag.raw);
+                out.push_str("</div>");
+            }
+            Token::Tag(tag) => out.push_str(tag.raw),
+            Token::Text(text) | Token::Raw(text) | Token::Comment(text) => out.push_str(text),
+        }
+    }
+    out
+}
+
 /// The words of sanitised HTML, entities decoded, white space collapsed.
 pub(super) fn plain_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
@@ -245,6 +271,16 @@ mod tests {
         for words in ["Cell one", "Cell two", "stray text", "Head", "After"] {
             assert!(all.contains(words), "{words}: {found:?}");
         }
+    }
+
+    #[test]
+    fn tables_and_code_scroll_inside_themselves() {
+        let found = blocks("<table><tr><td>a</td></tr></table><pre><code>x</code></pre>");
+        assert_eq!(
+            found[0].0,
+            "<div class=\"table-scroll\" tabindex=\"0\"><table><tbody><tr><td>a</td></tr></tbody></table></div>"
+        );
+        assert_eq!(found[1].0, "<pre tabindex=\"0\"><code>x</code></pre>");
     }
 
     #[test]
