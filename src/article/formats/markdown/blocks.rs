@@ -198,7 +198,7 @@ fn fix_image(raw: &str) -> String {
     if attribute(&attributes, "alt").is_some() {
         return raw.to_owned();
     }
-    format!("<img alt=\"\"{}", &raw["<img".len()..])
+    format!("<img alt=\"\"{}", raw.get("<img".len()..).unwrap_or(">"))
 }
 
 /// Code blocks and tables wider than a phone scroll inside themselves,

@@ -126,10 +126,10 @@ fn take_line_if_emptied(text: &str, start: usize, end: usize, kind: Kind, out: &
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
     let alone = text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty();
-    if out.len() != written || !alone {
+    if out.len() != written || !alone || !out.ends_with(&text[line_start..start]) {
         return end;
     }
-    out.truncate(written - (start - line_start).min(written));
+    out.truncate(written - (start - line_start));
     match kind {
         Kind::Inline => (line_end + 1).min(text.len()),
         Kind::Break => line_end,

@@ -111,7 +111,7 @@ fn end_tag(text: &str, from: usize, end: &str) -> Option<(usize, usize)> {
     let mut at = from;
     while let Some(offset) = text[at..].find("{%") {
         let start = at + offset;
-        let close = text[start..].find("%}").map(|i| start + i + 2)?;
+        let close = text[start + 2..].find("%}").map(|i| start + 2 + i + 2)?;
         if split_word(trim_whitespace_control(&text[start + 2..close - 2])).0 == end {
             return Some((start, close));
         }

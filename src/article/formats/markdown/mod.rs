@@ -164,3 +164,107 @@ fn max_quote_depth(body: &str) -> usize {
     }
     deepest
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const PIECES: &[&str] = &[
+        "{%",
+        "%}",
+        "{{",
+        "}}",
+        "{{<",
+        ">}}",
+        "{{%",
+        "%}}",
+        " raw ",
+        " endraw ",
+        " highlight ",
+        " endhighlight ",
+        "[caption",
+        "[/caption]",
+        "]",
+        "[",
+        "(",
+        "<!--more-->",
+        "<!--",
+        "-->",
+        "{:",
+        "}",
+        "{::comment}",
+        "<div>",
+        "</div>",
+        "<table>",
+        "<td>",
+        "<pre>",
+        "</pre>",
+        "<script>",
+        "<iframe src=x>",
+        "\n",
+        "\n\n",
+        "    ",
+        "\t",
+        "`",
+        "```",
+        "~~~",
+        "é",
+        "“",
+        "<",
+        ">",
+        "&amp;",
+        "&amp;#x27;",
+        "**",
+        "#",
+        "# T\n",
+        "- ",
+        "1. ",
+        "> ",
+        "|",
+        "Title: x\n",
+        "[^1]",
+        "[^1]: n",
+        "site.baseurl",
+        "page.image",
+        "youtube abc",
+        "post_url a",
+        "link _posts/a.md",
+        "relref \"/b/c.md\"",
+        "word",
+    ];
+
+    proptest! {
+        #[test]
+        fn any_mix_of_generator_syntax_parses_without_panicking(indexes in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+            let text: String = indexes.iter().map(|&index| PIECES[index]).collect();
+            let draft = parse(&text, &ArticleId::new("a/_posts/b"));
+            for paragraph in &draft.paragraphs {
+                if let Paragraph::Html { html, .. } = paragraph {
+                    prop_assert!(!html.contains("<script") && !html.contains("<iframe"), "{html}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pelican_headers_fill_fields_and_a_more_marker_ends_the_summary() {
+        let text = "Title: Issue 1\nDate: 2024-01-02\nCategory: Weekly\nTags: a, b\n\nIntro *one*.\n\n<!-- more -->\n\nRest.\n";
+        let draft = parse(text, &ArticleId::new("issue"));
+        assert_eq!(draft.title.as_deref(), Some("Issue 1"));
+        assert_eq!(draft.section.as_deref(), Some("Weekly"));
+        assert_eq!(draft.tags, ["a", "b"]);
+        assert_eq!(draft.summary.as_deref(), Some("Intro one."));
+        let texts: Vec<&str> = draft.paragraphs.iter().map(Paragraph::text).collect();
+        assert_eq!(texts, ["Intro one.", "Rest."]);
+    }
+
+    #[test]
+    fn an_html_page_saved_as_markdown_is_html_not_code() {
+        let text = "---\ntitle: T\n---\n\t\n\t\t\t\t\t<p>First &apos;para&apos;.</p>\n\n\t\t\t\t\t<p>Second.</p>\n";
+        let draft = parse(text, &ArticleId::new("a"));
+        let texts: Vec<&str> = draft.paragraphs.iter().map(Paragraph::text).collect();
+        assert_eq!(texts, ["First 'para'.", "Second."]);
+    }
+}
