@@ -75,10 +75,23 @@ pub(super) struct Block {
     pub start: usize,
 }
 
-/// Sanitises each chunk and splits it into paragraphs.
-pub(super) fn paragraphs(chunks: &[Chunk]) -> Vec<Block> {
+/// The deepest raw HTML nesting sanitised as HTML. html5ever takes time
+/// that grows with the square of the depth (32,000 nested `<pre>`: half a
+/// minute), which would stall every load, and no article nests this deep.
+const MAX_HTML_DEPTH: usize = 512;
+
+/// Sanitises each chunk and splits it into paragraphs; a chunk nested too
+/// deep is shown as text, with a warning.
+pub(super) fn paragraphs(chunks: &[Chunk], warnings: &mut Vec<String>) -> Vec<Block> {
     let mut blocks = Vec::new();
     for chunk in chunks {
+        if nesting_depth(&chunk.html) > MAX_HTML_DEPTH {
+            warnings.push(format!("HTML nested over {MAX_HTML_DEPTH} elements deep: shown as text"));
+            let text = html_escape::encode_text(&chunk.html).into_owned();
+            let shown = chunk.html.split_whitespace().collect::<Vec<_>>().join(" ");
+            blocks.push(Block { html: format!("<p>{text}</p>"), text: shown, start: chunk.start });
+            continue;
+        }
         let clean = SANITISER.clean(&chunk.html).to_string();
         blocks.extend(split(&clean).into_iter().map(|html| Block { html, text: String::new(), start: chunk.start }));
     }
@@ -90,6 +103,24 @@ pub(super) fn paragraphs(chunks: &[Chunk]) -> Vec<Block> {
     }
     blocks.retain(|block| !block.text.is_empty() || block.html.contains("<img") || block.html.contains("<hr"));
     blocks
+}
+
+/// How deep `html`'s elements nest at most, not counting those whose end
+/// tag may be left out (`<p>`, `<li>`, `<td>`: sloppy but flat).
+fn nesting_depth(html: &str) -> usize {
+    const OPTIONAL_END: &[&str] =
+        &["p", "li", "td", "th", "tr", "dt", "dd", "option", "tbody", "thead", "tfoot", "colgroup", "rp", "rt"];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for token in tokens(html) {
+        if let Token::Tag(tag) = token
+            && !tag.is_void()
+            && !OPTIONAL_END.iter().any(|name| tag.is(name))
+        {
+            depth = if tag.closing { depth.saturating_sub(1) } else { depth + 1 };
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
 }
 
 /// The top-level blocks of sanitised HTML.
@@ -245,7 +276,10 @@ mod tests {
     use super::*;
 
     fn blocks(html: &str) -> Vec<(String, String)> {
-        paragraphs(&[Chunk { html: html.to_owned(), start: 0 }]).into_iter().map(|b| (b.html, b.text)).collect()
+        paragraphs(&[Chunk { html: html.to_owned(), start: 0 }], &mut Vec::new())
+            .into_iter()
+            .map(|b| (b.html, b.text))
+            .collect()
     }
 
     #[test]

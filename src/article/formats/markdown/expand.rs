@@ -31,9 +31,18 @@ pub(super) struct Expander<'a> {
     /// Set by a construct that swallowed a stretch of text (`highlight`,
     /// `raw`): code found in it before is not code, so the code after it
     /// must be found again.
-    pub code_changed: bool,
+    code_changed: bool,
+    /// How often code was found again; bounded, so that a file of ten
+    /// thousand tiny `[x]…[/x]` cannot make the scan quadratic.
+    rescans: usize,
+    /// End tags searched for and not found: they will not be found later
+    /// either, and searching again for each opening tag would be quadratic.
+    missing_ends: Vec<String>,
     depth: usize,
 }
+
+/// The most times code is looked for again in one body.
+const MAX_RESCANS: usize = 32;
 
 /// How a construct was replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +59,16 @@ pub(super) type Handled = Option<(usize, Kind)>;
 
 impl<'a> Expander<'a> {
     pub fn new(links: &'a Links, page: &'a [(String, String)]) -> Self {
-        Self { links, page, notes: Notes::default(), more_at: None, code_changed: false, depth: 0 }
+        Self {
+            links,
+            page,
+            notes: Notes::default(),
+            more_at: None,
+            code_changed: false,
+            rescans: 0,
+            missing_ends: Vec::new(),
+            depth: 0,
+        }
     }
 
     /// `text` with every construct outside code replaced.
@@ -78,12 +96,33 @@ impl<'a> Expander<'a> {
                     start + 1
                 }
             };
-            if std::mem::take(&mut self.code_changed) {
+            if std::mem::take(&mut self.code_changed) && self.rescans < MAX_RESCANS {
+                self.rescans += 1;
                 (protected, next) = (code_ranges(&text[at..], at), 0);
             }
         }
         out.push_str(&text[at.min(text.len())..]);
         out
+    }
+
+    /// Notes that `swallowed`, a stretch a construct consumed whole, may
+    /// have looked like code (a fence, a backtick, an indented line) and
+    /// so hidden the code after it.
+    pub fn swallowed(&mut self, swallowed: &str) {
+        self.code_changed |=
+            swallowed.contains(['`', '~']) || swallowed.contains("\n    ") || swallowed.contains("\n\t");
+    }
+
+    /// `search` for the end tag `end`, unless it was already not found.
+    pub fn find_end<T>(&mut self, end: &str, search: impl FnOnce() -> Option<T>) -> Option<T> {
+        if self.missing_ends.iter().any(|missing| missing == end) {
+            return None;
+        }
+        let found = search();
+        if found.is_none() {
+            self.missing_ends.push(end.to_owned());
+        }
+        found
     }
 
     /// `fragment` (the inside of a shortcode) expanded on its own.
@@ -103,7 +142,7 @@ impl<'a> Expander<'a> {
         } else if rest.starts_with("{{") {
             liquid::output(self, text, start, out)
         } else if rest.starts_with("{:") {
-            kramdown::attribute_list(text, start, out)
+            kramdown::attribute_list(self, text, start, out)
         } else if rest.starts_with("<!--") {
             let handled = kramdown::more_marker(text, start)?;
             if self.depth == 0 {
@@ -144,6 +183,7 @@ pub(super) fn code_ranges(text: &str, offset: usize) -> Vec<Range<usize>> {
     // Raw HTML elements still open: an indented "code block" inside one is
     // markup (see `render`), not code.
     let mut open_elements = 0;
+    let mut unclosed_code = false;
     for (event, range) in Parser::new_ext(text, super::render::OPTIONS).into_offset_iter() {
         match event {
             Event::Code(_) => ranges.push(range),
@@ -151,8 +191,11 @@ pub(super) fn code_ranges(text: &str, offset: usize) -> Vec<Range<usize>> {
             Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
             Event::End(TagEnd::CodeBlock) => ranges.extend(block_start.take().map(|start| start..range.end)),
             Event::Html(html) | Event::InlineHtml(html) => {
-                if starts_code_element(&html) {
-                    ranges.extend(html_code_range(text, range.start));
+                if starts_code_element(&html) && !unclosed_code {
+                    let found = html_code_range(text, range.start);
+                    // Not closed here, not closed later: stop looking.
+                    unclosed_code = found.is_none();
+                    ranges.extend(found);
                 }
                 open_elements = (open_elements + container_balance(&html)).max(0);
             }

@@ -87,6 +87,11 @@ pub(super) fn tokens(html: &str) -> Vec<Token<'_>> {
     tokens
 }
 
+/// The longest tag (or doctype) read as one: a `<` that opens a quote and
+/// never closes it is text, not a tag that runs to the end of the file
+/// (searching that far for every such `<` would be quadratic).
+const MAX_TAG_BYTES: usize = 8 * 1024;
+
 /// The comment or tag starting at `start` (a `<`), and where it ends.
 fn markup_at(html: &str, start: usize) -> Option<(Token<'_>, usize)> {
     let rest = &html[start..];
@@ -95,7 +100,8 @@ fn markup_at(html: &str, start: usize) -> Option<(Token<'_>, usize)> {
         return Some((Token::Comment(&html[start..end]), end));
     }
     if rest.starts_with("<!") || rest.starts_with("<?") {
-        let end = start + rest.find('>')? + 1;
+        let bytes = rest.as_bytes().iter().take(MAX_TAG_BYTES).enumerate().skip(1);
+        let end = start + bytes.take_while(|&(_, &byte)| byte != b'<').find(|&(_, &byte)| byte == b'>')?.0 + 1;
         return Some((Token::Comment(&html[start..end]), end));
     }
     let closing = rest.starts_with("</");
@@ -117,7 +123,7 @@ fn markup_at(html: &str, start: usize) -> Option<(Token<'_>, usize)> {
 /// quotes; `None` when it never ends.
 fn tag_end(rest: &str) -> Option<usize> {
     let mut quote = None;
-    for (index, c) in rest.char_indices() {
+    for (index, c) in rest.char_indices().take_while(|&(index, _)| index < MAX_TAG_BYTES) {
         match (quote, c) {
             (None, '"' | '\'') => quote = Some(c),
             (Some(open), _) if open == c => quote = None,

@@ -37,10 +37,12 @@ pub(super) fn shortcode(expander: &mut Expander<'_>, text: &str, start: usize, o
             }
         }
         "highlight" => {
-            let closing = text[end..].find("{{< /highlight >}}").or_else(|| text[end..].find("{{% /highlight %}}"))?;
+            let closing = expander.find_end("/highlight", || {
+                text[end..].find("{{< /highlight >}}").or_else(|| text[end..].find("{{% /highlight %}}"))
+            })?;
             let language = positional.first().copied().unwrap_or("");
             code_block(out, language, &text[end..end + closing]);
-            expander.code_changed = true;
+            expander.swallowed(&text[end..end + closing]);
             return Some((end + closing + "{{< /highlight >}}".len(), Kind::Inline));
         }
         _ => match embeds::link(name, &positional, &named) {

@@ -9,16 +9,17 @@
 //! - `<!--more-->` (any spacing, `<!--more Read on-->` too) ends the excerpt
 //!   and is otherwise invisible.
 
-use super::expand::{Handled, Kind};
+use super::expand::{Expander, Handled, Kind};
 
 /// An attribute list or extension tag at `start` (a `{:`).
-pub(super) fn attribute_list(text: &str, start: usize, out: &mut String) -> Handled {
+pub(super) fn attribute_list(expander: &mut Expander<'_>, text: &str, start: usize, out: &mut String) -> Handled {
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let end = start + text[start..line_end].find('}')? + 1;
     let inner = text[start + 2..end - 1].trim();
     if inner.starts_with(":comment") {
-        let close = text[end..].find("{:/comment}").map(|i| end + i + "{:/comment}".len());
-        let close = close.or_else(|| text[end..].find("{:/}").map(|i| end + i + "{:/}".len()));
+        let mut close =
+            |marker: &str| expander.find_end(marker, || text[end..].find(marker).map(|i| end + i + marker.len()));
+        let close = close("{:/comment}").or_else(|| close("{:/}"));
         return Some((close.unwrap_or(end), Kind::Inline));
     }
     if inner == "toc" || inner == ".toc" {

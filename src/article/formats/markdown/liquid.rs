@@ -15,21 +15,23 @@ pub(super) fn tag(expander: &mut Expander<'_>, text: &str, start: usize, out: &m
     let (name, arguments) = split_word(trim_whitespace_control(inner));
     match name {
         "raw" => {
-            let (close_start, close_end) = end_tag(text, end, "endraw")?;
+            let (close_start, close_end) = expander.find_end("endraw", || end_tag(text, end, "endraw"))?;
             out.push_str(&text[end..close_start]);
-            expander.code_changed = true;
+            expander.swallowed(&text[end..close_start]);
             Some((close_end, Kind::Inline))
         }
         "highlight" | "codeblock" => {
-            let (close_start, close_end) = end_tag(text, end, &format!("end{name}"))?;
+            let end_name = format!("end{name}");
+            let (close_start, close_end) = expander.find_end(&end_name, || end_tag(text, end, &end_name))?;
             let language = split_word(arguments).0.trim_start_matches("lang:");
             code_block(out, language, &text[end..close_start]);
-            expander.code_changed = true;
+            expander.swallowed(&text[end..close_start]);
             Some((close_end, Kind::Inline))
         }
         "comment" => {
-            expander.code_changed = true;
-            end_tag(text, end, "endcomment").map(|(_, close_end)| (close_end, Kind::Inline))
+            let (_, close_end) = expander.find_end("endcomment", || end_tag(text, end, "endcomment"))?;
+            expander.swallowed(&text[end..close_end]);
+            Some((close_end, Kind::Inline))
         }
         "link" | "post_url" => {
             let path = split_word(arguments).0;

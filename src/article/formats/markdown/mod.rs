@@ -88,7 +88,8 @@ fn render_body(draft: &mut Draft, body: &str, id: &ArticleId, page: &[(String, S
     if draft.title.is_none() {
         draft.title = rendered.title;
     }
-    let blocks = blocks::paragraphs(&rendered.chunks);
+    let mut warnings = Vec::new();
+    let blocks = blocks::paragraphs(&rendered.chunks, &mut warnings);
     if let Some(more_at) = expander.more_at
         && draft.summary.is_none()
     {
@@ -96,7 +97,7 @@ fn render_body(draft: &mut Draft, body: &str, id: &ArticleId, page: &[(String, S
         draft.summary = Some(teaser.join(" ")).filter(|teaser| !teaser.is_empty());
     }
     draft.paragraphs.extend(blocks.into_iter().map(|block| Paragraph::Html { html: block.html, text: block.text }));
-    for warning in expander.notes.into_warnings() {
+    for warning in warnings.into_iter().chain(expander.notes.into_warnings()) {
         warn(draft, warning);
     }
 }
@@ -245,6 +246,20 @@ mod tests {
                     prop_assert!(!html.contains("<script") && !html.contains("<iframe"), "{html}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn repeated_unclosed_constructs_take_linear_time() {
+        // Each would rescan the rest of the file per occurrence if a search
+        // were unbounded: 40,000 occurrences would then never finish.
+        let hostile = ["{% raw %}", "{% highlight x %}", "<a \"", "[x] ", "<!x", "{::comment}", "<pre>", "[a]`b`[/a]"];
+        for piece in hostile {
+            let text = format!("# T\n\n{}", piece.repeat(40_000 / piece.len() * 4));
+            let started = std::time::Instant::now();
+            let draft = parse(&text, &ArticleId::new("a"));
+            assert!(draft.title.is_some());
+            assert!(started.elapsed().as_secs() < 60, "{piece}: {:?}", started.elapsed());
         }
     }
 

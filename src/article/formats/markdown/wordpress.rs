@@ -58,14 +58,14 @@ pub(super) fn shortcode(expander: &mut Expander<'_>, text: &str, start: usize, o
     let named = attributes(arguments.trim_start_matches('='));
     let closing_tag = format!("[/{name}]");
     let window = at_most(&text[after..], MAX_WRAPPED_BYTES);
-    let wrapped =
-        window.find(&closing_tag).map(|length| (&text[after..after + length], after + length + closing_tag.len()));
+    let wrapped = expander.find_end(&closing_tag, || window.find(&closing_tag));
+    let wrapped = wrapped.map(|length| (&text[after..after + length], after + length + closing_tag.len()));
     if wrapped.is_none() && !arguments.contains('=') && !KNOWN.contains(&name) {
         return None;
     }
     let (content, end) = wrapped.unwrap_or(("", after));
-    // What a shortcode wraps is not the code it looked like before.
-    expander.code_changed |= wrapped.is_some();
+    // What a shortcode wraps is not the code it may have looked like.
+    expander.swallowed(content);
     match name {
         "caption" | "wp_caption" if wrapped.is_some() => {
             let content = expander.expand_fragment(content);
@@ -74,7 +74,6 @@ pub(super) fn shortcode(expander: &mut Expander<'_>, text: &str, start: usize, o
         "code" | "sourcecode" if wrapped.is_some() => {
             let language = attribute(&named, "language").or_else(|| attribute(&named, "lang")).unwrap_or("");
             code_block(out, language, content);
-            expander.code_changed = true;
         }
         _ => {
             let url = arguments.trim_start_matches('=').trim();
