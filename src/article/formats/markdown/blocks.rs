@@ -13,7 +13,8 @@
 
 use std::sync::LazyLock;
 
-use super::html::{Token, attribute, tokens};
+use super::fixups::{self, MAX_HTML_DEPTH};
+use super::html::{Token, tokens};
 use super::render::Chunk;
 
 /// Elements that are a paragraph of the article on their own.
@@ -75,17 +76,12 @@ pub(super) struct Block {
     pub start: usize,
 }
 
-/// The deepest raw HTML nesting sanitised as HTML. html5ever takes time
-/// that grows with the square of the depth (32,000 nested `<pre>`: half a
-/// minute), which would stall every load, and no article nests this deep.
-const MAX_HTML_DEPTH: usize = 512;
-
 /// Sanitises each chunk and splits it into paragraphs; a chunk nested too
 /// deep is shown as text, with a warning.
 pub(super) fn paragraphs(chunks: &[Chunk], warnings: &mut Vec<String>) -> Vec<Block> {
     let mut blocks = Vec::new();
     for chunk in chunks {
-        if nesting_depth(&chunk.html) > MAX_HTML_DEPTH {
+        if fixups::nesting_depth(&chunk.html) > MAX_HTML_DEPTH {
             warnings.push(format!("HTML nested over {MAX_HTML_DEPTH} elements deep: shown as text"));
             let text = html_escape::encode_text(&chunk.html).into_owned();
             let shown = chunk.html.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -99,28 +95,10 @@ pub(super) fn paragraphs(chunks: &[Chunk], warnings: &mut Vec<String>) -> Vec<Bl
     super::headings::relevel(&mut htmls);
     for (block, html) in blocks.iter_mut().zip(htmls) {
         block.text = plain_text(&html);
-        block.html = scrollable(&html);
+        block.html = fixups::scrollable(&html);
     }
     blocks.retain(|block| !block.text.is_empty() || block.html.contains("<img") || block.html.contains("<hr"));
     blocks
-}
-
-/// How deep `html`'s elements nest at most, not counting those whose end
-/// tag may be left out (`<p>`, `<li>`, `<td>`: sloppy but flat).
-fn nesting_depth(html: &str) -> usize {
-    const OPTIONAL_END: &[&str] =
-        &["p", "li", "td", "th", "tr", "dt", "dd", "option", "tbody", "thead", "tfoot", "colgroup", "rp", "rt"];
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    for token in tokens(html) {
-        if let Token::Tag(tag) = token
-            && !tag.is_void()
-            && !OPTIONAL_END.iter().any(|name| tag.is(name))
-        {
-            depth = if tag.closing { depth.saturating_sub(1) } else { depth + 1 };
-            deepest = deepest.max(depth);
-        }
-    }
-    deepest
 }
 
 /// The top-level blocks of sanitised HTML.
@@ -152,7 +130,7 @@ struct Splitter {
 impl Splitter {
     fn token(&mut self, token: Token<'_>) {
         let raw = match token {
-            Token::Tag(tag) if tag.is("img") => fix_image(tag.raw),
+            Token::Tag(tag) if tag.is("img") => fixups::image(tag.raw),
             Token::Tag(tag) => tag.raw.to_owned(),
             Token::Text(text) | Token::Raw(text) | Token::Comment(text) => text.to_owned(),
         };
@@ -216,46 +194,6 @@ impl Splitter {
 /// a kept `<div>` is copied whole.
 fn is_bare_div(tag: &super::html::Tag<'_>) -> bool {
     tag.is("div") && (tag.closing || tag.raw.eq_ignore_ascii_case("<div>"))
-}
-
-/// An image without an address is dropped; one without a description gets
-/// an empty one (the file gives none), which HTML requires.
-fn fix_image(raw: &str) -> String {
-    let attributes =
-        super::html::attributes(raw.trim_start_matches("<img").trim_end_matches('>').trim_end_matches('/'));
-    if attribute(&attributes, "src").is_none_or(|src| src.trim().is_empty()) {
-        return String::new();
-    }
-    if attribute(&attributes, "alt").is_some() {
-        return raw.to_owned();
-    }
-    format!("<img alt=\"\"{}", raw.get("<img".len()..).unwrap_or(">"))
-}
-
-/// Code blocks and tables wider than a phone scroll inside themselves,
-/// not the page (see `.table-scroll` in `static/style.css`); a scrolling
-/// box must be reachable by keyboard, hence its `tabindex`.
-fn scrollable(html: &str) -> String {
-    if !html.contains("<pre") && !html.contains("<table") {
-        return html.to_owned();
-    }
-    let mut out = String::with_capacity(html.len() + 64);
-    for token in tokens(html) {
-        match token {
-            Token::Tag(tag) if tag.is("pre") && !tag.closing => out.push_str("<pre tabindex=\"0\">"),
-            Token::Tag(tag) if tag.is("table") && !tag.closing => {
-                out.push_str("<div class=\"table-scroll\" tabindex=\"0\">");
-                out.push_str(tag.raw);
-            }
-            Token::Tag(tag) if tag.is("table") => {
-                out.push_str(tag.raw);
-                out.push_str("</div>");
-            }
-            Token::Tag(tag) => out.push_str(tag.raw),
-            Token::Text(text) | Token::Raw(text) | Token::Comment(text) => out.push_str(text),
-        }
-    }
-    out
 }
 
 /// The words of sanitised HTML, entities decoded, white space collapsed.

@@ -24,6 +24,7 @@
 mod blocks;
 mod embeds;
 mod expand;
+mod fixups;
 mod headings;
 mod html;
 mod hugo;
