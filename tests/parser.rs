@@ -227,7 +227,7 @@ fn header_blocks_fill_fields_and_keep_unknown_keys_as_metadata() {
     assert_eq!(article.format, Format::HeaderBlock);
     assert_eq!(article.title, "Re: Moonbase");
     assert_eq!(article.section.as_deref(), Some("sci.space"));
-    assert_eq!(article.details().author.as_deref(), Some("ann@example.org (Ann)"));
+    assert_eq!(article.details().author.as_deref(), Some("Ann"));
     assert_eq!(article.date, Some(date(1993, 4, 5)));
     assert_eq!(article.details().tags, ["space", "moon"]);
     assert_eq!(article.details().metadata, [("Path".into(), "a!b".into()), ("Organization".into(), "Example".into())]);

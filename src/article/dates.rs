@@ -67,7 +67,7 @@ pub fn parse_date_value(text: &str) -> DateValue {
     if let Some(value) = rfc2822(text) {
         return value;
     }
-    if let Some(date) = written(strip_weekday(text)).or_else(|| compact(text)) {
+    if let Some(date) = written(strip_weekday(text)).or_else(|| compact(text)).or_else(|| cjk(text)) {
         return DateValue::Dated { date, published: None };
     }
     numeric(text)
@@ -102,6 +102,22 @@ fn strip_label(text: &str) -> &str {
     text
 }
 
+/// `2026年5月25日`, as Chinese and Japanese write dates, with an optional
+/// time after it (`2006年02月01日 20:00:35`).
+fn cjk(text: &str) -> Option<Date> {
+    let (year, rest) = text.split_once('年')?;
+    let (month, rest) = rest.split_once('月')?;
+    let (day, rest) = rest.split_once('日')?;
+    let number = |part: &str| part.trim().parse::<i8>().ok();
+    let year: i16 = year.trim().parse().ok()?;
+    let rest = rest.trim();
+    let time_or_nothing = rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit() || c == '（' || c == '(');
+    if !(1900..=2100).contains(&year) || !time_or_nothing {
+        return None;
+    }
+    Date::new(year, number(month)?, number(day)?).ok()
+}
+
 /// `20240303`, as file names and some exports write dates.
 fn compact(text: &str) -> Option<Date> {
     if text.len() != 8 || !text.bytes().all(|byte| byte.is_ascii_digit()) {
@@ -109,6 +125,43 @@ fn compact(text: &str) -> Option<Date> {
     }
     let (year, month, day) = (text[..4].parse().ok()?, text[4..6].parse().ok()?, text[6..].parse().ok()?);
     (1900..=2100).contains(&year).then(|| Date::new(year, month, day).ok()).flatten()
+}
+
+/// The date a file's path gives, for files that state none: a file name
+/// that starts with one (`2024-11-16-slug.md`, `2024-11-16-0930-slug.md`,
+/// `2019-12-3-slug.md`, `20241116_slug.txt`), folders
+/// `…/2024/11/16/…`, or a folder named `20241116`. The deepest match wins.
+pub fn date_from_path(path: &str) -> Option<Date> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let (name, folders) = parts.split_last()?;
+    if let Some(date) = dated_name(name) {
+        return Some(date);
+    }
+    let ymd = |year: &str, month: &str, day: &str| -> Option<Date> {
+        let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+        if year.len() != 4 || month.len() > 2 || day.len() > 2 || ![year, month, day].into_iter().all(all_digits) {
+            return None;
+        }
+        let year: i16 = year.parse().ok()?;
+        (1900..=2100).contains(&year).then(|| Date::new(year, month.parse().ok()?, day.parse().ok()?).ok()).flatten()
+    };
+    let from_triples = folders.windows(3).rev().find_map(|window| ymd(window[0], window[1], window[2]));
+    from_triples.or_else(|| folders.iter().rev().find_map(|folder| compact(folder)))
+}
+
+/// `2024-11-16-slug`, `2019-12-3-slug`, `20241116-slug`, `2024-11-16`.
+fn dated_name(name: &str) -> Option<Date> {
+    let mut parts = name.splitn(4, ['-', '_']);
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let numeric = |part: &str, widths: std::ops::RangeInclusive<usize>| {
+        widths.contains(&part.len()) && part.bytes().all(|byte| byte.is_ascii_digit())
+    };
+    if numeric(year, 4..=4) && numeric(month, 1..=2) && numeric(day, 1..=2) {
+        let year: i16 = year.parse().ok()?;
+        return (1900..=2100).contains(&year).then(|| Date::new(year, month.parse().ok()?, day.parse().ok()?).ok())?;
+    }
+    let first = name.split(['-', '_', '.']).next()?;
+    compact(first)
 }
 
 /// The calendar date of a metadata value, if it is an unambiguous date.
@@ -132,7 +185,9 @@ fn iso(text: &str) -> Option<DateValue> {
         // A time in a form RFC 3339 does not know: the date alone.
         let (date, rest) = (text.get(..10)?, text.get(10..)?);
         let time_follows = rest.starts_with([' ', 'T']) && rest[1..].starts_with(|c: char| c.is_ascii_digit());
-        let date = date.parse::<Date>().ok().filter(|_| rest.is_empty() || time_follows)?;
+        // `2016-07-19 (optional)`: a template's note left after the date.
+        let note_follows = rest.starts_with(" (") && rest.ends_with(')');
+        let date = date.parse::<Date>().ok().filter(|_| rest.is_empty() || time_follows || note_follows)?;
         return Some(DateValue::Dated { date, published: None });
     };
     let date = pieces.date();
@@ -299,6 +354,39 @@ fn strip_weekday(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_give_dates_the_way_site_generators_write_them() {
+        let date = |path: &str| date_from_path(path).map(|date| date.to_string());
+        assert_eq!(date("_posts/2024-11-16-slug").as_deref(), Some("2024-11-16"));
+        assert_eq!(date("_posts/2012-03-01-1940-slug").as_deref(), Some("2012-03-01"));
+        assert_eq!(date("_posts/2019-12-3-long-term-teams").as_deref(), Some("2019-12-03"));
+        assert_eq!(date("content/news/2026/07/01/slug").as_deref(), Some("2026-07-01"));
+        assert_eq!(date("reuters/20061020/us-antitrust-idUSN20").as_deref(), Some("2006-10-20"));
+        assert_eq!(date("text/2020-03-30-burney-linda-266471533").as_deref(), Some("2020-03-30"));
+        assert_eq!(date("bbc/business/001"), None);
+        assert_eq!(date("2024/notes/9999"), None);
+        assert_eq!(date("posts/2024-13-45-slug"), None);
+        assert_eq!(date("sample/12345678"), None);
+    }
+
+    #[test]
+    fn chinese_and_japanese_dates_are_dates() {
+        assert_eq!(parse_date("2026年5月25日").map(|date| date.to_string()).as_deref(), Some("2026-05-25"));
+        assert_eq!(parse_date("2006年02月01日 20:00:35").map(|date| date.to_string()).as_deref(), Some("2006-02-01"));
+        assert_eq!(parse_date("2026年5月25日，大会在北京举行"), None);
+    }
+
+    #[test]
+    fn a_template_note_after_a_date_leaves_the_date() {
+        assert_eq!(parse_date("2016-07-19 (optional)").map(|date| date.to_string()).as_deref(), Some("2016-07-19"));
+        assert_eq!(parse_date("2019-12-3").map(|date| date.to_string()).as_deref(), Some("2019-12-03"));
+        assert_eq!(parse_date("2016-03-03 3:00").map(|date| date.to_string()).as_deref(), Some("2016-03-03"));
+        assert_eq!(
+            parse_date("Fri Oct 20, 2006 1:51pm EDT").map(|date| date.to_string()).as_deref(),
+            Some("2006-10-20")
+        );
+    }
 
     #[test]
     fn iso_with_space_separated_time_keeps_only_the_date() {

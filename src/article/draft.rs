@@ -19,10 +19,16 @@ pub(crate) struct Draft {
     pub author: Option<String>,
     pub url: Option<String>,
     pub summary: Option<String>,
+    /// A lead image named by the metadata (`image:`, `cover:`), as written.
+    pub image: Option<String>,
+    /// `draft: true` or `published: false`: the author has not published it.
+    pub draft: bool,
     pub tags: Vec<String>,
     pub metadata: Vec<(String, String)>,
     pub paragraphs: Vec<Paragraph>,
     pub warnings: Vec<String>,
+    /// How each line above the body was read, for `check --explain`.
+    pub explained: Vec<super::header::Explained>,
 }
 
 /// A metadata value from front matter or a sidecar: text, or a list of
@@ -45,6 +51,9 @@ pub(crate) enum Field {
     Url,
     Tags,
     Summary,
+    Image,
+    /// `draft: true`, `published: false`.
+    Draft,
 }
 
 impl Field {
@@ -58,6 +67,7 @@ impl Field {
             ("section", Field::Section),
             ("articlesection", Field::Section),
             ("category", Field::Section),
+            ("categories", Field::Section),
             ("newsgroups", Field::Section),
             ("date", Field::Date),
             ("published", Field::Date),
@@ -65,20 +75,35 @@ impl Field {
             ("publishedat", Field::Date),
             ("publishdate", Field::Date),
             ("pubdate", Field::Date),
+            ("publicationdate", Field::Date),
+            ("datecreated", Field::Date),
             ("source", Field::Source),
             ("publisher", Field::Source),
             ("sitename", Field::Source),
             ("author", Field::Author),
+            ("authors", Field::Author),
+            ("writtenby", Field::Author),
             ("creator", Field::Author),
             ("from", Field::Author),
             ("by", Field::Author),
             ("byline", Field::Author),
             ("url", Field::Url),
             ("link", Field::Url),
+            ("canonicalurl", Field::Url),
+            ("sourceurl", Field::Url),
+            ("originalurl", Field::Url),
             ("tags", Field::Tags),
             ("keywords", Field::Tags),
+            ("tag", Field::Tags),
             ("summary", Field::Summary),
             ("description", Field::Summary),
+            ("excerpt", Field::Summary),
+            ("metadescription", Field::Summary),
+            ("image", Field::Image),
+            ("cover", Field::Image),
+            ("featuredimage", Field::Image),
+            ("topimage", Field::Image),
+            ("draft", Field::Draft),
         ];
         let bare = key.chars().filter(|c| !matches!(c, '_' | '-' | ' '));
         let matches = |name: &str| {
@@ -100,22 +125,30 @@ impl Draft {
     /// (a sidecar) win over the file; otherwise the first value found stays.
     pub fn set(&mut self, key: &str, value: &str, overwrite: bool) {
         let value = value.trim();
-        if value.is_empty() {
+        if value.is_empty() || is_empty_value(value) {
             return;
         }
         let Some(field) = Field::from_key(key) else {
             self.metadata.push((key.to_owned(), value.to_owned()));
             return;
         };
-        if field == Field::Tags {
-            self.set_tags(value.split(',').map(str::to_owned).collect(), overwrite);
-            return;
+        match field {
+            Field::Tags => return self.set_tags(split_tags(value), overwrite),
+            Field::Draft => return self.draft |= is_true(value),
+            // `published: false` is a flag, not a date.
+            Field::Date if is_true(value) || is_false(value) => return self.draft |= is_false(value),
+            _ => {}
         }
         let value = match field {
             // `comp.graphics,comp.windows.x`: the first group is the section.
             Field::Section if key.eq_ignore_ascii_case("newsgroups") => value.split(',').next().unwrap_or(value).trim(),
+            // Jekyll's `categories: news updates` names two categories.
+            Field::Section if key.eq_ignore_ascii_case("categories") => {
+                value.split_whitespace().next().unwrap_or(value)
+            }
             _ => value,
         };
+        let value = if field == Field::Author { humanise_slugs(mailbox_name(value)) } else { value.to_owned() };
         let slot = match field {
             Field::Title => &mut self.title,
             Field::Section => &mut self.section,
@@ -123,10 +156,11 @@ impl Draft {
             Field::Source => &mut self.source,
             Field::Author => &mut self.author,
             Field::Url => &mut self.url,
-            Field::Summary | Field::Tags => &mut self.summary,
+            Field::Image => &mut self.image,
+            Field::Summary | Field::Tags | Field::Draft => &mut self.summary,
         };
         if overwrite || slot.is_none() {
-            *slot = Some(value.to_owned());
+            *slot = Some(value);
         }
     }
 
@@ -137,6 +171,12 @@ impl Draft {
                 MetaValue::Text(text) => self.set(&key, &text, overwrite),
                 MetaValue::List(items) if Field::from_key(&key) == Some(Field::Tags) => {
                     self.set_tags(items, overwrite);
+                }
+                // `categories: [Destacadas, Portada]`: the first is the section.
+                MetaValue::List(items) if Field::from_key(&key) == Some(Field::Section) => {
+                    if let Some(first) = items.into_iter().find(|item| !item.trim().is_empty()) {
+                        self.set("section", &first, overwrite);
+                    }
                 }
                 MetaValue::List(items) => self.set(&key, &items.join(", "), overwrite),
             }
@@ -154,7 +194,12 @@ impl Draft {
     /// section itself.
     pub fn finish(mut self, id: ArticleId, folder_section: Option<String>) -> Option<Article> {
         let title = self.title.take().filter(|title| !title.trim().is_empty())?;
-        let (date, published) = self.read_date();
+        self.read_wire_conventions();
+        let (mut date, published) = self.read_date();
+        if date.is_none() && self.date.is_none() {
+            // Only a file that states no date at all takes its path's.
+            date = super::dates::date_from_path(id.as_str());
+        }
         let word_count = self.paragraphs.iter().map(|p| count_words(p.text())).sum();
         // A photo alone (a Markdown block with no text) is no lead either.
         let lead = self.paragraphs.iter().position(|p| !matches!(p, Paragraph::Caption { .. }) && !p.text().is_empty());
@@ -162,7 +207,9 @@ impl Draft {
         Some(Article {
             id,
             title: clean_title(&title),
-            section: self.section.or(folder_section),
+            section: self
+                .section
+                .or_else(|| folder_section.filter(|folder| !names_the_author(folder, self.author.as_deref()))),
             date,
             source: self.source,
             paragraphs: self.paragraphs.into(),
@@ -175,6 +222,7 @@ impl Draft {
                 url: self.url,
                 tags: self.tags,
                 summary: self.summary,
+                image: self.image,
                 metadata: self.metadata,
                 warnings: self.warnings,
                 ..Details::default()
@@ -203,6 +251,83 @@ impl Draft {
     }
 }
 
+/// A folder per author (`jen-chung/slug.md` by Jen Chung) is not a section.
+fn names_the_author(folder: &str, author: Option<&str>) -> bool {
+    let words = |text: &str| {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    author.is_some_and(|author| words(author) == words(folder))
+}
+
+/// Scrapers write `None`, `null` or `[]` for a field they did not find.
+fn is_empty_value(value: &str) -> bool {
+    ["none", "null", "nil", "n/a", "[]", "''", "\"\""].iter().any(|empty| empty.eq_ignore_ascii_case(value))
+}
+
+fn is_true(value: &str) -> bool {
+    ["true", "yes", "on"].iter().any(|word| word.eq_ignore_ascii_case(value))
+}
+
+fn is_false(value: &str) -> bool {
+    ["false", "no", "off"].iter().any(|word| word.eq_ignore_ascii_case(value))
+}
+
+/// Tags separated by commas; a run of four or more words without a comma
+/// is the space-separated keyword list scrapers write.
+fn split_tags(value: &str) -> Vec<String> {
+    if !value.contains(',') && value.split_whitespace().count() >= 4 {
+        return value.split_whitespace().map(str::to_owned).collect();
+    }
+    value.split(',').map(str::to_owned).collect()
+}
+
+/// The person in an e-mail `From:` value: `Rob Strom <strom@ibm.com>`,
+/// `"Rob Strom" <strom@ibm.com>` and `strom@ibm.com (Rob Strom)` all give
+/// `Rob Strom`; a bare address stays as it is.
+fn mailbox_name(value: &str) -> &str {
+    if let Some((name, rest)) = value.split_once('<') {
+        let name = name.trim().trim_matches('"').trim();
+        if rest.contains('@') && !name.is_empty() {
+            return name;
+        }
+    }
+    if let Some((address, rest)) = value.split_once('(') {
+        let name = rest.trim_end().trim_end_matches(')').trim();
+        if address.contains('@') && !address.trim().contains(' ') && !name.is_empty() {
+            return name;
+        }
+    }
+    value
+}
+
+/// Author slugs as site generators keep them (`melissa-braxton`) read as
+/// names (`Melissa Braxton`); anything else stays as written.
+fn humanise_slugs(value: &str) -> String {
+    let is_slug = |name: &str| {
+        name.contains(['-', '_'])
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_'))
+    };
+    let names: Vec<&str> = value.split(',').map(str::trim).collect();
+    if !names.iter().all(|name| is_slug(name)) {
+        return value.to_owned();
+    }
+    let humanise = |name: &str| {
+        name.split(['-', '_'])
+            .filter(|word| !word.is_empty())
+            .map(|word| {
+                let mut chars = word.chars();
+                chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    names.iter().map(|name| humanise(name)).collect::<Vec<_>>().join(", ")
+}
+
 /// Joins runs of white space, tabs included, into one space (titles folded
 /// over lines). Single spaces of other widths (the ideographic space
 /// between CJK words, a no-break space) stay as written.
@@ -226,6 +351,9 @@ pub(crate) fn collapse_spaces(text: &str) -> String {
 /// (zero-width space, byte-order mark, bidirectional overrides and
 /// isolates, which could make a title in a list read backwards).
 fn clean_title(title: &str) -> String {
+    // `Blue Origin&#8217;s New Glenn`: feeds and front matter keep entities.
+    let decoded = super::body::decode_entities(title);
+    let title = decoded.as_ref();
     let invisible = |c: char| matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
     if title.contains(invisible) { collapse_spaces(&title.replace(invisible, "")) } else { collapse_spaces(title) }
 }

@@ -9,16 +9,19 @@ mod dates;
 mod decode;
 mod draft;
 mod formats;
+mod header;
 mod paragraphs;
 mod parse;
+mod press;
 mod sidecar;
+mod wire;
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
 
-pub use dates::{DateValue, Published, parse_date, parse_date_value};
+pub use dates::{DateValue, Published, date_from_path, parse_date, parse_date_value};
 pub use decode::{DecodeError, Decoded, decode, decode_text};
 pub use paragraphs::{MAX_BODY_BYTES, ParagraphRef, Paragraphs, pack};
 pub use parse::{FileInput, FileKind, ParseError, folder_section, parse, parse_file};
@@ -174,6 +177,9 @@ pub struct Details {
     pub url: Option<String>,
     pub tags: Vec<String>,
     pub summary: Option<String>,
+    /// A lead image the metadata names (`image:`, `cover:`, a sidecar's
+    /// `top_image`), as written.
+    pub image: Option<String>,
     /// Metadata keys Broadsheet does not use (`Organization`, `Lines`, …),
     /// kept in file order so nothing in the file is lost.
     pub metadata: Vec<(String, String)>,
@@ -193,6 +199,7 @@ static NO_DETAILS: Details = Details {
     url: None,
     tags: Vec::new(),
     summary: None,
+    image: None,
     metadata: Vec::new(),
     sidecar: None,
     encoding: None,

@@ -15,6 +15,7 @@ use super::body::{blocks, decode_entities};
 use super::decode::{DecodeError, decode_text};
 use super::draft::Draft;
 use super::formats::{front_matter, header_block, markdown, newswire, title_first};
+use super::header;
 use super::sidecar::Sidecar;
 use super::{Article, ArticleId, Format, sidecar};
 
@@ -91,22 +92,15 @@ fn parse_text(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseErr
     let (Some((language, source)), body) = front_matter::split(text) else {
         return parse_layout(text, sidecar_title);
     };
-    match front_matter::read(language, source) {
-        Ok(fields) => {
-            let mut draft = parse_layout(body, sidecar_title.or(sidecar::title(&fields)))?;
-            if draft.format == Format::Sidecar && sidecar_title.is_none() {
-                // The title came from the front matter, a block of fields.
-                draft.format = Format::HeaderBlock;
-            }
-            draft.apply(fields, true);
-            Ok(draft)
-        }
-        Err(warning) => {
-            let mut draft = parse_layout(body, sidecar_title)?;
-            draft.warnings.push(warning);
-            Ok(draft)
-        }
+    let (fields, warning) = front_matter::read_lenient(language, source);
+    let mut draft = parse_layout(body, sidecar_title.or(sidecar::title(&fields)))?;
+    if draft.format == Format::Sidecar && sidecar_title.is_none() {
+        // The title came from the front matter, a block of fields.
+        draft.format = Format::HeaderBlock;
     }
+    draft.apply(fields, true);
+    draft.warnings.extend(warning);
+    Ok(draft)
 }
 
 fn parse_layout(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseError> {
@@ -115,7 +109,11 @@ fn parse_layout(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseE
     if let Some(end) = header_block::detect(&lines) {
         return Ok(header_block::parse(&lines, end));
     }
-    if let Some(result) = newswire::parse(&blocks(&lines)) {
+    // A file that opens with metadata (a letterhead, a URL, a byline) has
+    // its title below it: read line by line, not as the seed's blocks.
+    let opens_with_metadata =
+        lines.iter().find(|line| !line.trim().is_empty()).is_some_and(|line| header::classify(line).is_some());
+    if !opens_with_metadata && let Some(result) = newswire::parse(&blocks(&lines)) {
         return result;
     }
     if let Some(title) = sidecar_title {
@@ -164,6 +162,16 @@ pub fn folder_section(id: &ArticleId) -> Option<String> {
         "output",
         "src",
         "archive",
+        "blog",
+        "blogs",
+        "post",
+        "entries",
+        "stories",
+        "items",
+        "pages",
+        "markdown",
+        "md",
+        "html",
     ];
     let (folders, _) = id.as_str().rsplit_once('/')?;
     let folder = folders.rsplit('/').next()?.trim();

@@ -60,12 +60,81 @@ fn read_yaml(source: &str) -> Result<Vec<(String, MetaValue)>, String> {
     if source.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let value: Value = serde_norway::from_str(source)
-        .map_err(|error| format!("YAML front matter is not valid ({error}); it was not used"))?;
+    let value: Value = match serde_norway::from_str(source) {
+        Ok(value) => value,
+        Err(error) => return Err(format!("YAML front matter is not valid ({error}); it was not used")),
+    };
     let Value::Mapping(mapping) = value else {
         return Err("YAML front matter is not a list of `key: value` lines; it was not used".to_owned());
     };
     Ok(mapping.into_iter().filter_map(|(key, value)| Some((yaml_scalar(key)?, yaml_value(value)?))).collect())
+}
+
+/// Reads front matter, and when YAML rejects it (an unquoted `: ` in a
+/// title, a tab), reads it key by key instead of losing it: the fields,
+/// and a warning that says which way it was read.
+pub(crate) fn read_lenient(language: Language, source: &str) -> (Vec<(String, MetaValue)>, Option<String>) {
+    match read(language, source) {
+        Ok(fields) => (fields, None),
+        Err(error) if language == Language::Yaml && source.len() <= MAX_FRONT_MATTER_BYTES => {
+            let fields = read_key_by_key(source);
+            if fields.is_empty() {
+                return (fields, Some(error));
+            }
+            let reason = error.trim_end_matches("; it was not used");
+            (fields, Some(format!("{reason}; read key by key instead")))
+        }
+        Err(error) => (Vec::new(), Some(error)),
+    }
+}
+
+/// Reads front matter that a YAML parser rejects (an unquoted `: ` in a
+/// title, tabs) the way its author meant it: one `key: value` per line,
+/// the value taken whole, surrounding quotes removed, `- item` lines under
+/// an empty key as a list. Indented lines continue the value above.
+pub(crate) fn read_key_by_key(source: &str) -> Vec<(String, MetaValue)> {
+    let mut fields: Vec<(String, MetaValue)> = Vec::new();
+    for line in source.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indented = line.starts_with([' ', '\t']);
+        if let (Some(item), Some((_, value))) = (trimmed.strip_prefix("- "), fields.last_mut()) {
+            match value {
+                MetaValue::List(items) => items.push(unquote(item).to_owned()),
+                MetaValue::Text(text) if text.is_empty() => *value = MetaValue::List(vec![unquote(item).to_owned()]),
+                MetaValue::Text(_) => {}
+            }
+            continue;
+        }
+        match trimmed.split_once(':') {
+            Some((key, value)) if !indented && is_key(key) => {
+                fields.push((key.trim().to_owned(), MetaValue::Text(unquote(value.trim()).to_owned())));
+            }
+            _ => {
+                if let Some((_, MetaValue::Text(text))) = fields.last_mut() {
+                    text.push(' ');
+                    text.push_str(trimmed);
+                }
+            }
+        }
+    }
+    fields
+}
+
+fn is_key(key: &str) -> bool {
+    let key = key.trim();
+    !key.is_empty() && key.len() <= 40 && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' '))
+}
+
+fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = value.strip_prefix(quote).and_then(|rest| rest.strip_suffix(quote)) {
+            return inner;
+        }
+    }
+    value
 }
 
 fn yaml_scalar(value: serde_norway::Value) -> Option<String> {

@@ -18,19 +18,17 @@
 //! syndication line or known boilerplate.
 
 use super::super::body::block_paragraphs;
-use super::super::dates::{DateValue, parse_date_value};
 use super::super::draft::Draft;
+use super::super::header::{self, Role};
 use super::super::parse::ParseError;
 use super::super::{Format, Paragraph};
 use super::{MAX_TITLE_CHARS, looks_like_section};
 
-/// Lines that aggregators add to the header block and that are not content.
-const BOILERPLATE: &[&str] = &["promote your business"];
-
 /// Parses `blocks` (trimmed, non-blank lines) in the newswire layout, or
 /// returns `None` when there is no header block.
 pub(crate) fn parse(blocks: &[Vec<&str>]) -> Option<Result<Draft, ParseError>> {
-    let header = blocks.iter().take(3).position(|block| is_header_block(block))?;
+    // A body must follow the header block.
+    let header = blocks.iter().take(3.min(blocks.len().saturating_sub(1))).position(|block| is_header_block(block))?;
     Some(parse_with_header(blocks, header))
 }
 
@@ -38,10 +36,17 @@ fn parse_with_header(blocks: &[Vec<&str>], header: usize) -> Result<Draft, Parse
     let header_block = &blocks[header];
     // Lines above the first field of the header block are the title (and
     // maybe the section): `Title` / `16 November 2024` with no blank line.
-    let lead = header_block.iter().take_while(|line| HeaderLine::classify(line).is_none()).count();
+    let lead = header_block.iter().take_while(|line| header::classify(line).is_none()).count();
     // More than two such lines: the first is the title, the rest body text.
     let title_lines = if lead > 2 { 1 } else { lead };
-    let (section, title, body_start) = if lead > 0 {
+    // A first block that opens with fields (a URL, a timestamp) and then
+    // has a line that is none: that line is the title.
+    let title_below_fields = (lead == 0 && header == 0)
+        .then(|| header_block.iter().position(|line| header::classify(line).is_none()))
+        .flatten();
+    let (section, title, body_start) = if let Some(index) = title_below_fields {
+        (None, header_block[index].to_owned(), 1)
+    } else if lead > 0 {
         let (section, title) = section_and_title_from_one_block(&header_block[..title_lines]);
         match (section, &blocks[..header]) {
             (None, [above]) if looks_like_section(&above.join(" ")) => (Some(above.join(" ")), title, header + 1),
@@ -50,6 +55,8 @@ fn parse_with_header(blocks: &[Vec<&str>], header: usize) -> Result<Draft, Parse
     } else {
         section_and_title_above(blocks, header)?
     };
+    let title = header::undecorate(&title);
+    let section = section.map(|section| header::undecorate(&section));
     let title_chars = title.chars().count();
     if title_chars > MAX_TITLE_CHARS {
         return Err(ParseError::TitleTooLong(title_chars));
@@ -61,13 +68,17 @@ fn parse_with_header(blocks: &[Vec<&str>], header: usize) -> Result<Draft, Parse
     // above a title inside the header block: body text, so nothing is lost.
     let before_header = &blocks[body_start.min(header)..header];
     draft.paragraphs.extend(block_paragraphs(before_header));
-    for line in &header_block[title_lines..] {
+    for (index, line) in header_block.iter().enumerate().skip(title_lines) {
+        if Some(index) == title_below_fields {
+            draft.explain(line, "title", "the first line among the fields that is not one");
+            continue;
+        }
         draft.read_header_line(line);
     }
     // A double-spaced file puts every header line in a block of its own.
     let mut rest = &blocks[(header + 1).max(body_start)..];
     while let Some(([line], after)) = rest.split_first().map(|(block, after)| (block.as_slice(), after)) {
-        if HeaderLine::classify(line).is_none() {
+        if header::classify(line).is_none() {
             break;
         }
         draft.read_header_line(line);
@@ -101,15 +112,13 @@ fn is_paragraph(text: &str) -> bool {
 }
 
 impl Draft {
-    /// Reads one header-block line into the draft: the first date and
-    /// source count, boilerplate goes, anything else is kept as body text
-    /// so nothing in the file is lost.
+    /// Reads one header-block line into the draft: metadata goes to its
+    /// field, anything else is kept as body text so nothing in the file is
+    /// lost.
     fn read_header_line(&mut self, line: &str) {
-        match HeaderLine::classify(line) {
-            Some(HeaderLine::Date) if self.date.is_none() => self.date = Some(line.to_owned()),
-            Some(HeaderLine::Source(source)) if self.source.is_none() => self.source = Some(source),
-            Some(HeaderLine::Boilerplate) => {}
-            _ => self.paragraphs.push(Paragraph::Text { text: line.to_owned() }),
+        match header::classify(line) {
+            Some(classified) => self.read_role(line, classified),
+            None => self.paragraphs.push(Paragraph::Text { text: line.to_owned() }),
         }
     }
 }
@@ -122,57 +131,15 @@ fn section_and_title_from_one_block(block: &[&str]) -> (Option<String>, String) 
     }
 }
 
-enum HeaderLine {
-    Date,
-    Source(String),
-    Boilerplate,
-}
-
-impl HeaderLine {
-    fn classify(line: &str) -> Option<Self> {
-        if parse_date_value(line) != DateValue::Unknown {
-            return Some(Self::Date);
-        }
-        if let Some(source) = source_from_syndication_line(line) {
-            return Some(Self::Source(source));
-        }
-        BOILERPLATE.iter().any(|boilerplate| boilerplate.eq_ignore_ascii_case(line)).then_some(Self::Boilerplate)
-    }
+/// The lines that make a block the seed's header block: a date, a source,
+/// a byline, a URL or boilerplate (not a stray `编辑:` credit or tag line).
+fn marks_a_header(role: &Role) -> bool {
+    matches!(role, Role::Date(_) | Role::Source(_) | Role::Byline(_) | Role::Url(_) | Role::Boilerplate)
 }
 
 /// A header block is one whose lines are all short fields, at least one of
 /// which is a date, source or boilerplate line.
 fn is_header_block(block: &[&str]) -> bool {
     block.iter().all(|line| line.len() <= 240 && line.chars().count() <= 120)
-        && block.iter().any(|line| HeaderLine::classify(line).is_some())
-}
-
-/// `This content originally appeared on Al Jazeera.` → `Al Jazeera`; a
-/// URL gives its host (`https://www.aljazeera.com/news/…` → `aljazeera.com`).
-fn source_from_syndication_line(line: &str) -> Option<String> {
-    const PREFIXES: &[&str] = &[
-        "this content originally appeared on ",
-        "this article originally appeared on ",
-        "this story originally appeared on ",
-        "this article was originally published on ",
-        "this article was originally published by ",
-        "this story was originally published by ",
-        "originally appeared on ",
-        "originally published by ",
-        "originally published on ",
-        "source: ",
-    ];
-    let prefix = PREFIXES
-        .iter()
-        .find(|prefix| line.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix)))?;
-    let source = line[prefix.len()..].trim().trim_end_matches('.').trim();
-    let source = url_host(source).unwrap_or(source);
-    (!source.is_empty() && source.chars().count() <= 80).then(|| source.to_owned())
-}
-
-/// The host of an `http(s)://` URL, without `www.`.
-fn url_host(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))?;
-    let host = rest.split(['/', '?', '#', ' ']).next()?;
-    Some(host.strip_prefix("www.").unwrap_or(host))
+        && block.iter().any(|line| header::classify(line).is_some_and(|classified| marks_a_header(&classified.role)))
 }

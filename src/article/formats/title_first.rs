@@ -9,8 +9,8 @@
 //!   and the paragraph stays in the body, with a warning.
 
 use super::super::body;
-use super::super::dates::parse_date;
 use super::super::draft::Draft;
+use super::super::header;
 use super::super::{Format, excerpt};
 use super::{looks_like_section, looks_like_title};
 
@@ -22,30 +22,48 @@ const DERIVED_TITLE_CHARS: usize = 100;
 
 /// Parses `lines` as title-first text; `None` when there is no text at all.
 pub(crate) fn parse(lines: &[&str]) -> Option<Draft> {
-    let first = lines.iter().position(|line| !line.trim().is_empty())?;
     let mut draft = Draft::new(Format::TitleFirst);
+    // Metadata may come before the title too (a URL and a timestamp, as
+    // the livedoor corpus writes them).
+    let first = read_metadata(&mut draft, lines, 0)?;
     if let Some((section, title, body_start)) = section_and_title(lines, first) {
-        draft.section = Some(section.to_owned());
-        draft.title = Some(title.to_owned());
+        draft.explain(section, "section", "a short label above the title");
+        draft.explain(title, "title", "the first line that is not metadata");
+        draft.section = Some(header::undecorate(section));
+        draft.title = Some(header::undecorate(title));
+        let body_start = read_metadata(&mut draft, lines, body_start).unwrap_or(lines.len());
         draft.paragraphs = body::paragraphs(&lines[body_start..]);
         return Some(draft);
     }
-    let line = lines[first].trim();
-    if is_title_line(line) {
-        draft.title = Some(line.to_owned());
-        let mut body_start = first + 1;
-        // `Title` / `16 November 2024` / a body of long lines: the date.
-        if let Some(date) = lines.get(body_start).map(|line| line.trim()).filter(|line| parse_date(line).is_some()) {
-            draft.date = Some(date.to_owned());
-            body_start += 1;
-        }
+    let line = header::undecorate(lines[first]);
+    if is_title_line(&line) {
+        draft.explain(lines[first], "title", "the first line that is not metadata");
+        draft.title = Some(line);
+        // Bylines, dates, URLs and labelled fields under the title, blank
+        // lines or not between them, up to the first line of prose.
+        let body_start = read_metadata(&mut draft, lines, first + 1).unwrap_or(lines.len());
         draft.paragraphs = body::paragraphs(&lines[body_start..]);
     } else {
-        draft.title = Some(title_from_paragraph(line));
+        draft.title = Some(title_from_paragraph(&line));
         draft.paragraphs = body::paragraphs(&lines[first..]);
         draft.warnings.push("no title line: the title is the start of the first paragraph".to_owned());
     }
     Some(draft)
+}
+
+/// Reads metadata lines from `start` on, skipping blank lines, into the
+/// draft; returns the index of the first line that is not metadata, or
+/// `None` when no such line follows.
+fn read_metadata(draft: &mut Draft, lines: &[&str], start: usize) -> Option<usize> {
+    let mut index = start;
+    loop {
+        index += lines.get(index..)?.iter().position(|line| !line.trim().is_empty())?;
+        let Some(classified) = header::classify(lines[index]) else {
+            return Some(index);
+        };
+        draft.read_role(lines[index], classified);
+        index += 1;
+    }
 }
 
 /// `World News` / blank / `Title` / blank / body…

@@ -44,25 +44,80 @@ const CONTAINERS: &[&str] = &[
 /// `raw` with tags fixed up and, with `markdown`, the Markdown in its
 /// text rendered.
 pub(super) fn rewrite(raw: &str, markdown: bool) -> String {
-    let mut html = String::with_capacity(raw.len() + raw.len() / 8);
-    let mut literal_depth = 0usize;
-    for token in tokens(raw) {
-        match token {
-            Token::Tag(tag) => {
-                if tag.is("pre") || tag.is("code") {
-                    literal_depth = if tag.closing { literal_depth.saturating_sub(1) } else { literal_depth + 1 };
+    Rewriter::default().rewrite(raw, markdown)
+}
+
+/// Rewrites raw HTML block by block, remembering an element the page hid
+/// (which may span blank lines, so several blocks).
+#[derive(Debug, Default)]
+pub(super) struct Rewriter {
+    /// The hidden element being skipped, and how deep inside it we are.
+    hidden: Option<(String, usize)>,
+}
+
+impl Rewriter {
+    /// See [`rewrite`]. What the page itself hid is left out: elements with
+    /// `hidden`, `display: none` or `visibility: hidden`, and the classes
+    /// sites hide with (`ir`, HTML5 Boilerplate's image-replacement labels
+    /// such as a gallery's "view fullscreen"; a `lightbox` or `modal`
+    /// overlay shown only on a click). A reader of the page never saw them.
+    pub fn rewrite(&mut self, raw: &str, markdown: bool) -> String {
+        let mut html = String::with_capacity(raw.len() + raw.len() / 8);
+        let mut literal_depth = 0usize;
+        for token in tokens(raw) {
+            if self.skips(token) {
+                continue;
+            }
+            match token {
+                Token::Tag(tag) => {
+                    if tag.is("pre") || tag.is("code") {
+                        literal_depth = if tag.closing { literal_depth.saturating_sub(1) } else { literal_depth + 1 };
+                    }
+                    push_tag(&mut html, tag);
                 }
-                push_tag(&mut html, tag);
+                Token::Text(text) if literal_depth > 0 => html.push_str(text),
+                Token::Text(text) => {
+                    let text = undouble_entities(text);
+                    if markdown && has_markdown(&text) { html.push_str(&inline(&text)) } else { html.push_str(&text) }
+                }
+                Token::Raw(text) | Token::Comment(text) => html.push_str(text),
             }
-            Token::Text(text) if literal_depth > 0 => html.push_str(text),
-            Token::Text(text) => {
-                let text = undouble_entities(text);
-                if markdown && has_markdown(&text) { html.push_str(&inline(&text)) } else { html.push_str(&text) }
-            }
-            Token::Raw(text) | Token::Comment(text) => html.push_str(text),
         }
+        html
     }
-    html
+
+    /// Whether `token` is inside (or starts) an element the page hid.
+    fn skips(&mut self, token: Token<'_>) -> bool {
+        let Token::Tag(tag) = token else {
+            return self.hidden.is_some();
+        };
+        if let Some((name, depth)) = &mut self.hidden {
+            if tag.is(name) && !tag.is_void() {
+                *depth = if tag.closing { *depth - 1 } else { *depth + 1 };
+            }
+            if *depth == 0 {
+                self.hidden = None;
+            }
+            return true;
+        }
+        if tag.closing || tag.is_void() || !is_hidden(&tag) {
+            return false;
+        }
+        self.hidden = Some((tag.name().to_ascii_lowercase(), 1));
+        true
+    }
+}
+
+fn is_hidden(tag: &Tag<'_>) -> bool {
+    const HIDING_CLASSES: &[&str] = &["ir", "hidden", "hide", "lightbox", "modal"];
+    let attributes = tag.attributes();
+    let style: String = attribute(&attributes, "style").unwrap_or("").split_whitespace().collect();
+    let style = style.to_ascii_lowercase();
+    let class = attribute(&attributes, "class").unwrap_or("");
+    attribute(&attributes, "hidden").is_some()
+        || style.contains("display:none")
+        || style.contains("visibility:hidden")
+        || class.split_whitespace().any(|token| HIDING_CLASSES.iter().any(|hiding| token.eq_ignore_ascii_case(hiding)))
 }
 
 /// How many container elements `html` opens minus how many it closes.
@@ -101,7 +156,8 @@ fn push_tag(html: &mut String, tag: Tag<'_>) {
 /// An embedded frame as a link to its address, named by its title or host.
 fn iframe_link(tag: &Tag<'_>) -> String {
     let attributes = tag.attributes();
-    let Some(src) = attribute(&attributes, "src").filter(|src| !src.trim().is_empty()) else {
+    let web = |src: &&str| src.starts_with("https://") || src.starts_with("http://") || src.starts_with("//");
+    let Some(src) = attribute(&attributes, "src").map(str::trim).filter(web) else {
         return String::new();
     };
     let href = if src.starts_with("//") { format!("https:{src}") } else { src.to_owned() };
@@ -242,6 +298,15 @@ mod tests {
             rewrite("<a>Baker&amp;#x27;s &amp;apos;x&amp;apos; AT&amp;T &amp;#39;</a>", true),
             "<a>Baker's 'x' AT&amp;T '</a>"
         );
+    }
+
+    #[test]
+    fn what_the_page_hid_is_left_out() {
+        let raw = "<div class=\"lightbox\">\n<div>continue</div><span class=\"ir btn\">close</span></div><p hidden>h</p><span style=\"display: none\">n</span>Shown<iframe src=\"about:blank\"></iframe>";
+        assert_eq!(rewrite(raw, true), "Shown");
+        let mut rewriter = Rewriter::default();
+        assert_eq!(rewriter.rewrite("<div class=\"modal\"><p>a</p>", true), "");
+        assert_eq!(rewriter.rewrite("<p>b</p></div><p>c</p>", true), "<p>c</p>");
     }
 
     #[test]

@@ -93,6 +93,14 @@ pub(super) fn output(expander: &mut Expander<'_>, text: &str, start: usize, out:
         None => format!("{{{{ {value} }}}}"),
     };
     expander.notes.removed(format!("Liquid output `{shape}`"));
+    // `“…” – {{ "kate" | team_link }}`: the dash introduced the name.
+    let line_ends =
+        text[end..].trim_start_matches([' ', '\t']).starts_with(['\n', '<']) || text[end..].trim().is_empty();
+    let kept = out.trim_end_matches([' ', '\t']);
+    if line_ends && kept.ends_with(['-', '–', '—']) {
+        let kept = kept.trim_end_matches(['-', '–', '—']).trim_end_matches([' ', '\t']).len();
+        out.truncate(kept);
+    }
     Some((end, Kind::Inline))
 }
 
@@ -196,9 +204,9 @@ mod tests {
 
     #[test]
     fn other_tags_and_outputs_are_removed_with_one_warning_per_kind() {
-        let text = "<div>{{ \"kate\" | team_photo }}\nText - {{ \"a\" | team_photo }}\n{% include footer.html %}\n</div>\nEnd {{ page.missing }}";
+        let text = "<div>{{ \"kate\" | team_photo }}\n“Quote” – {{ \"a\" | team_photo }}\n{% include footer.html %}\n</div>\nEnd {{ page.missing }}";
         let (expanded, warnings) = expand("a", &[], text);
-        assert_eq!(expanded, "<div>\nText - \n</div>\nEnd ");
+        assert_eq!(expanded, "<div>\n“Quote”\n</div>\nEnd ");
         assert_eq!(warnings.len(), 3, "{warnings:?}");
         assert!(warnings[0].contains("team_photo") && warnings[0].contains("2 times"), "{warnings:?}");
     }

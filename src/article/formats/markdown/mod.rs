@@ -1,7 +1,7 @@
 //! Markdown articles (`.md`, `.markdown`), with optional YAML or TOML front
 //! matter (`title`, `date`, `source`, `section`, `author`, `tags`, `url`,
-//! `summary`) or Pelican's `Title:`/`Date:` lines. Without a `title`, the
-//! first `# Heading` is the title.
+//! `summary`); Pelican's `Title:`/`Date:` lines and other header lines are
+//! read by [`header`]. Without a `title`, the first `# Heading` is the title.
 //!
 //! Posts exported from site generators are written for them, so the body
 //! goes through four steps:
@@ -33,11 +33,11 @@ mod kramdown;
 mod links;
 mod liquid;
 mod notes;
-mod pelican;
 mod render;
 mod wordpress;
 
 use super::super::draft::{Draft, MetaValue};
+use super::super::header;
 use super::super::{ArticleId, Format, Paragraph};
 use super::front_matter;
 
@@ -45,20 +45,18 @@ use super::front_matter;
 /// missing; the caller reports that.
 pub(crate) fn parse(text: &str, id: &ArticleId) -> Draft {
     let mut draft = Draft::new(Format::Markdown);
-    let (front_matter, mut body) = front_matter::split(text);
+    let (front_matter, body) = front_matter::split(text);
     let mut page: Vec<(String, String)> = Vec::new();
     if let Some((language, source)) = front_matter {
-        match front_matter::read(language, source) {
-            Ok(fields) => {
-                page = text_values(&fields);
-                draft.apply(fields, false);
-            }
-            Err(warning) => warn(&mut draft, warning),
-        }
-    } else if let Some((pairs, rest)) = pelican::split(body) {
-        pairs.iter().for_each(|(key, value)| draft.set(key, value, false));
-        (page, body) = (pairs, rest);
+        let (fields, warning) = front_matter::read_lenient(language, source);
+        page = text_values(&fields);
+        draft.apply(fields, false);
+        draft.warnings.extend(warning);
     }
+    // Pelican's `Title:`/`Date:` lines, bylines and links above the text
+    // are read by the one header reader every layout shares.
+    let body = &body[header::read_markdown_top(&mut draft, body)..];
+    let body = &body[..header::read_markdown_bottom(&mut draft, body)];
     if max_quote_depth(body) > MAX_QUOTE_DEPTH {
         warn(&mut draft, format!("block quotes nested over {MAX_QUOTE_DEPTH} deep: shown as plain text"));
         let lines: Vec<&str> = body.lines().collect();
@@ -78,7 +76,8 @@ fn render_body(draft: &mut Draft, body: &str, id: &ArticleId, page: &[(String, S
     let links = links::Links::new(id);
     let mut expander = expand::Expander::new(&links, page);
     let dedented;
-    let body = if is_html_page(body) {
+    let html_page = is_html_page(body);
+    let body = if html_page {
         dedented = dedent_html(body);
         dedented.as_str()
     } else {
@@ -90,7 +89,10 @@ fn render_body(draft: &mut Draft, body: &str, id: &ArticleId, page: &[(String, S
         draft.title = rendered.title;
     }
     let mut warnings = Vec::new();
-    let blocks = blocks::paragraphs(&rendered.chunks, &mut warnings);
+    let mut blocks = blocks::paragraphs(&rendered.chunks, &mut warnings);
+    if html_page {
+        read_leading_metadata(draft, &mut blocks);
+    }
     if let Some(more_at) = expander.more_at
         && draft.summary.is_none()
     {
@@ -100,6 +102,22 @@ fn render_body(draft: &mut Draft, body: &str, id: &ArticleId, page: &[(String, S
     draft.paragraphs.extend(blocks.into_iter().map(|block| Paragraph::Html { html: block.html, text: block.text }));
     for warning in warnings.into_iter().chain(expander.notes.into_warnings()) {
         warn(draft, warning);
+    }
+}
+
+/// An HTML page's header lines (a byline, a date) are paragraphs, which
+/// the header reader never saw as lines: the first few paragraphs with
+/// text go through it too, and those it reads as metadata leave the body.
+fn read_leading_metadata(draft: &mut Draft, blocks: &mut Vec<blocks::Block>) {
+    let mut index = 0;
+    while let Some(block) = blocks.get(index).filter(|_| index < 4) {
+        if block.text.is_empty() {
+            index += 1;
+            continue;
+        }
+        let Some(classified) = header::classify(&block.text) else { break };
+        draft.read_role(&block.text, classified);
+        blocks.remove(index);
     }
 }
 

@@ -12,7 +12,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::inner::{container_balance, rewrite};
+use super::inner::{Rewriter, container_balance};
 
 /// The Markdown extensions posts use: GitHub tables, `~~strikethrough~~`,
 /// footnotes, PHP Markdown Extra / kramdown definition lists and
@@ -78,6 +78,7 @@ struct Renderer {
     footnotes: Vec<String>,
     skipped_links: usize,
     skipped_images: usize,
+    rewriter: Rewriter,
 }
 
 impl Renderer {
@@ -88,7 +89,7 @@ impl Renderer {
         }
         let html = match raw_html(&events, self.open.is_some()) {
             Some(raw) => {
-                let html = rewrite(&raw, true);
+                let html = self.rewriter.rewrite(&raw, true);
                 self.open_elements += container_balance(&html);
                 html
             }
@@ -123,8 +124,8 @@ impl Renderer {
                 Some(Event::Html(format!("<div id=\"fn-{slug}\"><sup>{number}</sup>\n").into()))
             }
             Event::End(TagEnd::FootnoteDefinition) => Some(Event::Html("</div>\n".into())),
-            Event::Html(html) => Some(Event::Html(rewrite(&html, false).into())),
-            Event::InlineHtml(html) => Some(Event::InlineHtml(rewrite(&html, false).into())),
+            Event::Html(html) => Some(Event::Html(self.rewriter.rewrite(&html, false).into())),
+            Event::InlineHtml(html) => Some(Event::InlineHtml(self.rewriter.rewrite(&html, false).into())),
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.trim().is_empty() => {
                 self.skipped_links += 1;
                 None

@@ -1,0 +1,206 @@
+//! What every layout's body shares once it is read: the conventions of
+//! wire copy.
+//!
+//! - A dateline (`WASHINGTON (Reuters) -`, `(CNN) --`) stays in the text
+//!   and names the source when the file names none.
+//! - Scraped wire copy glues paragraphs with two spaces inside one line
+//!   (`… on Friday.  The automaker said …`); they are split again.
+//! - `(Reporting by …; Editing by …)` is a credit line of its own, not the
+//!   end of the last paragraph.
+//! - A file that names only its URL names its source by that URL's host.
+
+use super::Paragraph;
+use super::draft::Draft;
+use super::header::{dateline_agency, url_host};
+
+/// A paragraph this long with a few two-space breaks is glued wire copy
+/// even if every paragraph is one sentence.
+const GLUED_MIN_CHARS: usize = 1000;
+
+/// How credit lines start.
+const CREDITS: &[&str] = &[
+    "(reporting by",
+    "(additional reporting by",
+    "(editing by",
+    "(writing by",
+    "(compiled by",
+    "(reporting and writing by",
+];
+
+impl Draft {
+    /// Applies the wire conventions to the body and the source.
+    pub(crate) fn read_wire_conventions(&mut self) {
+        self.read_end_matter();
+        let body_chars: usize = self.paragraphs.iter().map(|paragraph| paragraph.text().len()).sum();
+        if self.paragraphs.iter().any(|paragraph| matches!(paragraph, Paragraph::Text { text } if text.contains("  ")))
+        {
+            let split = |paragraph| split_glued(paragraph, body_chars);
+            self.paragraphs = std::mem::take(&mut self.paragraphs).into_iter().flat_map(split).collect();
+        }
+        if let Some(Paragraph::Text { text }) = self.paragraphs.last()
+            && let Some((body, credit)) = split_credit(text)
+        {
+            let (body, credit) = (body.to_owned(), credit.to_owned());
+            self.paragraphs.pop();
+            self.paragraphs.push(Paragraph::Text { text: body });
+            self.paragraphs.push(Paragraph::Text { text: credit });
+        }
+        if self.source.is_none() {
+            let lead = self.paragraphs.iter().find(|paragraph| !paragraph.text().trim().is_empty());
+            self.source = lead.and_then(|lead| dateline_agency(lead.text().trim_start()));
+        }
+        if self.source.is_none() {
+            self.source = self.url.as_deref().and_then(url_host).filter(|host| !host.is_empty()).map(str::to_owned);
+        }
+    }
+}
+
+impl Draft {
+    /// Moves what follows the body to metadata: everything after an end
+    /// mark (`ENDS`, `-30-`, `###`), and contact and authorisation lines at
+    /// the very end. Kept, not shown.
+    fn read_end_matter(&mut self) {
+        let is_text = |paragraph: &Paragraph| matches!(paragraph, Paragraph::Text { .. });
+        let end_mark =
+            self.paragraphs.iter().rposition(|paragraph| is_text(paragraph) && is_end_mark(paragraph.text()));
+        let mut end = end_mark.filter(|&at| at > 0).unwrap_or(self.paragraphs.len());
+        while end > 1 && is_text(&self.paragraphs[end - 1]) && is_contact(self.paragraphs[end - 1].text()) {
+            end -= 1;
+        }
+        for paragraph in self.paragraphs.drain(end..) {
+            let text = paragraph.text().trim();
+            if !text.is_empty() && !is_end_mark(text) {
+                self.metadata.push(("after the text".to_owned(), text.to_owned()));
+            }
+        }
+    }
+}
+
+/// `ENDS`, `- ENDS -`, `-30-`, `###`: the end of a release.
+fn is_end_mark(text: &str) -> bool {
+    let bare = text.trim().trim_matches(|c: char| matches!(c, '-' | '–' | '—' | ' ' | '*')).to_lowercase();
+    matches!(bare.as_str(), "ends" | "end" | "30" | "###" | "# # #")
+}
+
+/// `Media contact: …`, `Authorised by …`.
+fn is_contact(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    ["media contact", "media enquiries", "further information:", "authorised by ", "for more information"]
+        .iter()
+        .any(|start| lower.starts_with(start))
+        && text.len() < 400
+}
+
+/// Splits a text paragraph at two-space sentence breaks when they are
+/// paragraph breaks: the paragraph is most of a long body, so the file had
+/// no other way to break its paragraphs. A typist who puts two spaces after
+/// every sentence also puts blank lines between paragraphs, and is left
+/// alone.
+fn split_glued(paragraph: Paragraph, body_chars: usize) -> Vec<Paragraph> {
+    let Paragraph::Text { text } = &paragraph else { return vec![paragraph] };
+    let most_of_body = text.len() * 10 >= body_chars * 6;
+    let long = text.len() >= GLUED_MIN_CHARS && most_of_body;
+    let breaks = if long { sentence_breaks(text, "  ") } else { Vec::new() };
+    let glued = breaks.len() >= 3;
+    if !glued {
+        return vec![paragraph];
+    }
+    let mut parts = Vec::with_capacity(breaks.len() + 1);
+    let mut start = 0;
+    for at in breaks {
+        parts.push(text[start..at].trim());
+        start = at;
+    }
+    parts.push(text[start..].trim());
+    parts.into_iter().filter(|part| !part.is_empty()).map(|part| Paragraph::Text { text: part.to_owned() }).collect()
+}
+
+/// Byte offsets where a sentence ends followed by exactly `gap` and a new
+/// sentence starts (a capital letter, a digit or an opening quote or
+/// bracket).
+fn sentence_breaks(text: &str, gap: &str) -> Vec<usize> {
+    let mut breaks = Vec::new();
+    for (index, c) in text.char_indices() {
+        if !matches!(c, '.' | '!' | '?' | '"' | '”' | '’' | ')') {
+            continue;
+        }
+        let after = &text[index + c.len_utf8()..];
+        let Some(next) = after.strip_prefix(gap) else { continue };
+        let starts_sentence =
+            next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'(".contains(c));
+        let sentence_end = c != ')' || text[..index].ends_with(['.', '!', '?']);
+        if starts_sentence && sentence_end && !next.starts_with(' ') {
+            breaks.push(index + c.len_utf8());
+        }
+    }
+    breaks
+}
+
+/// `… said on Friday. (Reporting by X; Editing by Y)` → the text and the
+/// credit line.
+fn split_credit(text: &str) -> Option<(&str, &str)> {
+    if !text.trim_end().ends_with(')') {
+        return None;
+    }
+    let open = text.rfind('(')?;
+    let credit = text[open..].trim();
+    let lower = credit.to_lowercase();
+    let body = text[..open].trim_end();
+    (CREDITS.iter().any(|start| lower.starts_with(start)) && !body.is_empty()).then_some((body, credit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(paragraphs: &[Paragraph]) -> Vec<&str> {
+        paragraphs.iter().map(Paragraph::text).collect()
+    }
+
+    fn draft(paragraphs: &[&str]) -> Draft {
+        Draft {
+            paragraphs: paragraphs.iter().map(|text| Paragraph::Text { text: (*text).to_owned() }).collect(),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn glued_wire_paragraphs_are_split_and_the_dateline_names_the_source() {
+        let filler = "More words of the article follow here. ".repeat(20);
+        let glued = format!(
+            "SAN FRANCISCO  (Reuters) - Ford said on Friday it would sell more cars.  The automaker said sales \
+             rose 5 percent. Analysts had expected less.  {filler} \"We are pleased,\" a spokesman said.  It ends. \
+             (Reporting by Bernie Woodall; Editing by Gerald E. McCormick)"
+        );
+        let mut draft = draft(&[&glued]);
+        draft.read_wire_conventions();
+        assert_eq!(
+            texts(&draft.paragraphs),
+            [
+                "SAN FRANCISCO  (Reuters) - Ford said on Friday it would sell more cars.",
+                "The automaker said sales rose 5 percent. Analysts had expected less.",
+                filler.trim_end(),
+                "\"We are pleased,\" a spokesman said.",
+                "It ends.",
+                "(Reporting by Bernie Woodall; Editing by Gerald E. McCormick)",
+            ]
+        );
+        assert_eq!(draft.source.as_deref(), Some("Reuters"));
+    }
+
+    #[test]
+    fn a_typist_who_double_spaces_every_sentence_keeps_the_paragraph() {
+        let text = "One sentence here.  Another one follows.  And a third.";
+        let mut draft = draft(&[text]);
+        draft.read_wire_conventions();
+        assert_eq!(texts(&draft.paragraphs), [text]);
+    }
+
+    #[test]
+    fn a_url_names_the_source_when_nothing_else_does() {
+        let mut draft = draft(&["Plain text."]);
+        draft.url = Some("https://www.straitstimes.com/world/x".to_owned());
+        draft.read_wire_conventions();
+        assert_eq!(draft.source.as_deref(), Some("straitstimes.com"));
+    }
+}
