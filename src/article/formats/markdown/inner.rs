@@ -13,12 +13,8 @@
 //! Code (`<pre>`, `<code>`) and `<script>`/`<style>` content are left as
 //! they are; the sanitiser removes the latter with their content.
 
-use std::borrow::Cow;
-
-use pulldown_cmark::Parser;
-
 use super::html::{Tag, Token, attribute, tokens};
-use super::render::OPTIONS;
+use super::runs::{has_markdown, inline, undouble_entities};
 
 /// Elements whose content may span blank lines in a post's raw HTML.
 const CONTAINERS: &[&str] = &[
@@ -41,12 +37,6 @@ const CONTAINERS: &[&str] = &[
     "fieldset",
 ];
 
-/// `raw` with tags fixed up and, with `markdown`, the Markdown in its
-/// text rendered.
-pub(super) fn rewrite(raw: &str, markdown: bool) -> String {
-    Rewriter::default().rewrite(raw, markdown)
-}
-
 /// Rewrites raw HTML block by block, remembering an element the page hid
 /// (which may span blank lines, so several blocks).
 #[derive(Debug, Default)]
@@ -56,7 +46,8 @@ pub(super) struct Rewriter {
 }
 
 impl Rewriter {
-    /// See [`rewrite`]. What the page itself hid is left out: elements with
+    /// `raw` with tags fixed up and, with `markdown`, the Markdown in its
+    /// text rendered. What the page itself hid is left out: elements with
     /// `hidden`, `display: none` or `visibility: hidden`, and the classes
     /// sites hide with (`ir`, HTML5 Boilerplate's image-replacement labels
     /// such as a gallery's "view fullscreen"; a `lightbox` or `modal`
@@ -171,95 +162,13 @@ fn iframe_link(tag: &Tag<'_>) -> String {
     )
 }
 
-/// Entities escaped twice by a scraper (`Baker&amp;#x27;s`), which would
-/// show as `&#x27;`, escaped once: an `&amp;` right before `#x27;`, `#39;`
-/// or a named entity (`apos;`, `quot;`) was never meant as an ampersand.
-fn undouble_entities(text: &str) -> Cow<'_, str> {
-    if !text.contains("&amp;") {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(index) = rest.find("&amp;") {
-        let after = &rest[index + "&amp;".len()..];
-        let entity_len = after.find(';').filter(|&end| end <= 10).map_or(0, |end| end + 1);
-        let entity = &after[..entity_len];
-        let numeric = entity.strip_prefix('#').is_some_and(|n| {
-            n.len() > 1 && n[..n.len() - 1].trim_start_matches(['x', 'X']).chars().all(|c| c.is_ascii_hexdigit())
-        });
-        let named = matches!(
-            entity,
-            "apos;"
-                | "quot;"
-                | "amp;"
-                | "lt;"
-                | "gt;"
-                | "nbsp;"
-                | "mdash;"
-                | "ndash;"
-                | "rsquo;"
-                | "lsquo;"
-                | "rdquo;"
-                | "ldquo;"
-                | "hellip;"
-        );
-        out.push_str(&rest[..index]);
-        out.push_str(if numeric || named { "&" } else { "&amp;" });
-        rest = after;
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
-}
-
-/// Whether a text between tags has anything Markdown would change.
-fn has_markdown(text: &str) -> bool {
-    text.contains(['*', '_', '[', '`', '~', '!', '#', '\\']) || text.contains("\n\n")
-}
-
-/// The Markdown of a text between tags: blocks when it holds a blank line
-/// (a `<div>` of paragraphs), one line of inline Markdown otherwise.
-fn inline(text: &str) -> String {
-    let leading = &text[..text.len() - text.trim_start().len()];
-    let trailing = &text[text.trim_end().len()..];
-    let lines: Vec<&str> = text.trim().lines().map(str::trim).collect();
-    let mut html = String::new();
-    if lines.iter().any(|line| line.is_empty()) {
-        pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&lines.join("\n"), OPTIONS));
-        return format!("{leading}{html}{trailing}");
-    }
-    let escaped: Vec<String> = lines.iter().map(|line| escape_block_start(line)).collect();
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&escaped.join("\n"), OPTIONS));
-    let unwrapped = html.trim_end().strip_prefix("<p>").and_then(|html| html.strip_suffix("</p>")).unwrap_or(&html);
-    format!("{leading}{unwrapped}{trailing}")
-}
-
-/// A line with a backslash before anything that would start a block
-/// (`# `, `> `, `- `, `1. `, `---`, `|`), so it stays inline text.
-fn escape_block_start(line: &str) -> String {
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    let ordered = digits > 0 && line[digits..].starts_with(['.', ')']);
-    if ordered {
-        return format!("{}\\{}", &line[..digits], &line[digits..]);
-    }
-    let Some(first) = line.chars().next() else {
-        return String::new();
-    };
-    let after = &line[first.len_utf8()..];
-    let all_same = line.chars().all(|c| c == first || c == ' ');
-    let starts_block = match first {
-        '#' => line.trim_start_matches('#').is_empty() || line.trim_start_matches('#').starts_with([' ', '\t']),
-        '-' | '+' | '*' | ':' => after.is_empty() || after.starts_with([' ', '\t']) || all_same,
-        '>' | '|' => true,
-        '=' => all_same,
-        '~' | '`' => line.starts_with("~~~") || (line.starts_with("```") && !line[3..].contains('`')),
-        _ => false,
-    };
-    if starts_block { format!("\\{line}") } else { line.to_owned() }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rewrite(raw: &str, markdown: bool) -> String {
+        Rewriter::default().rewrite(raw, markdown)
+    }
 
     #[test]
     fn markdown_between_tags_renders_inline() {

@@ -34,6 +34,7 @@ mod links;
 mod liquid;
 mod notes;
 mod render;
+mod runs;
 mod wordpress;
 
 use super::super::draft::{Draft, MetaValue};
