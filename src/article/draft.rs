@@ -201,7 +201,8 @@ impl Draft {
             date = super::dates::date_from_path(id.as_str());
         }
         let word_count = self.paragraphs.iter().map(|p| count_words(p.text())).sum();
-        let lead = self.paragraphs.iter().position(|p| !matches!(p, Paragraph::Caption { .. }));
+        // A photo alone (a Markdown block with no text) is no lead either.
+        let lead = self.paragraphs.iter().position(|p| !matches!(p, Paragraph::Caption { .. }) && !p.text().is_empty());
         let excerpt_at = lead.map_or_else(ExcerptAt::default, |lead| ExcerptAt::of(lead, self.paragraphs[lead].text()));
         Some(Article {
             id,

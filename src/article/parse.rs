@@ -79,7 +79,7 @@ pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
     };
     let mut highlights = Vec::new();
     let mut draft = match input.kind {
-        FileKind::Markdown => markdown::parse(&decoded.text),
+        FileKind::Markdown => markdown::parse(&decoded.text, &input.id),
         FileKind::Text => parse_text(&decoded.text, sidecar::title(&sidecar_fields))?,
         FileKind::Story => {
             let story = story::parse(&decoded.text);

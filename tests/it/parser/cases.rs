@@ -441,7 +441,8 @@ fn markdown_headings_in_the_body_sit_below_the_title() {
         .collect();
     assert_eq!(html[1].trim(), "<h2>Part one</h2>");
     assert_eq!(html[2].trim(), "<h3>Detail</h3>");
-    assert_eq!(html[3].trim(), "<h6>Smallest</h6>");
+    // Never more than one level below its parent (issue 16: heading-order).
+    assert_eq!(html[3].trim(), "<h4>Smallest</h4>");
 }
 
 #[test]

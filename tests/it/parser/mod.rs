@@ -4,4 +4,5 @@
 
 mod cases;
 mod file_kinds;
+mod markdown_bodies;
 mod properties;
