@@ -11,7 +11,7 @@
 
 use super::Paragraph;
 use super::draft::Draft;
-use super::header::{dateline_agency, url_host};
+use super::header::{self, dateline_agency, url_host};
 
 /// A paragraph this long with a few two-space breaks is glued wire copy
 /// even if every paragraph is one sentence.
@@ -31,6 +31,7 @@ impl Draft {
     /// Applies the wire conventions to the body and the source.
     pub(crate) fn read_wire_conventions(&mut self) {
         self.read_end_matter();
+        self.read_byline_paragraph();
         let body_chars: usize = self.paragraphs.iter().map(|paragraph| paragraph.text().len()).sum();
         if self.paragraphs.iter().any(|paragraph| matches!(paragraph, Paragraph::Text { text } if text.contains("  ")))
         {
@@ -74,6 +75,48 @@ impl Draft {
             }
         }
     }
+}
+
+impl Draft {
+    /// A body that opens with a byline of its own (`By Jane Doe`, or a name
+    /// in capitals on its own line, `CARLOS ALBERTO NAVARRETE`, as
+    /// newspapers set it): the byline names the author and is not body
+    /// text. It is more specific than a one-word author in the metadata (a
+    /// newsroom placeholder such as `REDACCION` or `admin`).
+    fn read_byline_paragraph(&mut self) {
+        let Some(first) = self.paragraphs.iter().position(|paragraph| !paragraph.text().trim().is_empty()) else {
+            return;
+        };
+        let text = self.paragraphs[first].text().trim().to_owned();
+        let names = header::byline(&text).or_else(|| capitals_byline(&text).map(str::to_owned));
+        let Some(names) = names.filter(|_| self.paragraphs.len() > first + 1) else { return };
+        let placeholder = self.author.as_deref().is_none_or(|author| !author.trim().contains(' '));
+        if placeholder {
+            self.author = Some(names);
+        }
+        self.explain(&text, "byline", "the body's first line names its author");
+        self.paragraphs.remove(first);
+    }
+}
+
+/// Words a newsroom signs with when no reporter is named.
+const NEWSROOM: &[&str] = &["REDACCIÓN", "REDACCION", "STAFF", "AGENCIAS", "AGENCIES", "WIRE"];
+
+/// `CARLOS ALBERTO NAVARRETE`, `CESAR A. GONZALEZ`, `REDACCIÓN`: a name in
+/// capitals, two to four words (initials allowed), on a line of its own.
+fn capitals_byline(text: &str) -> Option<&str> {
+    if NEWSROOM.contains(&text) {
+        return Some(text);
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let name_word = |word: &&str| {
+        let letters = word.trim_end_matches('.');
+        !letters.is_empty()
+            && letters.chars().all(|c| c.is_alphabetic() && !c.is_lowercase() || c == '-')
+            && (letters.chars().count() > 1 || word.ends_with('.'))
+    };
+    let is_name = (2..=4).contains(&words.len()) && words.iter().all(name_word) && header::classify(text).is_none();
+    is_name.then_some(text)
 }
 
 /// `ENDS`, `- ENDS -`, `-30-`, `###`: the end of a release.

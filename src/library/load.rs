@@ -252,7 +252,8 @@ pub(crate) enum Class {
 }
 
 pub(crate) fn classify(path: &Path, options: &LoadOptions) -> Class {
-    let Some(extension) = path.extension().map(|extension| extension.to_string_lossy().to_ascii_lowercase()) else {
+    let extension = path.extension().or_else(|| empty_stem_extension(path));
+    let Some(extension) = extension.map(|extension| extension.to_string_lossy().to_ascii_lowercase()) else {
         return Class::Article { kind: FileKind::Text, sniff: true };
     };
     if extension == "json" {
@@ -363,7 +364,7 @@ pub(super) fn duplicate_id(loser: PathBuf, id: &ArticleId, winner: &Path) -> Loa
 /// `#name#` is an Emacs auto-save file, while `#1 hits.txt` is an article).
 pub(crate) fn is_ignored_name(name: &str) -> bool {
     name == "4913"
-        || name.starts_with('.')
+        || (name.starts_with('.') && !EMPTY_STEMS.contains(&name))
         || (name.starts_with('#') && name.ends_with('#'))
         || name.starts_with("~$")
         || name.ends_with('~')
@@ -373,6 +374,18 @@ pub(crate) fn is_ignored_name(name: &str) -> bool {
         || name.ends_with(".bak")
         || name.ends_with(".orig")
         || name.ends_with(".part")
+}
+
+/// Article files whose name is all extension: a site generator's page for
+/// a headline that gave an empty slug (`content/news/2026/07/01/.md`). They
+/// are articles, not hidden files.
+const EMPTY_STEMS: &[&str] = &[".md", ".markdown", ".txt"];
+
+/// `md` for a file named `.md` (which the standard library reads as a
+/// hidden file without extension).
+fn empty_stem_extension(path: &Path) -> Option<&std::ffi::OsStr> {
+    let name = path.file_name()?.to_str()?;
+    EMPTY_STEMS.contains(&name).then(|| std::ffi::OsStr::new(&name[1..]))
 }
 
 fn relative(dir: &Path, path: &Path) -> PathBuf {
