@@ -258,6 +258,9 @@ pub(crate) fn classify(line: &str) -> Option<Classified> {
     if let Some(names) = byline(&bare) {
         return Some(Classified { role: Role::Byline(names), why: "a byline (`By …`)" });
     }
+    if let Some(names) = super::credits::chinese_byline(&bare) {
+        return Some(Classified { role: Role::Byline(names), why: "a reporter's credit (`本报记者…`)" });
+    }
     if let Some(classified) = super::press::classify(&bare) {
         return Some(classified);
     }

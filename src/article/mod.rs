@@ -5,6 +5,7 @@
 //! [`crate::library`]'s job.
 
 mod body;
+mod credits;
 mod dates;
 mod decode;
 mod draft;

@@ -32,6 +32,7 @@ impl Draft {
     pub(crate) fn read_wire_conventions(&mut self) {
         self.read_end_matter();
         self.read_byline_paragraph();
+        self.read_chinese_credits();
         let body_chars: usize = self.paragraphs.iter().map(|paragraph| paragraph.text().len()).sum();
         if self.paragraphs.iter().any(|paragraph| matches!(paragraph, Paragraph::Text { text } if text.contains("  ")))
         {
