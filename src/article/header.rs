@@ -92,7 +92,9 @@ impl Draft {
             Role::Date(date) => first(&mut self.date, date),
             Role::Byline(names) => match self.author.as_deref() {
                 // A joint release names several people, one line each.
-                Some(author) if !author.contains(names.as_str()) => self.author = Some(format!("{author}, {names}")),
+                Some(author) if !author.contains(names.split(',').next().unwrap_or(&names).trim()) => {
+                    self.author = Some(format!("{author}, {names}"));
+                }
                 Some(_) => {}
                 None => self.set("author", &names, false),
             },
@@ -267,6 +269,17 @@ pub(crate) fn classify(line: &str) -> Option<Classified> {
     if parse_date_value(&bare) != DateValue::Unknown {
         return Some(Classified { role: Role::Date(bare), why: "reads as a date" });
     }
+    // `Wednesday 31 March 2021  *Grabs available below`: columns that a PDF
+    // conversion joined with two spaces.
+    if let Some((date, _)) =
+        line.trim().split_once("  ").filter(|(date, _)| parse_date_value(date) != DateValue::Unknown)
+    {
+        return Some(Classified { role: Role::Date(date.trim().to_owned()), why: "a date beside other text" });
+    }
+    // A page number above the text of a converted PDF.
+    if bare.len() <= 3 && bare.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Some(Classified { role: Role::Boilerplate, why: "a page number" });
+    }
     None
 }
 
@@ -364,7 +377,7 @@ pub(crate) fn split_label(line: &str) -> Option<(&str, &str)> {
     let words = key.split_whitespace().count();
     let valid = (1..=3).contains(&words)
         && key.chars().count() <= 30
-        && key.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'))
+        && key.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/'))
         && !value.starts_with("//");
     valid.then_some((key, value))
 }
@@ -390,6 +403,10 @@ fn field_of(key: &str) -> Option<Field> {
     ];
     if let Some((_, field)) = CHINESE.iter().find(|(name, _)| *name == key) {
         return Some(*field);
+    }
+    // `keywords/关键词`, `publish date/发表日期`: one label in two languages.
+    if let Some((english, other)) = key.split_once('/') {
+        return field_of(english.trim()).or_else(|| field_of(other.trim()));
     }
     match Field::from_key(key) {
         // `Published: 3 March 2024` is a date; a flag is not a header line.

@@ -85,7 +85,12 @@ const OFFICE_WORDS: &[&str] = &[
 pub(crate) fn classify(line: &str) -> Option<Classified> {
     let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = collapsed.to_lowercase();
+    let interview =
+        ["interview", "doorstop", "press conference", "transcript"].iter().any(|kind| lower.ends_with(kind))
+            && collapsed.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
+            && collapsed.split_whitespace().count() <= 5;
     let document_type = DOCUMENT_TYPES.contains(&lower.as_str())
+        || interview
         || (lower.starts_with("e&oe") && is_heading_case(&collapsed))
         || (lower.starts_with("joint media release") && is_heading_case(&collapsed));
     if document_type {
@@ -105,6 +110,23 @@ pub(crate) fn classify(line: &str) -> Option<Classified> {
         return Some(Classified { role: Role::Other("office".into(), collapsed), why: "an office under a letterhead" });
     }
     None
+}
+
+/// Whether a line names an office under a letterhead (`MEMBER FOR BARTON`).
+pub(crate) fn is_office(line: &str) -> bool {
+    let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = collapsed.to_lowercase();
+    OFFICES.iter().any(|office| lower.starts_with(office)) && is_heading_case(&collapsed)
+}
+
+/// A letterhead name without `MP` or `The Hon` (`ANTHONY ALBANESE`): two
+/// to four capitalised words, known only by the office line under it.
+pub(crate) fn bare_letterhead_name(line: &str) -> Option<String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let plausible = (2..=4).contains(&words.len())
+        && words.iter().all(|word| word.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’')))
+        && words.iter().all(|word| word.starts_with(char::is_uppercase));
+    plausible.then(|| title_case(&words.join(" ")))
 }
 
 /// `THE HON JOSH FRYDENBERG MP  Treasurer` → `Josh Frydenberg`;

@@ -10,6 +10,7 @@
 //! - A file that names only its URL names its source by that URL's host.
 
 use super::Paragraph;
+use super::dates::parse_date;
 use super::draft::Draft;
 use super::header::{self, dateline_agency, url_host};
 
@@ -33,6 +34,7 @@ impl Draft {
         self.read_end_matter();
         self.read_byline_paragraph();
         self.read_chinese_credits();
+        self.read_signature();
         let body_chars: usize = self.paragraphs.iter().map(|paragraph| paragraph.text().len()).sum();
         if self.paragraphs.iter().any(|paragraph| matches!(paragraph, Paragraph::Text { text } if text.contains("  ")))
         {
@@ -66,7 +68,12 @@ impl Draft {
         let end_mark =
             self.paragraphs.iter().rposition(|paragraph| is_text(paragraph) && is_end_mark(paragraph.text()));
         let mut end = end_mark.filter(|&at| at > 0).unwrap_or(self.paragraphs.len());
-        while end > 1 && is_text(&self.paragraphs[end - 1]) && is_contact(self.paragraphs[end - 1].text()) {
+        // Contacts, and the release's date set below the text.
+        let trailing = |paragraph: &Paragraph| {
+            let text = paragraph.text().trim();
+            is_text(paragraph) && (is_contact(text) || (text.len() < 40 && parse_date(text).is_some()))
+        };
+        while end > 1 && trailing(&self.paragraphs[end - 1]) {
             end -= 1;
         }
         for paragraph in self.paragraphs.drain(end..) {
@@ -98,6 +105,51 @@ impl Draft {
         self.explain(&text, "byline", "the body's first line names its author");
         self.paragraphs.remove(first);
     }
+}
+
+impl Draft {
+    /// A signature after the last sentence of the text (`… chủ quản. Dũng
+    /// Sĩ (theo Daily Mail)`, `… Bí thư. TTXVN/Tin Tức`): the author, and the
+    /// source a `(theo …)`/`(via …)` names. It becomes a line of its own.
+    fn read_signature(&mut self) {
+        if self.author.is_some() {
+            return;
+        }
+        let Some(Paragraph::Text { text }) = self.paragraphs.last() else { return };
+        let Some((body, names, source)) = split_signature(text) else { return };
+        let (body, signature) = (body.to_owned(), text[body.len()..].trim().to_owned());
+        self.author = Some(names.to_owned());
+        if self.source.is_none() {
+            self.source = source.map(str::to_owned);
+        }
+        self.explain(&signature, "byline", "a signature after the last sentence");
+        self.paragraphs.pop();
+        self.paragraphs.push(Paragraph::Text { text: body });
+        self.paragraphs.push(Paragraph::Text { text: signature });
+    }
+}
+
+/// The text before a signature, the names it signs with, and the source a
+/// `(theo X)` names.
+fn split_signature(text: &str) -> Option<(&str, &str, Option<&str>)> {
+    let text = text.trim_end();
+    let (end, mark) = text.char_indices().rev().find(|(_, c)| matches!(c, '.' | '?' | '!' | '”' | '"'))?;
+    let end = end + mark.len_utf8() - 1;
+    let tail = text[end + 1..].trim();
+    let (names, note) = match tail.split_once('(') {
+        Some((names, note)) => (names.trim(), Some(note.trim_end_matches(')').trim())),
+        None => (tail, None),
+    };
+    let words: Vec<&str> = names.split_whitespace().collect();
+    let agency = words.len() == 1 && (names.contains('/') || names.chars().filter(|c| c.is_uppercase()).count() >= 3);
+    let is_name = ((2..=4).contains(&words.len()) || agency)
+        && words
+            .iter()
+            .all(|word| word.starts_with(char::is_uppercase) && !word.contains(|c: char| c.is_ascii_digit()));
+    let source = note.and_then(|note| ["theo ", "via ", "according to "].iter().find_map(|p| note.strip_prefix(p)));
+    // `TTXVN/Tin Tức`: an agency and its paper.
+    let source = source.or_else(|| (agency || names.contains('/')).then_some(names.split('/').next().unwrap_or(names)));
+    is_name.then(|| (&text[..end + 1], names, source.map(str::trim)))
 }
 
 /// Words a newsroom signs with when no reporter is named.

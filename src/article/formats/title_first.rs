@@ -11,8 +11,8 @@
 use super::super::Warning;
 use super::super::body;
 use super::super::draft::Draft;
-use super::super::header;
 use super::super::{Format, excerpt};
+use super::super::{header, press};
 use super::{looks_like_section, looks_like_title};
 
 /// How wide a title line may be, counting CJK characters double.
@@ -57,14 +57,32 @@ pub(crate) fn parse(lines: &[&str]) -> Option<Draft> {
 /// `None` when no such line follows.
 fn read_metadata(draft: &mut Draft, lines: &[&str], start: usize) -> Option<usize> {
     let mut index = start;
+    let mut previous: Option<header::Role> = None;
     loop {
         index += lines.get(index..)?.iter().position(|line| !line.trim().is_empty())?;
-        let Some(classified) = header::classify(lines[index]) else {
+        let line = lines[index].trim();
+        // `SUBJECTS: …` wrapped onto a second line.
+        if matches!(previous, Some(header::Role::Tags(_))) && line.starts_with(char::is_lowercase) {
+            draft.explain(line, "tags", "continues the line above");
+            index += 1;
+            continue;
+        }
+        let classified = header::classify(line).or_else(|| letterhead_above_office(lines, index));
+        let Some(classified) = classified else {
             return Some(index);
         };
-        draft.read_role(lines[index], classified);
+        previous = Some(classified.role.clone());
+        draft.read_role(line, classified);
         index += 1;
     }
+}
+
+/// `ANTHONY ALBANESE` above `LEADER OF THE AUSTRALIAN LABOR PARTY`: a name
+/// that the office line under it makes a letterhead.
+fn letterhead_above_office(lines: &[&str], index: usize) -> Option<header::Classified> {
+    let next = lines[index + 1..].iter().find(|line| !line.trim().is_empty())?;
+    let name = press::bare_letterhead_name(lines[index].trim()).filter(|_| press::is_office(next))?;
+    Some(header::Classified { role: header::Role::Byline(name), why: "a name above an office line" })
 }
 
 /// `World News` / blank / `Title` / blank / body…
@@ -80,6 +98,7 @@ fn section_and_title<'a>(lines: &[&'a str], first: usize) -> Option<(&'a str, &'
         && body_follows
         && looks_like_section(section)
         && looks_like_title(title)
+        && header::classify(title).is_none()
         && !is_dateline_or_label(title);
     // Two short lines could also be a title and a one-line paragraph; a
     // section label is shorter than the title that follows it.

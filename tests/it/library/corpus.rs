@@ -110,7 +110,9 @@ fn named_files_parse_to_the_right_article() {
             None,
             None,
             "Mazda3 2017 với giá bán chỉ từ 24.000 USD",
-            2,
+            // The lead, the text, and the signature `Hòa Lê (T/h)` on a
+            // line of its own.
+            3,
         ),
         (
             "vi-baomoi/vn_news/data/21474105",
