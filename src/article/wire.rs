@@ -118,7 +118,15 @@ impl Draft {
         let Some(Paragraph::Text { text }) = self.paragraphs.last() else { return };
         let Some((body, names, source)) = split_signature(text) else { return };
         let (body, signature) = (body.to_owned(), text[body.len()..].trim().to_owned());
-        self.author = Some(names.to_owned());
+        // `Theo Linh Hương/Ngoisao`: "according to" a writer at a site.
+        let (author, source) = match names.strip_prefix("Theo ").or_else(|| names.strip_prefix("theo ")) {
+            Some(rest) => match rest.split_once('/') {
+                Some((writer, site)) => (Some(writer.trim()), Some(site.trim())),
+                None => (None, Some(rest.trim())),
+            },
+            None => (Some(names), source),
+        };
+        self.author = author.map(str::to_owned);
         if self.source.is_none() {
             self.source = source.map(str::to_owned);
         }
@@ -143,10 +151,14 @@ fn split_signature(text: &str) -> Option<(&str, &str, Option<&str>)> {
     let words: Vec<&str> = names.split_whitespace().collect();
     let agency = words.len() == 1 && (names.contains('/') || names.chars().filter(|c| c.is_uppercase()).count() >= 3);
     let is_name = ((2..=4).contains(&words.len()) || agency)
+        && !names.contains([':', ';', ','])
         && words
             .iter()
             .all(|word| word.starts_with(char::is_uppercase) && !word.contains(|c: char| c.is_ascii_digit()));
-    let source = note.and_then(|note| ["theo ", "via ", "according to "].iter().find_map(|p| note.strip_prefix(p)));
+    let source = note.and_then(|note| {
+        let lower = note.to_lowercase();
+        ["theo ", "via ", "according to "].iter().find(|p| lower.starts_with(*p)).map(|p| &note[p.len()..])
+    });
     // `TTXVN/Tin Tức`: an agency and its paper.
     let source = source.or_else(|| (agency || names.contains('/')).then_some(names.split('/').next().unwrap_or(names)));
     is_name.then(|| (&text[..end + 1], names, source.map(str::trim)))
@@ -290,6 +302,24 @@ mod tests {
         let mut draft = draft(&[text]);
         draft.read_wire_conventions();
         assert_eq!(texts(&draft.paragraphs), [text]);
+    }
+
+    #[test]
+    fn a_signature_after_the_last_sentence_names_author_and_source() {
+        let signed = |text: &str| {
+            let mut draft = draft(&["Lead.", text]);
+            draft.read_wire_conventions();
+            (draft.author, draft.source, texts(&draft.paragraphs).last().map(|last| (*last).to_owned()))
+        };
+        let (author, source, last) = signed("Sau khi hoàn thành hợp đồng. Dũng Sĩ (theo Daily Mail)");
+        assert_eq!((author.as_deref(), source.as_deref()), (Some("Dũng Sĩ"), Some("Daily Mail")));
+        assert_eq!(last.as_deref(), Some("Dũng Sĩ (theo Daily Mail)"));
+        let (author, source, _) = signed("Đây là nội dung. Theo Linh Hương/Ngoisao");
+        assert_eq!((author.as_deref(), source.as_deref()), (Some("Linh Hương"), Some("Ngoisao")));
+        let (author, _, _) = signed("Subs: Howard, Giggs. Referee: R Styles (Hampshire)");
+        assert_eq!(author, None, "a fact box is no signature");
+        let (author, _, _) = signed("The match ended in a draw.");
+        assert_eq!(author, None);
     }
 
     #[test]
