@@ -16,10 +16,13 @@ use serde::Serialize;
 use crate::app::Outcome;
 use crate::article::{Article, Format, Paragraphs};
 use crate::cli::CheckArgs;
-use crate::library::{Library, LoadReport, load_dir_report};
+use crate::library::{Library, LoadOptions, LoadReport, explain_file, load_dir_report};
 
 /// Runs the check and writes the report to `out`.
 pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    if let Some(path) = &args.explain {
+        return explain(&args.dir, path, &args.load.options(), out);
+    }
     let (library, report) = load_dir_report(&args.dir, &args.load.options())?;
     if args.json {
         write_json(&library, &report, out)?;
@@ -27,6 +30,46 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
         write_report(&library, &report, args.verbose, out)?;
     }
     Ok(if library.problems().is_empty() { Outcome::Success } else { Outcome::ProblemsFound })
+}
+
+/// `--explain PATH`: the layout, each line above the body with its role
+/// and why, each field with where it came from, and the warnings.
+fn explain(dir: &Path, path: &Path, options: &LoadOptions, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    let explained = explain_file(dir, path, options).map_err(|reason| anyhow::anyhow!(reason))?;
+    writeln!(out, "file: {}", explained.path.display())?;
+    if let Some(sidecar) = &explained.sidecar {
+        writeln!(out, "sidecar: {}", sidecar.display())?;
+    }
+    let explanation = explained.explanation;
+    let article = match &explanation.article {
+        Ok(article) => article,
+        Err(error) => {
+            writeln!(out, "not an article: {error}")?;
+            return Ok(Outcome::ProblemsFound);
+        }
+    };
+    writeln!(out, "layout: {} ({})", article.format.name(), article.format.explanation())?;
+    writeln!(out, "lines above the body:")?;
+    for line in &explanation.lines {
+        writeln!(out, "  {:<12} {:<60} {}", line.role, quoted(&line.line, 58), line.why)?;
+    }
+    writeln!(out, "fields:")?;
+    for (name, value, origin) in &explanation.fields {
+        writeln!(out, "  {name:<8} {:<60} from {origin}", quoted(value, 58))?;
+    }
+    writeln!(out, "body: {} paragraphs, {} words", article.paragraphs.len(), article.word_count)?;
+    for warning in &article.details().warnings {
+        writeln!(out, "warning: {warning}")?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// `"text"`, cut with an ellipsis past `max` characters.
+fn quoted(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("\"{}…\"", &text[..cut]),
+        None => format!("\"{text}\""),
+    }
 }
 
 /// Articles in path order, so the report reads like a directory listing.

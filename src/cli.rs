@@ -177,6 +177,12 @@ pub struct CheckArgs {
     /// every ignored file.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Explain how one file is read: the role of each line above its body
+    /// and why, and where each field came from (a line of the file, front
+    /// matter, the sidecar, the file's path, its folder). PATH is relative
+    /// to DIR, or any path to a file inside it.
+    #[arg(long, value_name = "PATH")]
+    pub explain: Option<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
 }

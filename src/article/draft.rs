@@ -29,6 +29,11 @@ pub(crate) struct Draft {
     pub warnings: Vec<super::Warning>,
     /// How each line above the body was read, for `check --explain`.
     pub explained: Vec<super::header::Explained>,
+    /// Where the values being set now come from (`front matter`, `sidecar`);
+    /// empty for the file's own lines.
+    pub reading: &'static str,
+    /// Which field got its value from where, in order (the last wins).
+    pub origins: Vec<(&'static str, &'static str)>,
 }
 
 /// A metadata value from front matter or a sidecar: text, or a list of
@@ -57,6 +62,22 @@ pub(crate) enum Field {
 }
 
 impl Field {
+    /// The field's name as `check --explain` prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Title => "title",
+            Self::Section => "section",
+            Self::Date => "date",
+            Self::Source => "source",
+            Self::Author => "author",
+            Self::Url => "url",
+            Self::Tags => "tags",
+            Self::Summary => "summary",
+            Self::Image => "image",
+            Self::Draft => "draft",
+        }
+    }
+
     /// The field a metadata key names, ignoring case, `_`, `-` and spaces
     /// (`datePublished`, `date_published`, `Date Published`).
     pub fn from_key(key: &str) -> Option<Self> {
@@ -149,6 +170,7 @@ impl Draft {
             _ => value,
         };
         let value = if field == Field::Author { humanise_slugs(mailbox_name(value)) } else { value.to_owned() };
+        let origin = if self.reading.is_empty() { "a line of the file" } else { self.reading };
         let slot = match field {
             Field::Title => &mut self.title,
             Field::Section => &mut self.section,
@@ -161,6 +183,7 @@ impl Draft {
         };
         if overwrite || slot.is_none() {
             *slot = Some(value);
+            self.origins.push((field.name(), origin));
         }
     }
 
@@ -186,6 +209,7 @@ impl Draft {
     /// Sets the tags from a list value.
     pub fn set_tags(&mut self, tags: Vec<String>, overwrite: bool) {
         if overwrite || self.tags.is_empty() {
+            self.origins.push(("tags", if self.reading.is_empty() { "a line of the file" } else { self.reading }));
             self.tags = tags.into_iter().map(|tag| tag.trim().to_owned()).filter(|tag| !tag.is_empty()).collect();
         }
     }

@@ -82,11 +82,28 @@ impl Draft {
     /// field wins; tags and unknown labels accumulate.
     pub(crate) fn read_role(&mut self, line: &str, classified: Classified) {
         self.explain(line, classified.role.name(), classified.why);
+        let name = classified.role.name();
+        let written = |slot: &Option<String>| slot.is_none();
         let first = |slot: &mut Option<String>, value: String| {
             if slot.is_none() {
                 *slot = Some(value);
             }
         };
+        if let Role::Title(_) | Role::Date(_) | Role::Source(_) | Role::Url(_) | Role::Section(_) | Role::Summary(_) =
+            &classified.role
+        {
+            let slot = match &classified.role {
+                Role::Title(_) => &self.title,
+                Role::Date(_) => &self.date,
+                Role::Source(_) => &self.source,
+                Role::Url(_) => &self.url,
+                Role::Section(_) => &self.section,
+                _ => &self.summary,
+            };
+            if written(slot) {
+                self.origins.push((name, "a header line"));
+            }
+        }
         match classified.role {
             Role::Title(title) => first(&mut self.title, title),
             Role::Date(date) => first(&mut self.date, date),

@@ -9,6 +9,7 @@ mod credits;
 mod dates;
 mod decode;
 mod draft;
+mod explain;
 mod formats;
 mod header;
 mod paragraphs;
@@ -25,6 +26,8 @@ use serde::Serialize;
 
 pub use dates::{DateValue, Published, date_from_path, parse_date, parse_date_value};
 pub use decode::{DecodeError, Decoded, decode, decode_text};
+pub use explain::{Explanation, explain_file};
+pub use header::Explained;
 pub use paragraphs::{MAX_BODY_BYTES, ParagraphRef, Paragraphs, pack};
 pub use parse::{DRAFT, FileInput, FileKind, ParseError, folder_section, parse, parse_file};
 pub use sidecar::{Sidecar, json_has_body};

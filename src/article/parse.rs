@@ -16,6 +16,7 @@ use thiserror::Error;
 use super::body::{blocks, decode_entities};
 use super::decode::{DecodeError, decode_text};
 use super::draft::Draft;
+use super::explain::Trace;
 use super::formats::{front_matter, header_block, json_article, markdown, newswire, present, story, title_first};
 use super::header;
 use super::sidecar::Sidecar;
@@ -71,6 +72,12 @@ pub struct FileInput<'a> {
 /// Parses one file's bytes: decodes them, detects the layout, applies the
 /// sidecar and the folder's section.
 pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
+    parse_file_traced(input, None)
+}
+
+/// [`parse_file`], recording how the file was read into `trace` when one
+/// is given (for `check --explain`).
+pub(crate) fn parse_file_traced(input: &FileInput<'_>, trace: Option<&mut Trace>) -> Result<Article, ParseError> {
     let decoded = decode_text(input.bytes)?;
     let (sidecar_fields, sidecar_warning) = match input.sidecar.as_ref().map(sidecar::read) {
         Some(Ok(fields)) => (fields, None),
@@ -91,7 +98,9 @@ pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
     };
     draft.warnings.splice(0..0, decoded.warnings.into_iter().chain(sidecar_warning.map(Warning::Sidecar)));
     let sidecar_name = (!sidecar_fields.is_empty()).then(|| input.sidecar.map(|s| s.name.to_owned())).flatten();
+    draft.reading = "the sidecar";
     draft.apply(sidecar_fields, true);
+    draft.reading = "";
     if draft.draft {
         return Err(ParseError::NotAnArticle(DRAFT));
     }
@@ -103,6 +112,9 @@ pub fn parse_file(input: &FileInput<'_>) -> Result<Article, ParseError> {
     // The CNN/DailyMail set's folders (`cnn/stories`, `cnn_stories`) are
     // never topics.
     let section = if input.kind == FileKind::Story { None } else { folder_section(&input.id) };
+    if let Some(trace) = trace {
+        trace.record(&draft);
+    }
     let mut article = draft.finish(input.id.clone(), section).ok_or(no_title)?;
     if decoded.encoding.is_some() || sidecar_name.is_some() || !highlights.is_empty() {
         let details = article.details_mut();
@@ -134,7 +146,9 @@ fn parse_text(text: &str, sidecar_title: Option<&str>) -> Result<Draft, ParseErr
         // The title came from the front matter, a block of fields.
         draft.format = Format::HeaderBlock;
     }
+    draft.reading = "front matter";
     draft.apply(fields, true);
+    draft.reading = "";
     draft.warnings.extend(warning.map(Warning::FrontMatter));
     Ok(draft)
 }

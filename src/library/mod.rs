@@ -5,6 +5,7 @@
 //! changes, so requests never see a half-updated state and never take a lock.
 
 mod by_id;
+mod explain;
 mod index;
 mod list;
 mod load;
@@ -23,6 +24,7 @@ use by_id::Positions;
 use reload::history::History;
 use reload::splice::Indexes;
 
+pub use explain::{FileExplanation, explain_file};
 pub use index::{Archive, Group, Groups, Month, Year};
 pub use list::{ArticleList, ListKey, UnknownList};
 pub use load::{

@@ -70,7 +70,10 @@ pub(crate) fn load_file(dir: &Path, candidate: &Candidate, max_file_size: u64) -
 
 /// Reads at most `limit` bytes, with the file's modification time. A larger
 /// file is an error without reading it all.
-fn read_limited(path: &Path, limit: u64) -> Result<(Vec<u8>, Option<jiff::Timestamp>), (ProblemKind, String)> {
+pub(crate) fn read_limited(
+    path: &Path,
+    limit: u64,
+) -> Result<(Vec<u8>, Option<jiff::Timestamp>), (ProblemKind, String)> {
     let unreadable = |error: std::io::Error| (ProblemKind::Unreadable, format!("cannot read the file: {error}"));
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let metadata = file.metadata().map_err(unreadable)?;

@@ -117,7 +117,7 @@ fn json_articles(options: &LoadOptions) -> bool {
 
 /// The sidecar of the article file `path`, if one exists: the loader's
 /// pairing rule for a single file.
-fn find_sidecar(dir: &Path, path: &Path, options: &LoadOptions) -> Option<PathBuf> {
+pub(crate) fn find_sidecar(dir: &Path, path: &Path, options: &LoadOptions) -> Option<PathBuf> {
     let stem = path.with_extension("");
     let json = with_added_extension(&stem, "json");
     if dir.join(&json).is_file() {

@@ -13,7 +13,7 @@
 //! from the same swap handle as always.
 
 mod apply;
-mod changes;
+pub(crate) mod changes;
 pub(super) mod history;
 mod poll;
 mod reloader;

@@ -92,3 +92,29 @@ fn files_over_the_size_limit_are_problems_and_extensions_can_be_changed() {
     assert!(report.contains("problem: big.txt: the file is 2007 bytes, more than the limit of 1024 bytes"), "{report}");
     assert!(report.lines().any(|line| line == "1 articles, 1 problems, 0 warnings"), "{report}");
 }
+
+#[test]
+fn explain_shows_each_header_line_and_where_each_field_came_from() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let posts = dir.path().join("_posts");
+    std::fs::create_dir(&posts).expect("mkdir");
+    std::fs::write(
+        posts.join("2024-11-16-wire.txt"),
+        "-- Ford, GM sales rise in January\n-- By Bernie Woodall\n-- http://www.reuters.com/article/2013/02/01/x\n\n \
+         DETROIT  (Reuters) - Ford said on Friday its sales rose.\n",
+    )
+    .expect("write");
+    std::fs::write(posts.join("draft.md"), "---\ntitle: Not yet\ndraft: true\n---\n\nText.\n").expect("write");
+    let dir_arg = dir.path().to_str().expect("utf-8 path");
+    let output = check(&[dir_arg, "--explain", "_posts/2024-11-16-wire.txt"]);
+    let report = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    let line_with = |needle: &str| report.lines().find(|line| line.contains(needle)).unwrap_or_default().to_owned();
+    assert!(line_with("Bernie Woodall").trim_start().starts_with("byline"), "{report}");
+    assert!(line_with("http://www.reuters.com").trim_start().starts_with("url"), "{report}");
+    let field = |name: &str| report.lines().find(|line| line.starts_with(&format!("  {name} "))).unwrap_or_default();
+    assert!(field("date").contains("2024-11-16") && field("date").contains("from the file's path"), "{report}");
+    assert!(field("source").contains("Reuters") && field("source").contains("dateline"), "{report}");
+    let drafts = check(&[dir_arg]);
+    assert!(stdout(&drafts).contains("1 ignored (1 drafts)"), "{}", stdout(&drafts));
+}

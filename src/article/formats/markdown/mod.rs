@@ -51,7 +51,9 @@ pub(crate) fn parse(text: &str, id: &ArticleId) -> Draft {
     if let Some((language, source)) = front_matter {
         let (fields, warning) = front_matter::read_lenient(language, source);
         page = text_values(&fields);
+        draft.reading = "front matter";
         draft.apply(fields, false);
+        draft.reading = "";
         draft.warnings.extend(warning.map(Warning::FrontMatter));
     }
     // Pelican's `Title:`/`Date:` lines, bylines and links above the text
