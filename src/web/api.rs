@@ -9,8 +9,7 @@ use serde::Serialize;
 use super::error::ApiError;
 use super::pages::article::unknown_article;
 use super::pages::{PageQuery, no_such_page};
-use super::site::encode_path;
-use super::{AppState, CurrentSite, PER_PAGE, Site};
+use super::{AppState, CurrentSite, PER_PAGE, Site, urls};
 use crate::article::{Article, Paragraphs};
 use crate::library::page_count;
 
@@ -32,7 +31,7 @@ impl<'a> ArticleSummary<'a> {
     pub fn new(site: &Site, article: &'a Article) -> Self {
         Self {
             id: article.id.as_str(),
-            url: site.article_url(&article.id),
+            url: urls::article(site, &article.id),
             title: &article.title,
             section: article.section.as_deref(),
             date: article.date.map(|date| date.to_string()),
@@ -94,12 +93,12 @@ pub async fn show_article(
     let library = state.library.load();
     let Some(article) = library.get(&id) else {
         let moved = library.find_moved(&id).ok_or_else(|| unknown_article(&library, &id))?;
-        let url = site.url(&format!("api/articles/{}", encode_path(moved.as_str())));
+        let url = urls::api_article(&site, moved);
         return Ok(crate::web::pages::article::redirect_to(&url, None));
     };
     let detail = ArticleDetail {
         id: article.id.as_str(),
-        url: site.article_url(&article.id),
+        url: urls::article(&site, &article.id),
         title: &article.title,
         section: article.section.as_deref(),
         date: article.date.map(|date| date.to_string()),

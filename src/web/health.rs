@@ -22,7 +22,12 @@ pub struct Health {
 
 impl Health {
     fn new(status: &'static str, site: &Site, library: &Library) -> Self {
-        Self { status, articles: library.len(), problems: library.problems().len(), problems_url: site.url("problems") }
+        Self {
+            status,
+            articles: library.len(),
+            problems: library.problems().len(),
+            problems_url: crate::web::urls::PROBLEMS.url(site, &[]),
+        }
     }
 }
 

@@ -34,7 +34,7 @@ impl<'a> LinkPreview<'a> {
     /// The preview of `article`, with URLs below `origin`
     /// (`https://example.org`; host-relative without one).
     pub fn new(site: &Site, origin: Option<&str>, article: &'a Article) -> Self {
-        let url = site.article_url_at(origin, &article.id);
+        let url = crate::web::urls::article_at(site, origin, &article.id);
         let description = description(article);
         let published_time = article
             .details()

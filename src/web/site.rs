@@ -13,7 +13,7 @@ use axum::http::request::Parts;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use super::AppState;
-use crate::article::ArticleId;
+use super::urls::{self, SiteLinks};
 
 /// The default site title, shown in the header and in `<title>`.
 pub const DEFAULT_TITLE: &str = "Broadsheet";
@@ -38,6 +38,8 @@ pub struct Site {
     pub script_url: String,
     /// URL of the content-hashed favicon.
     pub favicon_url: String,
+    /// The links of the layout (navigation, the site's feeds).
+    pub links: SiteLinks,
     /// `https://example.org` (scheme and authority, no trailing `/`) when the
     /// public origin is known; `None` means links are relative to the host.
     pub public_origin: Option<String>,
@@ -71,12 +73,14 @@ impl Site {
     fn from_parts(title: String, public_origin: Option<String>, base_path: String) -> Self {
         let assets = super::assets::assets();
         let public_url = format!("{}{base_path}", public_origin.as_deref().unwrap_or(""));
+        let asset = |name: &str| urls::STATIC.url_below("", &base_path, &[name]);
         Self {
             title,
             description: DEFAULT_DESCRIPTION.to_owned(),
-            stylesheet_url: format!("{base_path}static/{}", assets.stylesheet.hashed_name),
-            script_url: format!("{base_path}static/{}", assets.script.hashed_name),
-            favicon_url: format!("{base_path}static/{}", assets.favicon.hashed_name),
+            stylesheet_url: asset(&assets.stylesheet.hashed_name),
+            script_url: asset(&assets.script.hashed_name),
+            favicon_url: asset(&assets.favicon.hashed_name),
+            links: SiteLinks::new(&base_path),
             identity: xxhash_rust::xxh3::xxh3_64(public_url.as_bytes()),
             base_path,
             public_origin,
@@ -96,30 +100,6 @@ impl Site {
             Some(origin) => format!("{origin}{}{path}", self.base_path),
             None => self.url(path),
         }
-    }
-
-    /// The canonical URL of an article page: absolute when the origin is known.
-    pub fn canonical_article_url(&self, id: &ArticleId) -> String {
-        self.article_url_at(self.public_origin.as_deref(), id)
-    }
-
-    /// The URL path of an article page, with each segment percent-encoded.
-    pub fn article_url(&self, id: &ArticleId) -> String {
-        self.article_url_at(None, id)
-    }
-
-    /// The article's URL below `origin` (`https://example.org`), or its
-    /// host-relative URL without one. Built in one allocation: article
-    /// pages build several of these on every request.
-    pub fn article_url_at(&self, origin: Option<&str>, id: &ArticleId) -> String {
-        let origin = origin.unwrap_or("");
-        let capacity = origin.len() + self.base_path.len() + "articles/".len() + id.as_str().len();
-        let mut url = String::with_capacity(capacity);
-        url.push_str(origin);
-        url.push_str(&self.base_path);
-        url.push_str("articles/");
-        push_encoded_path(&mut url, id.as_str());
-        url
     }
 
     /// The URL of a path below the site root (`path` has no leading `/`).
@@ -329,26 +309,10 @@ mod tests {
     }
 
     #[test]
-    fn article_urls_encode_spaces_but_keep_folders() {
-        let site = Site::new("t", "/news");
-        let id = ArticleId::new("News Articles/business/001");
-        assert_eq!(site.article_url(&id), "/news/articles/News%20Articles/business/001");
-    }
-
-    #[test]
-    fn a_full_base_url_gives_absolute_canonical_urls() {
+    fn a_full_base_url_names_origin_and_prefix() {
         let site = Site::new("t", "https://Example.org/news");
         assert_eq!(site.base_path, "/news/");
         assert_eq!(site.public_url(), "https://example.org/news/");
-        let id = ArticleId::new("000_3ea0f84f1e61d9e9");
-        assert_eq!(site.canonical_article_url(&id), "https://example.org/news/articles/000_3ea0f84f1e61d9e9");
-        assert_eq!(site.article_url(&id), "/news/articles/000_3ea0f84f1e61d9e9");
-    }
-
-    #[test]
-    fn without_an_origin_canonical_urls_are_host_relative() {
-        let site = Site::new("t", "/");
-        assert_eq!(site.canonical_article_url(&ArticleId::new("a")), "/articles/a");
     }
 
     #[test]

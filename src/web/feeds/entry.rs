@@ -1,12 +1,12 @@
 //! One article as a feed entry: absolute permalink, full content as HTML,
 //! and the dates feed readers sort by.
 
-use askama::Template;
 use jiff::Timestamp;
 use jiff::tz::Offset;
 
-use crate::article::{Article, Paragraphs};
-use crate::web::Site;
+use crate::article::Article;
+use crate::web::views::BodyView;
+use crate::web::{Site, urls};
 
 /// A moment, with the RFC 3339 text feeds carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,30 +41,6 @@ impl EntryTime {
     }
 }
 
-/// The body of an article as HTML, rendered by the same partial as the
-/// article page, so escaping is the same everywhere.
-#[derive(Template)]
-#[template(path = "partials/article_body.html")]
-pub struct BodyView<'a> {
-    pub paragraphs: &'a Paragraphs,
-}
-
-impl BodyView<'_> {
-    /// The body paragraphs, for the template.
-    pub fn paragraphs(&self) -> &Paragraphs {
-        self.paragraphs
-    }
-
-    /// The body as an HTML string; a template bug is logged and gives an
-    /// empty body rather than a broken feed.
-    pub fn html(paragraphs: &Paragraphs) -> String {
-        BodyView { paragraphs }.render().map(|html| html.trim().to_owned()).unwrap_or_else(|error| {
-            tracing::error!(%error, "rendering an article body for a feed failed");
-            String::new()
-        })
-    }
-}
-
 /// One feed entry.
 #[derive(Debug, Clone)]
 pub struct FeedEntry {
@@ -89,7 +65,7 @@ impl FeedEntry {
         let mut categories: Vec<String> = article.section.iter().chain(&article.details().tags).cloned().collect();
         categories.dedup();
         Self {
-            url: site.canonical_article_url(&article.id),
+            url: urls::canonical_article(site, &article.id),
             title: article.title.clone(),
             content_html: BodyView::html(&article.paragraphs),
             summary: article.details().summary.clone().unwrap_or_else(|| article.excerpt().into_owned()),

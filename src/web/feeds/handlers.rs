@@ -45,6 +45,16 @@ pub async fn show_source_feed(
     list_feed(&state, site, &ListKey::Source(slug), FeedFormat::of(&uri))
 }
 
+/// `GET /tags/{slug}/feed.xml` (and `.json`).
+pub async fn show_tag_feed(
+    State(state): State<AppState>,
+    AbsoluteSite(site): AbsoluteSite,
+    Path(slug): Path<String>,
+    uri: Uri,
+) -> Result<Response, AppError> {
+    list_feed(&state, site, &ListKey::Tag(slug), FeedFormat::of(&uri))
+}
+
 /// `GET /search/feed.xml?q=…` (and `.json`): the newest 50 matches, with
 /// the search page's filters (`section=`, `source=`, `from=`, `to=`).
 pub async fn show_search_feed(

@@ -16,11 +16,11 @@ use std::sync::Arc;
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 
-pub use entry::{BodyView, EntryTime, FeedEntry};
-pub use handlers::{show_search_feed, show_section_feed, show_site_feed, show_source_feed};
+pub use entry::{EntryTime, FeedEntry};
+pub use handlers::{show_search_feed, show_section_feed, show_site_feed, show_source_feed, show_tag_feed};
 
-use super::Site;
 use super::middleware::LastModified;
+use super::{Site, urls};
 use crate::article::Article;
 use crate::library::{Library, ListKey};
 
@@ -49,7 +49,8 @@ impl FeedFormat {
     }
 }
 
-/// What one feed is about and where it lives, as paths below the site root.
+/// What one feed is about and where it lives, as paths below the site root
+/// (from [`urls`], which owns them).
 #[derive(Debug, Clone)]
 pub struct FeedScope {
     pub title: String,
@@ -57,8 +58,8 @@ pub struct FeedScope {
     /// The HTML page the feed mirrors (`""` for the home page,
     /// `sections/world-news`).
     pub page_path: String,
-    /// The feed without extension (`feed`, `sections/world-news/feed`).
-    pub feed_path: String,
+    /// The Atom and the JSON feed (`feed.xml`, `sections/world-news/feed.json`).
+    pub feed_paths: [String; 2],
     /// A query string both URLs carry (`q=…` for search), already encoded.
     pub query: Option<String>,
 }
@@ -69,27 +70,23 @@ impl FeedScope {
         Self {
             title: site.title.clone(),
             description: site.description.clone(),
-            page_path: String::new(),
-            feed_path: "feed".to_owned(),
+            page_path: urls::HOME.path(&[]),
+            feed_paths: paths(urls::SITE_FEEDS),
             query: None,
         }
     }
 
-    /// The feed of a section or source list (`sections/{slug}/feed`);
+    /// The feed of a section, source or tag list (`sections/{slug}/feed.xml`);
     /// `None` for lists that have no feed (archive periods, the index).
     pub fn list(site: &Site, key: &ListKey, heading: &str) -> Option<Self> {
-        let (folder, slug, description) = match key {
-            ListKey::Section(slug) => ("sections", slug, format!("The latest articles in {heading}.")),
-            ListKey::Source(slug) => ("sources", slug, format!("The latest articles from {heading}.")),
+        let description = match key {
+            ListKey::Section(_) => format!("The latest articles in {heading}."),
+            ListKey::Source(_) => format!("The latest articles from {heading}."),
+            ListKey::Tag(_) => format!("The latest articles tagged {heading}."),
             _ => return None,
         };
-        Some(Self {
-            title: format!("{heading} – {}", site.title),
-            description,
-            page_path: format!("{folder}/{slug}"),
-            feed_path: format!("{folder}/{slug}/feed"),
-            query: None,
-        })
+        let (page_path, feed_paths) = urls::list_with_feeds(key)?;
+        Some(Self { title: format!("{heading} – {}", site.title), description, page_path, feed_paths, query: None })
     }
 
     /// The feed of a search: `search/feed.xml?q=…` with the same filters.
@@ -98,25 +95,33 @@ impl FeedScope {
         Self {
             title: format!("Search: {words} – {}", site.title),
             description: format!("The latest articles matching “{words}”."),
-            page_path: "search".to_owned(),
-            feed_path: "search/feed".to_owned(),
+            page_path: urls::SEARCH.path(&[]),
+            feed_paths: paths(urls::SEARCH_FEEDS),
             query: Some(query_string),
         }
     }
 
     /// The absolute URL of the HTML page.
     pub fn page_url(&self, site: &Site) -> String {
-        with_query(site.absolute_url(&self.page_path), self.query.as_deref())
+        urls::with_query(site.absolute_url(&self.page_path), self.query.as_deref())
     }
 
     /// The absolute URL of the feed in `format`.
     pub fn feed_url(&self, site: &Site, format: FeedFormat) -> String {
-        let extension = match format {
-            FeedFormat::Atom => "xml",
-            FeedFormat::Json => "json",
-        };
-        with_query(site.absolute_url(&format!("{}.{extension}", self.feed_path)), self.query.as_deref())
+        urls::with_query(site.absolute_url(self.feed_path(format)), self.query.as_deref())
     }
+
+    fn feed_path(&self, format: FeedFormat) -> &str {
+        match format {
+            FeedFormat::Atom => &self.feed_paths[0],
+            FeedFormat::Json => &self.feed_paths[1],
+        }
+    }
+}
+
+/// The paths of a pair of feed routes without captures.
+fn paths(feeds: urls::FeedRoutes) -> [String; 2] {
+    [feeds.atom.path(&[]), feeds.json.path(&[])]
 }
 
 /// The `<link rel="alternate">` pair an HTML page gives for its feed.
@@ -130,16 +135,8 @@ pub struct FeedLink {
 impl FeedLink {
     /// The links to the feeds of `scope`.
     pub fn new(site: &Site, scope: &FeedScope) -> Self {
-        let url =
-            |extension: &str| with_query(site.url(&format!("{}.{extension}", scope.feed_path)), scope.query.as_deref());
-        Self { title: scope.title.clone(), atom_url: url("xml"), json_url: url("json") }
-    }
-}
-
-fn with_query(url: String, query: Option<&str>) -> String {
-    match query {
-        Some(query) => format!("{url}?{query}"),
-        None => url,
+        let url = |format| urls::with_query(site.url(scope.feed_path(format)), scope.query.as_deref());
+        Self { title: scope.title.clone(), atom_url: url(FeedFormat::Atom), json_url: url(FeedFormat::Json) }
     }
 }
 

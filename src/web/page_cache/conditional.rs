@@ -22,7 +22,6 @@ use crate::web::metrics::RequestRecorder;
 use crate::web::middleware::RouteLabel;
 pub use crate::web::middleware::encoding::Encoding;
 use crate::web::middleware::encoding::is_compressible;
-pub use crate::web::middleware::last_modified::LastModified;
 use crate::web::middleware::last_modified::{http_date, not_in_future, whole_seconds};
 
 /// Default `Cache-Control` of pages and API responses: browsers and proxies

@@ -8,7 +8,8 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::browse::{list_url, month_label};
+use super::archive::month_label;
+use super::browse::list_heading;
 use crate::article::Article;
 use crate::library::{Library, ListKey};
 use crate::web::error::AppError;
@@ -18,20 +19,7 @@ use crate::web::page_cache::conditional::PAGE_CACHE_CONTROL;
 use crate::web::preview::LinkPreview;
 use crate::web::site::SiteAndOrigin;
 use crate::web::views::{ArticleLink, ArticleView, DateView, Html, reading_minutes};
-use crate::web::{AppState, Site};
-
-/// Where article pages live. The route table serves [`show_article`] here,
-/// and the fast path ([`crate::web::fast_path`]) answers the same URLs in
-/// front of the stack: both read the route from here.
-pub const ROUTE: &str = "/articles/{*id}";
-
-/// The id an article URL names, from its path below the site's prefix
-/// (`articles/a/b` → `a/b`), as [`ROUTE`] captures it (before
-/// percent-decoding).
-pub fn id_in_routed_path(routed: &str) -> Option<&str> {
-    let prefix = ROUTE.strip_prefix('/')?.strip_suffix("{*id}")?;
-    routed.strip_prefix(prefix).filter(|id| !id.is_empty())
-}
+use crate::web::{AppState, Site, urls};
 
 /// `?from=section:world-news`: the list the reader came from, so newer/older
 /// links stay within it.
@@ -61,7 +49,7 @@ pub async fn show_article(
 }
 
 /// The page of `article` read in the list `key`, with URLs for `site` and
-/// absolute ones below `origin`. The handler and the front of the stack
+/// absolute ones below `origin`. The handler and the fast path
 /// ([`crate::web::fast_path`]) both render from it, so a page is the
 /// same bytes whichever answered.
 pub fn article_view<'a>(
@@ -73,7 +61,7 @@ pub fn article_view<'a>(
 ) -> ArticleView<'a> {
     let (newer, older) = neighbour_links(&site, library, key, article.id.as_str());
     ArticleView {
-        canonical_url: site.canonical_article_url(&article.id),
+        canonical_url: urls::canonical_article(&site, &article.id),
         preview: LinkPreview::new(&site, origin, article),
         page_title: format!("{} – {}", article.title, site.title),
         date: article.date.map(DateView::from),
@@ -96,10 +84,10 @@ pub fn article_view<'a>(
 fn redirect_to_canonical(library: &Library, site: &Site, id: &str, query: Option<&str>) -> Option<Response> {
     let trimmed = id.trim_end_matches('/');
     if let Some(moved) = library.find_moved(trimmed) {
-        return Some(redirect_to(&site.article_url(moved), query));
+        return Some(redirect_to(&urls::article(site, moved), query));
     }
     let article = library.get(trimmed).or_else(|| library.find_ignoring_case(trimmed))?;
-    Some(redirect_to(&site.article_url(&article.id), query))
+    Some(redirect_to(&urls::article(site, &article.id), query))
 }
 
 /// A 308 to `url` (plus `query`) that caches may keep only as long as a
@@ -126,30 +114,24 @@ fn neighbour_links(
     let Some(list) = library.list(key) else { return (None, None) };
     let neighbours = list.neighbours(id);
     let link =
-        |article: &Article| ArticleLink { url: article_url_in(site, article, key), title: article.title.clone() };
+        |article: &Article| ArticleLink { url: urls::article_in(site, article, key), title: article.title.clone() };
     (neighbours.newer.map(|newer| link(newer)), neighbours.older.map(|older| link(older)))
-}
-
-/// The article's URL, remembering the list it is read in.
-pub fn article_url_in(site: &Site, article: &Article, key: &ListKey) -> String {
-    let url = site.article_url(&article.id);
-    if *key == ListKey::All { url } else { format!("{url}?from={key}") }
 }
 
 fn section_link(site: &Site, library: &Library, article: &Article) -> Option<ArticleLink> {
     let group = library.sections().find_by_name(article.section.as_deref()?)?;
-    Some(ArticleLink { url: list_url(site, &ListKey::Section(group.slug.clone())), title: group.name.clone() })
+    Some(ArticleLink { url: urls::list(site, &ListKey::Section(group.slug.clone())), title: group.name.clone() })
 }
 
 fn source_link(site: &Site, library: &Library, article: &Article) -> Option<ArticleLink> {
     let group = library.sources().find_by_name(article.source.as_deref()?)?;
-    Some(ArticleLink { url: list_url(site, &ListKey::Source(group.slug.clone())), title: group.name.clone() })
+    Some(ArticleLink { url: urls::list(site, &ListKey::Source(group.slug.clone())), title: group.name.clone() })
 }
 
 fn month_link(site: &Site, article: &Article) -> Option<ArticleLink> {
     let date = article.date?;
     let key = ListKey::Month(date.year(), date.month());
-    Some(ArticleLink { url: list_url(site, &key), title: month_label(date.year(), date.month()) })
+    Some(ArticleLink { url: urls::list(site, &key), title: month_label(date.year(), date.month()) })
 }
 
 /// A link back to the list the reader came from, unless it is the home page.
@@ -157,7 +139,7 @@ fn list_link(site: &Site, library: &Library, key: &ListKey) -> Option<ArticleLin
     if *key == ListKey::All {
         return None;
     }
-    Some(ArticleLink { url: list_url(site, key), title: super::browse::list_heading(library, key)? })
+    Some(ArticleLink { url: urls::list(site, key), title: list_heading(library, key)? })
 }
 
 /// The error for an id that is not in the library: 410 when its file was

@@ -1,5 +1,6 @@
 //! HTML pages, one file per page or page family.
 
+pub mod archive;
 pub mod article;
 pub mod browse;
 pub mod deployment;

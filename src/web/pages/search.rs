@@ -9,11 +9,10 @@ use serde::Deserialize;
 use super::no_such_page;
 use crate::library::search::{Filters, SearchError, SearchRequest, SearchResults, SortOrder};
 use crate::library::{Groups, Library, page_count};
-use crate::web::browse_views::{HitView, OptionView, ResultsView, SearchView};
 use crate::web::error::AppError;
 use crate::web::feeds::{FeedLink, FeedScope};
-use crate::web::views::{Html, PaginationView, SummaryView};
-use crate::web::{AppState, CurrentSite, PER_PAGE, Site};
+use crate::web::views::{HitView, Html, OptionView, PaginationView, ResultsView, SearchView, SummaryView};
+use crate::web::{AppState, CurrentSite, PER_PAGE, Site, urls};
 
 /// The query string of a search, as sent by the form. Every field is text so
 /// that a bad value gets a message naming it rather than a generic 400; an
@@ -70,7 +69,7 @@ impl SearchParams {
 
     /// The URL of page `page` of this search.
     pub fn page_url(&self, site: &Site, page: usize) -> String {
-        format!("{}?{}", site.url("search"), self.query_string(page, true))
+        urls::search(site, &self.query_string(page, true))
     }
 
     /// The encoded query string of page `page` of this search; without the

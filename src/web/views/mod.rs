@@ -1,8 +1,25 @@
-//! One askama struct per template, and one function that turns any of them
-//! into a response.
+//! The views: one askama struct per template, a file per page family, and
+//! one function that turns any of them into a response ([`render_html`],
+//! behind [`Html`] and the error pages alike).
 //!
 //! Views hold display-ready values (formatted dates, URLs), so templates stay
-//! free of logic and every page formats things the same way.
+//! free of logic and every page formats things the same way. This file holds
+//! the rendering and the pieces several pages share (dates, list entries,
+//! pagination, links).
+
+mod article;
+mod browse;
+mod deployment;
+mod error;
+mod problems;
+mod search;
+
+pub(crate) use article::{ArticleView, BodyView};
+pub(crate) use browse::{ArchiveView, CountedLink, GroupsView, ListView, YearView, count_label};
+pub(crate) use deployment::{DeploymentView, Fact};
+pub(crate) use error::ErrorView;
+pub(crate) use problems::{ProblemRow, ProblemsView, WarningRow};
+pub(crate) use search::{HitView, OptionView, ResultsView, SearchView};
 
 use std::sync::Arc;
 
@@ -11,12 +28,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
-use super::Site;
-use super::error::AppError;
 use super::escape::HtmlExt;
 use super::language::language_tag;
-use super::preview::LinkPreview;
-use crate::article::{Article, Paragraphs};
+use super::{Site, urls};
+use crate::article::Article;
 
 /// Renders a template into an HTML response with `status`. A rendering
 /// failure is a bug in a template, answered with a plain 500.
@@ -119,7 +134,7 @@ impl SummaryView {
     pub fn new(site: &Site, article: &Article) -> Self {
         let excerpt = article.excerpt().into_owned();
         Self {
-            url: site.article_url(&article.id),
+            url: urls::article(site, &article.id),
             title: article.title.clone(),
             section: article.section.clone(),
             source: article.source.clone(),
@@ -173,6 +188,12 @@ impl PaginationView {
     }
 }
 
+/// A link to another article (previous/next).
+pub struct ArticleLink {
+    pub url: String,
+    pub title: String,
+}
+
 /// The home page: newest articles first.
 #[derive(Template)]
 #[template(path = "index.html")]
@@ -181,72 +202,4 @@ pub struct IndexView {
     pub page_title: String,
     pub articles: Vec<SummaryView>,
     pub pagination: PaginationView,
-}
-
-/// A link to another article (previous/next).
-pub struct ArticleLink {
-    pub url: String,
-    pub title: String,
-}
-
-impl ArticleLink {
-    pub fn new(site: &Site, article: &Article) -> Self {
-        Self { url: site.article_url(&article.id), title: article.title.clone() }
-    }
-}
-
-/// One article, in full, borrowing from the library snapshot it is
-/// rendered from.
-#[derive(Template)]
-#[template(path = "article.html")]
-pub struct ArticleView<'a> {
-    pub site: Arc<Site>,
-    pub page_title: String,
-    pub article: &'a Article,
-    /// Absolute when the public origin is known (`--base-url`).
-    pub canonical_url: String,
-    /// Open Graph, Twitter card and JSON-LD data (always absolute URLs).
-    pub preview: LinkPreview<'a>,
-    pub date: Option<DateView>,
-    pub reading_minutes: usize,
-    pub newer: Option<ArticleLink>,
-    pub older: Option<ArticleLink>,
-    /// Links to the article's section, source and month lists.
-    pub section_link: Option<ArticleLink>,
-    pub source_link: Option<ArticleLink>,
-    pub month_link: Option<ArticleLink>,
-    /// The list that newer/older move within, when it is not the whole
-    /// library ("World News"), linked back to.
-    pub list_link: Option<ArticleLink>,
-    /// The article's language tag when it is not the page's English.
-    pub lang: Option<&'static str>,
-}
-
-impl ArticleView<'_> {
-    /// The body paragraphs, for the template.
-    pub fn paragraphs(&self) -> &Paragraphs {
-        &self.article.paragraphs
-    }
-}
-
-/// An error page (404, 400, …).
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorView {
-    pub site: Arc<Site>,
-    pub page_title: String,
-    pub status: u16,
-    pub message: String,
-}
-
-impl ErrorView {
-    pub fn new(site: Arc<Site>, error: &AppError, status: StatusCode) -> Self {
-        let reason = status.canonical_reason().unwrap_or("Error");
-        Self {
-            site,
-            page_title: format!("{reason} ({})", status.as_u16()),
-            status: status.as_u16(),
-            message: error.public_message(),
-        }
-    }
 }
