@@ -15,7 +15,7 @@ use crate::library::page_count;
 
 /// An article in a list: metadata and excerpt, no body.
 #[derive(Serialize)]
-pub struct ArticleSummary<'a> {
+pub(crate) struct ArticleSummary<'a> {
     pub id: &'a str,
     pub url: String,
     pub title: &'a str,
@@ -28,7 +28,7 @@ pub struct ArticleSummary<'a> {
 }
 
 impl<'a> ArticleSummary<'a> {
-    pub fn new(site: &Site, article: &'a Article) -> Self {
+    pub(crate) fn new(site: &Site, article: &'a Article) -> Self {
         Self {
             id: article.id.as_str(),
             url: urls::article(site, &article.id),
@@ -44,7 +44,7 @@ impl<'a> ArticleSummary<'a> {
 
 /// One page of the article list.
 #[derive(Serialize)]
-pub struct ArticleList<'a> {
+pub(crate) struct ArticleList<'a> {
     pub articles: Vec<ArticleSummary<'a>>,
     pub page: usize,
     pub pages: usize,
@@ -53,7 +53,7 @@ pub struct ArticleList<'a> {
 
 /// A whole article.
 #[derive(Serialize)]
-pub struct ArticleDetail<'a> {
+pub(crate) struct ArticleDetail<'a> {
     pub id: &'a str,
     pub url: String,
     pub title: &'a str,
@@ -67,7 +67,7 @@ pub struct ArticleDetail<'a> {
 }
 
 /// `GET /api/articles?page=N`.
-pub async fn list_articles(
+pub(crate) async fn list_articles(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -85,7 +85,7 @@ pub async fn list_articles(
 }
 
 /// `GET /api/articles/{id}`; a renamed article's old id redirects (308).
-pub async fn show_article(
+pub(crate) async fn show_article(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(id): Path<String>,

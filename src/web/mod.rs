@@ -44,7 +44,8 @@ use crate::library::{Library, reload};
 pub use metrics::Metrics;
 pub use middleware::HttpSettings;
 pub use page_cache::PageCache;
-pub use site::{AbsoluteSite, CurrentSite, Site};
+pub(crate) use site::CurrentSite;
+pub use site::Site;
 
 /// Articles per list page, on HTML pages and in the API alike.
 pub const PER_PAGE: usize = 20;
@@ -132,6 +133,8 @@ fn routes(state: AppState) -> Router {
         .route(SECTION.pattern(), get(pages::browse::show_section))
         .route(SOURCES.pattern(), get(pages::browse::list_sources))
         .route(SOURCE.pattern(), get(pages::browse::show_source))
+        .route(TAGS.pattern(), get(pages::browse::list_tags))
+        .route(TAG.pattern(), get(pages::browse::show_tag))
         .route(ARCHIVE.pattern(), get(pages::archive::show_archive))
         .route(UNDATED.pattern(), get(pages::archive::show_undated))
         .route(YEAR.pattern(), get(pages::archive::show_year))
@@ -143,6 +146,8 @@ fn routes(state: AppState) -> Router {
         .route(SECTION_FEEDS.json.pattern(), get(feeds::show_section_feed))
         .route(SOURCE_FEEDS.atom.pattern(), get(feeds::show_source_feed))
         .route(SOURCE_FEEDS.json.pattern(), get(feeds::show_source_feed))
+        .route(TAG_FEEDS.atom.pattern(), get(feeds::show_tag_feed))
+        .route(TAG_FEEDS.json.pattern(), get(feeds::show_tag_feed))
         .route(SEARCH_FEEDS.atom.pattern(), get(feeds::show_search_feed))
         .route(SEARCH_FEEDS.json.pattern(), get(feeds::show_search_feed))
         // For machines: the API, search engines, assets

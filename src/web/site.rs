@@ -58,7 +58,7 @@ impl Site {
 
     /// The same site seen through a proxy that gave a public origin and/or
     /// prefix for this request; what is not given stays as configured.
-    pub fn with_public(&self, origin: Option<String>, base_path: Option<&str>) -> Self {
+    pub(crate) fn with_public(&self, origin: Option<String>, base_path: Option<&str>) -> Self {
         let base_path = base_path.map_or_else(|| self.base_path.clone(), normalise_base_path);
         let site = Self::from_parts(self.title.clone(), origin.or_else(|| self.public_origin.clone()), base_path);
         site.with_description(self.description.clone())
@@ -95,7 +95,7 @@ impl Site {
 
     /// The absolute URL of a path below the site root when the origin is
     /// known, else the host-relative URL (`path` has no leading `/`).
-    pub fn absolute_url(&self, path: &str) -> String {
+    pub(crate) fn absolute_url(&self, path: &str) -> String {
         match &self.public_origin {
             Some(origin) => format!("{origin}{}{path}", self.base_path),
             None => self.url(path),
@@ -103,7 +103,7 @@ impl Site {
     }
 
     /// The URL of a path below the site root (`path` has no leading `/`).
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_path)
     }
 }
@@ -116,7 +116,7 @@ impl Default for Site {
 
 /// The [`Site`] as the current request sees it: the configured one, or a
 /// variant with the public origin and prefix a trusted proxy forwarded.
-pub struct CurrentSite(pub Arc<Site>);
+pub(crate) struct CurrentSite(pub(crate) Arc<Site>);
 
 impl FromRequestParts<AppState> for CurrentSite {
     type Rejection = std::convert::Infallible;
@@ -131,7 +131,7 @@ impl FromRequestParts<AppState> for CurrentSite {
 /// nor a trusted proxy gave an origin, it is `http://` plus the request's
 /// `Host` (responses vary by it: the page cache keys on it in that case).
 /// Without a usable `Host` (HTTP/1.0) URLs stay host-relative.
-pub struct AbsoluteSite(pub Arc<Site>);
+pub(crate) struct AbsoluteSite(pub(crate) Arc<Site>);
 
 impl FromRequestParts<AppState> for AbsoluteSite {
     type Rejection = std::convert::Infallible;
@@ -151,10 +151,10 @@ impl FromRequestParts<AppState> for AbsoluteSite {
 /// The [`Site`] of this request and the public origin that
 /// [`AbsoluteSite`] would give it, without building a second [`Site`]: for
 /// article pages, which need absolute URLs only for the article itself.
-pub struct SiteAndOrigin {
-    pub site: Arc<Site>,
+pub(crate) struct SiteAndOrigin {
+    pub(crate) site: Arc<Site>,
     /// `https://example.org`, or `None` when links stay host-relative.
-    pub origin: Option<String>,
+    pub(crate) origin: Option<String>,
 }
 
 impl FromRequestParts<AppState> for SiteAndOrigin {
@@ -174,7 +174,7 @@ fn request_origin(parts: &Parts) -> Option<String> {
 
 /// The host (and port) a request was sent to: the URI's authority (HTTP/2)
 /// or the `Host` header, lowercased, when it is a valid authority.
-pub fn request_host(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Option<String> {
+pub(crate) fn request_host(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Option<String> {
     let host = match uri.authority() {
         Some(authority) => authority.as_str(),
         None => headers.get(axum::http::header::HOST)?.to_str().ok()?,
@@ -241,7 +241,7 @@ fn check_path(path: &str) -> Result<String, String> {
 }
 
 /// Whether `prefix` is acceptable as a path prefix (for forwarded headers).
-pub fn is_valid_prefix(prefix: &str) -> bool {
+pub(crate) fn is_valid_prefix(prefix: &str) -> bool {
     prefix.starts_with('/') && check_path(prefix).is_ok()
 }
 
@@ -268,16 +268,9 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'[')
     .add(b']');
 
-/// Percent-encodes a path of `/`-separated segments for use in a URL.
-pub fn encode_path(path: &str) -> String {
-    let mut encoded = String::with_capacity(path.len());
-    push_encoded_path(&mut encoded, path);
-    encoded
-}
-
 /// Appends `path` percent-encoded to `url`: the runs that need no encoding
 /// are copied as they are, with no formatting machinery.
-pub fn push_encoded_path(url: &mut String, path: &str) {
+pub(crate) fn push_encoded_path(url: &mut String, path: &str) {
     // Ids are usually letters, digits, `_`, `-` and `/`, none of which
     // [`SEGMENT`] encodes: one check and one copy (article pages build
     // several URLs per request).
@@ -293,6 +286,12 @@ pub fn push_encoded_path(url: &mut String, path: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn encode_path(path: &str) -> String {
+        let mut encoded = String::new();
+        push_encoded_path(&mut encoded, path);
+        encoded
+    }
 
     #[test]
     fn plain_ids_are_copied_as_the_encoder_would_write_them() {

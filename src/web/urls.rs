@@ -112,7 +112,7 @@ impl Route {
     /// What a URL path below the site root (no leading `/`) captures in
     /// this route's one trailing capture (`articles/a/b` → `a/b`), before
     /// percent-decoding; the fast path reads article ids with it.
-    pub(crate) fn capture_in<'a>(self, routed: &'a str) -> Option<&'a str> {
+    pub(crate) fn capture_in(self, routed: &str) -> Option<&str> {
         let (prefix, capture) = self.0.strip_prefix('/')?.split_once('{')?;
         capture.ends_with('}').then_some(())?;
         routed.strip_prefix(prefix).filter(|value| !value.is_empty())

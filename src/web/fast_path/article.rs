@@ -40,13 +40,13 @@ use crate::web::{AppState, Site, urls};
 /// The metrics of article pages answered here, fetched on first use (so a
 /// status never seen makes no series, as with the stack).
 #[derive(Default)]
-pub struct ArticleMetrics {
+pub(super) struct ArticleMetrics {
     ok: OnceLock<crate::web::metrics::RequestRecorder>,
     not_modified: OnceLock<crate::web::metrics::RequestRecorder>,
 }
 
 /// What the front knows about a request that missed the page cache.
-pub struct Miss<'a, B> {
+pub(super) struct Miss<'a, B> {
     pub request: &'a Request<B>,
     pub site: &'a Arc<Site>,
     pub library: &'a Library,
@@ -57,7 +57,7 @@ pub struct Miss<'a, B> {
 }
 
 /// The article page for `miss`, or `None` when the stack must answer.
-pub fn answer_article<B>(
+pub(super) fn answer_article<B>(
     state: &AppState,
     metrics: &ArticleMetrics,
     miss: &Miss<'_, B>,

@@ -87,7 +87,7 @@ impl From<Router> for App {
 
 /// The body of [`App`]'s responses: a cached page's bytes as they are (no
 /// boxed body per hit), or whatever the routed stack answered.
-pub type AppBody = Either<Full<Bytes>, Body>;
+pub(crate) type AppBody = Either<Full<Bytes>, Body>;
 
 impl<B> Service<Request<B>> for App
 where

@@ -10,7 +10,7 @@ use crate::web::{Site, urls};
 
 /// A moment, with the RFC 3339 text feeds carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryTime {
+pub(crate) struct EntryTime {
     pub timestamp: Timestamp,
     /// `2024-11-16T09:30:00+01:00`, keeping the article's own offset.
     pub text: String,
@@ -25,7 +25,7 @@ impl EntryTime {
 
     /// When the article was published: its exact time when the file gives
     /// one, else the start of its date in UTC; `None` when undated.
-    pub fn published(article: &Article) -> Option<Self> {
+    pub(crate) fn published(article: &Article) -> Option<Self> {
         if let Some(published) = article.details().published {
             return Some(Self::new(published.timestamp, published.offset));
         }
@@ -35,7 +35,7 @@ impl EntryTime {
 
     /// What a feed calls `updated`: the publication time, else the file's
     /// modification time, else the Unix epoch (stable on every replica).
-    pub fn updated(article: &Article) -> Self {
+    pub(crate) fn updated(article: &Article) -> Self {
         Self::published(article)
             .unwrap_or_else(|| Self::new(article.modified.unwrap_or(Timestamp::UNIX_EPOCH), Offset::UTC))
     }
@@ -43,7 +43,7 @@ impl EntryTime {
 
 /// One feed entry.
 #[derive(Debug, Clone)]
-pub struct FeedEntry {
+pub(crate) struct FeedEntry {
     /// The absolute permalink, which is also the entry's stable id.
     pub url: String,
     pub title: String,
@@ -61,7 +61,7 @@ pub struct FeedEntry {
 
 impl FeedEntry {
     /// The entry for `article`; `site` should have a public origin.
-    pub fn new(site: &Site, article: &Article) -> Self {
+    pub(crate) fn new(site: &Site, article: &Article) -> Self {
         let mut categories: Vec<String> = article.section.iter().chain(&article.details().tags).cloned().collect();
         categories.dedup();
         Self {

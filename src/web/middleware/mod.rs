@@ -10,12 +10,12 @@
 //! its own and renders article pages that missed the cache. Nothing here
 //! knows a page (the architecture test holds that).
 
-pub mod encoding;
-pub mod host;
-pub mod last_modified;
-pub mod limits;
+pub(crate) mod encoding;
+pub(crate) mod host;
+pub(crate) mod last_modified;
+pub(crate) mod limits;
 pub mod proxy;
-pub mod security;
+pub(crate) mod security;
 pub(crate) mod trace;
 
 use std::convert::Infallible;

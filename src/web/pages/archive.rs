@@ -13,7 +13,7 @@ use crate::web::views::{ArchiveView, Html, ListView, YearView};
 use crate::web::{AppState, CurrentSite};
 
 /// `GET /archive/{yyyy}` (and `/archive/{yyyy-mm}`, read as the month).
-pub async fn show_year(
+pub(crate) async fn show_year(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(year): Path<String>,
@@ -24,7 +24,7 @@ pub async fn show_year(
 }
 
 /// `GET /archive/{yyyy}/{mm}`.
-pub async fn show_month(
+pub(crate) async fn show_month(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path((year, month)): Path<(String, String)>,
@@ -35,7 +35,7 @@ pub async fn show_month(
 }
 
 /// `GET /archive/undated`.
-pub async fn show_undated(
+pub(crate) async fn show_undated(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -44,7 +44,7 @@ pub async fn show_undated(
 }
 
 /// `GET /archive`: years and months with counts.
-pub async fn show_archive(State(state): State<AppState>, CurrentSite(site): CurrentSite) -> Html<ArchiveView> {
+pub(crate) async fn show_archive(State(state): State<AppState>, CurrentSite(site): CurrentSite) -> Html<ArchiveView> {
     let library = state.library.load();
     let years = library
         .archive()

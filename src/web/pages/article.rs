@@ -24,13 +24,13 @@ use crate::web::{AppState, Site, urls};
 /// `?from=section:world-news`: the list the reader came from, so newer/older
 /// links stay within it.
 #[derive(Debug, Deserialize)]
-pub struct ArticleQuery {
+pub(crate) struct ArticleQuery {
     from: Option<String>,
 }
 
 /// `GET /articles/{id}`: the article, with links to its neighbours; a
 /// trailing-slash or case variant of an id redirects to the canonical URL.
-pub async fn show_article(
+pub(crate) async fn show_article(
     State(state): State<AppState>,
     SiteAndOrigin { site, origin }: SiteAndOrigin,
     Path(id): Path<String>,
@@ -52,7 +52,7 @@ pub async fn show_article(
 /// absolute ones below `origin`. The handler and the fast path
 /// ([`crate::web::fast_path`]) both render from it, so a page is the
 /// same bytes whichever answered.
-pub fn article_view<'a>(
+pub(crate) fn article_view<'a>(
     library: &'a Library,
     site: Arc<Site>,
     origin: Option<&str>,
@@ -71,6 +71,7 @@ pub fn article_view<'a>(
         section_link: section_link(&site, library, article),
         source_link: source_link(&site, library, article),
         month_link: month_link(&site, article),
+        tag_links: tag_links(&site, library, article),
         list_link: list_link(&site, library, key),
         lang: language_tag(&article.title, &article.excerpt()),
         article,
@@ -93,7 +94,7 @@ fn redirect_to_canonical(library: &Library, site: &Site, id: &str, query: Option
 /// A 308 to `url` (plus `query`) that caches may keep only as long as a
 /// page: browsers keep a bare 308 forever, and a file renamed and renamed
 /// back would then send them round in a loop.
-pub fn redirect_to(url: &str, query: Option<&str>) -> Response {
+pub(crate) fn redirect_to(url: &str, query: Option<&str>) -> Response {
     let location = match query {
         Some(query) => format!("{url}?{query}"),
         None => url.to_owned(),
@@ -128,6 +129,18 @@ fn source_link(site: &Site, library: &Library, article: &Article) -> Option<Arti
     Some(ArticleLink { url: urls::list(site, &ListKey::Source(group.slug.clone())), title: group.name.clone() })
 }
 
+/// The article's tags, each once, linked to its list.
+fn tag_links(site: &Site, library: &Library, article: &Article) -> Vec<ArticleLink> {
+    let mut links: Vec<ArticleLink> = Vec::new();
+    for group in article.details().tags.iter().filter_map(|tag| library.tags().find_by_name(tag)) {
+        let url = urls::list(site, &ListKey::Tag(group.slug.clone()));
+        if links.iter().all(|link| link.url != url) {
+            links.push(ArticleLink { url, title: group.name.clone() });
+        }
+    }
+    links
+}
+
 fn month_link(site: &Site, article: &Article) -> Option<ArticleLink> {
     let date = article.date?;
     let key = ListKey::Month(date.year(), date.month());
@@ -144,7 +157,7 @@ fn list_link(site: &Site, library: &Library, key: &ListKey) -> Option<ArticleLin
 
 /// The error for an id that is not in the library: 410 when its file was
 /// deleted while the server ran, 404 otherwise.
-pub fn unknown_article(library: &Library, id: &str) -> AppError {
+pub(crate) fn unknown_article(library: &Library, id: &str) -> AppError {
     if library.is_gone(id) {
         return AppError::Gone(format!(
             "The article “{id}” has been removed from this site and will not come back. \

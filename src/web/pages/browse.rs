@@ -22,7 +22,7 @@ use crate::web::{AppState, CurrentSite, PER_PAGE, Site, urls};
 const GROUPS_PER_PAGE: usize = 100;
 
 /// `GET /sections`.
-pub async fn list_sections(
+pub(crate) async fn list_sections(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -32,7 +32,7 @@ pub async fn list_sections(
 }
 
 /// `GET /sources`.
-pub async fn list_sources(
+pub(crate) async fn list_sources(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -42,7 +42,7 @@ pub async fn list_sources(
 }
 
 /// `GET /tags`.
-pub async fn list_tags(
+pub(crate) async fn list_tags(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -52,7 +52,7 @@ pub async fn list_tags(
 }
 
 /// `GET /sections/{slug}`.
-pub async fn show_section(
+pub(crate) async fn show_section(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(slug): Path<String>,
@@ -62,7 +62,7 @@ pub async fn show_section(
 }
 
 /// `GET /sources/{slug}`.
-pub async fn show_source(
+pub(crate) async fn show_source(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(slug): Path<String>,
@@ -72,7 +72,7 @@ pub async fn show_source(
 }
 
 /// `GET /tags/{slug}`.
-pub async fn show_tag(
+pub(crate) async fn show_tag(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(slug): Path<String>,

@@ -17,7 +17,7 @@ fn fact(label: &'static str, value: impl Into<String>) -> Fact {
 }
 
 /// The configuration as the server understands it, without any request.
-pub fn configured_facts(site: &Site, http: &HttpSettings) -> Vec<Fact> {
+pub(crate) fn configured_facts(site: &Site, http: &HttpSettings) -> Vec<Fact> {
     let proxies: Vec<String> = http.trusted_proxies.networks().iter().map(ToString::to_string).collect();
     vec![
         fact("Configured public URL", site.public_url()),
@@ -31,7 +31,7 @@ pub fn configured_facts(site: &Site, http: &HttpSettings) -> Vec<Fact> {
 }
 
 /// `GET /about/deployment`. Depends on who asks, so it is never cached.
-pub async fn show_deployment(
+pub(crate) async fn show_deployment(
     State(state): State<AppState>,
     OriginalUri(uri): OriginalUri,
     request: Request,

@@ -10,7 +10,7 @@ use crate::web::views::{Html, IndexView, PaginationView, SummaryView};
 use crate::web::{AppState, CurrentSite, PER_PAGE, urls};
 
 /// `GET /` and `GET /?page=N`.
-pub async fn show_index(
+pub(crate) async fn show_index(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     query: Result<Query<PageQuery>, QueryRejection>,

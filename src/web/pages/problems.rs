@@ -41,7 +41,7 @@ fn warning_row(site: &Site, article: &Article) -> WarningRow {
 }
 
 /// `GET /problems`.
-pub async fn show_problems(State(state): State<AppState>, CurrentSite(site): CurrentSite) -> Html<ProblemsView> {
+pub(crate) async fn show_problems(State(state): State<AppState>, CurrentSite(site): CurrentSite) -> Html<ProblemsView> {
     let library = state.library.load();
     Html(problems_view(site, &library))
 }

@@ -21,7 +21,7 @@ use crate::web::xml::xml_text;
 use crate::web::{AppState, Site, urls};
 
 /// The most URLs one sitemap file may list (sitemaps.org).
-pub const URLS_PER_SITEMAP: usize = 50_000;
+pub(crate) const URLS_PER_SITEMAP: usize = 50_000;
 
 const SITEMAP_NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const XML_CONTENT_TYPE: &str = "application/xml; charset=utf-8";
@@ -34,7 +34,7 @@ struct SitemapUrl {
 
 /// `GET /sitemap.xml`: every article once (and the home page), or a
 /// sitemap index when that is more than [`URLS_PER_SITEMAP`] URLs.
-pub async fn show_sitemap(State(state): State<AppState>, AbsoluteSite(site): AbsoluteSite) -> Response {
+pub(crate) async fn show_sitemap(State(state): State<AppState>, AbsoluteSite(site): AbsoluteSite) -> Response {
     let library = state.library.load();
     let urls = sitemap_urls(&site, library.articles());
     let body =
@@ -43,7 +43,7 @@ pub async fn show_sitemap(State(state): State<AppState>, AbsoluteSite(site): Abs
 }
 
 /// `GET /sitemaps/{N}.xml`: the N-th part (from 1) of a split sitemap.
-pub async fn show_sitemap_part(
+pub(crate) async fn show_sitemap_part(
     State(state): State<AppState>,
     AbsoluteSite(site): AbsoluteSite,
     Path(file): Path<String>,
@@ -58,7 +58,7 @@ pub async fn show_sitemap_part(
 
 /// `GET /robots.txt`: everything may be crawled except the API and search
 /// results; the sitemap's absolute URL.
-pub async fn show_robots(AbsoluteSite(site): AbsoluteSite) -> Response {
+pub(crate) async fn show_robots(AbsoluteSite(site): AbsoluteSite) -> Response {
     let body = format!(
         "User-agent: *\nDisallow: {api}\nDisallow: {search}\n\nSitemap: {sitemap}\n",
         api = site.url(urls::API_FOLDER),
@@ -69,7 +69,7 @@ pub async fn show_robots(AbsoluteSite(site): AbsoluteSite) -> Response {
 }
 
 /// `GET /opensearch.xml`: an OpenSearch 1.1 description of `/search`.
-pub async fn show_opensearch(AbsoluteSite(site): AbsoluteSite) -> Response {
+pub(crate) async fn show_opensearch(AbsoluteSite(site): AbsoluteSite) -> Response {
     let body = write_opensearch(&site);
     ([(header::CONTENT_TYPE, "application/opensearchdescription+xml; charset=utf-8")], body).into_response()
 }

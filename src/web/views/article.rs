@@ -14,7 +14,7 @@ use crate::web::preview::LinkPreview;
 /// rendered from.
 #[derive(Template)]
 #[template(path = "article.html")]
-pub struct ArticleView<'a> {
+pub(crate) struct ArticleView<'a> {
     pub site: Arc<Site>,
     pub page_title: String,
     pub article: &'a Article,
@@ -30,6 +30,8 @@ pub struct ArticleView<'a> {
     pub section_link: Option<ArticleLink>,
     pub source_link: Option<ArticleLink>,
     pub month_link: Option<ArticleLink>,
+    /// Links to the lists of the article's tags, in the file's order.
+    pub tag_links: Vec<ArticleLink>,
     /// The list that newer/older move within, when it is not the whole
     /// library ("World News"), linked back to.
     pub list_link: Option<ArticleLink>,
@@ -39,7 +41,7 @@ pub struct ArticleView<'a> {
 
 impl ArticleView<'_> {
     /// The body paragraphs, for the template.
-    pub fn paragraphs(&self) -> &Paragraphs {
+    pub(crate) fn paragraphs(&self) -> &Paragraphs {
         &self.article.paragraphs
     }
 }
@@ -48,19 +50,19 @@ impl ArticleView<'_> {
 /// article page, so escaping is the same everywhere.
 #[derive(Template)]
 #[template(path = "partials/article_body.html")]
-pub struct BodyView<'a> {
+pub(crate) struct BodyView<'a> {
     pub paragraphs: &'a Paragraphs,
 }
 
 impl BodyView<'_> {
     /// The body paragraphs, for the template.
-    pub fn paragraphs(&self) -> &Paragraphs {
+    pub(crate) fn paragraphs(&self) -> &Paragraphs {
         self.paragraphs
     }
 
     /// The body as an HTML string; a template bug is logged and gives an
     /// empty body rather than a broken feed.
-    pub fn html(paragraphs: &Paragraphs) -> String {
+    pub(crate) fn html(paragraphs: &Paragraphs) -> String {
         BodyView { paragraphs }.render().map(|html| html.trim().to_owned()).unwrap_or_else(|error| {
             tracing::error!(%error, "rendering an article body for a feed failed");
             String::new()

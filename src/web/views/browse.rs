@@ -11,7 +11,7 @@ use crate::web::escape::HtmlExt;
 use crate::web::feeds::FeedLink;
 
 /// A link with a count: a section, a source, a tag, a year or a month.
-pub struct CountedLink {
+pub(crate) struct CountedLink {
     pub url: String,
     pub label: String,
     /// "1 article", "12 articles".
@@ -19,14 +19,14 @@ pub struct CountedLink {
 }
 
 /// "1 article", "12 articles".
-pub fn count_label(count: usize) -> String {
+pub(crate) fn count_label(count: usize) -> String {
     if count == 1 { "1 article".to_owned() } else { format!("{count} articles") }
 }
 
 /// `/sections` and `/sources`: every group with its article count.
 #[derive(Template)]
 #[template(path = "groups.html")]
-pub struct GroupsView {
+pub(crate) struct GroupsView {
     pub site: Arc<Site>,
     pub page_title: String,
     pub heading: &'static str,
@@ -40,7 +40,7 @@ pub struct GroupsView {
 /// One list of articles: a section, a source, a year, a month, the undated.
 #[derive(Template)]
 #[template(path = "list.html")]
-pub struct ListView {
+pub(crate) struct ListView {
     pub site: Arc<Site>,
     pub page_title: String,
     pub heading: String,
@@ -60,7 +60,7 @@ pub struct ListView {
 }
 
 /// One year on the archive page.
-pub struct YearView {
+pub(crate) struct YearView {
     pub link: CountedLink,
     pub months: Vec<CountedLink>,
 }
@@ -68,7 +68,7 @@ pub struct YearView {
 /// `/archive`: years and months with counts, and the undated articles.
 #[derive(Template)]
 #[template(path = "archive.html")]
-pub struct ArchiveView {
+pub(crate) struct ArchiveView {
     pub site: Arc<Site>,
     pub page_title: String,
     pub years: Vec<YearView>,

@@ -9,7 +9,7 @@ use crate::web::Site;
 use crate::web::escape::HtmlExt;
 
 /// One fact: a label and its value.
-pub struct Fact {
+pub(crate) struct Fact {
     pub label: &'static str,
     pub value: String,
 }
@@ -17,7 +17,7 @@ pub struct Fact {
 /// The deployment page.
 #[derive(Template)]
 #[template(path = "deployment.html")]
-pub struct DeploymentView {
+pub(crate) struct DeploymentView {
     pub site: Arc<Site>,
     pub page_title: String,
     pub configured: Vec<Fact>,

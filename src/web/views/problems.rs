@@ -9,13 +9,13 @@ use crate::web::Site;
 use crate::web::escape::HtmlExt;
 
 /// A file that could not be loaded.
-pub struct ProblemRow {
+pub(crate) struct ProblemRow {
     pub path: String,
     pub reason: String,
 }
 
 /// A loaded article with something worth an operator's attention.
-pub struct WarningRow {
+pub(crate) struct WarningRow {
     pub path: String,
     pub url: String,
     pub title: String,
@@ -26,7 +26,7 @@ pub struct WarningRow {
 /// `templates/problems.html`.
 #[derive(Template)]
 #[template(path = "problems.html")]
-pub struct ProblemsView {
+pub(crate) struct ProblemsView {
     pub site: Arc<Site>,
     pub page_title: String,
     pub article_count: usize,

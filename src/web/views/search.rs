@@ -10,14 +10,14 @@ use crate::web::escape::HtmlExt;
 use crate::web::feeds::FeedLink;
 
 /// One choice in a `<select>`.
-pub struct OptionView {
+pub(crate) struct OptionView {
     pub value: String,
     pub label: String,
     pub selected: bool,
 }
 
 /// One search result: the article as in any list, plus the snippet.
-pub struct HitView {
+pub(crate) struct HitView {
     pub summary: SummaryView,
     /// Already HTML-escaped by the search engine, with `<mark>` around matches.
     pub snippet_html: String,
@@ -26,7 +26,7 @@ pub struct HitView {
 /// `/search`: the form (with every filter), and the results when there are.
 #[derive(Template)]
 #[template(path = "search.html")]
-pub struct SearchView {
+pub(crate) struct SearchView {
     pub site: Arc<Site>,
     pub page_title: String,
     pub query: String,
@@ -46,7 +46,7 @@ pub struct SearchView {
 impl SearchView {
     /// Whether the reader narrowed the search (a section, source, date or
     /// order other than the default), so the filters open to show it.
-    pub fn filters_chosen(&self) -> bool {
+    pub(crate) fn filters_chosen(&self) -> bool {
         let chosen = |options: &[OptionView]| options.iter().any(|option| option.selected);
         chosen(&self.sections)
             || chosen(&self.sources)
@@ -57,7 +57,7 @@ impl SearchView {
 }
 
 /// The results part of the search page.
-pub struct ResultsView {
+pub(crate) struct ResultsView {
     /// "3 articles match", "No article matches".
     pub summary: String,
     pub hits: Vec<HitView>,
