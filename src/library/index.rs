@@ -1,5 +1,5 @@
 //! Derived indexes of a [`super::Library`]: articles grouped by section, by
-//! source, and by year and month.
+//! source and by tag, and by year and month.
 //!
 //! Each index is built in its own pass over the newest-first article list and
 //! refers to articles by their position in it, so no article is copied and a
@@ -16,7 +16,38 @@ use super::reload::splice::Splice;
 use super::slug::unique_slugs;
 use crate::article::Article;
 
-/// The articles that share one section (or one source).
+/// What articles are grouped by. An article has at most one section and
+/// one source but any number of tags, so a facet gives names, not a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Facet {
+    Section,
+    Source,
+    Tag,
+}
+
+impl Facet {
+    /// The names `article` is grouped under, in the file's order (a tag
+    /// written twice comes twice; [`Groups`] keeps one).
+    fn names(self, article: &Article) -> impl Iterator<Item = &str> {
+        let (one, many) = match self {
+            Self::Section => (article.section.as_deref(), &[][..]),
+            Self::Source => (article.source.as_deref(), &[][..]),
+            Self::Tag => (None, article.details().tags.as_slice()),
+        };
+        one.into_iter().chain(many.iter().map(String::as_str))
+    }
+}
+
+/// Adds `position` to a group's positions unless it is already the last
+/// one: positions come in ascending order, so a name an article gives
+/// twice (a repeated tag) lands twice in a row.
+fn push_once(positions: &mut Vec<u32>, position: u32) {
+    if positions.last() != Some(&position) {
+        positions.push(position);
+    }
+}
+
+/// The articles that share one section (or one source, or one tag).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     /// The name as written in the files (`World News`).
@@ -39,7 +70,8 @@ impl Group {
     }
 }
 
-/// Every section (or every source) of a library, sorted by name.
+/// Every section (or every source, or every tag) of a library, sorted by
+/// name.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Groups {
     groups: Vec<Group>,
@@ -48,14 +80,14 @@ pub struct Groups {
 }
 
 impl Groups {
-    /// Groups `articles` (newest first) by the name `key` gives each one;
+    /// Groups `articles` (newest first) by the names `facet` gives each one;
     /// articles without one are left out.
-    pub(crate) fn build(articles: &[Arc<Article>], key: impl Fn(&Article) -> Option<&str>) -> Self {
-        // foldhash: one lookup per article, with names from the site's files.
+    pub(crate) fn build(articles: &[Arc<Article>], facet: Facet) -> Self {
+        // foldhash: one lookup per name, with names from the site's files.
         let mut positions: HashMap<&str, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
         for (position, article) in articles.iter().enumerate() {
-            if let Some(name) = key(article) {
-                positions.entry(name).or_default().push(position_u32(position));
+            for name in facet.names(article) {
+                push_once(positions.entry(name).or_default(), position_u32(position));
             }
         }
         Self::from_named(positions.into_iter().map(|(name, positions)| (name.to_owned(), positions)).collect())
@@ -77,15 +109,9 @@ impl Groups {
     /// join theirs, each group rewritten in one pass (so many changes cost
     /// no more than a rebuild). Names and slugs are worked out again only
     /// when a group appears or empties.
-    pub(crate) fn patched(
-        &self,
-        old: &[Arc<Article>],
-        new: &[Arc<Article>],
-        splice: &Splice,
-        key: impl Fn(&Article) -> Option<&str>,
-    ) -> Self {
+    pub(crate) fn patched(&self, old: &[Arc<Article>], new: &[Arc<Article>], splice: &Splice, facet: Facet) -> Self {
         let mut leaving = vec![false; self.groups.len()];
-        for name in splice.dropped().iter().filter_map(|&position| key(&old[position])) {
+        for name in splice.dropped().iter().flat_map(|&position| facet.names(&old[position])) {
             if let Some(&index) = self.by_name.get(name) {
                 leaving[index] = true;
             }
@@ -93,13 +119,14 @@ impl Groups {
         let mut joining = vec![Vec::new(); self.groups.len()];
         let mut fresh: HashMap<&str, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
         for &position in splice.inserted() {
-            let Some(name) = key(&new[position]) else { continue };
-            let members = match self.by_name.get(name) {
-                Some(&index) => &mut joining[index],
-                None => fresh.entry(name).or_default(),
-            };
-            // `inserted` is ascending, so each list is too.
-            members.push(position_u32(position));
+            for name in facet.names(&new[position]) {
+                let members = match self.by_name.get(name) {
+                    Some(&index) => &mut joining[index],
+                    None => fresh.entry(name).or_default(),
+                };
+                // `inserted` is ascending, so each list is too.
+                push_once(members, position_u32(position));
+            }
         }
         let groups: Vec<Group> = (self.groups.iter().zip(leaving).zip(joining))
             .map(|((group, leaving), joining)| {

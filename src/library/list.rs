@@ -1,5 +1,5 @@
-//! Named lists of articles (the whole library, a section, a source, a year, a
-//! month, the undated ones) behind one type, so pages paginate them and find
+//! Named lists of articles (the whole library, a section, a source, a tag, a
+//! year, a month, the undated ones) behind one type, so pages paginate them and find
 //! an article's neighbours in them the same way.
 
 use std::fmt;
@@ -11,7 +11,7 @@ use super::{Library, Neighbours, page_count};
 use crate::article::Article;
 
 /// Which list a reader is looking at. Its text form (`section:world-news`,
-/// `source:al-jazeera`, `archive:2024`, `archive:2024-11`,
+/// `source:al-jazeera`, `tag:elections`, `archive:2024`, `archive:2024-11`,
 /// `archive:undated`) travels in article links, so previous/next links can
 /// stay within the list the reader came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +19,7 @@ pub enum ListKey {
     All,
     Section(String),
     Source(String),
+    Tag(String),
     Year(i16),
     Month(i16, i8),
     Undated,
@@ -30,6 +31,7 @@ impl fmt::Display for ListKey {
             Self::All => f.write_str("all"),
             Self::Section(slug) => write!(f, "section:{slug}"),
             Self::Source(slug) => write!(f, "source:{slug}"),
+            Self::Tag(slug) => write!(f, "tag:{slug}"),
             Self::Year(year) => write!(f, "archive:{year:04}"),
             Self::Month(year, month) => write!(f, "archive:{year:04}-{month:02}"),
             Self::Undated => f.write_str("archive:undated"),
@@ -52,26 +54,35 @@ impl FromStr for ListKey {
             ("all", "") => Ok(Self::All),
             ("section", slug) if !slug.is_empty() => Ok(Self::Section(slug.to_owned())),
             ("source", slug) if !slug.is_empty() => Ok(Self::Source(slug.to_owned())),
-            ("archive", "undated") => Ok(Self::Undated),
-            ("archive", period) => parse_period(period).ok_or_else(unknown),
+            ("tag", slug) if !slug.is_empty() => Ok(Self::Tag(slug.to_owned())),
+            ("archive", period) => Self::from_period(period).ok_or_else(unknown),
             _ => Err(unknown()),
         }
     }
 }
 
-/// `2024` or `2024-11`.
-fn parse_period(period: &str) -> Option<ListKey> {
-    let (year, month) = match period.split_once('-') {
-        Some((year, month)) => (year, Some(month)),
-        None => (period, None),
-    };
-    let year: i16 = year.parse().ok()?;
-    match month {
-        None => Some(ListKey::Year(year)),
-        Some(month) => {
-            let month: i8 = month.parse().ok()?;
-            (1..=12).contains(&month).then_some(ListKey::Month(year, month))
+impl ListKey {
+    /// The archive list a period names: `2024`, `2024-11` or `undated`
+    /// (the text form after `archive:`, and what `/archive/{year}` takes).
+    pub fn from_period(period: &str) -> Option<Self> {
+        if period == "undated" {
+            return Some(Self::Undated);
         }
+        match period.split_once('-') {
+            Some((year, month)) => Self::from_month(year, month),
+            None => Some(Self::Year(period.parse().ok()?)),
+        }
+    }
+
+    /// The archive list of one month, from its year and month as written
+    /// (`2024` and `11`); `None` unless the month is 1 to 12.
+    pub fn from_month(year: &str, month: &str) -> Option<Self> {
+        // A year with a dash would be a period of its own (`2024-1`), not a year.
+        if year.contains('-') {
+            return None;
+        }
+        let (year, month): (i16, i8) = (year.parse().ok()?, month.parse().ok()?);
+        (1..=12).contains(&month).then_some(Self::Month(year, month))
     }
 }
 
@@ -170,6 +181,7 @@ mod tests {
             ListKey::All,
             ListKey::Section("world-news".into()),
             ListKey::Source("al-jazeera".into()),
+            ListKey::Tag("elections".into()),
             ListKey::Year(2024),
             ListKey::Month(2024, 3),
             ListKey::Undated,
@@ -181,8 +193,18 @@ mod tests {
 
     #[test]
     fn malformed_list_keys_are_rejected() {
-        for text in ["", "section:", "archive:2024-13", "archive:abc", "tag:x", "archive:2024-1x"] {
+        for text in ["", "section:", "tag:", "archive:2024-13", "archive:abc", "topic:x", "archive:2024-1x"] {
             assert!(text.parse::<ListKey>().is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn archive_paths_name_the_lists_their_text_forms_name() {
+        assert_eq!(ListKey::from_period("2024"), Some(ListKey::Year(2024)));
+        assert_eq!(ListKey::from_period("2024-11"), Some(ListKey::Month(2024, 11)));
+        assert_eq!(ListKey::from_month("2024", "03"), Some(ListKey::Month(2024, 3)));
+        for (year, month) in [("2024", "13"), ("2024", "xx"), ("abcd", "01"), ("2024-1", "1"), ("-5", "3")] {
+            assert_eq!(ListKey::from_month(year, month), None, "{year}/{month}");
         }
     }
 }

@@ -25,6 +25,7 @@ use reload::history::History;
 use reload::splice::Indexes;
 
 pub use explain::{FileExplanation, explain_file};
+use index::Facet;
 pub use index::{Archive, Group, Groups, Month, Year};
 pub use list::{ArticleList, ListKey, UnknownList};
 pub use load::{
@@ -86,7 +87,7 @@ impl std::fmt::Display for LoadProblem {
 }
 
 /// The loaded articles, newest first, with lookups by id and derived indexes
-/// by section, source and date.
+/// by section, source, tag and date.
 #[derive(Debug)]
 pub struct Library {
     /// Newest first; undated articles last; ties broken by id.
@@ -96,6 +97,7 @@ pub struct Library {
     problems: Vec<LoadProblem>,
     sections: Groups,
     sources: Groups,
+    tags: Groups,
     archive: Archive,
     /// Ids that moved or went away while the server ran, shared by
     /// successive snapshots until a reload changes it.
@@ -130,17 +132,13 @@ impl Library {
     /// come here directly (no sort); a few changes patch the previous
     /// snapshot's indexes instead (see `splice`).
     fn from_sorted(articles: Vec<Arc<Article>>, problems: Vec<LoadProblem>, history: Arc<History>) -> Self {
-        // Four independent passes over every article: on two threads.
-        let ((positions, archive), (sections, sources)) = rayon::join(
-            || (Positions::build(&articles), Archive::build(&articles)),
-            || {
-                (
-                    Groups::build(&articles, |article| article.section.as_deref()),
-                    Groups::build(&articles, |article| article.source.as_deref()),
-                )
-            },
+        // Five independent passes over every article: on two threads. Tags
+        // go with the id map, the other pass that reads more than a field.
+        let ((positions, archive, tags), (sections, sources)) = rayon::join(
+            || (Positions::build(&articles), Archive::build(&articles), Groups::build(&articles, Facet::Tag)),
+            || (Groups::build(&articles, Facet::Section), Groups::build(&articles, Facet::Source)),
         );
-        Self::assemble(articles, Indexes { positions, sections, sources, archive }, problems, history)
+        Self::assemble(articles, Indexes { positions, sections, sources, tags, archive }, problems, history)
     }
 
     /// A snapshot of `articles` with indexes built for them, under a new
@@ -154,8 +152,8 @@ impl Library {
         problems.sort_by(|a, b| a.path.cmp(&b.path));
         static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let generation = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Indexes { positions, sections, sources, archive } = indexes;
-        Self { articles, positions, problems, sections, sources, archive, history, generation, changed_at: None }
+        let Indexes { positions, sections, sources, tags, archive } = indexes;
+        Self { articles, positions, problems, sections, sources, tags, archive, history, generation, changed_at: None }
     }
 
     /// The position of the article with this id in [`Self::articles`].
@@ -193,19 +191,25 @@ impl Library {
         &self.sources
     }
 
+    /// Every tag with its articles, sorted by name.
+    pub fn tags(&self) -> &Groups {
+        &self.tags
+    }
+
     /// Articles by year and month, and the undated ones.
     pub fn archive(&self) -> &Archive {
         &self.archive
     }
 
     /// The list named by `key`, or `None` when there is no such section,
-    /// source or period in this library.
+    /// source, tag or period in this library.
     pub fn list<'a>(&'a self, key: &ListKey) -> Option<ArticleList<'a>> {
         let group = |group: &'a Group| ArticleList::positions(self, &group.positions);
         match key {
             ListKey::All => Some(ArticleList::range(self, 0..self.articles.len())),
             ListKey::Section(slug) => self.sections.find_by_slug(slug).map(group),
             ListKey::Source(slug) => self.sources.find_by_slug(slug).map(group),
+            ListKey::Tag(slug) => self.tags.find_by_slug(slug).map(group),
             ListKey::Year(year) => {
                 self.archive.find_year(*year).map(|year| ArticleList::range(self, year.range.clone()))
             }

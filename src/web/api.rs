@@ -9,14 +9,13 @@ use serde::Serialize;
 use super::error::ApiError;
 use super::pages::article::unknown_article;
 use super::pages::{PageQuery, no_such_page};
-use super::site::encode_path;
-use super::{AppState, CurrentSite, PER_PAGE, Site};
+use super::{AppState, CurrentSite, PER_PAGE, Site, urls};
 use crate::article::{Article, Paragraphs};
 use crate::library::page_count;
 
 /// An article in a list: metadata and excerpt, no body.
 #[derive(Serialize)]
-pub struct ArticleSummary<'a> {
+pub(crate) struct ArticleSummary<'a> {
     pub id: &'a str,
     pub url: String,
     pub title: &'a str,
@@ -29,10 +28,10 @@ pub struct ArticleSummary<'a> {
 }
 
 impl<'a> ArticleSummary<'a> {
-    pub fn new(site: &Site, article: &'a Article) -> Self {
+    pub(crate) fn new(site: &Site, article: &'a Article) -> Self {
         Self {
             id: article.id.as_str(),
-            url: site.article_url(&article.id),
+            url: urls::article(site, &article.id),
             title: &article.title,
             section: article.section.as_deref(),
             date: article.date.map(|date| date.to_string()),
@@ -45,7 +44,7 @@ impl<'a> ArticleSummary<'a> {
 
 /// One page of the article list.
 #[derive(Serialize)]
-pub struct ArticleList<'a> {
+pub(crate) struct ArticleList<'a> {
     pub articles: Vec<ArticleSummary<'a>>,
     pub page: usize,
     pub pages: usize,
@@ -54,7 +53,7 @@ pub struct ArticleList<'a> {
 
 /// A whole article.
 #[derive(Serialize)]
-pub struct ArticleDetail<'a> {
+pub(crate) struct ArticleDetail<'a> {
     pub id: &'a str,
     pub url: String,
     pub title: &'a str,
@@ -68,7 +67,7 @@ pub struct ArticleDetail<'a> {
 }
 
 /// `GET /api/articles?page=N`.
-pub async fn list_articles(
+pub(crate) async fn list_articles(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -86,7 +85,7 @@ pub async fn list_articles(
 }
 
 /// `GET /api/articles/{id}`; a renamed article's old id redirects (308).
-pub async fn show_article(
+pub(crate) async fn show_article(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(id): Path<String>,
@@ -94,12 +93,12 @@ pub async fn show_article(
     let library = state.library.load();
     let Some(article) = library.get(&id) else {
         let moved = library.find_moved(&id).ok_or_else(|| unknown_article(&library, &id))?;
-        let url = site.url(&format!("api/articles/{}", encode_path(moved.as_str())));
+        let url = urls::api_article(&site, moved);
         return Ok(crate::web::pages::article::redirect_to(&url, None));
     };
     let detail = ArticleDetail {
         id: article.id.as_str(),
-        url: site.article_url(&article.id),
+        url: urls::article(&site, &article.id),
         title: &article.title,
         section: article.section.as_deref(),
         date: article.date.map(|date| date.to_string()),

@@ -17,7 +17,7 @@ use crate::web::CurrentSite;
 
 /// One result: the article summary and the highlighted snippet.
 #[derive(Serialize)]
-pub struct SearchHit<'a> {
+pub(crate) struct SearchHit<'a> {
     #[serde(flatten)]
     pub article: ArticleSummary<'a>,
     /// HTML: escaped text with `<mark>` around the matched words.
@@ -26,7 +26,7 @@ pub struct SearchHit<'a> {
 
 /// One page of results.
 #[derive(Serialize)]
-pub struct SearchList<'a> {
+pub(crate) struct SearchList<'a> {
     pub query: &'a str,
     pub articles: Vec<SearchHit<'a>>,
     pub page: usize,
@@ -35,7 +35,7 @@ pub struct SearchList<'a> {
 }
 
 /// `GET /api/search?q=…` (same parameters as `/search`).
-pub async fn search_articles(
+pub(crate) async fn search_articles(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     query: Result<Query<SearchParams>, QueryRejection>,

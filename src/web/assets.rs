@@ -12,7 +12,7 @@ use super::error::AppError;
 
 /// One static file.
 #[derive(Debug)]
-pub struct Asset {
+pub(crate) struct Asset {
     /// `style.3f2a91c0.css`: the name with a hash of the content.
     pub hashed_name: String,
     pub content_type: &'static str,
@@ -29,7 +29,7 @@ impl Asset {
 
 /// Every asset the pages use.
 #[derive(Debug)]
-pub struct Assets {
+pub(crate) struct Assets {
     pub stylesheet: Asset,
     /// `keys.js`: optional keyboard shortcuts; every page works without it.
     pub script: Asset,
@@ -37,7 +37,7 @@ pub struct Assets {
 }
 
 /// The assets, hashed once on first use.
-pub fn assets() -> &'static Assets {
+pub(crate) fn assets() -> &'static Assets {
     static ASSETS: OnceLock<Assets> = OnceLock::new();
     ASSETS.get_or_init(|| Assets {
         stylesheet: Asset::new("style.css", "text/css; charset=utf-8", include_bytes!("../../static/style.css")),
@@ -47,7 +47,7 @@ pub fn assets() -> &'static Assets {
 }
 
 /// `GET /static/{file}`: only the exact hashed names exist.
-pub async fn serve_asset(Path(file): Path<String>) -> Result<Response, AppError> {
+pub(crate) async fn serve_asset(Path(file): Path<String>) -> Result<Response, AppError> {
     let assets = assets();
     let asset = [&assets.stylesheet, &assets.script, &assets.favicon]
         .into_iter()
@@ -57,7 +57,7 @@ pub async fn serve_asset(Path(file): Path<String>) -> Result<Response, AppError>
 }
 
 /// `GET /favicon.ico`: browsers ask for it whatever the page says.
-pub async fn serve_favicon() -> Response {
+pub(crate) async fn serve_favicon() -> Response {
     asset_response(&assets().favicon, "public, max-age=86400")
 }
 

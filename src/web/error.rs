@@ -21,7 +21,7 @@ use crate::library::search::SearchError;
 
 /// A request that cannot be answered with the page asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AppError {
+pub(crate) enum AppError {
     /// Nothing lives at this URL (unknown article, page past the end).
     #[error("{0}")]
     NotFound(String),
@@ -45,11 +45,11 @@ pub enum AppError {
 }
 
 /// What `Retry-After` says on a [`AppError::NotReady`] answer.
-pub const RETRY_AFTER_SECONDS: u32 = 2;
+pub(crate) const RETRY_AFTER_SECONDS: u32 = 2;
 
 impl AppError {
     /// The status code for each kind of error — decided here and nowhere else.
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Gone(_) => StatusCode::GONE,
@@ -61,7 +61,7 @@ impl AppError {
     }
 
     /// The message shown to the client.
-    pub fn public_message(&self) -> String {
+    pub(crate) fn public_message(&self) -> String {
         match self {
             Self::NotFound(message)
             | Self::Gone(message)
@@ -123,7 +123,7 @@ impl IntoResponse for AppError {
 
 /// A JSON route's error: `{"error": {"status": 404, "message": "..."}}`.
 #[derive(Debug)]
-pub struct ApiError(pub AppError);
+pub(crate) struct ApiError(pub AppError);
 
 impl<E: Into<AppError>> From<E> for ApiError {
     fn from(error: E) -> Self {
@@ -154,14 +154,14 @@ impl IntoResponse for ApiError {
 }
 
 /// The fallback route: any URL we do not know.
-pub async fn not_found() -> AppError {
+pub(crate) async fn not_found() -> AppError {
     AppError::NotFound("There is no page at this address. It may have moved, or the link may be mistyped.".to_owned())
 }
 
 /// Turns error responses of HTML routes into HTML error pages: both our own
 /// [`AppError`]s and axum's plain-text rejections. JSON responses pass as
 /// they are.
-pub async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let site = request.extensions().get::<Arc<Site>>().cloned().unwrap_or_else(|| state.site.clone());
     let response = next.run(request).await;
     let status = response.status();
@@ -182,7 +182,7 @@ pub async fn render_error_pages(State(state): State<AppState>, request: Request,
 }
 
 /// The HTML page for `error`, for middleware that answers before routing.
-pub fn error_page(site: Arc<Site>, error: &AppError) -> Response {
+pub(crate) fn error_page(site: Arc<Site>, error: &AppError) -> Response {
     error.log();
     render_html(&ErrorView::new(site, error, error.status()), error.status())
 }

@@ -47,12 +47,12 @@ fn entity(byte: u8) -> &'static str {
 }
 
 /// Writes `text` escaped for an HTML text node.
-pub fn write_text(dest: &mut (impl fmt::Write + ?Sized), text: &str) -> fmt::Result {
+pub(crate) fn write_text(dest: &mut (impl fmt::Write + ?Sized), text: &str) -> fmt::Result {
     escape_with(dest, text, |bytes| memchr::memchr3(b'&', b'<', b'>', bytes))
 }
 
 /// Writes `text` escaped for a double-quoted attribute value.
-pub fn write_attribute(dest: &mut (impl fmt::Write + ?Sized), text: &str) -> fmt::Result {
+pub(crate) fn write_attribute(dest: &mut (impl fmt::Write + ?Sized), text: &str) -> fmt::Result {
     escape_with(dest, text, |bytes| memchr::memchr3(b'&', b'"', b'<', bytes))
 }
 
@@ -84,7 +84,7 @@ macro_rules! html_writable {
 /// Text for a double-quoted attribute value (`content="{{ … }}"`), escaped
 /// when written.
 #[derive(Debug, Clone, Copy)]
-pub struct Attribute<'a>(pub &'a str);
+pub(crate) struct Attribute<'a>(pub &'a str);
 
 impl WriteHtml for Attribute<'_> {
     fn write_html(&self, dest: &mut dyn fmt::Write) -> fmt::Result {
@@ -98,7 +98,7 @@ html_writable!(Attribute);
 /// below `below` (0: none), eight bytes at a time: short strings with
 /// nothing to escape are the usual case, and a byte-by-byte loop is slow.
 #[inline(always)]
-pub fn find_special<const N: usize>(bytes: &[u8], specials: [u8; N], below: u8) -> Option<usize> {
+pub(crate) fn find_special<const N: usize>(bytes: &[u8], specials: [u8; N], below: u8) -> Option<usize> {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     // High bit set in each byte of `word` that is zero; bits above the
@@ -123,7 +123,7 @@ pub fn find_special<const N: usize>(bytes: &[u8], specials: [u8; N], below: u8) 
 /// numeric entities), found eight bytes at a time rather than askama's one
 /// by one: for the strings article pages write many of, `{{ x.html() }}`.
 #[derive(Debug, Clone, Copy)]
-pub struct Escaped<'a>(pub &'a str);
+pub(crate) struct Escaped<'a>(pub &'a str);
 
 impl WriteHtml for Escaped<'_> {
     fn write_html(&self, dest: &mut dyn fmt::Write) -> fmt::Result {
@@ -134,7 +134,7 @@ impl WriteHtml for Escaped<'_> {
 html_writable!(Escaped);
 
 /// `{{ value.html() }}` in templates: [`Escaped`].
-pub trait HtmlExt {
+pub(crate) trait HtmlExt {
     fn html(&self) -> Escaped<'_>;
 }
 
@@ -148,7 +148,7 @@ impl HtmlExt for str {
 /// caption, Markdown blocks as their sanitised HTML. The article page and
 /// the feeds both write bodies with it, so escaping is the same everywhere.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyHtml<'a>(pub &'a Paragraphs);
+pub(crate) struct BodyHtml<'a>(pub &'a Paragraphs);
 
 html_writable!(BodyHtml);
 

@@ -11,7 +11,7 @@ use crate::library::Library;
 
 /// The body of `GET /healthz`.
 #[derive(Serialize)]
-pub struct Health {
+pub(crate) struct Health {
     pub status: &'static str,
     pub articles: usize,
     /// Files that could not be loaded; `broadsheet check` lists them.
@@ -22,12 +22,17 @@ pub struct Health {
 
 impl Health {
     fn new(status: &'static str, site: &Site, library: &Library) -> Self {
-        Self { status, articles: library.len(), problems: library.problems().len(), problems_url: site.url("problems") }
+        Self {
+            status,
+            articles: library.len(),
+            problems: library.problems().len(),
+            problems_url: crate::web::urls::PROBLEMS.url(site, &[]),
+        }
     }
 }
 
 /// `GET /healthz`: 200 while the server runs, with article and problem counts.
-pub async fn show_health(
+pub(crate) async fn show_health(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
 ) -> ([(header::HeaderName, HeaderValue); 1], Json<Health>) {
@@ -37,7 +42,7 @@ pub async fn show_health(
 
 /// `GET /readyz`: 200 once the library is loaded. The server only starts
 /// listening after the first load, so a reachable server is ready.
-pub async fn show_ready(
+pub(crate) async fn show_ready(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
 ) -> ([(header::HeaderName, HeaderValue); 1], Json<Health>) {

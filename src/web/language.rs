@@ -22,7 +22,7 @@ const SAMPLE_BYTES: usize = 160;
 /// The BCP 47 language tag of an article with this `title` and `text` (its
 /// first paragraph or excerpt), when its script shows a language other than
 /// the pages' English; `None` for Latin script and for text without letters.
-pub fn language_tag(title: &str, text: &str) -> Option<&'static str> {
+pub(crate) fn language_tag(title: &str, text: &str) -> Option<&'static str> {
     let sample = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
     let (script, sample) =
         script_of(title).map(|script| (script, title)).or_else(|| Some((script_of(sample)?, sample)))?;

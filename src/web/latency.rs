@@ -36,11 +36,11 @@ struct Buckets {
 /// A histogram of durations whose observations are three relaxed atomic
 /// additions. Clones share the buckets.
 #[derive(Debug, Clone, Default)]
-pub struct LatencyHistogram(Arc<Buckets>);
+pub(crate) struct LatencyHistogram(Arc<Buckets>);
 
 impl LatencyHistogram {
     /// Records one duration.
-    pub fn observe(&self, elapsed: Duration) {
+    pub(crate) fn observe(&self, elapsed: Duration) {
         let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
         let bucket = BOUNDS_NANOS.partition_point(|&bound| bound < nanos);
         // Scrapes need no snapshot consistency between the three numbers.
@@ -50,7 +50,7 @@ impl LatencyHistogram {
     }
 
     /// How many durations were recorded.
-    pub fn count(&self) -> u64 {
+    pub(crate) fn count(&self) -> u64 {
         self.0.count.load(Ordering::Relaxed)
     }
 }

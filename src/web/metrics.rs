@@ -131,10 +131,10 @@ impl RequestRecorder {
 
 /// Counts and times every request (outermost, so it sees the final status).
 #[derive(Clone)]
-pub struct RecordLayer(Arc<Metrics>);
+pub(crate) struct RecordLayer(Arc<Metrics>);
 
 impl RecordLayer {
-    pub fn new(metrics: Arc<Metrics>) -> Self {
+    pub(crate) fn new(metrics: Arc<Metrics>) -> Self {
         Self(metrics)
     }
 }
@@ -150,7 +150,7 @@ impl<S> Layer<S> for RecordLayer {
 /// The service of [`RecordLayer`]: a plain wrapper, so a request costs one
 /// boxed future and no clone of the stack inside (as `from_fn` would).
 #[derive(Clone)]
-pub struct Record<S> {
+pub(crate) struct Record<S> {
     metrics: Arc<Metrics>,
     inner: S,
 }
@@ -182,14 +182,14 @@ where
 }
 
 /// The route label of requests no route matched.
-pub fn unmatched() -> Arc<str> {
+pub(crate) fn unmatched() -> Arc<str> {
     static UNMATCHED: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
     UNMATCHED.get_or_init(|| Arc::from("unmatched")).clone()
 }
 
 /// Copies the matched route pattern into the response for [`record`]
 /// (inside the router, where the match is known).
-pub async fn label_route(request: Request, next: Next) -> Response {
+pub(crate) async fn label_route(request: Request, next: Next) -> Response {
     let route = request.extensions().get::<MatchedPath>().map(|path| RouteLabel(Arc::from(path.as_str())));
     let mut response = next.run(request).await;
     if let Some(route) = route {
@@ -199,7 +199,7 @@ pub async fn label_route(request: Request, next: Next) -> Response {
 }
 
 /// `GET /metrics`: Prometheus/OpenMetrics text.
-pub async fn show_metrics(State(state): State<AppState>) -> Response {
+pub(crate) async fn show_metrics(State(state): State<AppState>) -> Response {
     let text = state.metrics.render(&state.library.load());
     let content_type = HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8");
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))], text)

@@ -1,8 +1,9 @@
 //! The HTTP layer: the only module that knows about axum, askama and HTTP.
 //!
-//! [`router`] is the one route table. Handlers live in [`pages`] (HTML),
-//! [`api`] (JSON) and [`health`]; they read parameters, look things up in the
-//! current [`Library`] snapshot and fill a view from [`views`]. Errors become
+//! [`routes`] is the one route table, over the patterns of [`urls`], which
+//! also writes every link. Handlers live in [`pages`] (HTML), [`api`]
+//! (JSON), [`feeds`] and [`health`]; they read parameters, look things up
+//! in the current [`Library`] snapshot and fill a view from [`views`]. Errors become
 //! responses in exactly one place, [`error`]. Around the routes,
 //! [`middleware`] holds the stack (reverse proxy and prefix, compression,
 //! security headers, limits), [`page_cache`] the ETag/304 handling and the
@@ -11,26 +12,26 @@
 //! before routing. [`server`] accepts connections with hyper. The map, with
 //! both paths of a request: `docs/ARCHITECTURE.md`.
 
-pub mod api;
-pub mod api_search;
-pub mod assets;
-pub mod browse_views;
-pub mod error;
-pub mod escape;
-pub mod fast_path;
-pub mod feeds;
-pub mod health;
-pub mod language;
-pub mod latency;
-pub mod metrics;
+pub(crate) mod api;
+pub(crate) mod api_search;
+pub(crate) mod assets;
+pub(crate) mod error;
+pub(crate) mod escape;
+pub(crate) mod fast_path;
+pub(crate) mod feeds;
+pub(crate) mod health;
+pub(crate) mod language;
+pub(crate) mod latency;
+pub(crate) mod metrics;
 pub mod middleware;
-pub mod page_cache;
-pub mod pages;
-pub mod preview;
+pub(crate) mod page_cache;
+pub(crate) mod pages;
+pub(crate) mod preview;
 pub mod server;
 pub mod site;
-pub mod views;
-pub mod xml;
+pub(crate) mod urls;
+pub(crate) mod views;
+pub(crate) mod xml;
 
 use std::sync::Arc;
 
@@ -43,7 +44,8 @@ use crate::library::{Library, reload};
 pub use metrics::Metrics;
 pub use middleware::HttpSettings;
 pub use page_cache::PageCache;
-pub use site::{AbsoluteSite, CurrentSite, Site};
+pub(crate) use site::CurrentSite;
+pub use site::Site;
 
 /// Articles per list page, on HTML pages and in the API alike.
 pub const PER_PAGE: usize = 20;
@@ -120,41 +122,51 @@ pub fn app(state: AppState) -> fast_path::App {
 /// Every route, then the middleware stack (outermost last; the layers that
 /// must run before routing are in [`middleware::stack`]).
 fn routes(state: AppState) -> Router {
+    use urls::*;
     let mut routes = Router::new()
-        .route("/", get(pages::index::show_index))
-        .route(pages::article::ROUTE, get(pages::article::show_article))
-        .route("/sections", get(pages::browse::list_sections))
-        .route("/sections/{slug}", get(pages::browse::show_section))
-        .route("/sources", get(pages::browse::list_sources))
-        .route("/sources/{slug}", get(pages::browse::show_source))
-        .route("/archive", get(pages::browse::show_archive))
-        .route("/archive/undated", get(pages::browse::show_undated))
-        .route("/archive/{year}", get(pages::browse::show_year))
-        .route("/archive/{year}/{month}", get(pages::browse::show_month))
-        .route("/search", get(pages::search::show_search))
-        .route("/static/{file}", get(assets::serve_asset))
-        .route("/favicon.ico", get(assets::serve_favicon))
-        .route("/api/articles", get(api::list_articles))
-        .route("/api/articles/{*id}", get(api::show_article))
-        .route("/api/search", get(api_search::search_articles))
-        .route("/healthz", get(health::show_health))
-        .route("/problems", get(pages::problems::show_problems))
-        .route("/readyz", get(health::show_ready))
-        .route("/about/deployment", get(pages::deployment::show_deployment))
-        .route("/feed.xml", get(feeds::show_site_feed))
-        .route("/feed.json", get(feeds::show_site_feed))
-        .route("/sections/{slug}/feed.xml", get(feeds::show_section_feed))
-        .route("/sections/{slug}/feed.json", get(feeds::show_section_feed))
-        .route("/sources/{slug}/feed.xml", get(feeds::show_source_feed))
-        .route("/sources/{slug}/feed.json", get(feeds::show_source_feed))
-        .route("/search/feed.xml", get(feeds::show_search_feed))
-        .route("/search/feed.json", get(feeds::show_search_feed))
-        .route("/sitemap.xml", get(pages::seo::show_sitemap))
-        .route("/sitemaps/{file}", get(pages::seo::show_sitemap_part))
-        .route("/robots.txt", get(pages::seo::show_robots))
-        .route("/opensearch.xml", get(pages::seo::show_opensearch));
+        // Reading
+        .route(HOME.pattern(), get(pages::index::show_index))
+        .route(ARTICLE.pattern(), get(pages::article::show_article))
+        .route(SEARCH.pattern(), get(pages::search::show_search))
+        // Browsing
+        .route(SECTIONS.pattern(), get(pages::browse::list_sections))
+        .route(SECTION.pattern(), get(pages::browse::show_section))
+        .route(SOURCES.pattern(), get(pages::browse::list_sources))
+        .route(SOURCE.pattern(), get(pages::browse::show_source))
+        .route(TAGS.pattern(), get(pages::browse::list_tags))
+        .route(TAG.pattern(), get(pages::browse::show_tag))
+        .route(ARCHIVE.pattern(), get(pages::archive::show_archive))
+        .route(UNDATED.pattern(), get(pages::archive::show_undated))
+        .route(YEAR.pattern(), get(pages::archive::show_year))
+        .route(MONTH.pattern(), get(pages::archive::show_month))
+        // Feeds
+        .route(SITE_FEEDS.atom.pattern(), get(feeds::show_site_feed))
+        .route(SITE_FEEDS.json.pattern(), get(feeds::show_site_feed))
+        .route(SECTION_FEEDS.atom.pattern(), get(feeds::show_section_feed))
+        .route(SECTION_FEEDS.json.pattern(), get(feeds::show_section_feed))
+        .route(SOURCE_FEEDS.atom.pattern(), get(feeds::show_source_feed))
+        .route(SOURCE_FEEDS.json.pattern(), get(feeds::show_source_feed))
+        .route(TAG_FEEDS.atom.pattern(), get(feeds::show_tag_feed))
+        .route(TAG_FEEDS.json.pattern(), get(feeds::show_tag_feed))
+        .route(SEARCH_FEEDS.atom.pattern(), get(feeds::show_search_feed))
+        .route(SEARCH_FEEDS.json.pattern(), get(feeds::show_search_feed))
+        // For machines: the API, search engines, assets
+        .route(API_ARTICLES.pattern(), get(api::list_articles))
+        .route(API_ARTICLE.pattern(), get(api::show_article))
+        .route(API_SEARCH.pattern(), get(api_search::search_articles))
+        .route(SITEMAP.pattern(), get(pages::seo::show_sitemap))
+        .route(SITEMAP_PART.pattern(), get(pages::seo::show_sitemap_part))
+        .route(ROBOTS.pattern(), get(pages::seo::show_robots))
+        .route(OPENSEARCH.pattern(), get(pages::seo::show_opensearch))
+        .route(STATIC.pattern(), get(assets::serve_asset))
+        .route(FAVICON.pattern(), get(assets::serve_favicon))
+        // For operators
+        .route(HEALTH.pattern(), get(health::show_health))
+        .route(READY.pattern(), get(health::show_ready))
+        .route(PROBLEMS.pattern(), get(pages::problems::show_problems))
+        .route(DEPLOYMENT.pattern(), get(pages::deployment::show_deployment));
     if state.http.metrics_on_main_router {
-        routes = routes.route("/metrics", get(metrics::show_metrics));
+        routes = routes.route(urls::METRICS.pattern(), get(metrics::show_metrics));
     }
     let routes = routes
         .fallback(error::not_found)
@@ -168,8 +180,8 @@ fn routes(state: AppState) -> Router {
 /// `/healthz` and `/readyz` only.
 pub fn metrics_router(state: AppState) -> Router {
     Router::new()
-        .route("/metrics", get(metrics::show_metrics))
-        .route("/healthz", get(health::show_health))
-        .route("/readyz", get(health::show_ready))
+        .route(urls::METRICS.pattern(), get(metrics::show_metrics))
+        .route(urls::HEALTH.pattern(), get(health::show_health))
+        .route(urls::READY.pattern(), get(health::show_ready))
         .with_state(state)
 }

@@ -14,10 +14,10 @@ mod json_ld;
 use json_ld::NewsArticle;
 
 /// Longest meta description, in characters (what search results show).
-pub const DESCRIPTION_CHARS: usize = 300;
+pub(crate) const DESCRIPTION_CHARS: usize = 300;
 
 /// What an article page says about itself to machines.
-pub struct LinkPreview<'a> {
+pub(crate) struct LinkPreview<'a> {
     /// The absolute canonical URL.
     pub url: String,
     pub title: &'a str,
@@ -33,8 +33,8 @@ pub struct LinkPreview<'a> {
 impl<'a> LinkPreview<'a> {
     /// The preview of `article`, with URLs below `origin`
     /// (`https://example.org`; host-relative without one).
-    pub fn new(site: &Site, origin: Option<&str>, article: &'a Article) -> Self {
-        let url = site.article_url_at(origin, &article.id);
+    pub(crate) fn new(site: &Site, origin: Option<&str>, article: &'a Article) -> Self {
+        let url = crate::web::urls::article_at(site, origin, &article.id);
         let description = description(article);
         let published_time = article
             .details()
@@ -46,7 +46,7 @@ impl<'a> LinkPreview<'a> {
     }
 
     /// The description, escaped for the attributes it goes in.
-    pub fn description_attribute(&self) -> Attribute<'_> {
+    pub(crate) fn description_attribute(&self) -> Attribute<'_> {
         Attribute(&self.description)
     }
 }

@@ -10,7 +10,7 @@
 //! limit (431), and shutdown stops accepting, lets requests in flight finish
 //! for a grace period, then closes what is left.
 
-pub mod progress;
+pub(crate) mod progress;
 
 use std::io;
 use std::path::PathBuf;

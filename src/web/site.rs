@@ -13,7 +13,7 @@ use axum::http::request::Parts;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use super::AppState;
-use crate::article::ArticleId;
+use super::urls::{self, SiteLinks};
 
 /// The default site title, shown in the header and in `<title>`.
 pub const DEFAULT_TITLE: &str = "Broadsheet";
@@ -38,6 +38,8 @@ pub struct Site {
     pub script_url: String,
     /// URL of the content-hashed favicon.
     pub favicon_url: String,
+    /// The links of the layout (navigation, the site's feeds).
+    pub links: SiteLinks,
     /// `https://example.org` (scheme and authority, no trailing `/`) when the
     /// public origin is known; `None` means links are relative to the host.
     pub public_origin: Option<String>,
@@ -56,7 +58,7 @@ impl Site {
 
     /// The same site seen through a proxy that gave a public origin and/or
     /// prefix for this request; what is not given stays as configured.
-    pub fn with_public(&self, origin: Option<String>, base_path: Option<&str>) -> Self {
+    pub(crate) fn with_public(&self, origin: Option<String>, base_path: Option<&str>) -> Self {
         let base_path = base_path.map_or_else(|| self.base_path.clone(), normalise_base_path);
         let site = Self::from_parts(self.title.clone(), origin.or_else(|| self.public_origin.clone()), base_path);
         site.with_description(self.description.clone())
@@ -71,12 +73,14 @@ impl Site {
     fn from_parts(title: String, public_origin: Option<String>, base_path: String) -> Self {
         let assets = super::assets::assets();
         let public_url = format!("{}{base_path}", public_origin.as_deref().unwrap_or(""));
+        let asset = |name: &str| urls::STATIC.url_below("", &base_path, &[name]);
         Self {
             title,
             description: DEFAULT_DESCRIPTION.to_owned(),
-            stylesheet_url: format!("{base_path}static/{}", assets.stylesheet.hashed_name),
-            script_url: format!("{base_path}static/{}", assets.script.hashed_name),
-            favicon_url: format!("{base_path}static/{}", assets.favicon.hashed_name),
+            stylesheet_url: asset(&assets.stylesheet.hashed_name),
+            script_url: asset(&assets.script.hashed_name),
+            favicon_url: asset(&assets.favicon.hashed_name),
+            links: SiteLinks::new(&base_path),
             identity: xxhash_rust::xxh3::xxh3_64(public_url.as_bytes()),
             base_path,
             public_origin,
@@ -91,39 +95,15 @@ impl Site {
 
     /// The absolute URL of a path below the site root when the origin is
     /// known, else the host-relative URL (`path` has no leading `/`).
-    pub fn absolute_url(&self, path: &str) -> String {
+    pub(crate) fn absolute_url(&self, path: &str) -> String {
         match &self.public_origin {
             Some(origin) => format!("{origin}{}{path}", self.base_path),
             None => self.url(path),
         }
     }
 
-    /// The canonical URL of an article page: absolute when the origin is known.
-    pub fn canonical_article_url(&self, id: &ArticleId) -> String {
-        self.article_url_at(self.public_origin.as_deref(), id)
-    }
-
-    /// The URL path of an article page, with each segment percent-encoded.
-    pub fn article_url(&self, id: &ArticleId) -> String {
-        self.article_url_at(None, id)
-    }
-
-    /// The article's URL below `origin` (`https://example.org`), or its
-    /// host-relative URL without one. Built in one allocation: article
-    /// pages build several of these on every request.
-    pub fn article_url_at(&self, origin: Option<&str>, id: &ArticleId) -> String {
-        let origin = origin.unwrap_or("");
-        let capacity = origin.len() + self.base_path.len() + "articles/".len() + id.as_str().len();
-        let mut url = String::with_capacity(capacity);
-        url.push_str(origin);
-        url.push_str(&self.base_path);
-        url.push_str("articles/");
-        push_encoded_path(&mut url, id.as_str());
-        url
-    }
-
     /// The URL of a path below the site root (`path` has no leading `/`).
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_path)
     }
 }
@@ -136,7 +116,7 @@ impl Default for Site {
 
 /// The [`Site`] as the current request sees it: the configured one, or a
 /// variant with the public origin and prefix a trusted proxy forwarded.
-pub struct CurrentSite(pub Arc<Site>);
+pub(crate) struct CurrentSite(pub(crate) Arc<Site>);
 
 impl FromRequestParts<AppState> for CurrentSite {
     type Rejection = std::convert::Infallible;
@@ -151,7 +131,7 @@ impl FromRequestParts<AppState> for CurrentSite {
 /// nor a trusted proxy gave an origin, it is `http://` plus the request's
 /// `Host` (responses vary by it: the page cache keys on it in that case).
 /// Without a usable `Host` (HTTP/1.0) URLs stay host-relative.
-pub struct AbsoluteSite(pub Arc<Site>);
+pub(crate) struct AbsoluteSite(pub(crate) Arc<Site>);
 
 impl FromRequestParts<AppState> for AbsoluteSite {
     type Rejection = std::convert::Infallible;
@@ -171,10 +151,10 @@ impl FromRequestParts<AppState> for AbsoluteSite {
 /// The [`Site`] of this request and the public origin that
 /// [`AbsoluteSite`] would give it, without building a second [`Site`]: for
 /// article pages, which need absolute URLs only for the article itself.
-pub struct SiteAndOrigin {
-    pub site: Arc<Site>,
+pub(crate) struct SiteAndOrigin {
+    pub(crate) site: Arc<Site>,
     /// `https://example.org`, or `None` when links stay host-relative.
-    pub origin: Option<String>,
+    pub(crate) origin: Option<String>,
 }
 
 impl FromRequestParts<AppState> for SiteAndOrigin {
@@ -194,7 +174,7 @@ fn request_origin(parts: &Parts) -> Option<String> {
 
 /// The host (and port) a request was sent to: the URI's authority (HTTP/2)
 /// or the `Host` header, lowercased, when it is a valid authority.
-pub fn request_host(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Option<String> {
+pub(crate) fn request_host(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Option<String> {
     let host = match uri.authority() {
         Some(authority) => authority.as_str(),
         None => headers.get(axum::http::header::HOST)?.to_str().ok()?,
@@ -261,7 +241,7 @@ fn check_path(path: &str) -> Result<String, String> {
 }
 
 /// Whether `prefix` is acceptable as a path prefix (for forwarded headers).
-pub fn is_valid_prefix(prefix: &str) -> bool {
+pub(crate) fn is_valid_prefix(prefix: &str) -> bool {
     prefix.starts_with('/') && check_path(prefix).is_ok()
 }
 
@@ -288,16 +268,9 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'[')
     .add(b']');
 
-/// Percent-encodes a path of `/`-separated segments for use in a URL.
-pub fn encode_path(path: &str) -> String {
-    let mut encoded = String::with_capacity(path.len());
-    push_encoded_path(&mut encoded, path);
-    encoded
-}
-
 /// Appends `path` percent-encoded to `url`: the runs that need no encoding
 /// are copied as they are, with no formatting machinery.
-pub fn push_encoded_path(url: &mut String, path: &str) {
+pub(crate) fn push_encoded_path(url: &mut String, path: &str) {
     // Ids are usually letters, digits, `_`, `-` and `/`, none of which
     // [`SEGMENT`] encodes: one check and one copy (article pages build
     // several URLs per request).
@@ -314,6 +287,12 @@ pub fn push_encoded_path(url: &mut String, path: &str) {
 mod tests {
     use super::*;
 
+    fn encode_path(path: &str) -> String {
+        let mut encoded = String::new();
+        push_encoded_path(&mut encoded, path);
+        encoded
+    }
+
     #[test]
     fn plain_ids_are_copied_as_the_encoder_would_write_them() {
         let plain: String = ('a'..='z').chain('A'..='Z').chain('0'..='9').chain("_-./".chars()).collect();
@@ -329,26 +308,10 @@ mod tests {
     }
 
     #[test]
-    fn article_urls_encode_spaces_but_keep_folders() {
-        let site = Site::new("t", "/news");
-        let id = ArticleId::new("News Articles/business/001");
-        assert_eq!(site.article_url(&id), "/news/articles/News%20Articles/business/001");
-    }
-
-    #[test]
-    fn a_full_base_url_gives_absolute_canonical_urls() {
+    fn a_full_base_url_names_origin_and_prefix() {
         let site = Site::new("t", "https://Example.org/news");
         assert_eq!(site.base_path, "/news/");
         assert_eq!(site.public_url(), "https://example.org/news/");
-        let id = ArticleId::new("000_3ea0f84f1e61d9e9");
-        assert_eq!(site.canonical_article_url(&id), "https://example.org/news/articles/000_3ea0f84f1e61d9e9");
-        assert_eq!(site.article_url(&id), "/news/articles/000_3ea0f84f1e61d9e9");
-    }
-
-    #[test]
-    fn without_an_origin_canonical_urls_are_host_relative() {
-        let site = Site::new("t", "/");
-        assert_eq!(site.canonical_article_url(&ArticleId::new("a")), "/articles/a");
     }
 
     #[test]

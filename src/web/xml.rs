@@ -6,7 +6,7 @@
 
 /// `text` without the characters XML 1.0 does not allow (C0 controls other
 /// than tab, newline and carriage return; U+FFFE and U+FFFF).
-pub fn xml_text(text: &str) -> String {
+pub(crate) fn xml_text(text: &str) -> String {
     text.chars().filter(|&character| is_xml_char(character)).collect()
 }
 

@@ -149,6 +149,7 @@ impl Library {
             positions: self.positions.clone(),
             sections: self.sections.clone(),
             sources: self.sources.clone(),
+            tags: self.tags.clone(),
             archive: self.archive.clone(),
         };
         let mut renewed =

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use super::history::History;
 use crate::article::Article;
 use crate::library::by_id::{Positions, position_u32};
-use crate::library::index::{Archive, Groups};
+use crate::library::index::{Archive, Facet, Groups};
 use crate::library::{Library, LoadProblem, newest_first};
 
 #[cfg(test)]
@@ -150,9 +150,10 @@ impl Library {
         let old = &self.articles;
         let positions = self.positions.patched(old, &articles, splice);
         let archive = self.archive.patched(old, &articles, splice);
-        let sections = self.sections.patched(old, &articles, splice, |article| article.section.as_deref());
-        let sources = self.sources.patched(old, &articles, splice, |article| article.source.as_deref());
-        Library::assemble(articles, Indexes { positions, sections, sources, archive }, problems, history)
+        let sections = self.sections.patched(old, &articles, splice, Facet::Section);
+        let sources = self.sources.patched(old, &articles, splice, Facet::Source);
+        let tags = self.tags.patched(old, &articles, splice, Facet::Tag);
+        Library::assemble(articles, Indexes { positions, sections, sources, tags, archive }, problems, history)
     }
 }
 
@@ -161,5 +162,6 @@ pub(crate) struct Indexes {
     pub positions: Positions,
     pub sections: Groups,
     pub sources: Groups,
+    pub tags: Groups,
     pub archive: Archive,
 }

@@ -14,10 +14,11 @@
 //!
 //! Whatever the stack would answer differently is left to it: an unknown id
 //! (redirects, 404, 410), a percent-encoded id, a query string, an
-//! `Accept-Encoding` that accepts no coding we make (the compression layer
-//! answers 406 there; [`plain_encoding_ok`], checked by the front before
-//! the cache), and any request while the stack's request tracing is
-//! enabled (its span and log lines are part of the answer then). The
+//! `Accept-Encoding` that accepts no coding we make (the stack's 406, see
+//! [`middleware::answers_not_acceptable`], checked by the front before the
+//! cache), and any request while the stack's request tracing is enabled
+//! ([`middleware::trace::traces_requests`]: its span and log lines are part
+//! of the answer then). The
 //! request timeout cannot fire here: nothing in it waits.
 
 use std::sync::{Arc, OnceLock};
@@ -29,23 +30,23 @@ use http_body_util::{Either, Full};
 
 use super::AppBody;
 use crate::library::{Library, ListKey};
-use crate::web::middleware::{LastModified, RouteLabel};
+use crate::web::middleware::{self, LastModified, RouteLabel};
 use crate::web::page_cache::conditional::{RenderedPage, RequestConditions};
-use crate::web::pages::article::{self as page, article_view};
+use crate::web::pages::article::article_view;
 use crate::web::site::request_host;
 use crate::web::views::render_exact;
-use crate::web::{AppState, Site};
+use crate::web::{AppState, Site, urls};
 
 /// The metrics of article pages answered here, fetched on first use (so a
 /// status never seen makes no series, as with the stack).
 #[derive(Default)]
-pub struct ArticleMetrics {
+pub(super) struct ArticleMetrics {
     ok: OnceLock<crate::web::metrics::RequestRecorder>,
     not_modified: OnceLock<crate::web::metrics::RequestRecorder>,
 }
 
 /// What the front knows about a request that missed the page cache.
-pub struct Miss<'a, B> {
+pub(super) struct Miss<'a, B> {
     pub request: &'a Request<B>,
     pub site: &'a Arc<Site>,
     pub library: &'a Library,
@@ -56,13 +57,13 @@ pub struct Miss<'a, B> {
 }
 
 /// The article page for `miss`, or `None` when the stack must answer.
-pub fn answer_article<B>(
+pub(super) fn answer_article<B>(
     state: &AppState,
     metrics: &ArticleMetrics,
     miss: &Miss<'_, B>,
 ) -> Option<axum::http::Response<AppBody>> {
     let request = miss.request;
-    if request.uri().query().is_some() || stack_traces_requests() {
+    if request.uri().query().is_some() || middleware::trace::traces_requests() {
         return None;
     }
     let id = article_id(request.uri(), &miss.site.base_path)?;
@@ -108,28 +109,12 @@ fn article_id<'a>(uri: &'a Uri, base_path: &str) -> Option<&'a str> {
         Some(rest) if base_path != "/" => rest,
         _ => path.strip_prefix('/')?,
     };
-    page::id_in_routed_path(routed).filter(|id| !id.contains('%'))
-}
-
-/// Whether the stack's `TraceLayer` would make a span or log a line.
-fn stack_traces_requests() -> bool {
-    tracing::enabled!(target: "tower_http::trace::make_span", tracing::Level::INFO)
-        || tracing::enabled!(target: "tower_http::trace::on_request", tracing::Level::DEBUG)
-        || tracing::enabled!(target: "tower_http::trace::on_response", tracing::Level::INFO)
-        || tracing::enabled!(target: "tower_http::trace::on_eos", tracing::Level::DEBUG)
-}
-
-/// Whether `Accept-Encoding` allows a coding we make, identity included.
-/// Otherwise (`identity;q=0, *;q=0`) the compression layer answers 406, so
-/// the stack answers, for cached pages too, and a hit and a miss never
-/// differ.
-pub fn plain_encoding_ok(conditions: &RequestConditions) -> bool {
-    conditions.acceptable
+    urls::ARTICLE.capture_in(routed).filter(|id| !id.contains('%'))
 }
 
 fn route_label() -> RouteLabel {
     static LABEL: OnceLock<RouteLabel> = OnceLock::new();
-    LABEL.get_or_init(|| RouteLabel(Arc::from(page::ROUTE))).clone()
+    LABEL.get_or_init(|| RouteLabel(Arc::from(urls::ARTICLE.pattern()))).clone()
 }
 
 #[cfg(test)]

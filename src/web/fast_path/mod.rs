@@ -87,7 +87,7 @@ impl From<Router> for App {
 
 /// The body of [`App`]'s responses: a cached page's bytes as they are (no
 /// boxed body per hit), or whatever the routed stack answered.
-pub type AppBody = Either<Full<Bytes>, Body>;
+pub(crate) type AppBody = Either<Full<Bytes>, Body>;
 
 impl<B> Service<Request<B>> for App
 where
@@ -175,8 +175,8 @@ fn answer_up_front<B>(
     let library = state.library.load();
     let key = crate::web::page_cache::key_for_uri(library.generation(), &site, uri, request.headers())?;
     let conditions = RequestConditions::from_headers(request.headers());
-    if !article::plain_encoding_ok(&conditions) {
-        return None;
+    if crate::web::middleware::answers_not_acceptable(&conditions) {
+        return None; // the stack answers 406
     }
     let Some(page) = state.http.cache.get(key) else {
         let miss =

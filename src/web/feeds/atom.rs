@@ -6,7 +6,7 @@ use super::{EntryTime, Feed, FeedEntry, FeedFormat};
 use crate::web::xml::xml_text;
 
 /// The feed as an Atom document.
-pub fn render(feed: &Feed) -> Vec<u8> {
+pub(crate) fn render(feed: &Feed) -> Vec<u8> {
     let site = &feed.site;
     let document = atom_syndication::Feed {
         title: Text::plain(xml_text(&feed.scope.title)),

@@ -1,16 +1,16 @@
 //! One article as a feed entry: absolute permalink, full content as HTML,
 //! and the dates feed readers sort by.
 
-use askama::Template;
 use jiff::Timestamp;
 use jiff::tz::Offset;
 
-use crate::article::{Article, Paragraphs};
-use crate::web::Site;
+use crate::article::Article;
+use crate::web::views::BodyView;
+use crate::web::{Site, urls};
 
 /// A moment, with the RFC 3339 text feeds carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryTime {
+pub(crate) struct EntryTime {
     pub timestamp: Timestamp,
     /// `2024-11-16T09:30:00+01:00`, keeping the article's own offset.
     pub text: String,
@@ -25,7 +25,7 @@ impl EntryTime {
 
     /// When the article was published: its exact time when the file gives
     /// one, else the start of its date in UTC; `None` when undated.
-    pub fn published(article: &Article) -> Option<Self> {
+    pub(crate) fn published(article: &Article) -> Option<Self> {
         if let Some(published) = article.details().published {
             return Some(Self::new(published.timestamp, published.offset));
         }
@@ -35,39 +35,15 @@ impl EntryTime {
 
     /// What a feed calls `updated`: the publication time, else the file's
     /// modification time, else the Unix epoch (stable on every replica).
-    pub fn updated(article: &Article) -> Self {
+    pub(crate) fn updated(article: &Article) -> Self {
         Self::published(article)
             .unwrap_or_else(|| Self::new(article.modified.unwrap_or(Timestamp::UNIX_EPOCH), Offset::UTC))
     }
 }
 
-/// The body of an article as HTML, rendered by the same partial as the
-/// article page, so escaping is the same everywhere.
-#[derive(Template)]
-#[template(path = "partials/article_body.html")]
-pub struct BodyView<'a> {
-    pub paragraphs: &'a Paragraphs,
-}
-
-impl BodyView<'_> {
-    /// The body paragraphs, for the template.
-    pub fn paragraphs(&self) -> &Paragraphs {
-        self.paragraphs
-    }
-
-    /// The body as an HTML string; a template bug is logged and gives an
-    /// empty body rather than a broken feed.
-    pub fn html(paragraphs: &Paragraphs) -> String {
-        BodyView { paragraphs }.render().map(|html| html.trim().to_owned()).unwrap_or_else(|error| {
-            tracing::error!(%error, "rendering an article body for a feed failed");
-            String::new()
-        })
-    }
-}
-
 /// One feed entry.
 #[derive(Debug, Clone)]
-pub struct FeedEntry {
+pub(crate) struct FeedEntry {
     /// The absolute permalink, which is also the entry's stable id.
     pub url: String,
     pub title: String,
@@ -85,11 +61,11 @@ pub struct FeedEntry {
 
 impl FeedEntry {
     /// The entry for `article`; `site` should have a public origin.
-    pub fn new(site: &Site, article: &Article) -> Self {
+    pub(crate) fn new(site: &Site, article: &Article) -> Self {
         let mut categories: Vec<String> = article.section.iter().chain(&article.details().tags).cloned().collect();
         categories.dedup();
         Self {
-            url: site.canonical_article_url(&article.id),
+            url: urls::canonical_article(site, &article.id),
             title: article.title.clone(),
             content_html: BodyView::html(&article.paragraphs),
             summary: article.details().summary.clone().unwrap_or_else(|| article.excerpt().into_owned()),

@@ -19,14 +19,18 @@ use crate::web::site::AbsoluteSite;
 use crate::web::{AppState, Site};
 
 /// `GET /feed.xml` and `GET /feed.json`: the latest articles of the site.
-pub async fn show_site_feed(State(state): State<AppState>, AbsoluteSite(site): AbsoluteSite, uri: Uri) -> Response {
+pub(crate) async fn show_site_feed(
+    State(state): State<AppState>,
+    AbsoluteSite(site): AbsoluteSite,
+    uri: Uri,
+) -> Response {
     let library = state.library.load();
     let scope = FeedScope::site(&site);
     Feed::new(site, scope, library.articles()).listed_in(&library).into_response(FeedFormat::of(&uri))
 }
 
 /// `GET /sections/{slug}/feed.xml` (and `.json`).
-pub async fn show_section_feed(
+pub(crate) async fn show_section_feed(
     State(state): State<AppState>,
     AbsoluteSite(site): AbsoluteSite,
     Path(slug): Path<String>,
@@ -36,7 +40,7 @@ pub async fn show_section_feed(
 }
 
 /// `GET /sources/{slug}/feed.xml` (and `.json`).
-pub async fn show_source_feed(
+pub(crate) async fn show_source_feed(
     State(state): State<AppState>,
     AbsoluteSite(site): AbsoluteSite,
     Path(slug): Path<String>,
@@ -45,9 +49,19 @@ pub async fn show_source_feed(
     list_feed(&state, site, &ListKey::Source(slug), FeedFormat::of(&uri))
 }
 
+/// `GET /tags/{slug}/feed.xml` (and `.json`).
+pub(crate) async fn show_tag_feed(
+    State(state): State<AppState>,
+    AbsoluteSite(site): AbsoluteSite,
+    Path(slug): Path<String>,
+    uri: Uri,
+) -> Result<Response, AppError> {
+    list_feed(&state, site, &ListKey::Tag(slug), FeedFormat::of(&uri))
+}
+
 /// `GET /search/feed.xml?q=…` (and `.json`): the newest 50 matches, with
 /// the search page's filters (`section=`, `source=`, `from=`, `to=`).
-pub async fn show_search_feed(
+pub(crate) async fn show_search_feed(
     State(state): State<AppState>,
     AbsoluteSite(site): AbsoluteSite,
     uri: Uri,

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{Feed, FeedEntry, FeedFormat};
 
 /// The `version` every JSON Feed 1.1 document starts with.
-pub const VERSION: &str = "https://jsonfeed.org/version/1.1";
+pub(crate) const VERSION: &str = "https://jsonfeed.org/version/1.1";
 
 #[derive(Serialize)]
 struct JsonFeed<'a> {
@@ -56,7 +56,7 @@ impl<'a> Item<'a> {
 }
 
 /// The feed as a JSON Feed document.
-pub fn render(feed: &Feed) -> Vec<u8> {
+pub(crate) fn render(feed: &Feed) -> Vec<u8> {
     let document = JsonFeed {
         version: VERSION,
         title: &feed.scope.title,

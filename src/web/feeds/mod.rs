@@ -6,36 +6,36 @@
 //! feeds are ordinary `GET` responses that pass through the conditional-GET
 //! middleware (ETag, `Last-Modified`, 304) like every page.
 
-pub mod atom;
+pub(crate) mod atom;
 mod entry;
-pub mod handlers;
-pub mod json;
+pub(crate) mod handlers;
+pub(crate) mod json;
 
 use std::sync::Arc;
 
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 
-pub use entry::{BodyView, EntryTime, FeedEntry};
-pub use handlers::{show_search_feed, show_section_feed, show_site_feed, show_source_feed};
+pub(crate) use entry::{EntryTime, FeedEntry};
+pub(crate) use handlers::{show_search_feed, show_section_feed, show_site_feed, show_source_feed, show_tag_feed};
 
-use super::Site;
 use super::middleware::LastModified;
+use super::{Site, urls};
 use crate::article::Article;
 use crate::library::{Library, ListKey};
 
 /// Entries per feed: enough for a reader that polls a few times a day.
-pub const FEED_ENTRIES: usize = 50;
+pub(crate) const FEED_ENTRIES: usize = 50;
 
 /// `Content-Type` of Atom feeds.
-pub const ATOM_CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
+pub(crate) const ATOM_CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
 
 /// `Content-Type` of JSON feeds.
-pub const JSON_FEED_CONTENT_TYPE: &str = "application/feed+json; charset=utf-8";
+pub(crate) const JSON_FEED_CONTENT_TYPE: &str = "application/feed+json; charset=utf-8";
 
 /// The two formats every feed comes in, told apart by the URL's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedFormat {
+pub(crate) enum FeedFormat {
     /// `….xml`: Atom 1.0.
     Atom,
     /// `….json`: JSON Feed 1.1.
@@ -44,83 +44,88 @@ pub enum FeedFormat {
 
 impl FeedFormat {
     /// The format a feed URL asks for (`/feed.xml`, `/sections/x/feed.json`).
-    pub fn of(uri: &Uri) -> Self {
+    pub(crate) fn of(uri: &Uri) -> Self {
         if uri.path().ends_with(".json") { Self::Json } else { Self::Atom }
     }
 }
 
-/// What one feed is about and where it lives, as paths below the site root.
+/// What one feed is about and where it lives, as paths below the site root
+/// (from [`urls`], which owns them).
 #[derive(Debug, Clone)]
-pub struct FeedScope {
+pub(crate) struct FeedScope {
     pub title: String,
     pub description: String,
     /// The HTML page the feed mirrors (`""` for the home page,
     /// `sections/world-news`).
     pub page_path: String,
-    /// The feed without extension (`feed`, `sections/world-news/feed`).
-    pub feed_path: String,
+    /// The Atom and the JSON feed (`feed.xml`, `sections/world-news/feed.json`).
+    pub feed_paths: [String; 2],
     /// A query string both URLs carry (`q=…` for search), already encoded.
     pub query: Option<String>,
 }
 
 impl FeedScope {
     /// The feed of the whole site: `/feed.xml` and `/feed.json`.
-    pub fn site(site: &Site) -> Self {
+    pub(crate) fn site(site: &Site) -> Self {
         Self {
             title: site.title.clone(),
             description: site.description.clone(),
-            page_path: String::new(),
-            feed_path: "feed".to_owned(),
+            page_path: urls::HOME.path(&[]),
+            feed_paths: paths(urls::SITE_FEEDS),
             query: None,
         }
     }
 
-    /// The feed of a section or source list (`sections/{slug}/feed`);
+    /// The feed of a section, source or tag list (`sections/{slug}/feed.xml`);
     /// `None` for lists that have no feed (archive periods, the index).
-    pub fn list(site: &Site, key: &ListKey, heading: &str) -> Option<Self> {
-        let (folder, slug, description) = match key {
-            ListKey::Section(slug) => ("sections", slug, format!("The latest articles in {heading}.")),
-            ListKey::Source(slug) => ("sources", slug, format!("The latest articles from {heading}.")),
+    pub(crate) fn list(site: &Site, key: &ListKey, heading: &str) -> Option<Self> {
+        let description = match key {
+            ListKey::Section(_) => format!("The latest articles in {heading}."),
+            ListKey::Source(_) => format!("The latest articles from {heading}."),
+            ListKey::Tag(_) => format!("The latest articles tagged {heading}."),
             _ => return None,
         };
-        Some(Self {
-            title: format!("{heading} – {}", site.title),
-            description,
-            page_path: format!("{folder}/{slug}"),
-            feed_path: format!("{folder}/{slug}/feed"),
-            query: None,
-        })
+        let (page_path, feed_paths) = urls::list_with_feeds(key)?;
+        Some(Self { title: format!("{heading} – {}", site.title), description, page_path, feed_paths, query: None })
     }
 
     /// The feed of a search: `search/feed.xml?q=…` with the same filters.
-    pub fn search(site: &Site, words: &str, query_string: String) -> Self {
+    pub(crate) fn search(site: &Site, words: &str, query_string: String) -> Self {
         let words = words.trim();
         Self {
             title: format!("Search: {words} – {}", site.title),
             description: format!("The latest articles matching “{words}”."),
-            page_path: "search".to_owned(),
-            feed_path: "search/feed".to_owned(),
+            page_path: urls::SEARCH.path(&[]),
+            feed_paths: paths(urls::SEARCH_FEEDS),
             query: Some(query_string),
         }
     }
 
     /// The absolute URL of the HTML page.
-    pub fn page_url(&self, site: &Site) -> String {
-        with_query(site.absolute_url(&self.page_path), self.query.as_deref())
+    pub(crate) fn page_url(&self, site: &Site) -> String {
+        urls::with_query(site.absolute_url(&self.page_path), self.query.as_deref())
     }
 
     /// The absolute URL of the feed in `format`.
-    pub fn feed_url(&self, site: &Site, format: FeedFormat) -> String {
-        let extension = match format {
-            FeedFormat::Atom => "xml",
-            FeedFormat::Json => "json",
-        };
-        with_query(site.absolute_url(&format!("{}.{extension}", self.feed_path)), self.query.as_deref())
+    pub(crate) fn feed_url(&self, site: &Site, format: FeedFormat) -> String {
+        urls::with_query(site.absolute_url(self.feed_path(format)), self.query.as_deref())
+    }
+
+    fn feed_path(&self, format: FeedFormat) -> &str {
+        match format {
+            FeedFormat::Atom => &self.feed_paths[0],
+            FeedFormat::Json => &self.feed_paths[1],
+        }
     }
 }
 
+/// The paths of a pair of feed routes without captures.
+fn paths(feeds: urls::FeedRoutes) -> [String; 2] {
+    [feeds.atom.path(&[]), feeds.json.path(&[])]
+}
+
 /// The `<link rel="alternate">` pair an HTML page gives for its feed.
-pub struct FeedLink {
+pub(crate) struct FeedLink {
     pub title: String,
     /// Host-relative, like every other link on a page.
     pub atom_url: String,
@@ -129,22 +134,14 @@ pub struct FeedLink {
 
 impl FeedLink {
     /// The links to the feeds of `scope`.
-    pub fn new(site: &Site, scope: &FeedScope) -> Self {
-        let url =
-            |extension: &str| with_query(site.url(&format!("{}.{extension}", scope.feed_path)), scope.query.as_deref());
-        Self { title: scope.title.clone(), atom_url: url("xml"), json_url: url("json") }
-    }
-}
-
-fn with_query(url: String, query: Option<&str>) -> String {
-    match query {
-        Some(query) => format!("{url}?{query}"),
-        None => url,
+    pub(crate) fn new(site: &Site, scope: &FeedScope) -> Self {
+        let url = |format| urls::with_query(site.url(scope.feed_path(format)), scope.query.as_deref());
+        Self { title: scope.title.clone(), atom_url: url(FeedFormat::Atom), json_url: url(FeedFormat::Json) }
     }
 }
 
 /// A feed ready to serialise.
-pub struct Feed {
+pub(crate) struct Feed {
     pub scope: FeedScope,
     /// The site, with a public origin (see [`crate::web::site::AbsoluteSite`]).
     pub site: Arc<Site>,
@@ -161,7 +158,11 @@ pub struct Feed {
 impl Feed {
     /// The feed of `articles` (newest first; only the first
     /// [`FEED_ENTRIES`] are used).
-    pub fn new<'a>(site: Arc<Site>, scope: FeedScope, articles: impl IntoIterator<Item = &'a Arc<Article>>) -> Self {
+    pub(crate) fn new<'a>(
+        site: Arc<Site>,
+        scope: FeedScope,
+        articles: impl IntoIterator<Item = &'a Arc<Article>>,
+    ) -> Self {
         let articles: Vec<&Arc<Article>> = articles.into_iter().take(FEED_ENTRIES).collect();
         let entries: Vec<FeedEntry> = articles.iter().map(|article| FeedEntry::new(&site, article)).collect();
         let newest = entries.iter().max_by_key(|entry| entry.updated.timestamp);
@@ -174,13 +175,13 @@ impl Feed {
     /// an article deleted or renamed changes the feed without any file
     /// getting newer, and `Last-Modified` must move on for the clients
     /// that revalidate with `If-Modified-Since`.
-    pub fn listed_in(mut self, library: &Library) -> Self {
+    pub(crate) fn listed_in(mut self, library: &Library) -> Self {
         self.modified = self.modified.max(library.changed_at());
         self
     }
 
     /// The feed as a response in `format`, with `Last-Modified`.
-    pub fn into_response(self, format: FeedFormat) -> Response {
+    pub(crate) fn into_response(self, format: FeedFormat) -> Response {
         let modified = LastModified::from_timestamp(self.modified);
         let (content_type, body) = match format {
             FeedFormat::Atom => (ATOM_CONTENT_TYPE, atom::render(&self)),

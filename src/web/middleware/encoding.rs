@@ -139,7 +139,7 @@ fn parse_quality(text: &str) -> Option<u16> {
 
 /// Whether a body of `length` bytes and this `Content-Type` gains from
 /// compression (text, JSON, XML, JavaScript).
-pub fn is_compressible(content_type: &str, length: usize) -> bool {
+pub(crate) fn is_compressible(content_type: &str, length: usize) -> bool {
     length >= MIN_COMPRESS_BYTES
         && (content_type.starts_with("text/")
             || content_type.contains("json")

@@ -16,10 +16,10 @@ use super::proxy::is_valid_host;
 
 /// What is wrong with a request's `Host`, phrased for the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BadHost(pub &'static str);
+pub(crate) struct BadHost(pub &'static str);
 
 /// Checks the `Host` header of a request that came over HTTP/1.x.
-pub fn check<B>(request: &Request<B>) -> Result<(), BadHost> {
+pub(crate) fn check<B>(request: &Request<B>) -> Result<(), BadHost> {
     if request.version() > Version::HTTP_11 {
         return Ok(());
     }

@@ -6,10 +6,10 @@ use axum::http::Uri;
 use crate::web::error::AppError;
 
 /// Default longest path plus query string accepted; longer gets 414.
-pub const DEFAULT_MAX_URI_BYTES: usize = 8192;
+pub(crate) const DEFAULT_MAX_URI_BYTES: usize = 8192;
 
 /// Rejects a URI whose path and query are longer than `max_bytes`.
-pub fn check_uri(uri: &Uri, max_bytes: usize) -> Result<(), AppError> {
+pub(crate) fn check_uri(uri: &Uri, max_bytes: usize) -> Result<(), AppError> {
     let length = uri.path_and_query().map_or(0, |value| value.as_str().len());
     if length > max_bytes {
         return Err(AppError::UriTooLong(format!(

@@ -10,12 +10,13 @@
 //! its own and renders article pages that missed the cache. Nothing here
 //! knows a page (the architecture test holds that).
 
-pub mod encoding;
-pub mod host;
-pub mod last_modified;
-pub mod limits;
+pub(crate) mod encoding;
+pub(crate) mod host;
+pub(crate) mod last_modified;
+pub(crate) mod limits;
 pub mod proxy;
-pub mod security;
+pub(crate) mod security;
+pub(crate) mod trace;
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -28,17 +29,16 @@ use axum::http::{StatusCode, header};
 use axum::response::Response;
 use tower::Service;
 use tower::util::{MapRequestLayer, MapResponseLayer};
-use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 use encoding::Encoding;
 pub use last_modified::LastModified;
 pub use proxy::{Peer, TrustedProxies};
 
 use super::AppState;
+use super::page_cache::conditional::RequestConditions;
 use super::page_cache::{self, PageCache};
 
 /// Default size of the page cache: 64 MiB of page bodies.
@@ -103,30 +103,23 @@ pub fn stack(state: AppState, routes: Router) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.http.request_timeout))
         .layer(security::layer())
         .layer(super::metrics::RecordLayer::new(state.metrics.clone()))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
-                .on_failure(log_failure),
-        )
+        .layer(trace::layer())
 }
 
-/// Logs a 5xx answer or a failed body at ERROR, except 503: the answer of
-/// search while its index is being built, expected and temporary (with
-/// `Retry-After`), which the response line already logs.
-fn log_failure(class: ServerErrorsFailureClass, latency: Duration, _span: &tracing::Span) {
-    if let ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE) = class {
-        return;
-    }
-    // The target of tower-http's own line, so log filters keep working.
-    let latency_ms = latency.as_millis() as u64;
-    tracing::error!(target: "tower_http::trace::on_failure", classification = %class, latency_ms, "response failed");
+/// Whether the stack answers 406 Not Acceptable: `Accept-Encoding` refuses
+/// every coding we make, identity included (`identity;q=0, *;q=0`), and
+/// [`negotiate_once`] passes that refusal on to the compression layer. The
+/// fast path leaves these requests to the stack, for cached pages too, so
+/// that a hit and a miss never differ.
+pub(crate) fn answers_not_acceptable(conditions: &RequestConditions) -> bool {
+    !conditions.acceptable
 }
 
 /// Replaces `Accept-Encoding` with the one coding [`Encoding::negotiate`]
 /// chose, so that the compression layer (whose own reading of the header
 /// differs in details) answers every response in the coding a cached page
-/// gets for the same header, and 406 in the same cases.
+/// gets for the same header, and 406 in the cases
+/// [`answers_not_acceptable`] names.
 fn negotiate_once(mut request: Request) -> Request {
     if request.headers().contains_key(header::ACCEPT_ENCODING) {
         let choice = Encoding::negotiate(request.headers());

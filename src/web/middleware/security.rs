@@ -13,7 +13,7 @@ use tower::util::MapResponseLayer;
 /// frames, plugins, fonts, connections or inline code; forms and `<base>`
 /// may not point elsewhere. Directives for things the pages never load are
 /// left out, so `default-src 'none'` forbids them.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
     img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Built once: `HeaderValue::from_static` checks every byte of its text.
@@ -35,7 +35,7 @@ static HEADERS: LazyLock<[(HeaderName, HeaderValue); 4]> = LazyLock::new(|| {
 
 /// The layer that adds the headers (a plain function: no allocation beyond
 /// the header map's own).
-pub fn layer() -> MapResponseLayer<fn(Response) -> Response> {
+pub(crate) fn layer() -> MapResponseLayer<fn(Response) -> Response> {
     MapResponseLayer::new(add_headers)
 }
 
@@ -45,7 +45,7 @@ fn add_headers(mut response: Response) -> Response {
 }
 
 /// Adds each security header that `headers` lacks (a handler may set its own).
-pub fn add_to(headers: &mut HeaderMap) {
+pub(crate) fn add_to(headers: &mut HeaderMap) {
     for (name, value) in HEADERS.iter() {
         if !headers.contains_key(name) {
             headers.insert(name.clone(), value.clone());

@@ -20,14 +20,13 @@ use bytes::Bytes;
 
 use crate::web::metrics::RequestRecorder;
 use crate::web::middleware::RouteLabel;
-pub use crate::web::middleware::encoding::Encoding;
+pub(crate) use crate::web::middleware::encoding::Encoding;
 use crate::web::middleware::encoding::is_compressible;
-pub use crate::web::middleware::last_modified::LastModified;
 use crate::web::middleware::last_modified::{http_date, not_in_future, whole_seconds};
 
 /// Default `Cache-Control` of pages and API responses: browsers and proxies
 /// may reuse them for a minute, then must revalidate (cheap, thanks to ETag).
-pub const PAGE_CACHE_CONTROL: &str = "public, max-age=60, must-revalidate";
+pub(crate) const PAGE_CACHE_CONTROL: &str = "public, max-age=60, must-revalidate";
 
 /// What a request asks of a complete page: its validators and encodings.
 #[derive(Debug, Clone)]
@@ -367,7 +366,7 @@ fn not_modified_headers(full: &HeaderMap) -> HeaderMap {
 
 /// Whether a response may become a [`RenderedPage`]: a complete `200` to a
 /// GET that nobody forbade to store and that is not already encoded.
-pub fn is_storable(method: &Method, status: StatusCode, headers: &HeaderMap) -> bool {
+pub(crate) fn is_storable(method: &Method, status: StatusCode, headers: &HeaderMap) -> bool {
     let cache_control = headers.get(header::CACHE_CONTROL).and_then(|value| value.to_str().ok()).unwrap_or("");
     (method == Method::GET || method == Method::HEAD)
         && status == StatusCode::OK

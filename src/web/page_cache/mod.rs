@@ -16,7 +16,7 @@
 //! and the URL; anything that depends on other request headers must say
 //! `Cache-Control: no-store` (or `private`).
 
-pub mod conditional;
+pub(crate) mod conditional;
 
 use std::convert::Infallible;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -37,7 +37,7 @@ use xxhash_rust::xxh3;
 use crate::web::middleware::RouteLabel;
 use crate::web::middleware::proxy::{self, RoutedPath};
 use crate::web::{AppState, Site};
-pub use conditional::RenderedPage;
+pub(crate) use conditional::RenderedPage;
 use conditional::RequestConditions;
 
 /// Largest body the middleware buffers; bigger bodies pass through untouched.
@@ -164,12 +164,12 @@ impl Default for PageCache {
 }
 
 /// The future of the stack in front of the routes.
-pub type StackFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+pub(crate) type StackFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
 /// ETag, 304 and storing pages for every `GET` and `HEAD` that reaches the
 /// routes. Cache hits never get here: [`App`](crate::web::fast_path::App) answers them in
 /// front of the stack, so this only renders, stores and responds.
-pub fn conditional_get(state: &AppState, mut request: Request, routes: &mut Router) -> StackFuture {
+pub(crate) fn conditional_get(state: &AppState, mut request: Request, routes: &mut Router) -> StackFuture {
     let head = match *request.method() {
         Method::GET => false,
         Method::HEAD => true,
@@ -271,7 +271,7 @@ fn host_for_key<'a>(site: &Site, uri: &'a Uri, headers: &'a HeaderMap) -> &'a [u
 /// The key under which the stack stores the page for `uri` (and `headers`)
 /// as `site` sees it, computed before the prefix is stripped (as [`conditional_get`] sees
 /// the URI after); `None` for the bare prefix, which redirects.
-pub fn key_for_uri(generation: u64, site: &Site, uri: &Uri, headers: &HeaderMap) -> Option<u128> {
+pub(crate) fn key_for_uri(generation: u64, site: &Site, uri: &Uri, headers: &HeaderMap) -> Option<u128> {
     let host = host_for_key(site, uri, headers);
     Some(match proxy::routed_path(uri, &site.base_path)? {
         RoutedPath::Unchanged => {

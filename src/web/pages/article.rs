@@ -8,7 +8,8 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::browse::{list_url, month_label};
+use super::archive::month_label;
+use super::browse::list_heading;
 use crate::article::Article;
 use crate::library::{Library, ListKey};
 use crate::web::error::AppError;
@@ -18,31 +19,18 @@ use crate::web::page_cache::conditional::PAGE_CACHE_CONTROL;
 use crate::web::preview::LinkPreview;
 use crate::web::site::SiteAndOrigin;
 use crate::web::views::{ArticleLink, ArticleView, DateView, Html, reading_minutes};
-use crate::web::{AppState, Site};
-
-/// Where article pages live. The route table serves [`show_article`] here,
-/// and the fast path ([`crate::web::fast_path`]) answers the same URLs in
-/// front of the stack: both read the route from here.
-pub const ROUTE: &str = "/articles/{*id}";
-
-/// The id an article URL names, from its path below the site's prefix
-/// (`articles/a/b` → `a/b`), as [`ROUTE`] captures it (before
-/// percent-decoding).
-pub fn id_in_routed_path(routed: &str) -> Option<&str> {
-    let prefix = ROUTE.strip_prefix('/')?.strip_suffix("{*id}")?;
-    routed.strip_prefix(prefix).filter(|id| !id.is_empty())
-}
+use crate::web::{AppState, Site, urls};
 
 /// `?from=section:world-news`: the list the reader came from, so newer/older
 /// links stay within it.
 #[derive(Debug, Deserialize)]
-pub struct ArticleQuery {
+pub(crate) struct ArticleQuery {
     from: Option<String>,
 }
 
 /// `GET /articles/{id}`: the article, with links to its neighbours; a
 /// trailing-slash or case variant of an id redirects to the canonical URL.
-pub async fn show_article(
+pub(crate) async fn show_article(
     State(state): State<AppState>,
     SiteAndOrigin { site, origin }: SiteAndOrigin,
     Path(id): Path<String>,
@@ -61,10 +49,10 @@ pub async fn show_article(
 }
 
 /// The page of `article` read in the list `key`, with URLs for `site` and
-/// absolute ones below `origin`. The handler and the front of the stack
+/// absolute ones below `origin`. The handler and the fast path
 /// ([`crate::web::fast_path`]) both render from it, so a page is the
 /// same bytes whichever answered.
-pub fn article_view<'a>(
+pub(crate) fn article_view<'a>(
     library: &'a Library,
     site: Arc<Site>,
     origin: Option<&str>,
@@ -73,7 +61,7 @@ pub fn article_view<'a>(
 ) -> ArticleView<'a> {
     let (newer, older) = neighbour_links(&site, library, key, article.id.as_str());
     ArticleView {
-        canonical_url: site.canonical_article_url(&article.id),
+        canonical_url: urls::canonical_article(&site, &article.id),
         preview: LinkPreview::new(&site, origin, article),
         page_title: format!("{} – {}", article.title, site.title),
         date: article.date.map(DateView::from),
@@ -83,6 +71,7 @@ pub fn article_view<'a>(
         section_link: section_link(&site, library, article),
         source_link: source_link(&site, library, article),
         month_link: month_link(&site, article),
+        tag_links: tag_links(&site, library, article),
         list_link: list_link(&site, library, key),
         lang: language_tag(&article.title, &article.excerpt()),
         article,
@@ -96,16 +85,16 @@ pub fn article_view<'a>(
 fn redirect_to_canonical(library: &Library, site: &Site, id: &str, query: Option<&str>) -> Option<Response> {
     let trimmed = id.trim_end_matches('/');
     if let Some(moved) = library.find_moved(trimmed) {
-        return Some(redirect_to(&site.article_url(moved), query));
+        return Some(redirect_to(&urls::article(site, moved), query));
     }
     let article = library.get(trimmed).or_else(|| library.find_ignoring_case(trimmed))?;
-    Some(redirect_to(&site.article_url(&article.id), query))
+    Some(redirect_to(&urls::article(site, &article.id), query))
 }
 
 /// A 308 to `url` (plus `query`) that caches may keep only as long as a
 /// page: browsers keep a bare 308 forever, and a file renamed and renamed
 /// back would then send them round in a loop.
-pub fn redirect_to(url: &str, query: Option<&str>) -> Response {
+pub(crate) fn redirect_to(url: &str, query: Option<&str>) -> Response {
     let location = match query {
         Some(query) => format!("{url}?{query}"),
         None => url.to_owned(),
@@ -126,30 +115,36 @@ fn neighbour_links(
     let Some(list) = library.list(key) else { return (None, None) };
     let neighbours = list.neighbours(id);
     let link =
-        |article: &Article| ArticleLink { url: article_url_in(site, article, key), title: article.title.clone() };
+        |article: &Article| ArticleLink { url: urls::article_in(site, article, key), title: article.title.clone() };
     (neighbours.newer.map(|newer| link(newer)), neighbours.older.map(|older| link(older)))
-}
-
-/// The article's URL, remembering the list it is read in.
-pub fn article_url_in(site: &Site, article: &Article, key: &ListKey) -> String {
-    let url = site.article_url(&article.id);
-    if *key == ListKey::All { url } else { format!("{url}?from={key}") }
 }
 
 fn section_link(site: &Site, library: &Library, article: &Article) -> Option<ArticleLink> {
     let group = library.sections().find_by_name(article.section.as_deref()?)?;
-    Some(ArticleLink { url: list_url(site, &ListKey::Section(group.slug.clone())), title: group.name.clone() })
+    Some(ArticleLink { url: urls::list(site, &ListKey::Section(group.slug.clone())), title: group.name.clone() })
 }
 
 fn source_link(site: &Site, library: &Library, article: &Article) -> Option<ArticleLink> {
     let group = library.sources().find_by_name(article.source.as_deref()?)?;
-    Some(ArticleLink { url: list_url(site, &ListKey::Source(group.slug.clone())), title: group.name.clone() })
+    Some(ArticleLink { url: urls::list(site, &ListKey::Source(group.slug.clone())), title: group.name.clone() })
+}
+
+/// The article's tags, each once, linked to its list.
+fn tag_links(site: &Site, library: &Library, article: &Article) -> Vec<ArticleLink> {
+    let mut links: Vec<ArticleLink> = Vec::new();
+    for group in article.details().tags.iter().filter_map(|tag| library.tags().find_by_name(tag)) {
+        let url = urls::list(site, &ListKey::Tag(group.slug.clone()));
+        if links.iter().all(|link| link.url != url) {
+            links.push(ArticleLink { url, title: group.name.clone() });
+        }
+    }
+    links
 }
 
 fn month_link(site: &Site, article: &Article) -> Option<ArticleLink> {
     let date = article.date?;
     let key = ListKey::Month(date.year(), date.month());
-    Some(ArticleLink { url: list_url(site, &key), title: month_label(date.year(), date.month()) })
+    Some(ArticleLink { url: urls::list(site, &key), title: month_label(date.year(), date.month()) })
 }
 
 /// A link back to the list the reader came from, unless it is the home page.
@@ -157,12 +152,12 @@ fn list_link(site: &Site, library: &Library, key: &ListKey) -> Option<ArticleLin
     if *key == ListKey::All {
         return None;
     }
-    Some(ArticleLink { url: list_url(site, key), title: super::browse::list_heading(library, key)? })
+    Some(ArticleLink { url: urls::list(site, key), title: list_heading(library, key)? })
 }
 
 /// The error for an id that is not in the library: 410 when its file was
 /// deleted while the server ran, 404 otherwise.
-pub fn unknown_article(library: &Library, id: &str) -> AppError {
+pub(crate) fn unknown_article(library: &Library, id: &str) -> AppError {
     if library.is_gone(id) {
         return AppError::Gone(format!(
             "The article “{id}” has been removed from this site and will not come back. \

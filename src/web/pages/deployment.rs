@@ -4,29 +4,20 @@
 
 use std::sync::Arc;
 
-use askama::Template;
-
-use crate::web::escape::HtmlExt;
 use axum::extract::{OriginalUri, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use crate::web::middleware::proxy::{Forwarded, Peer};
-use crate::web::views::render_html;
+use crate::web::views::{DeploymentView, Fact, Html};
 use crate::web::{AppState, HttpSettings, Site};
-
-/// One fact: a label and its value.
-pub struct Fact {
-    pub label: &'static str,
-    pub value: String,
-}
 
 fn fact(label: &'static str, value: impl Into<String>) -> Fact {
     Fact { label, value: value.into() }
 }
 
 /// The configuration as the server understands it, without any request.
-pub fn configured_facts(site: &Site, http: &HttpSettings) -> Vec<Fact> {
+pub(crate) fn configured_facts(site: &Site, http: &HttpSettings) -> Vec<Fact> {
     let proxies: Vec<String> = http.trusted_proxies.networks().iter().map(ToString::to_string).collect();
     vec![
         fact("Configured public URL", site.public_url()),
@@ -39,18 +30,8 @@ pub fn configured_facts(site: &Site, http: &HttpSettings) -> Vec<Fact> {
     ]
 }
 
-/// The deployment page.
-#[derive(Template)]
-#[template(path = "deployment.html")]
-pub struct DeploymentView {
-    pub site: Arc<Site>,
-    pub page_title: String,
-    pub configured: Vec<Fact>,
-    pub this_request: Vec<Fact>,
-}
-
 /// `GET /about/deployment`. Depends on who asks, so it is never cached.
-pub async fn show_deployment(
+pub(crate) async fn show_deployment(
     State(state): State<AppState>,
     OriginalUri(uri): OriginalUri,
     request: Request,
@@ -62,9 +43,7 @@ pub async fn show_deployment(
         this_request: request_facts(&state, &site, &uri, &request),
         site,
     };
-    let mut response = render_html(&view, axum::http::StatusCode::OK).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    ([(header::CACHE_CONTROL, "no-store")], Html(view)).into_response()
 }
 
 fn request_facts(state: &AppState, site: &Site, uri: &axum::http::Uri, request: &Request) -> Vec<Fact> {

@@ -7,10 +7,10 @@ use super::{PageQuery, no_such_page};
 use crate::library::page_count;
 use crate::web::error::AppError;
 use crate::web::views::{Html, IndexView, PaginationView, SummaryView};
-use crate::web::{AppState, CurrentSite, PER_PAGE};
+use crate::web::{AppState, CurrentSite, PER_PAGE, urls};
 
 /// `GET /` and `GET /?page=N`.
-pub async fn show_index(
+pub(crate) async fn show_index(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -26,7 +26,7 @@ pub async fn show_index(
     };
     let view = IndexView {
         articles: articles.iter().map(|article| SummaryView::new(&site, article)).collect(),
-        pagination: PaginationView::new(&site.base_path, page, pages),
+        pagination: PaginationView::new(&urls::HOME.url(&site, &[]), page, pages),
         page_title,
         site,
     };

@@ -1,12 +1,13 @@
 //! HTML pages, one file per page or page family.
 
-pub mod article;
-pub mod browse;
-pub mod deployment;
-pub mod index;
-pub mod problems;
-pub mod search;
-pub mod seo;
+pub(crate) mod archive;
+pub(crate) mod article;
+pub(crate) mod browse;
+pub(crate) mod deployment;
+pub(crate) mod index;
+pub(crate) mod problems;
+pub(crate) mod search;
+pub(crate) mod seo;
 
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
@@ -16,14 +17,14 @@ use super::error::AppError;
 
 /// The `?page=N` parameter of every paginated list (1-based).
 #[derive(Debug, Deserialize)]
-pub struct PageQuery {
+pub(crate) struct PageQuery {
     page: Option<usize>,
 }
 
 impl PageQuery {
     /// The requested page number, or a 400 when the query string is malformed
     /// (`?page=abc`, `?page=-1`).
-    pub fn from_request(query: Result<Query<Self>, QueryRejection>) -> Result<usize, AppError> {
+    pub(crate) fn from_request(query: Result<Query<Self>, QueryRejection>) -> Result<usize, AppError> {
         let Query(query) = query
             .map_err(|rejection| AppError::BadRequest(format!("Invalid query string: {}", rejection.body_text())))?;
         Ok(query.page.unwrap_or(1))
@@ -31,6 +32,6 @@ impl PageQuery {
 }
 
 /// The 404 for a page number past the end of a list.
-pub fn no_such_page(page: usize) -> AppError {
+pub(crate) fn no_such_page(page: usize) -> AppError {
     AppError::NotFound(format!("There is no page {page} in this list."))
 }

@@ -9,17 +9,16 @@ use serde::Deserialize;
 use super::no_such_page;
 use crate::library::search::{Filters, SearchError, SearchRequest, SearchResults, SortOrder};
 use crate::library::{Groups, Library, page_count};
-use crate::web::browse_views::{HitView, OptionView, ResultsView, SearchView};
 use crate::web::error::AppError;
 use crate::web::feeds::{FeedLink, FeedScope};
-use crate::web::views::{Html, PaginationView, SummaryView};
-use crate::web::{AppState, CurrentSite, PER_PAGE, Site};
+use crate::web::views::{HitView, Html, OptionView, PaginationView, ResultsView, SearchView, SummaryView};
+use crate::web::{AppState, CurrentSite, PER_PAGE, Site, urls};
 
 /// The query string of a search, as sent by the form. Every field is text so
 /// that a bad value gets a message naming it rather than a generic 400; an
 /// empty value (the form's "any") means no filter.
 #[derive(Debug, Default, Deserialize)]
-pub struct SearchParams {
+pub(crate) struct SearchParams {
     #[serde(default)]
     pub q: String,
     pub section: Option<String>,
@@ -32,20 +31,20 @@ pub struct SearchParams {
 
 impl SearchParams {
     /// The parameters, or a 400 when the query string itself is malformed.
-    pub fn from_request(query: Result<Query<Self>, QueryRejection>) -> Result<Self, AppError> {
+    pub(crate) fn from_request(query: Result<Query<Self>, QueryRejection>) -> Result<Self, AppError> {
         let Query(params) = query
             .map_err(|rejection| AppError::BadRequest(format!("Invalid query string: {}", rejection.body_text())))?;
         Ok(params)
     }
 
     /// Whether nothing at all was asked (the bare search page).
-    pub fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         [&self.section, &self.source, &self.from, &self.to].iter().all(|value| given(value).is_none())
             && self.q.trim().is_empty()
     }
 
     /// The search to run, with section and source slugs resolved to names.
-    pub fn to_request(&self, library: &Library) -> Result<SearchRequest, AppError> {
+    pub(crate) fn to_request(&self, library: &Library) -> Result<SearchRequest, AppError> {
         let filters = Filters {
             section: resolve(library.sections(), given(&self.section), "section")?,
             source: resolve(library.sources(), given(&self.source), "source")?,
@@ -69,13 +68,13 @@ impl SearchParams {
     }
 
     /// The URL of page `page` of this search.
-    pub fn page_url(&self, site: &Site, page: usize) -> String {
-        format!("{}?{}", site.url("search"), self.query_string(page, true))
+    pub(crate) fn page_url(&self, site: &Site, page: usize) -> String {
+        urls::search(site, &self.query_string(page, true))
     }
 
     /// The encoded query string of page `page` of this search; without the
     /// sort order when `with_sort` is false (feeds are always by date).
-    pub fn query_string(&self, page: usize, with_sort: bool) -> String {
+    pub(crate) fn query_string(&self, page: usize, with_sort: bool) -> String {
         let page = page.to_string();
         let pairs = [
             ("q", Some(self.q.as_str())),
@@ -118,7 +117,7 @@ fn parse_date(value: Option<&str>, name: &str) -> Result<Option<jiff::civil::Dat
 }
 
 /// `GET /search`: the form, and results when something was asked.
-pub async fn show_search(
+pub(crate) async fn show_search(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     query: Result<Query<SearchParams>, QueryRejection>,

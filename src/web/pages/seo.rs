@@ -18,10 +18,10 @@ use crate::web::feeds::EntryTime;
 use crate::web::middleware::LastModified;
 use crate::web::site::AbsoluteSite;
 use crate::web::xml::xml_text;
-use crate::web::{AppState, Site};
+use crate::web::{AppState, Site, urls};
 
 /// The most URLs one sitemap file may list (sitemaps.org).
-pub const URLS_PER_SITEMAP: usize = 50_000;
+pub(crate) const URLS_PER_SITEMAP: usize = 50_000;
 
 const SITEMAP_NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const XML_CONTENT_TYPE: &str = "application/xml; charset=utf-8";
@@ -34,7 +34,7 @@ struct SitemapUrl {
 
 /// `GET /sitemap.xml`: every article once (and the home page), or a
 /// sitemap index when that is more than [`URLS_PER_SITEMAP`] URLs.
-pub async fn show_sitemap(State(state): State<AppState>, AbsoluteSite(site): AbsoluteSite) -> Response {
+pub(crate) async fn show_sitemap(State(state): State<AppState>, AbsoluteSite(site): AbsoluteSite) -> Response {
     let library = state.library.load();
     let urls = sitemap_urls(&site, library.articles());
     let body =
@@ -43,7 +43,7 @@ pub async fn show_sitemap(State(state): State<AppState>, AbsoluteSite(site): Abs
 }
 
 /// `GET /sitemaps/{N}.xml`: the N-th part (from 1) of a split sitemap.
-pub async fn show_sitemap_part(
+pub(crate) async fn show_sitemap_part(
     State(state): State<AppState>,
     AbsoluteSite(site): AbsoluteSite,
     Path(file): Path<String>,
@@ -58,26 +58,27 @@ pub async fn show_sitemap_part(
 
 /// `GET /robots.txt`: everything may be crawled except the API and search
 /// results; the sitemap's absolute URL.
-pub async fn show_robots(AbsoluteSite(site): AbsoluteSite) -> Response {
+pub(crate) async fn show_robots(AbsoluteSite(site): AbsoluteSite) -> Response {
     let body = format!(
-        "User-agent: *\nDisallow: {base}api/\nDisallow: {base}search\n\nSitemap: {sitemap}\n",
-        base = site.base_path,
-        sitemap = site.absolute_url("sitemap.xml"),
+        "User-agent: *\nDisallow: {api}\nDisallow: {search}\n\nSitemap: {sitemap}\n",
+        api = site.url(urls::API_FOLDER),
+        search = urls::SEARCH.url(&site, &[]),
+        sitemap = urls::SITEMAP.absolute(&site, &[]),
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
 /// `GET /opensearch.xml`: an OpenSearch 1.1 description of `/search`.
-pub async fn show_opensearch(AbsoluteSite(site): AbsoluteSite) -> Response {
+pub(crate) async fn show_opensearch(AbsoluteSite(site): AbsoluteSite) -> Response {
     let body = write_opensearch(&site);
     ([(header::CONTENT_TYPE, "application/opensearchdescription+xml; charset=utf-8")], body).into_response()
 }
 
 fn sitemap_urls(site: &Site, articles: &[Arc<Article>]) -> Vec<SitemapUrl> {
-    let home = SitemapUrl { loc: site.absolute_url(""), lastmod: None };
+    let home = SitemapUrl { loc: urls::HOME.absolute(site, &[]), lastmod: None };
     let articles = articles
         .iter()
-        .map(|article| SitemapUrl { loc: site.canonical_article_url(&article.id), lastmod: lastmod(article) });
+        .map(|article| SitemapUrl { loc: urls::canonical_article(site, &article.id), lastmod: lastmod(article) });
     std::iter::once(home).chain(articles).collect()
 }
 
@@ -124,7 +125,7 @@ fn write_index(site: &Site, urls: &[SitemapUrl], per_file: usize) -> Vec<u8> {
         writer.create_element("sitemapindex").with_attribute(("xmlns", SITEMAP_NAMESPACE)).write_inner_content(
             |writer| {
                 for (index, part) in urls.chunks(per_file).enumerate() {
-                    let loc = site.absolute_url(&format!("sitemaps/{}.xml", index + 1));
+                    let loc = urls::SITEMAP_PART.absolute(site, &[&format!("{}.xml", index + 1)]);
                     let newest = part.iter().filter_map(|url| url.lastmod.as_deref()).max();
                     write_location(writer, "sitemap", &loc, newest)?;
                 }
@@ -151,9 +152,9 @@ fn write_opensearch(site: &Site) -> Vec<u8> {
     // OpenSearch limits the short name to 16 characters.
     let short_name: String = xml_text(&site.title).chars().take(16).collect();
     let description = xml_text(&format!("Search {}", site.title));
-    let html_search = format!("{}?q={{searchTerms}}", site.absolute_url("search"));
-    let feed_search = format!("{}?q={{searchTerms}}", site.absolute_url("search/feed.xml"));
-    let this = site.absolute_url("opensearch.xml");
+    let html_search = format!("{}?q={{searchTerms}}", urls::SEARCH.absolute(site, &[]));
+    let feed_search = format!("{}?q={{searchTerms}}", urls::SEARCH_FEEDS.atom.absolute(site, &[]));
+    let this = urls::OPENSEARCH.absolute(site, &[]);
     write_document(|writer| {
         writer
             .create_element("OpenSearchDescription")

@@ -62,7 +62,7 @@ impl Drop for Handling {
 
 /// Aborts the connection task behind `connection` once it made no
 /// progress for `timeout`; returns when the connection ends.
-pub async fn guard(activity: Arc<Activity>, timeout: Duration, connection: AbortHandle) {
+pub(crate) async fn guard(activity: Arc<Activity>, timeout: Duration, connection: AbortHandle) {
     let tick = (timeout / 2).max(Duration::from_millis(1));
     let mut ticks = tokio::time::interval_at(Instant::now() + tick, tick);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -89,13 +89,13 @@ pub async fn guard(activity: Arc<Activity>, timeout: Duration, connection: Abort
 
 /// A connection's I/O, counting writes as progress.
 #[derive(Debug)]
-pub struct Watched<T> {
+pub(crate) struct Watched<T> {
     inner: T,
     activity: Arc<Activity>,
 }
 
 impl<T> Watched<T> {
-    pub fn new(inner: T, activity: Arc<Activity>) -> Self {
+    pub(crate) fn new(inner: T, activity: Arc<Activity>) -> Self {
         Self { inner, activity }
     }
 

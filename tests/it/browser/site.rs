@@ -36,6 +36,9 @@ pub const PAGE_TYPES: &[PageType] = &[
         path: "/sources/deutsche-rundfunkanstalt-fur-nachrichtenubermittlungsdienstleistungsgesellschaft",
         status: 200,
     },
+    PageType { name: "tags", path: "/tags", status: 200 },
+    PageType { name: "tag", path: "/tags/harbour-elections", status: 200 },
+    PageType { name: "article-with-tags", path: "/articles/tagged", status: 200 },
     PageType { name: "archive", path: "/archive", status: 200 },
     PageType { name: "archive-year", path: "/archive/2024", status: 200 },
     PageType { name: "archive-month", path: "/archive/2024/11", status: 200 },
@@ -88,7 +91,8 @@ impl TestSite {
 /// neighbour's previous/next links, and a one-word compound source name); enough dated articles for two index pages, neighbours on
 /// both sides of the seed, four sections, three sources and four months over
 /// two years; three undated articles (one with a date Broadsheet cannot read,
-/// a warning on `/problems`); and an empty file that does not load.
+/// a warning on `/problems`); a Markdown article with tags, one of them an
+/// unbreakable word; and an empty file that does not load.
 fn write_articles(dir: &Path) {
     std::fs::write(dir.join(format!("{SEED_ID}.txt")), SEED).expect("write seed");
     std::fs::create_dir_all(dir.join("long")).expect("mkdir");
@@ -115,8 +119,14 @@ fn write_articles(dir: &Path) {
         );
         std::fs::write(dir.join(format!("undated-{n}.txt")), text).expect("write article");
     }
+    std::fs::write(dir.join("tagged.md"), TAGGED).expect("write article");
     std::fs::write(dir.join(BROKEN_FILE), "").expect("write broken file");
 }
+
+/// The oldest article, so no other page's neighbours change.
+const TAGGED: &str = "---\ntitle: Harbour elections draw a record turnout\ndate: 2023-09-01\nsection: World News\n\
+tags: [Harbour elections, Turnout, Donaudampfschifffahrtsgesellschaftskapitaenskajuetenschluessel]\n---\n\n\
+Voters queued along the quay from early morning.\n\nThe count finished after midnight.\n";
 
 const LONG_WORDS: &str = "Science & Technology\n\n\
 Supercalifragilisticexpialidocious-Pneumonoultramicroscopicsilicovolcanoconiosis: the very long headline that must wrap on a phone\n\n\

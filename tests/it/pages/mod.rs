@@ -5,3 +5,4 @@ mod browse;
 mod markup;
 mod problems;
 mod site;
+mod tags;

@@ -72,3 +72,23 @@ pub fn listed_titles(html: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// One Markdown article with front matter: `(path, title, date, tags)`.
+pub type Tagged<'a> = (&'a str, &'a str, &'a str, &'a [&'a str]);
+
+/// Writes Markdown articles with `tags:` in their front matter (and the
+/// section "World News") into a new temp directory.
+pub fn write_tagged(articles: &[Tagged<'_>]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, title, date, tags) in articles {
+        let path = dir.path().join(format!("{path}.md"));
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("create folders");
+        let text = format!(
+            "---\ntitle: {title}\ndate: {date}\nsection: World News\ntags: [{}]\n---\n\n\
+             A paragraph of text, long enough to read as a body.\n\nA second paragraph.\n",
+            tags.join(", ")
+        );
+        std::fs::write(&path, text).expect("write fixture");
+    }
+    dir
+}

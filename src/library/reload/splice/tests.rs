@@ -14,6 +14,8 @@ use crate::library::reload::apply::Edit;
 /// and collide.
 const SECTIONS: &[&str] = &["World", "world", "World News", "World-News", "Sport", "Économie"];
 const SOURCES: &[&str] = &["Test Wire", "BBC", "bbc", "Al Jazeera"];
+/// Tags, of which an article has any number, a tag sometimes twice.
+const TAGS: &[&str] = &["Elections", "elections", "Trade", "Économie"];
 
 /// What an article's place in the indexes depends on.
 #[derive(Debug, Clone)]
@@ -21,6 +23,7 @@ struct Shape {
     date: Option<(i16, i8, i8)>,
     section: Option<usize>,
     source: Option<usize>,
+    tags: Vec<usize>,
     title: u8,
 }
 
@@ -43,6 +46,11 @@ fn article(index: usize, shape: &Shape) -> Article {
         date: shape.date.map(|(year, month, day)| jiff::civil::date(year, month, day)),
         section: shape.section.map(|section| SECTIONS[section].to_owned()),
         source: shape.source.map(|source| SOURCES[source].to_owned()),
+        details: crate::article::Details {
+            tags: shape.tags.iter().map(|&tag| TAGS[tag].to_owned()).collect(),
+            ..crate::article::Details::default()
+        }
+        .boxed(),
         ..Article::default()
     }
 }
@@ -51,10 +59,12 @@ fn shape() -> impl Strategy<Value = Shape> {
     let date = prop::option::weighted(0.85, (2022i16..2025, 1i8..=12, 1i8..=2));
     let section = prop::option::weighted(0.8, 0..SECTIONS.len());
     let source = prop::option::weighted(0.8, 0..SOURCES.len());
-    (date, section, source, any::<u8>()).prop_map(|(date, section, source, title)| Shape {
+    let tags = prop::collection::vec(0..TAGS.len(), 0..3);
+    (date, section, source, tags, any::<u8>()).prop_map(|(date, section, source, tags, title)| Shape {
         date,
         section,
         source,
+        tags,
         title,
     })
 }
@@ -112,6 +122,7 @@ fn assert_same_as_full_build(ours: &Library, model: &BTreeMap<ArticleId, Article
     }
     assert_eq!(ours.sections, full.sections, "sections");
     assert_eq!(ours.sources, full.sources, "sources");
+    assert_eq!(ours.tags, full.tags, "tags");
     assert_eq!(ours.archive, full.archive, "archive");
 }
 
@@ -156,7 +167,13 @@ fn always_patched(
 
 #[test]
 fn an_article_replaced_in_place_keeps_every_position() {
-    let shape = |day| Shape { date: Some((2024, 3, day)), section: Some(0), source: Some(1), title: day as u8 };
+    let shape = |day| Shape {
+        date: Some((2024, 3, day)),
+        section: Some(0),
+        source: Some(1),
+        tags: vec![0, 0],
+        title: day as u8,
+    };
     let library = Library::new((0..5).map(|index| article(index, &shape(index as i8 + 1))).collect(), Vec::new());
     let old = library.position("a2").expect("a2");
     let (articles, splice) = Splice::apply(&library.articles, vec![old], vec![Arc::new(article(2, &shape(3)))]);
@@ -166,7 +183,7 @@ fn an_article_replaced_in_place_keeps_every_position() {
 
 #[test]
 fn positions_move_past_drops_and_insertions() {
-    let shape = |day| Shape { date: Some((2024, 3, day)), section: None, source: None, title: 0 };
+    let shape = |day| Shape { date: Some((2024, 3, day)), section: None, source: None, tags: Vec::new(), title: 0 };
     // Newest first: a4 (day 5) … desk/a0 (day 1).
     let library = Library::new((0..5).map(|index| article(index, &shape(index as i8 + 1))).collect(), Vec::new());
     // Drop a4 (position 0), insert a new article between a2 and a1.

@@ -1,8 +1,25 @@
-//! One askama struct per template, and one function that turns any of them
-//! into a response.
+//! The views: one askama struct per template, a file per page family, and
+//! one function that turns any of them into a response ([`render_html`],
+//! behind [`Html`] and the error pages alike).
 //!
 //! Views hold display-ready values (formatted dates, URLs), so templates stay
-//! free of logic and every page formats things the same way.
+//! free of logic and every page formats things the same way. This file holds
+//! the rendering and the pieces several pages share (dates, list entries,
+//! pagination, links).
+
+mod article;
+mod browse;
+mod deployment;
+mod error;
+mod problems;
+mod search;
+
+pub(crate) use article::{ArticleView, BodyView};
+pub(crate) use browse::{ArchiveView, CountedLink, GroupsView, ListView, YearView, count_label};
+pub(crate) use deployment::{DeploymentView, Fact};
+pub(crate) use error::ErrorView;
+pub(crate) use problems::{ProblemRow, ProblemsView, WarningRow};
+pub(crate) use search::{HitView, OptionView, ResultsView, SearchView};
 
 use std::sync::Arc;
 
@@ -11,16 +28,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
-use super::Site;
-use super::error::AppError;
 use super::escape::HtmlExt;
 use super::language::language_tag;
-use super::preview::LinkPreview;
-use crate::article::{Article, Paragraphs};
+use super::{Site, urls};
+use crate::article::Article;
 
 /// Renders a template into an HTML response with `status`. A rendering
 /// failure is a bug in a template, answered with a plain 500.
-pub fn render_html<T: Template>(view: &T, status: StatusCode) -> Response {
+pub(crate) fn render_html<T: Template>(view: &T, status: StatusCode) -> Response {
     match render_exact(view) {
         Ok(html) => (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
         Err(error) => {
@@ -34,7 +49,7 @@ pub fn render_html<T: Template>(view: &T, status: StatusCode) -> Response {
 /// (twice it, so a longer page rarely regrows), then gives the spare
 /// capacity back: the page cache holds no spare bytes, and the page is never
 /// copied (shrinking an allocation happens in place).
-pub fn render_exact<T: Template>(view: &T) -> askama::Result<Bytes> {
+pub(crate) fn render_exact<T: Template>(view: &T) -> askama::Result<Bytes> {
     thread_local! {
         static LAST_PAGE_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     }
@@ -50,7 +65,7 @@ pub fn render_exact<T: Template>(view: &T) -> askama::Result<Bytes> {
 const MAX_PAGE_HINT: usize = 1024 * 1024;
 
 /// A rendered HTML page with status 200.
-pub struct Html<T>(pub T);
+pub(crate) struct Html<T>(pub T);
 
 impl<T: Template> IntoResponse for Html<T> {
     fn into_response(self) -> Response {
@@ -60,7 +75,7 @@ impl<T: Template> IntoResponse for Html<T> {
 
 /// A date as shown to readers and as given to machines. Both forms are
 /// written straight into the page, with no string built per request.
-pub struct DateView {
+pub(crate) struct DateView {
     /// `2024-11-16`, for `<time datetime>`.
     pub iso: IsoDate,
     /// `16 November 2024`.
@@ -75,11 +90,11 @@ impl From<jiff::civil::Date> for DateView {
 
 /// A date as `2024-11-16`.
 #[derive(Debug, Clone, Copy)]
-pub struct IsoDate(pub jiff::civil::Date);
+pub(crate) struct IsoDate(pub jiff::civil::Date);
 
 /// A date as `16 November 2024`.
 #[derive(Debug, Clone, Copy)]
-pub struct HumanDate(pub jiff::civil::Date);
+pub(crate) struct HumanDate(pub jiff::civil::Date);
 
 impl std::fmt::Display for IsoDate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -98,12 +113,12 @@ impl askama::filters::HtmlSafe for IsoDate {}
 impl askama::filters::HtmlSafe for HumanDate {}
 
 /// Minutes to read `words` at 230 words a minute, at least one.
-pub fn reading_minutes(words: usize) -> usize {
+pub(crate) fn reading_minutes(words: usize) -> usize {
     words.div_ceil(230).max(1)
 }
 
 /// One article in a list: what the index (and later lists) show per entry.
-pub struct SummaryView {
+pub(crate) struct SummaryView {
     pub url: String,
     pub title: String,
     pub section: Option<String>,
@@ -116,10 +131,10 @@ pub struct SummaryView {
 }
 
 impl SummaryView {
-    pub fn new(site: &Site, article: &Article) -> Self {
+    pub(crate) fn new(site: &Site, article: &Article) -> Self {
         let excerpt = article.excerpt().into_owned();
         Self {
-            url: site.article_url(&article.id),
+            url: urls::article(site, &article.id),
             title: article.title.clone(),
             section: article.section.clone(),
             source: article.source.clone(),
@@ -132,7 +147,7 @@ impl SummaryView {
 }
 
 /// Links to the neighbouring pages of a paginated list.
-pub struct PaginationView {
+pub(crate) struct PaginationView {
     pub current: usize,
     pub pages: usize,
     pub previous_url: Option<String>,
@@ -144,7 +159,7 @@ pub struct PaginationView {
 
 impl PaginationView {
     /// Pagination for `list_url` (which has no query string).
-    pub fn new(list_url: &str, current: usize, pages: usize) -> Self {
+    pub(crate) fn new(list_url: &str, current: usize, pages: usize) -> Self {
         Self::with_urls(
             |page| if page == 1 { list_url.to_owned() } else { format!("{list_url}?page={page}") },
             current,
@@ -154,7 +169,7 @@ impl PaginationView {
 
     /// Pagination whose page URLs `page_url` builds (for lists with other
     /// query parameters, like search).
-    pub fn with_urls(page_url: impl Fn(usize) -> String, current: usize, pages: usize) -> Self {
+    pub(crate) fn with_urls(page_url: impl Fn(usize) -> String, current: usize, pages: usize) -> Self {
         Self {
             current,
             pages,
@@ -166,87 +181,25 @@ impl PaginationView {
     }
 
     /// The same links labelled "Previous"/"Next", for lists not ordered by date.
-    pub fn neutral(mut self) -> Self {
+    pub(crate) fn neutral(mut self) -> Self {
         self.previous_label = "← Previous";
         self.next_label = "Next →";
         self
     }
 }
 
-/// The home page: newest articles first.
-#[derive(Template)]
-#[template(path = "index.html")]
-pub struct IndexView {
-    pub site: Arc<Site>,
-    pub page_title: String,
-    pub articles: Vec<SummaryView>,
-    pub pagination: PaginationView,
-}
-
 /// A link to another article (previous/next).
-pub struct ArticleLink {
+pub(crate) struct ArticleLink {
     pub url: String,
     pub title: String,
 }
 
-impl ArticleLink {
-    pub fn new(site: &Site, article: &Article) -> Self {
-        Self { url: site.article_url(&article.id), title: article.title.clone() }
-    }
-}
-
-/// One article, in full, borrowing from the library snapshot it is
-/// rendered from.
+/// The home page: newest articles first.
 #[derive(Template)]
-#[template(path = "article.html")]
-pub struct ArticleView<'a> {
+#[template(path = "index.html")]
+pub(crate) struct IndexView {
     pub site: Arc<Site>,
     pub page_title: String,
-    pub article: &'a Article,
-    /// Absolute when the public origin is known (`--base-url`).
-    pub canonical_url: String,
-    /// Open Graph, Twitter card and JSON-LD data (always absolute URLs).
-    pub preview: LinkPreview<'a>,
-    pub date: Option<DateView>,
-    pub reading_minutes: usize,
-    pub newer: Option<ArticleLink>,
-    pub older: Option<ArticleLink>,
-    /// Links to the article's section, source and month lists.
-    pub section_link: Option<ArticleLink>,
-    pub source_link: Option<ArticleLink>,
-    pub month_link: Option<ArticleLink>,
-    /// The list that newer/older move within, when it is not the whole
-    /// library ("World News"), linked back to.
-    pub list_link: Option<ArticleLink>,
-    /// The article's language tag when it is not the page's English.
-    pub lang: Option<&'static str>,
-}
-
-impl ArticleView<'_> {
-    /// The body paragraphs, for the template.
-    pub fn paragraphs(&self) -> &Paragraphs {
-        &self.article.paragraphs
-    }
-}
-
-/// An error page (404, 400, …).
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorView {
-    pub site: Arc<Site>,
-    pub page_title: String,
-    pub status: u16,
-    pub message: String,
-}
-
-impl ErrorView {
-    pub fn new(site: Arc<Site>, error: &AppError, status: StatusCode) -> Self {
-        let reason = status.canonical_reason().unwrap_or("Error");
-        Self {
-            site,
-            page_title: format!("{reason} ({})", status.as_u16()),
-            status: status.as_u16(),
-            message: error.public_message(),
-        }
-    }
+    pub articles: Vec<SummaryView>,
+    pub pagination: PaginationView,
 }
