@@ -25,7 +25,7 @@ pub fn explain_file(dir: &Path, path: &Path, options: &LoadOptions) -> Result<Fi
     let kind = match classify(&relative, options) {
         Class::Article { kind, .. } => kind,
         Class::Json => FileKind::Json,
-        Class::Other(extension) => return Err(format!("`.{extension}` is not an article extension")),
+        Class::Other(reason) => return Err(reason),
     };
     let (bytes, _) = read_limited(&dir.join(&relative), options.max_file_size).map_err(|(_, reason)| reason)?;
     let sidecar = if kind == FileKind::Json { None } else { find_sidecar(dir, &relative, options) };

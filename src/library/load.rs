@@ -235,10 +235,7 @@ fn scan(dir: &Path, options: &LoadOptions) -> Scan {
         match classify(&path, options) {
             Class::Article { kind, sniff } => scan.candidates.push(Candidate { path, kind, sniff, sidecar: None }),
             Class::Json => json_files.push(path),
-            Class::Other(extension) => scan
-                .report
-                .ignored
-                .push(Ignored { path, reason: format!("`.{extension}` is not an article extension") }),
+            Class::Other(reason) => scan.report.ignored.push(Ignored { path, reason }),
         }
     }
     attach_sidecars(dir, &mut scan, json_files, options);
@@ -246,12 +243,19 @@ fn scan(dir: &Path, options: &LoadOptions) -> Scan {
 }
 
 pub(crate) enum Class {
-    Article { kind: FileKind, sniff: bool },
+    Article {
+        kind: FileKind,
+        sniff: bool,
+    },
     Json,
+    /// Not an article; why.
     Other(String),
 }
 
 pub(crate) fn classify(path: &Path, options: &LoadOptions) -> Class {
+    if let Some(reason) = path.file_name().and_then(|name| name.to_str()).and_then(not_an_article) {
+        return Class::Other(reason.to_owned());
+    }
     let extension = path.extension().or_else(|| empty_stem_extension(path));
     let Some(extension) = extension.map(|extension| extension.to_string_lossy().to_ascii_lowercase()) else {
         return Class::Article { kind: FileKind::Text, sniff: true };
@@ -268,7 +272,20 @@ pub(crate) fn classify(path: &Path, options: &LoadOptions) -> Class {
         };
         return Class::Article { kind, sniff: false };
     }
-    Class::Other(extension)
+    Class::Other(format!("`.{extension}` is not an article extension"))
+}
+
+/// Files that sit among articles without being news: a site generator's
+/// list page (`_index.md`) and a project's own files (`README.txt`,
+/// `LICENSE.txt`).
+fn not_an_article(name: &str) -> Option<&'static str> {
+    const PROJECT_FILES: &[&str] =
+        &["readme", "license", "licence", "copying", "changes", "changelog", "authors", "contributing", "notice"];
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    if stem == "_index" {
+        return Some("a site generator's list page (`_index`), not an article");
+    }
+    PROJECT_FILES.contains(&stem.as_str()).then_some("a project file (README, LICENSE, …), not an article")
 }
 
 /// Pairs `NAME.json` with `NAME.<ext>` and `NAME_meta.json` with

@@ -14,11 +14,15 @@ pub const SCROLL_TO_FIGURE: &str = "const figure = document.querySelector('figur
 
 /// Loads one page and returns everything wrong with it.
 pub async fn check_page(browser: &Browser, site: &TestSite, page: &PageType, scheme: &str, axe: &str) -> Vec<String> {
-    let url = site.url(page.path);
-    browser.client.goto(&url).await.expect("load page");
+    check_url(browser, &site.url(page.path), page.status, scheme, axe).await
+}
+
+/// Everything wrong with the page at `url`, which answers `status`.
+pub async fn check_url(browser: &Browser, url: &str, status: u16, scheme: &str, axe: &str) -> Vec<String> {
+    browser.client.goto(url).await.expect("load page");
     // The document itself answering 404 or 400 is logged by Chromium as a
     // failed load; that one is expected.
-    let expected = format!("{url} - Failed to load resource: the server responded with a status of {}", page.status);
+    let expected = format!("{url} - Failed to load resource: the server responded with a status of {status}");
     let mut problems = check_loaded_page(browser, scheme, axe).await;
     problems.retain(|problem| !problem.contains(&expected));
     problems

@@ -208,3 +208,37 @@ fn credit_lines_in_russian_articles_are_captions() {
         .collect();
     assert_eq!(credits, ["Фото В. Сухова"]);
 }
+
+/// The second corpus (`../shared/corpus-2`, twelve collections in the
+/// layouts of site generators, scrapers and wires): every file is an
+/// article, a sidecar, or ignored with a reason, and the only problem is
+/// the one file that really is broken.
+#[test]
+fn every_file_of_the_second_corpus_is_accounted_for_and_only_the_broken_one_is_a_problem() {
+    let Some(dir) = crate::support::shared_data::shared_dir("corpus-2") else { return };
+    let (library, report) = load_dir_report(&dir, &LoadOptions::default()).expect("corpus-2 loads");
+    // `.md` has empty front matter and the body `null`: there is no title.
+    let problems: Vec<String> = library.problems().iter().map(|p| p.path.display().to_string()).collect();
+    assert_eq!(problems, ["gothamist-html-md/.md"], "{:#?}", library.problems());
+    let accounted = library.len() + report.sidecars.len() + report.ignored.len() + library.problems().len();
+    assert_eq!(accounted, count_files(&dir), "ignored: {:#?}", report.ignored);
+    // Every story, present article and Markdown post is read; what is
+    // ignored says why (images, Go sources, feed dumps, list pages, the
+    // corpus's own README and licences).
+    for ignored in &report.ignored {
+        let name = ignored.path.display().to_string();
+        let article_kind = [".story", ".article", ".markdown"].iter().any(|kind| name.ends_with(kind))
+            || (name.ends_with(".md") && !name.ends_with("_index.md"));
+        assert!(!article_kind, "{name} was ignored: {}", ignored.reason);
+        assert!(!ignored.reason.is_empty());
+    }
+    let count = |extension: &str| {
+        library
+            .articles()
+            .iter()
+            .filter(|a| a.path.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e == extension)))
+            .count()
+    };
+    assert_eq!(count("story"), 20);
+    assert_eq!(count("article"), 60);
+}
