@@ -539,19 +539,23 @@ pub(crate) fn dateline_agency(paragraph: &str) -> Option<String> {
 /// `REUTERS` → `Reuters`; acronyms (`CNN`, `AFP`, `AP`) stay as written.
 fn agency_name(agency: &str) -> String {
     let letters = agency.chars().filter(|c| c.is_alphabetic()).count();
-    if letters > 4 && !agency.chars().any(char::is_lowercase) {
-        return agency
-            .split_whitespace()
-            .map(|word| {
-                let mut chars = word.chars();
-                chars.next().map_or_else(String::new, |first| {
-                    first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect()
-                })
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
+    if letters > 4 { capitals_to_title_case(agency) } else { agency.to_owned() }
+}
+
+/// `JOSH FRYDENBERG` → `Josh Frydenberg`: text set in capitals, as
+/// letterheads and datelines set names; text with lower-case letters stays
+/// as written.
+pub(crate) fn capitals_to_title_case(text: &str) -> String {
+    if text.chars().any(char::is_lowercase) {
+        return text.to_owned();
     }
-    agency.to_owned()
+    let word = |word: &str| {
+        let mut chars = word.chars();
+        chars
+            .next()
+            .map_or_else(String::new, |first| first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect())
+    };
+    text.split_whitespace().map(word).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! `E&OE TRANSCRIPT …`), `SUBJECTS:` lines and media contacts. None of
 //! them is the headline or the body.
 
-use super::header::{Classified, Role};
+use super::header::{Classified, Role, capitals_to_title_case};
 
 /// Labels that say what kind of document follows.
 const DOCUMENT_TYPES: &[&str] = &[
@@ -126,7 +126,7 @@ pub(crate) fn bare_letterhead_name(line: &str) -> Option<String> {
     let plausible = (2..=4).contains(&words.len())
         && words.iter().all(|word| word.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’')))
         && words.iter().all(|word| word.starts_with(char::is_uppercase));
-    plausible.then(|| title_case(&words.join(" ")))
+    plausible.then(|| capitals_to_title_case(&words.join(" ")))
 }
 
 /// `THE HON JOSH FRYDENBERG MP  Treasurer` → `Josh Frydenberg`;
@@ -149,7 +149,7 @@ fn letterhead_name(line: &str) -> Option<String> {
         .collect();
     let ends_with_mp = words.get(skip + dr + name.len()).is_some_and(|word| word.eq_ignore_ascii_case("mp"));
     let plausible = (2..=4).contains(&name.len()) && name.iter().all(|word| word.starts_with(char::is_uppercase));
-    (plausible && (honorific.is_some() || ends_with_mp)).then(|| title_case(&name.join(" ")))
+    (plausible && (honorific.is_some() || ends_with_mp)).then(|| capitals_to_title_case(&name.join(" ")))
 }
 
 fn words_start_with(words: &[&str], prefix: &str) -> bool {
@@ -164,22 +164,6 @@ fn is_heading_case(line: &str) -> bool {
         && line
             .split_whitespace()
             .all(|word| word.starts_with(|c: char| !c.is_lowercase()) || SMALL.contains(&word.trim_end_matches(',')))
-}
-
-/// `JOSH FRYDENBERG` → `Josh Frydenberg`; mixed case stays as written.
-fn title_case(name: &str) -> String {
-    if name.chars().any(char::is_lowercase) {
-        return name.to_owned();
-    }
-    name.split(' ')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect()
-            })
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]

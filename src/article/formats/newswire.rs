@@ -132,9 +132,10 @@ fn section_and_title_from_one_block(block: &[&str]) -> (Option<String>, String) 
 }
 
 /// The lines that make a block the seed's header block: a date, a source,
-/// a byline, a URL or boilerplate (not a stray `编辑:` credit or tag line).
+/// a byline or boilerplate (not a stray `编辑:` credit or tag line, and not
+/// a URL alone, which may be a title).
 fn marks_a_header(role: &Role) -> bool {
-    matches!(role, Role::Date(_) | Role::Source(_) | Role::Byline(_) | Role::Url(_) | Role::Boilerplate)
+    matches!(role, Role::Date(_) | Role::Source(_) | Role::Byline(_) | Role::Boilerplate)
 }
 
 /// A header block is one whose lines are all short fields, at least one of

@@ -34,12 +34,20 @@ pub struct Browser {
     pub client: Client,
     _chromedriver: Child,
     _profile: tempfile::TempDir,
+    /// One browser at a time: the browser tests share the test binary with
+    /// every other test, and several Chromiums at once on a two-core
+    /// machine made pages measurable before their stylesheet applied.
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
+
+/// Whose turn it is to run a browser.
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 impl Browser {
     /// Starts chromedriver on a free port and a headless Chromium with a
     /// fresh profile and everything that could reach the network turned off.
     pub async fn start(chromium: &Path, chromedriver: &Path) -> Self {
+        let turn = TURN.lock().await;
         let (chromedriver, port) = start_chromedriver(chromedriver).await;
         let profile = tempfile::tempdir().expect("profile dir");
         let args = [
@@ -65,7 +73,7 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}/"))
             .await
             .expect("start a chromedriver session");
-        let browser = Self { client, _chromedriver: chromedriver, _profile: profile };
+        let browser = Self { client, _chromedriver: chromedriver, _profile: profile, _turn: turn };
         browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": WATCHER })).await;
         browser
     }
@@ -115,6 +123,15 @@ impl Browser {
 
     /// Presses and releases one key (a character or a `fantoccini::key::Key`).
     pub async fn press(&self, key: char) {
+        // Under load a navigation may still be finishing: press keys on a
+        // page whose scripts have run.
+        for _ in 0..50 {
+            let complete = self.eval("return document.readyState === 'complete';").await;
+            if complete == Value::Bool(true) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         let keys = KeyActions::new("keyboard".to_owned())
             .then(KeyAction::Down { value: key })
             .then(KeyAction::Up { value: key });

@@ -65,3 +65,56 @@ pub(super) fn scrollable(html: &str) -> String {
     }
     out
 }
+
+/// Images on other sites (`<img src="https://…">`) are never fetched by the
+/// reader's browser (the page's CSP allows `img-src 'self'` only, and a
+/// reader's visit should not tell a third party): each becomes a link to
+/// the image, labelled with its alt text, instead of a broken picture.
+pub(super) fn remote_images_as_links(html: &str) -> String {
+    if !html.contains("<img") {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<img") {
+        let Some(length) = rest[start..].find('>') else { break };
+        let tag = &rest[start..start + length + 1];
+        out.push_str(&rest[..start]);
+        match quoted_attribute(tag, "src")
+            .filter(|src| src.starts_with("http://") || src.starts_with("https://") || src.starts_with("//"))
+        {
+            Some(src) => {
+                let alt = quoted_attribute(tag, "alt").filter(|alt| !alt.trim().is_empty()).unwrap_or("image");
+                out.push_str(&format!("<a href=\"{src}\" class=\"remote-image\">Image: {alt}</a>"));
+            }
+            None => out.push_str(tag),
+        }
+        rest = &rest[start + length + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of `name="…"` in a sanitised tag (ammonia always quotes with
+/// `"` and escapes `"` inside values, so the value is safe to copy).
+fn quoted_attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let needle = format!(" {name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    let end = start + tag[start..].find('"')?;
+    Some(&tag[start..end])
+}
+
+#[cfg(test)]
+mod remote_image_tests {
+    use super::remote_images_as_links;
+
+    #[test]
+    fn remote_images_become_links_and_local_ones_stay() {
+        let html =
+            r#"<p>A <img src="https://cdn.example/a.jpg" alt="A &amp; B"> and <img src="local.png" alt="x"></p>"#;
+        assert_eq!(
+            remote_images_as_links(html),
+            r#"<p>A <a href="https://cdn.example/a.jpg" class="remote-image">Image: A &amp; B</a> and <img src="local.png" alt="x"></p>"#
+        );
+    }
+}
