@@ -20,17 +20,7 @@ pub async fn check_page(browser: &Browser, site: &TestSite, page: &PageType, sch
 /// Everything wrong with the page at `url`, which answers `status`.
 pub async fn check_url(browser: &Browser, url: &str, status: u16, scheme: &str, axe: &str) -> Vec<String> {
     browser.client.goto(url).await.expect("load page");
-    // Under load (several Chromiums on two cores) the first page can be
-    // measured before its stylesheet applies; wait for it, up to 5 s. A page
-    // whose stylesheet never applies is still reported by the checks below.
-    for _ in 0..50 {
-        let styled =
-            browser.eval("return getComputedStyle(document.body).backgroundColor !== 'rgba(0, 0, 0, 0)';").await;
-        if styled == serde_json::Value::Bool(true) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    browser.wait_for_styles().await;
     // The document itself answering 404 or 400 is logged by Chromium as a
     // failed load; that one is expected.
     let expected = format!("{url} - Failed to load resource: the server responded with a status of {status}");

@@ -158,6 +158,20 @@ impl Browser {
     }
 
     /// Ends the session, which quits Chromium.
+    /// Waits up to 5 s for the page's stylesheet to apply (its body has
+    /// a background): a page measured before that reads as unstyled. A page
+    /// whose stylesheet never applies is left for the checks to report.
+    pub async fn wait_for_styles(&self) {
+        for _ in 0..50 {
+            let styled =
+                self.eval("return getComputedStyle(document.body).backgroundColor !== 'rgba(0, 0, 0, 0)';").await;
+            if styled == Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn close(self) {
         self.client.clone().close().await.expect("close the browser");
     }

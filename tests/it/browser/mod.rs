@@ -289,6 +289,7 @@ async fn choose(browser: &Browser, id: &str) {
 }
 
 async fn is_dark(browser: &Browser) -> bool {
+    browser.wait_for_styles().await;
     let script = "const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number); return r + g + b < 150;";
     browser.eval(script).await == Value::Bool(true)
 }
