@@ -36,8 +36,11 @@ impl Draft {
         self.read_chinese_credits();
         self.read_signature();
         let body_chars: usize = self.paragraphs.iter().map(|paragraph| paragraph.text().len()).sum();
-        if self.paragraphs.iter().any(|paragraph| matches!(paragraph, Paragraph::Text { text } if text.contains("  ")))
-        {
+        // Usenet posts (header blocks) are typed, hard-wrapped text whose
+        // double spaces after sentences are the typist's habit.
+        let typed = self.format == super::Format::HeaderBlock;
+        let glued = |paragraph: &Paragraph| matches!(paragraph, Paragraph::Text { text } if text.contains("  "));
+        if !typed && self.paragraphs.iter().any(glued) {
             let split = |paragraph| split_glued(paragraph, body_chars);
             self.paragraphs = std::mem::take(&mut self.paragraphs).into_iter().flat_map(split).collect();
         }
@@ -207,9 +210,12 @@ fn is_contact(text: &str) -> bool {
 fn split_glued(paragraph: Paragraph, body_chars: usize) -> Vec<Paragraph> {
     let Paragraph::Text { text } = &paragraph else { return vec![paragraph] };
     let most_of_body = text.len() * 10 >= body_chars * 6;
-    let long = text.len() >= GLUED_MIN_CHARS && most_of_body;
-    let breaks = if long { sentence_breaks(text, "  ") } else { Vec::new() };
-    let glued = breaks.len() >= 3;
+    let breaks = if most_of_body { sentence_breaks(text, "  ") } else { Vec::new() };
+    // Some sentences end with one space and others with two: the two are
+    // paragraph breaks. A typist who double-spaces every sentence is told
+    // apart by length: a whole wire story glued into one paragraph is long.
+    let singles = sentence_breaks(text, " ").len();
+    let glued = breaks.len() >= 2 && (singles >= 1 || (text.len() >= GLUED_MIN_CHARS && breaks.len() >= 3));
     if !glued {
         return vec![paragraph];
     }

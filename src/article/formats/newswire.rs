@@ -108,7 +108,7 @@ fn section_and_title_above(blocks: &[Vec<&str>], header: usize) -> Result<(Optio
 /// A standfirst rather than a title: it ends with a full stop, as titles
 /// do not.
 fn is_paragraph(text: &str) -> bool {
-    text.ends_with(['.', '。']) && !text.ends_with("...")
+    text.ends_with(['.', '。']) && !text.ends_with("...") && !super::ends_with_abbreviation(text)
 }
 
 impl Draft {

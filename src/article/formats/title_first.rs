@@ -120,7 +120,9 @@ fn is_dateline_or_label(line: &str) -> bool {
 
 fn is_title_line(line: &str) -> bool {
     let width: usize = line.chars().map(|c| if body::is_cjk(c) { 2 } else { 1 }).sum();
-    let sentence_like = line.ends_with(['.', '。', ',', '，', ';', '；']) && !line.ends_with("...");
+    let sentence_like = line.ends_with(['.', '。', ',', '，', ';', '；'])
+        && !line.ends_with("...")
+        && !super::ends_with_abbreviation(line);
     width <= MAX_TITLE_WIDTH && !(sentence_like && width > 60)
 }
 

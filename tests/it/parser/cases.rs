@@ -452,3 +452,35 @@ fn a_date_under_the_title_of_a_file_of_long_lines_is_read() {
     assert_eq!((article.title.as_str(), article.date), ("Council approves bridge", Some(date(2024, 11, 16))));
     assert_eq!(article.paragraphs.len(), 2);
 }
+
+#[test]
+fn scraped_wire_copy_with_dashed_metadata_lines_reads_every_field() {
+    // The layout of scraped Reuters copy: `-- ` before the title, byline,
+    // date and URL, then one body line whose paragraphs are glued with two
+    // spaces, ending with a credit line.
+    let text = "-- Steel and aluminium tariff talks end with a deal reached with U.S.\n\
+                -- By Jane Doe and John Roe\n\
+                -- Fri Feb 1, 2013 4:45pm EST\n\
+                -- http://www.reuters.com/article/2013/02/01/us-trade-idUSBRE9100XQ20130201\n\n \
+                WASHINGTON  (Reuters) - Negotiators reached a deal on Friday, officials said.  The agreement \
+                covers steel and aluminium and takes effect next month. It was welcomed by industry groups, \
+                which had warned of job losses for more than a year.  \"This is a good day,\" a negotiator said. \
+                More words follow to make the body as long as a wire story usually is, with details on quotas, \
+                timetables and the reactions of trading partners in Europe and Asia, and on what comes next for \
+                the talks that remain on other goods, including cars and farm products.  Talks on cars resume in \
+                March, according to a schedule seen by Reuters. (Reporting by Jane Doe; Editing by Sam Poe)\n";
+    let article = parse(ArticleId::new("20130201/us-trade"), text).expect("parses");
+    assert_eq!(article.title, "Steel and aluminium tariff talks end with a deal reached with U.S.");
+    assert_eq!(article.details().author.as_deref(), Some("Jane Doe and John Roe"));
+    assert_eq!(article.date, Some(date(2013, 2, 1)));
+    assert_eq!(article.source.as_deref(), Some("Reuters"));
+    assert_eq!(
+        article.details().url.as_deref(),
+        Some("http://www.reuters.com/article/2013/02/01/us-trade-idUSBRE9100XQ20130201")
+    );
+    let paragraphs: Vec<&str> = article.paragraphs.iter().map(|p| p.text()).collect();
+    assert!(paragraphs[0].starts_with("WASHINGTON  (Reuters) - Negotiators"), "{paragraphs:?}");
+    assert!(paragraphs[1].starts_with("The agreement covers"), "{paragraphs:?}");
+    assert_eq!(paragraphs.last(), Some(&"(Reporting by Jane Doe; Editing by Sam Poe)"));
+    assert!(paragraphs.iter().all(|p| !p.contains("-- By") && !p.contains("http://")), "{paragraphs:?}");
+}
