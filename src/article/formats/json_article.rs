@@ -56,7 +56,9 @@ pub(crate) fn parse(text: &str) -> Result<Draft, NotAnArticle> {
         return Err(NotAnArticle("JSON without a `text` body, and no article of the same name to describe"));
     };
     let mut draft = Draft::new(Format::Json);
+    draft.reading = "the JSON object's keys";
     draft.apply(sidecar::fields(normalise(object)), false);
+    draft.reading = "";
     // A saved web page names its publication by its address at least.
     if draft.source.is_none() {
         draft.source = draft.url.as_deref().and_then(host).map(str::to_owned);
