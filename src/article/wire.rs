@@ -196,10 +196,17 @@ fn is_end_mark(text: &str) -> bool {
 /// `Media contact: …`, `Authorised by …`.
 fn is_contact(text: &str) -> bool {
     let lower = text.trim().to_lowercase();
-    ["media contact", "media enquiries", "further information:", "authorised by ", "for more information"]
-        .iter()
-        .any(|start| lower.starts_with(start))
-        && text.len() < 400
+    const STARTS: &[&str] = &[
+        "media contact",
+        "media enquiries",
+        "further information:",
+        "authorised by ",
+        "for more information",
+        // Bloomberg's closing lines.
+        "to contact the reporter",
+        "to contact the editor",
+    ];
+    STARTS.iter().any(|start| lower.starts_with(start)) && text.len() < 400
 }
 
 /// Splits a text paragraph at two-space sentence breaks when they are
@@ -326,6 +333,18 @@ mod tests {
         assert_eq!(author, None, "a fact box is no signature");
         let (author, _, _) = signed("The match ended in a draw.");
         assert_eq!(author, None);
+    }
+
+    #[test]
+    fn contact_lines_below_the_text_are_metadata() {
+        let mut draft = draft(&[
+            "The economy grew 7.4 percent.",
+            "To contact the reporter on this story: Daniel Ten Kate in Bangkok at dtenkate@bloomberg.net \
+             To contact the editor responsible for this story: Paul Panckhurst at ppanckhurst@bloomberg.net",
+        ]);
+        draft.read_wire_conventions();
+        assert_eq!(texts(&draft.paragraphs), ["The economy grew 7.4 percent."]);
+        assert_eq!(draft.metadata.len(), 1);
     }
 
     #[test]
