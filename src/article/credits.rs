@@ -53,20 +53,25 @@ fn dateline_service(lead: &str) -> Option<String> {
     plausible.then(|| service.to_owned())
 }
 
+/// `本报讯 （记者段志敏）中国移动…`: the reporter credited in the lead's
+/// opening.
+fn lead_credit(lead: &str) -> Option<String> {
+    let opening_end = lead.char_indices().nth(40).map_or(lead.len(), |(at, _)| at);
+    let (names, _) = lead[..opening_end].split_once("（记者")?.1.split_once('）')?;
+    chinese_byline(&format!("记者{names}"))
+}
+
 impl Draft {
     /// Reads the credits of a Chinese newspaper article into author and
     /// source; credit lines of their own leave the body.
     pub(crate) fn read_chinese_credits(&mut self) {
-        let lead = self.paragraphs.iter().find(|paragraph| !paragraph.text().trim().is_empty());
-        let Some(lead) = lead.map(|lead| lead.text().to_owned()) else { return };
-        if self.source.is_none() {
-            self.source = dateline_service(&lead);
-        }
-        if self.author.is_none() {
-            let opening: String = lead.chars().take(40).collect();
-            let credit = opening.split_once("（记者").and_then(|(_, rest)| rest.split_once('）'));
-            self.author = credit.and_then(|(names, _)| chinese_byline(&format!("记者{names}")));
-        }
+        // Every article passes here while loading: read the lead in place.
+        let lead = self.paragraphs.iter().map(Paragraph::text).find(|text| !text.trim().is_empty());
+        let Some(lead) = lead else { return };
+        let service = if self.source.is_none() { dateline_service(lead) } else { None };
+        let reporter = if self.author.is_none() { lead_credit(lead) } else { None };
+        self.source = self.source.take().or(service);
+        self.author = self.author.take().or(reporter);
         self.read_trailing_credits();
     }
 

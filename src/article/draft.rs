@@ -287,7 +287,7 @@ fn names_the_author(folder: &str, author: Option<&str>) -> bool {
 }
 
 /// Scrapers write `None`, `null` or `[]` for a field they did not find.
-fn is_empty_value(value: &str) -> bool {
+pub(crate) fn is_empty_value(value: &str) -> bool {
     ["none", "null", "nil", "n/a", "[]", "''", "\"\""].iter().any(|empty| empty.eq_ignore_ascii_case(value))
 }
 
@@ -341,10 +341,7 @@ fn humanise_slugs(value: &str) -> String {
     let humanise = |name: &str| {
         name.split(['-', '_'])
             .filter(|word| !word.is_empty())
-            .map(|word| {
-                let mut chars = word.chars();
-                chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
-            })
+            .map(super::parse::capitalise)
             .collect::<Vec<_>>()
             .join(" ")
     };

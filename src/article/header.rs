@@ -13,7 +13,7 @@
 //! body).
 
 use super::dates::{DateValue, parse_date_value};
-use super::draft::{Draft, Field};
+use super::draft::{Draft, Field, is_empty_value};
 
 /// What a metadata line is. Values are the undecorated text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,32 +81,11 @@ impl Draft {
     /// Puts a classified metadata line into its field. The first value of a
     /// field wins; tags and unknown labels accumulate.
     pub(crate) fn read_role(&mut self, line: &str, classified: Classified) {
-        self.explain(line, classified.role.name(), classified.why);
         let name = classified.role.name();
-        let written = |slot: &Option<String>| slot.is_none();
-        let first = |slot: &mut Option<String>, value: String| {
-            if slot.is_none() {
-                *slot = Some(value);
-            }
-        };
-        if let Role::Title(_) | Role::Date(_) | Role::Source(_) | Role::Url(_) | Role::Section(_) | Role::Summary(_) =
-            &classified.role
-        {
-            let slot = match &classified.role {
-                Role::Title(_) => &self.title,
-                Role::Date(_) => &self.date,
-                Role::Source(_) => &self.source,
-                Role::Url(_) => &self.url,
-                Role::Section(_) => &self.section,
-                _ => &self.summary,
-            };
-            if written(slot) {
-                self.origins.push((name, "a header line"));
-            }
-        }
+        self.explain(line, name, classified.why);
         match classified.role {
-            Role::Title(title) => first(&mut self.title, title),
-            Role::Date(date) => first(&mut self.date, date),
+            Role::Title(title) => self.fill_first(name, |draft| &mut draft.title, title),
+            Role::Date(date) => self.fill_first(name, |draft| &mut draft.date, date),
             Role::Byline(names) => match self.author.as_deref() {
                 // A joint release names several people, one line each.
                 Some(author) if !author.contains(names.split(',').next().unwrap_or(&names).trim()) => {
@@ -115,14 +94,25 @@ impl Draft {
                 Some(_) => {}
                 None => self.set("author", &names, false),
             },
-            Role::Source(source) => first(&mut self.source, source),
-            Role::Url(url) => first(&mut self.url, url),
-            Role::Section(section) => first(&mut self.section, section),
+            Role::Source(source) => self.fill_first(name, |draft| &mut draft.source, source),
+            Role::Url(url) => self.fill_first(name, |draft| &mut draft.url, url),
+            Role::Section(section) => self.fill_first(name, |draft| &mut draft.section, section),
             Role::Tags(tags) => self.set("tags", &tags, false),
-            Role::Summary(summary) => first(&mut self.summary, summary),
+            Role::Summary(summary) => self.fill_first(name, |draft| &mut draft.summary, summary),
             Role::Other(key, value) => self.metadata.push((key, value)),
             Role::Empty | Role::Boilerplate => {}
         }
+    }
+
+    /// Sets the field `slot` picks unless it has a value already (the first
+    /// line of a kind wins), and records that a header line set it.
+    fn fill_first(&mut self, name: &'static str, slot: fn(&mut Draft) -> &mut Option<String>, value: String) {
+        let slot = slot(self);
+        if slot.is_some() {
+            return;
+        }
+        *slot = Some(value);
+        self.origins.push((name, "a header line"));
     }
 }
 
@@ -249,8 +239,11 @@ fn lone_link(line: &str) -> Option<(&str, &str)> {
 /// Lines that aggregators add to the header and that are not content.
 const BOILERPLATE: &[&str] = &["promote your business", "advertisement", "share this article", "e-mail to a friend"];
 
-/// Values that mean "nothing here" in scraped metadata.
-const EMPTY_VALUES: &[&str] = &["none", "null", "nil", "n/a", "-", "[]", "''", "\"\""];
+/// Values that mean "nothing here" in scraped metadata: what
+/// [`is_empty_value`] knows, and in a header line a lone `-` too.
+fn is_empty_header_value(value: &str) -> bool {
+    value.is_empty() || value == "-" || is_empty_value(value)
+}
 
 /// The longest line read as metadata; longer lines are prose.
 const MAX_METADATA_CHARS: usize = 300;
@@ -361,7 +354,7 @@ fn labelled(bare: &str) -> Option<Classified> {
     }
     let field = field_of(key)?;
     let value = value.trim();
-    if value.is_empty() || EMPTY_VALUES.iter().any(|empty| empty.eq_ignore_ascii_case(value)) {
+    if is_empty_header_value(value) {
         return Some(Classified { role: Role::Empty, why: "a label with no value" });
     }
     // `[36氪](https://36kr.com/…)`: the name, or the address for a URL.

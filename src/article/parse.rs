@@ -244,7 +244,8 @@ pub fn folder_section(id: &ArticleId) -> Option<String> {
     Some(folder.split(['-', '_', ' ']).filter(|word| !word.is_empty()).map(capitalise).collect::<Vec<_>>().join(" "))
 }
 
-fn capitalise(word: &str) -> String {
+/// `business` → `Business`: the first letter upper-case, the rest as written.
+pub(crate) fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }

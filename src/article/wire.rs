@@ -98,15 +98,16 @@ impl Draft {
         let Some(first) = self.paragraphs.iter().position(|paragraph| !paragraph.text().trim().is_empty()) else {
             return;
         };
-        let text = self.paragraphs[first].text().trim().to_owned();
-        let names = header::byline(&text).or_else(|| capitals_byline(&text).map(str::to_owned));
+        // Every article passes here while loading: look before copying.
+        let text = self.paragraphs[first].text().trim();
+        let names = header::byline(text).or_else(|| capitals_byline(text).map(str::to_owned));
         let Some(names) = names.filter(|_| self.paragraphs.len() > first + 1) else { return };
         let placeholder = self.author.as_deref().is_none_or(|author| !author.trim().contains(' '));
         if placeholder {
             self.author = Some(names);
         }
-        self.explain(&text, "byline", "the body's first line names its author");
-        self.paragraphs.remove(first);
+        let byline = self.paragraphs.remove(first);
+        self.explain(byline.text(), "byline", "the body's first line names its author");
     }
 }
 
