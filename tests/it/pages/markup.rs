@@ -148,3 +148,21 @@ async fn an_article_in_another_script_says_its_language() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_article_shows_its_byline_escaped_and_none_when_it_has_no_author() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("wire.txt"),
+        "-- Ford, GM sales rise in January\n-- By Jane Doe & John Roe\n-- Fri Feb 1, 2013 4:45pm EST\n\n\
+         DETROIT (Reuters) - Ford said on Friday its sales rose.\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("plain.txt"), "A plain story\n\nIts body.\n").expect("write");
+    let router = app(dir.path(), "/").router;
+    let wire = page(&router, "/articles/wire").await;
+    let bylines: Vec<String> = select(&wire, ".meta > .meta-author").into_iter().map(text).collect();
+    assert_eq!(bylines, ["By Jane Doe & John Roe"]);
+    let plain = page(&router, "/articles/plain").await;
+    assert!(select(&plain, ".meta-author").is_empty());
+}
