@@ -15,6 +15,9 @@ use crate::web::middleware::{HttpSettings, TrustedProxies};
 use crate::web::page_cache::PageCache;
 use crate::web::pages::deployment::configured_facts;
 use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
+use crate::media::ResizedStore;
+use crate::web::media::MediaService;
+use crate::web::site::ImageOptions;
 use crate::web::{AppState, Site, metrics_router};
 
 /// How a command ended, for the exit code.
@@ -43,14 +46,20 @@ pub fn load_logged(dir: &std::path::Path, options: &LoadOptions) -> Result<Libra
 /// `broadsheet serve`: load the articles and serve them until Ctrl-C or
 /// SIGTERM, then drain requests in flight for the grace period.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
+    let media = media_service(&args);
+    let images = ImageOptions { resized: media.resizes(), remote: args.remote_images };
     let site = Site::new(args.site_title.clone(), &args.deploy.base_url.to_string())
-        .with_description(args.site_description.clone());
+        .with_description(args.site_description.clone())
+        .with_images(images);
+    if args.remote_images {
+        crate::web::middleware::security::allow_remote_images();
+    }
     let http = http_settings(&args.deploy);
     if args.deploy.print_config {
         print_config(&args, &site, &http, &mut std::io::stdout().lock())?;
         return Ok(Outcome::Success);
     }
-    let state = load_state(&args, site, http).await?;
+    let state = load_state(&args, site, http).await?.with_media(media);
     let inbox = reload::Inbox::default();
     reload::rescan_on_sighup(inbox.handle());
     let settings = server_settings(&args.deploy);
@@ -124,12 +133,24 @@ pub const MIN_CACHED_ARTICLES: usize = 5_000;
 /// user's cache folder; in memory for `--cache-dir off` or when there is no
 /// cache folder.
 pub fn search_store(args: &ServeArgs) -> SearchStore {
-    let root = match &args.cache_dir {
-        Some(dir) if dir.as_os_str() == "off" => return SearchStore::Memory,
+    cache_root(args).map_or(SearchStore::Memory, |root| SearchStore::cache_for(&root, &args.articles))
+}
+
+/// `--cache-dir`, else the user's cache folder; `None` for `off` or when
+/// there is no cache folder.
+fn cache_root(args: &ServeArgs) -> Option<std::path::PathBuf> {
+    match &args.cache_dir {
+        Some(dir) if dir.as_os_str() == "off" => None,
         Some(dir) => Some(dir.clone()),
         None => SearchStore::default_cache_root(),
-    };
-    root.map_or(SearchStore::Memory, |root| SearchStore::cache_for(&root, &args.articles))
+    }
+}
+
+/// Image serving: resized copies kept in the cache folder's `images/`, or
+/// originals only without a writable one.
+pub fn media_service(args: &ServeArgs) -> MediaService {
+    let store = cache_root(args).map_or_else(ResizedStore::disabled, |root| ResizedStore::in_cache_dir(&root));
+    MediaService::new(store, args.load.max_file_size)
 }
 
 /// Serves `/metrics` on its own address until `stopped` changes.

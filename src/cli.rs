@@ -67,6 +67,11 @@ pub struct ServeArgs {
     /// `~/.cache/broadsheet`; `off` keeps the index in memory.
     #[arg(long, env = "BROADSHEET_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// Show images from other sites (`https://…`) in articles. By default
+    /// they are links, so a reader's browser never contacts another site;
+    /// this adds `https:` to the pages' `img-src` policy.
+    #[arg(long, env = "BROADSHEET_REMOTE_IMAGES")]
+    pub remote_images: bool,
     #[command(flatten)]
     pub load: LoadArgs,
     #[command(flatten)]
@@ -206,6 +211,12 @@ pub struct LoadArgs {
     /// larger files are load problems.
     #[arg(long, env = "BROADSHEET_MAX_FILE_SIZE", default_value = "10MiB", value_parser = parse_size)]
     pub max_file_size: u64,
+    /// Where root-relative image paths in articles (`/assets/x.jpg`,
+    /// `/wp-content/uploads/…`) are looked up: a site's root folder, when
+    /// `--articles` is its `_posts` or `content` folder. Default: the
+    /// articles directory.
+    #[arg(long, env = "BROADSHEET_MEDIA_ROOT")]
+    pub media_root: Option<PathBuf>,
 }
 
 impl LoadArgs {
@@ -217,7 +228,7 @@ impl LoadArgs {
             .map(|extension| extension.trim().trim_start_matches('.').to_ascii_lowercase())
             .filter(|extension| !extension.is_empty())
             .collect();
-        LoadOptions { extensions, max_file_size: self.max_file_size }
+        LoadOptions { extensions, max_file_size: self.max_file_size, media_root: self.media_root.clone() }
     }
 }
 

@@ -17,6 +17,7 @@
 
 pub mod article;
 pub mod library;
+pub mod media;
 pub mod web;
 
 pub mod app;

@@ -25,6 +25,7 @@ pub fn explain_file(dir: &Path, path: &Path, options: &LoadOptions) -> Result<Fi
     let kind = match classify(&relative, options) {
         Class::Article { kind, .. } => kind,
         Class::Json => FileKind::Json,
+        Class::Media => return Err("an image file, served at /media/ and shown by the articles that name it".into()),
         Class::Other(reason) => return Err(reason),
     };
     let (bytes, _) = read_limited(&dir.join(&relative), options.max_file_size).map_err(|(_, reason)| reason)?;

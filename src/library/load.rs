@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use super::read::{Loaded, load_file};
+use super::media::{self, MediaIndex};
 use super::sibling;
 use super::{Library, LoadProblem, ProblemKind};
 use crate::article::{self, Article, ArticleId, FileKind};
@@ -50,6 +51,9 @@ pub struct LoadOptions {
     pub extensions: Vec<String>,
     /// Larger files are load problems and are not read.
     pub max_file_size: u64,
+    /// Where root-relative image paths (`/assets/x.jpg`) are looked up;
+    /// `None`: the articles directory.
+    pub media_root: Option<PathBuf>,
 }
 
 impl Default for LoadOptions {
@@ -57,6 +61,7 @@ impl Default for LoadOptions {
         Self {
             extensions: DEFAULT_EXTENSIONS.iter().map(|extension| (*extension).to_owned()).collect(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            media_root: None,
         }
     }
 }
@@ -135,8 +140,9 @@ pub fn load_dir_report(dir: &Path, options: &LoadOptions) -> Result<(Library, Lo
         tracing::warn!(path = %problem.path.display(), reason = %problem.message(), "could not load article");
     }
     scan.report.ignored.sort_by(|a, b| a.path.cmp(&b.path));
-    tracing::debug!(articles = articles.len(), elapsed = ?started.elapsed(), "directory parsed");
-    Ok((Library::new(articles, scan.problems), scan.report))
+    let media = MediaIndex::from_found(dir, scan.media, options.media_root.as_deref(), options.max_file_size);
+    tracing::debug!(articles = articles.len(), images = media.len(), elapsed = ?started.elapsed(), "directory parsed");
+    Ok((Library::new(articles, scan.problems).with_media(media), scan.report))
 }
 
 /// Threads that read and parse files: more than the cores, because on a
@@ -191,6 +197,8 @@ pub(crate) struct Candidate {
 
 struct Scan {
     candidates: Vec<Candidate>,
+    /// Image files, relative to the directory.
+    media: Vec<PathBuf>,
     problems: Vec<LoadProblem>,
     report: LoadReport,
 }
@@ -198,7 +206,8 @@ struct Scan {
 /// Walks `dir` and sorts every entry into candidates, sidecars, ignored
 /// files and unreadable entries.
 fn scan(dir: &Path, options: &LoadOptions) -> Scan {
-    let mut scan = Scan { candidates: Vec::new(), problems: Vec::new(), report: LoadReport::default() };
+    let mut scan =
+        Scan { candidates: Vec::new(), media: Vec::new(), problems: Vec::new(), report: LoadReport::default() };
     let mut json_files = Vec::new();
     let mut walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter();
     while let Some(entry) = walker.next() {
@@ -235,6 +244,7 @@ fn scan(dir: &Path, options: &LoadOptions) -> Scan {
         match classify(&path, options) {
             Class::Article { kind, sniff } => scan.candidates.push(Candidate { path, kind, sniff, sidecar: None }),
             Class::Json => json_files.push(path),
+            Class::Media => scan.media.push(path),
             Class::Other(reason) => scan.report.ignored.push(Ignored { path, reason }),
         }
     }
@@ -248,6 +258,8 @@ pub(crate) enum Class {
         sniff: bool,
     },
     Json,
+    /// An image file (see [`super::media`]).
+    Media,
     /// Not an article; why.
     Other(String),
 }
@@ -262,6 +274,9 @@ pub(crate) fn classify(path: &Path, options: &LoadOptions) -> Class {
     };
     if extension == "json" {
         return Class::Json;
+    }
+    if media::is_image(path) {
+        return Class::Media;
     }
     if options.extensions.contains(&extension) {
         let kind = match extension.as_str() {

@@ -9,6 +9,7 @@ mod explain;
 mod index;
 mod list;
 mod load;
+pub mod media;
 mod read;
 pub mod reload;
 pub mod search;
@@ -109,6 +110,9 @@ pub struct Library {
     /// first load (so replicas agree), then the time of each reload that
     /// added, changed or removed an article. Never goes back.
     changed_at: Option<jiff::Timestamp>,
+    /// The image files beside the articles, shared by successive snapshots
+    /// until an image changes.
+    media: media::SharedMedia,
 }
 
 impl Default for Library {
@@ -153,7 +157,30 @@ impl Library {
         static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let generation = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let Indexes { positions, sections, sources, tags, archive } = indexes;
-        Self { articles, positions, problems, sections, sources, tags, archive, history, generation, changed_at: None }
+        Self {
+            articles,
+            positions,
+            problems,
+            sections,
+            sources,
+            tags,
+            archive,
+            history,
+            generation,
+            changed_at: None,
+            media: Arc::default(),
+        }
+    }
+
+    /// The same snapshot with these image files.
+    pub fn with_media(mut self, media: media::MediaIndex) -> Self {
+        self.media = Arc::new(media);
+        self
+    }
+
+    /// The image files beside the articles.
+    pub fn media(&self) -> &media::MediaIndex {
+        &self.media
     }
 
     /// The position of the article with this id in [`Self::articles`].

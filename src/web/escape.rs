@@ -14,6 +14,7 @@ use askama::filters::HtmlSafe;
 use askama::{FastWritable, Values};
 
 use crate::article::{ParagraphRef, Paragraphs};
+use crate::web::media::html::ImageWriter;
 
 /// Writes `text` to `dest` with every byte `find_next` finds replaced by its
 /// entity. Only ASCII bytes are replaced, so every slice stays on a `char`
@@ -147,18 +148,50 @@ impl HtmlExt for str {
 /// An article body as HTML: one `<p>` per paragraph, a `<figure>` per photo
 /// caption, Markdown blocks as their sanitised HTML. The article page and
 /// the feeds both write bodies with it, so escaping is the same everywhere.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BodyHtml<'a>(pub &'a Paragraphs);
+/// Images in Markdown blocks are written by [`ImageWriter`]; without one
+/// (tests), blocks are written as stored.
+#[derive(Clone, Copy)]
+pub(crate) struct BodyHtml<'a>(pub &'a Paragraphs, pub Option<BodyImages<'a>>);
+
+/// How a body's images are written, and the caption the lead image took.
+#[derive(Clone, Copy)]
+pub(crate) struct BodyImages<'a> {
+    pub writer: ImageWriter<'a>,
+    pub article_id: &'a str,
+    /// The index of the photo caption shown under the lead image instead.
+    pub skip: Option<usize>,
+}
 
 html_writable!(BodyHtml);
 
 impl WriteHtml for BodyHtml<'_> {
     fn write_html(&self, dest: &mut dyn fmt::Write) -> fmt::Result {
-        for paragraph in self.0 {
-            write_paragraph(dest, paragraph)?;
+        for (index, paragraph) in self.0.iter().enumerate() {
+            match &self.1 {
+                Some(images) if images.skip == Some(index) => {}
+                Some(images) => match paragraph {
+                    ParagraphRef::Html { html, .. } => {
+                        dest.write_str("\n")?;
+                        dest.write_str(&images.writer.body_images(images.article_id, html))?;
+                    }
+                    paragraph => write_paragraph(dest, paragraph)?,
+                },
+                None => write_paragraph(dest, paragraph)?,
+            }
         }
         Ok(())
     }
+}
+
+/// A photo caption's content: its text, then the credit.
+pub(crate) fn write_caption(dest: &mut dyn fmt::Write, text: &str, credit: &str) -> fmt::Result {
+    if !text.is_empty() {
+        write_text(dest, text)?;
+        dest.write_str(" ")?;
+    }
+    dest.write_str("<span class=\"credit\">")?;
+    write_text(dest, credit)?;
+    dest.write_str("</span>")
 }
 
 fn write_paragraph(dest: &mut dyn fmt::Write, paragraph: ParagraphRef<'_>) -> fmt::Result {
@@ -170,13 +203,8 @@ fn write_paragraph(dest: &mut dyn fmt::Write, paragraph: ParagraphRef<'_>) -> fm
         }
         ParagraphRef::Caption { text, credit } => {
             dest.write_str("\n<figure><figcaption>")?;
-            if !text.is_empty() {
-                write_text(dest, text)?;
-                dest.write_str(" ")?;
-            }
-            dest.write_str("<span class=\"credit\">")?;
-            write_text(dest, credit)?;
-            dest.write_str("</span></figcaption></figure>")
+            write_caption(dest, text, credit)?;
+            dest.write_str("</figcaption></figure>")
         }
         ParagraphRef::Html { html, .. } => {
             dest.write_str("\n")?;
@@ -237,7 +265,7 @@ mod tests {
             Paragraph::Html { html: "<p><em>x</em></p>".to_owned(), text: "x".to_owned() },
         ];
         assert_eq!(
-            BodyHtml(&Paragraphs::from(paragraphs)).to_string(),
+            BodyHtml(&Paragraphs::from(paragraphs), None).to_string(),
             "\n<p>&#60;/p&#62;&#60;script&#62;</p>\
              \n<figure><figcaption><span class=\"credit\">A &#38; B</span></figcaption></figure>\
              \n<figure><figcaption>Shown <span class=\"credit\">C</span></figcaption></figure>\

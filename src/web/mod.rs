@@ -22,6 +22,7 @@ pub(crate) mod feeds;
 pub(crate) mod health;
 pub(crate) mod language;
 pub(crate) mod latency;
+pub mod media;
 pub(crate) mod metrics;
 pub mod middleware;
 pub(crate) mod page_cache;
@@ -67,6 +68,8 @@ pub struct AppState {
     /// The full-text index of the library, built in the background; search
     /// answers "indexing…" until it is ready.
     pub search: Arc<SearchIndex>,
+    /// Image serving: resized copies and their cache folder.
+    pub media: Arc<media::MediaService>,
 }
 
 impl AppState {
@@ -86,7 +89,14 @@ impl AppState {
             http: Arc::new(HttpSettings::default()),
             metrics: Arc::new(Metrics::default()),
             search,
+            media: Arc::default(),
         }
+    }
+
+    /// The same state serving images with `media`.
+    pub fn with_media(mut self, media: media::MediaService) -> Self {
+        self.media = Arc::new(media);
+        self
     }
 
     /// What live reload acts on: the snapshot's swap handle, the search
@@ -159,6 +169,8 @@ fn routes(state: AppState) -> Router {
         .route(ROBOTS.pattern(), get(pages::seo::show_robots))
         .route(OPENSEARCH.pattern(), get(pages::seo::show_opensearch))
         .route(STATIC.pattern(), get(assets::serve_asset))
+        .route(MEDIA.pattern(), get(media::serve_media))
+        .route(SITE_MEDIA.pattern(), get(media::serve_site_media))
         .route(FAVICON.pattern(), get(assets::serve_favicon))
         // For operators
         .route(HEALTH.pattern(), get(health::show_health))

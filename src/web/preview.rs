@@ -8,6 +8,8 @@
 use super::Site;
 use super::escape::Attribute;
 use crate::article::{Article, ParagraphRef, excerpt};
+use crate::library::media::MediaIndex;
+use crate::web::media::html::ImageWriter;
 
 mod json_ld;
 
@@ -28,21 +30,48 @@ pub(crate) struct LinkPreview<'a> {
     pub section: Option<&'a str>,
     /// The JSON-LD object, safe to place inside `<script>` as it is.
     pub json_ld: String,
+    /// The lead image, for `og:image` and a large card.
+    pub image: Option<PreviewImage>,
+}
+
+/// The picture a link preview shows.
+pub(crate) struct PreviewImage {
+    /// Absolute (below the request's origin).
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
 }
 
 impl<'a> LinkPreview<'a> {
     /// The preview of `article`, with URLs below `origin`
     /// (`https://example.org`; host-relative without one).
-    pub(crate) fn new(site: &Site, origin: Option<&str>, article: &'a Article) -> Self {
+    pub(crate) fn new(site: &Site, origin: Option<&str>, article: &'a Article, media: &MediaIndex) -> Self {
         let url = crate::web::urls::article_at(site, origin, &article.id);
+        let image = ImageWriter { media, site, origin }.lead(article).map(|lead| PreviewImage {
+            width: lead.dimensions.width,
+            height: lead.dimensions.height,
+            alt: lead.alt,
+            url: lead.url,
+        });
         let description = description(article);
         let published_time = article
             .details()
             .published
             .map(|published| published.rfc3339())
             .or_else(|| article.date.map(|date| date.to_string()));
-        let json_ld = NewsArticle::new(site, article, &url, &description, published_time.as_deref()).to_script_json();
-        Self { url, title: &article.title, description, published_time, section: article.section.as_deref(), json_ld }
+        let image_url = image.as_ref().map(|image| image.url.as_str());
+        let json_ld =
+            NewsArticle::new(site, article, &url, &description, published_time.as_deref(), image_url).to_script_json();
+        Self {
+            url,
+            title: &article.title,
+            description,
+            published_time,
+            section: article.section.as_deref(),
+            json_ld,
+            image,
+        }
     }
 
     /// The description, escaped for the attributes it goes in.

@@ -45,6 +45,18 @@ pub struct Site {
     pub public_origin: Option<String>,
     /// A hash of the public URL, so caches can key on "which site" cheaply.
     pub identity: u64,
+    /// How pages show images.
+    pub images: ImageOptions,
+}
+
+/// How pages show images, fixed at start-up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageOptions {
+    /// Resized copies can be made (a writable cache folder): pages offer
+    /// them in `srcset` and lists show thumbnails from them.
+    pub resized: bool,
+    /// `--remote-images`: images on other sites are shown, not linked.
+    pub remote: bool,
 }
 
 impl Site {
@@ -60,8 +72,15 @@ impl Site {
     /// prefix for this request; what is not given stays as configured.
     pub(crate) fn with_public(&self, origin: Option<String>, base_path: Option<&str>) -> Self {
         let base_path = base_path.map_or_else(|| self.base_path.clone(), normalise_base_path);
-        let site = Self::from_parts(self.title.clone(), origin.or_else(|| self.public_origin.clone()), base_path);
+        let mut site = Self::from_parts(self.title.clone(), origin.or_else(|| self.public_origin.clone()), base_path);
+        site.images = self.images;
         site.with_description(self.description.clone())
+    }
+
+    /// The same site showing images as `images` says.
+    pub fn with_images(mut self, images: ImageOptions) -> Self {
+        self.images = images;
+        self
     }
 
     /// The same site with another description.
@@ -84,6 +103,7 @@ impl Site {
             identity: xxhash_rust::xxh3::xxh3_64(public_url.as_bytes()),
             base_path,
             public_origin,
+            images: ImageOptions::default(),
         }
     }
 

@@ -66,6 +66,9 @@ pub(crate) const ROBOTS: Route = Route("/robots.txt");
 pub(crate) const OPENSEARCH: Route = Route("/opensearch.xml");
 pub(crate) const STATIC: Route = Route("/static/{file}");
 pub(crate) const FAVICON: Route = Route("/favicon.ico");
+/// Image files of the articles directory, and of `--media-root`.
+pub(crate) const MEDIA: Route = Route("/media/{*path}");
+pub(crate) const SITE_MEDIA: Route = Route("/site-media/{*path}");
 
 impl Route {
     /// The pattern, as the route table mounts it and `/metrics` labels it.

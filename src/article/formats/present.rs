@@ -34,7 +34,7 @@ pub(crate) fn parse(text: &str) -> Draft {
     let body_start = read_authors(&lines, after_header, &mut draft);
     let mut unshown = Unshown::default();
     draft.paragraphs = Blocks { lines: &lines[body_start..], at: 0, unshown: &mut unshown }.collect();
-    draft.metadata.extend(unshown.images.into_iter().map(|image| ("image".to_owned(), image)));
+    draft.metadata.extend(unshown.images.into_iter().map(|video| ("video".to_owned(), video)));
     let mut html = unshown.html;
     html.sort_unstable();
     html.dedup();

@@ -7,12 +7,13 @@
 //! | `.link url [text]` | a link |
 //! | `.iframe url [h w]` | a link to the embedded page (a YouTube embed: to the video) |
 //! | `.code`/`.play [-flags] file [address]` | `Code example: file` |
-//! | `.image file [h w]`, `.video file …` | nothing; the file is kept in the article's metadata as `image` |
+//! | `.image file [h w]` | the image (`<img>`, at width `w` when given), which the page shows from the file beside the article |
+//! | `.video file …` | nothing; the file is kept in the article's metadata as `video` |
 //! | `.html file` | nothing; listed in a warning (it is layout or markup from another file) |
 //!
-//! Images are left out of the body rather than shown as a line of text:
-//! an article with 28 charts would otherwise read as 28 lines saying
-//! "Image: …", and the files they name are kept for showing them.
+//! An image has no description in present's syntax, so its `alt` is
+//! empty: when its file is missing the page shows nothing, rather than 28
+//! lines saying "Image: …" for an article with 28 charts.
 //! | `.background file`, anything else | nothing (slides only, or unknown) |
 
 use html_escape::{encode_double_quoted_attribute, encode_text};
@@ -26,7 +27,7 @@ use super::present_inline::{Inline, render as render_inline};
 pub(crate) struct Unshown {
     /// `.html` includes.
     pub html: Vec<String>,
-    /// `.image` and `.video` files.
+    /// `.video` files.
     pub images: Vec<String>,
 }
 
@@ -45,7 +46,8 @@ pub(crate) fn render(line: &str, unshown: &mut Unshown) -> Option<Paragraph> {
         }
         ".iframe" => Some(embed(words.next()?)),
         ".code" | ".play" => Some(note(&format!("Code example: {}", words.next()?))),
-        ".image" | ".video" => {
+        ".image" => Some(image(arguments)),
+        ".video" => {
             unshown.images.extend(words.next().map(str::to_owned));
             None
         }
@@ -55,6 +57,16 @@ pub(crate) fn render(line: &str, unshown: &mut Unshown) -> Option<Paragraph> {
         }
         _ => None,
     }
+}
+
+/// `.image file [height width]` (`_` for a size left to the file).
+fn image(arguments: &str) -> Paragraph {
+    let mut words = arguments.split_whitespace();
+    let file = words.next().unwrap_or("");
+    let width = words.nth(1).filter(|width| width.bytes().all(|b| b.is_ascii_digit()) && !width.is_empty());
+    let width = width.map(|width| format!(" width=\"{width}\"")).unwrap_or_default();
+    let html = format!("<p><img src=\"{}\" alt=\"\"{width}></p>", encode_double_quoted_attribute(file));
+    Paragraph::Html { html, text: String::new() }
 }
 
 /// A link to an embedded page; a YouTube embed links to its video page.
@@ -120,13 +132,17 @@ mod tests {
     }
 
     #[test]
-    fn images_and_html_includes_are_listed_not_shown() {
+    fn html_includes_are_listed_and_images_shown() {
         let mut unshown = Unshown::default();
         assert_eq!(render(".html experiment/div-indent.html", &mut unshown), None);
-        assert_eq!(render(".image 9years-graph.png _ 600", &mut unshown), None);
+        assert_eq!(render(".video gopher.mp4", &mut unshown), None);
         assert_eq!(render(".background bg.png", &mut unshown), None);
         assert_eq!(unshown.html, ["experiment/div-indent.html"]);
-        assert_eq!(unshown.images, ["9years-graph.png"]);
+        assert_eq!(unshown.images, ["gopher.mp4"]);
+        let (html, text) = shown(".image 9years-graph.png _ 600").expect("shown");
+        assert_eq!((html.as_str(), text.as_str()), (r#"<p><img src="9years-graph.png" alt="" width="600"></p>"#, ""));
+        let (html, _) = shown(".image a\"b.png").expect("shown");
+        assert_eq!(html, r#"<p><img src="a&quot;b.png" alt=""></p>"#);
     }
 
     #[test]

@@ -28,11 +28,11 @@ fn the_body_becomes_headings_paragraphs_code_and_lists() {
     let blocks: Vec<&str> = draft.paragraphs.iter().map(html).collect();
     assert_eq!(blocks[0], "<h2>Introduction</h2>");
     assert_eq!(blocks[1], "<p>Today marks the <i>fourth</i> anniversary of Go.</p>");
-    assert_eq!(blocks[2], "<pre><code>func main() {\n    fmt.Println(\"hi\")\n\n}</code></pre>");
-    assert_eq!(blocks[3], "<ul><li>one</li><li>two continued</li></ul>");
-    assert_eq!(blocks[4], "<p>The end.</p>");
-    assert_eq!(blocks.len(), 5, "{blocks:?}");
-    assert!(draft.metadata.contains(&("image".to_owned(), "4years-gopher.png".to_owned())));
+    assert_eq!(blocks[2], "<p><img src=\"4years-gopher.png\" alt=\"\"></p>");
+    assert_eq!(blocks[3], "<pre><code>func main() {\n    fmt.Println(\"hi\")\n\n}</code></pre>");
+    assert_eq!(blocks[4], "<ul><li>one</li><li>two continued</li></ul>");
+    assert_eq!(blocks[5], "<p>The end.</p>");
+    assert_eq!(blocks.len(), 6, "{blocks:?}");
     assert_eq!(draft.paragraphs[1].text(), "Today marks the fourth anniversary of Go.");
 }
 

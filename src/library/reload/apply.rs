@@ -33,6 +33,8 @@ pub struct Reload {
     pub moved: Vec<(ArticleId, ArticleId)>,
     /// Problems this reload found (all of them, for a rescan).
     pub problems: Vec<LoadProblem>,
+    /// Image files added, changed or removed (0: the images are the same).
+    pub media: usize,
 }
 
 impl Reload {
@@ -96,7 +98,8 @@ impl Library {
         changed: impl IntoIterator<Item = PathBuf>,
     ) -> Option<Reload> {
         let mut affected = changes::affected(dir, options, changed);
-        if affected.files.is_empty() && affected.vanished.is_empty() {
+        let media = self.media.updated(&affected.media, &affected.vanished, options.max_file_size);
+        if affected.files.is_empty() && affected.vanished.is_empty() && media.is_none() {
             return None;
         }
         self.add_duplicates_of(&mut affected);
@@ -109,7 +112,13 @@ impl Library {
         let mut seen = BTreeSet::new();
         edit.problems.retain(|problem| seen.insert(problem.path.clone()));
         let problems = self.problems_after(&affected, &edit);
-        Some(self.splice(edit, problems, affected.files.len()))
+        let mut reload = self.splice(edit, problems, affected.files.len());
+        if let Some(media) = media {
+            reload.library.media = Arc::new(media);
+            reload.library.changed_at = Some(jiff::Timestamp::now()).max(self.changed_at);
+            reload.media = affected.media.len();
+        }
+        Some(reload)
     }
 
     /// Reads every file again and diffs the result with this snapshot. A
@@ -139,7 +148,14 @@ impl Library {
                 edit.remove(article.id.clone());
             }
         }
-        Ok(self.splice(edit, problems, files))
+        let media_changed = fresh.media.files() != self.media.files();
+        let mut reload = self.splice(edit, problems, files);
+        if media_changed {
+            reload.library.changed_at = Some(jiff::Timestamp::now()).max(self.changed_at);
+            reload.media = fresh.media.len();
+        }
+        reload.library.media = Arc::clone(&fresh.media);
+        Ok(reload)
     }
 
     /// The same snapshot under a new generation, so caches keyed by
@@ -155,6 +171,7 @@ impl Library {
         let mut renewed =
             Library::assemble(self.articles.clone(), indexes, self.problems.clone(), Arc::clone(&self.history));
         renewed.changed_at = self.changed_at;
+        renewed.media = Arc::clone(&self.media);
         renewed
     }
 
@@ -282,7 +299,8 @@ impl Library {
         // `max`: the clock may step back, the time of a change may not.
         library.changed_at = if changed { Some(jiff::Timestamp::now()).max(self.changed_at) } else { self.changed_at };
         tracing::debug!(?merged, indexed = ?(started.elapsed() - merged), "next snapshot built");
-        Reload { library, files, added, updated, removed, moved, problems: new_problems }
+        library.media = Arc::clone(&self.media);
+        Reload { library, files, added, updated, removed, moved, problems: new_problems, media: 0 }
     }
 
     /// The history after `departures`, shared with this snapshot when they

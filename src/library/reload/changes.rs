@@ -20,6 +20,8 @@ pub(crate) struct Affected {
     /// Paths that no longer exist and may have been folders: every article
     /// under them is gone too.
     pub vanished: Vec<PathBuf>,
+    /// Image files to probe again (or to drop if they are gone).
+    pub media: Vec<PathBuf>,
 }
 
 /// Sorts `changed` paths (relative to `dir`) into the files to examine.
@@ -66,6 +68,7 @@ impl Affected {
                     self.files.insert(path);
                 }
             }
+            Class::Media => self.media.push(path),
             Class::Other(_) => {}
         }
     }

@@ -85,7 +85,7 @@ impl Reloader {
 
     /// Makes `reload` the current snapshot, then records and logs it.
     fn swap(&self, reload: Reload, timing: Timing) {
-        let Reload { library, files, added, updated, removed, moved, problems } = reload;
+        let Reload { library, files, added, updated, removed, moved, problems, media } = reload;
         let (articles, total_problems) = (library.len(), library.problems().len());
         self.target.library.store(Arc::new(library));
         (self.target.on_reload)(timing.elapsed, SystemTime::now());
@@ -99,6 +99,7 @@ impl Reloader {
             updated = updated.len(),
             removed = removed.len(),
             moved = moved.len(),
+            images = media,
             problems = problems.len(),
             articles,
             total_problems,

@@ -5,6 +5,9 @@ use jiff::Timestamp;
 use jiff::tz::Offset;
 
 use crate::article::Article;
+use crate::library::media::MediaIndex;
+use crate::web::escape::BodyImages;
+use crate::web::media::html::{ImageWriter, Lead};
 use crate::web::views::BodyView;
 use crate::web::{Site, urls};
 
@@ -57,17 +60,33 @@ pub(crate) struct FeedEntry {
     pub author: Option<String>,
     /// The section first, then the article's tags.
     pub categories: Vec<String>,
+    /// The absolute URL of the lead image, if there is one to show.
+    pub image: Option<String>,
 }
 
 impl FeedEntry {
     /// The entry for `article`; `site` should have a public origin.
-    pub(crate) fn new(site: &Site, article: &Article) -> Self {
+    pub(crate) fn new(site: &Site, article: &Article, media: &MediaIndex) -> Self {
         let mut categories: Vec<String> = article.section.iter().chain(&article.details().tags).cloned().collect();
         categories.dedup();
+        let writer = ImageWriter { media, site, origin: site.public_origin.as_deref() };
+        let lead = writer.lead(article);
+        let images = BodyImages {
+            writer,
+            article_id: article.id.as_str(),
+            skip: lead.as_ref().and_then(Lead::caption_index),
+        };
+        let body = BodyView::html(&article.paragraphs, Some(images));
+        // Atom has no field for a picture: the lead goes first in the content.
+        let content_html = match &lead {
+            Some(lead) => format!("{}\n{body}", lead.figure()),
+            None => body,
+        };
         Self {
             url: urls::canonical_article(site, &article.id),
             title: article.title.clone(),
-            content_html: BodyView::html(&article.paragraphs),
+            image: lead.map(|lead| lead.url),
+            content_html,
             summary: article.details().summary.clone().unwrap_or_else(|| article.excerpt().into_owned()),
             published: EntryTime::published(article),
             updated: EntryTime::updated(article),

@@ -26,7 +26,7 @@ pub(crate) async fn show_site_feed(
 ) -> Response {
     let library = state.library.load();
     let scope = FeedScope::site(&site);
-    Feed::new(site, scope, library.articles()).listed_in(&library).into_response(FeedFormat::of(&uri))
+    Feed::new(site, scope, library.articles(), library.media()).listed_in(&library).into_response(FeedFormat::of(&uri))
 }
 
 /// `GET /sections/{slug}/feed.xml` (and `.json`).
@@ -79,7 +79,7 @@ pub(crate) async fn show_search_feed(
     let request = SearchRequest { sort: SortOrder::Date, page: 1, per_page: FEED_ENTRIES, ..request };
     let results = state.search.search(&library, &request)?;
     let scope = FeedScope::search(&site, &params.q, params.query_string(1, false));
-    let feed = Feed::new(site, scope, results.hits.iter().map(|hit| hit.article)).listed_in(&library);
+    let feed = Feed::new(site, scope, results.hits.iter().map(|hit| hit.article), library.media()).listed_in(&library);
     Ok(feed.into_response(FeedFormat::of(&uri)))
 }
 
@@ -89,5 +89,5 @@ fn list_feed(state: &AppState, site: Arc<Site>, key: &ListKey, format: FeedForma
     let heading = list_heading(&library, key).ok_or_else(|| no_such_list(key))?;
     let scope = FeedScope::list(&site, key, &heading).ok_or_else(|| no_such_list(key))?;
     let articles = list.page(1, FEED_ENTRIES).unwrap_or_default();
-    Ok(Feed::new(site, scope, articles).listed_in(&library).into_response(format))
+    Ok(Feed::new(site, scope, articles, library.media()).listed_in(&library).into_response(format))
 }

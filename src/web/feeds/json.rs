@@ -31,6 +31,8 @@ struct Item<'a> {
     content_html: &'a str,
     summary: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     date_published: Option<&'a str>,
     date_modified: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -47,6 +49,7 @@ impl<'a> Item<'a> {
             title: &entry.title,
             content_html: &entry.content_html,
             summary: &entry.summary,
+            image: entry.image.as_deref(),
             date_published: entry.published.as_ref().map(|time| time.text.as_str()),
             date_modified: &entry.updated.text,
             authors: entry.author.iter().map(|name| Author { name }).collect(),

@@ -22,6 +22,7 @@ pub(crate) use handlers::{show_search_feed, show_section_feed, show_site_feed, s
 use super::middleware::LastModified;
 use super::{Site, urls};
 use crate::article::Article;
+use crate::library::media::MediaIndex;
 use crate::library::{Library, ListKey};
 
 /// Entries per feed: enough for a reader that polls a few times a day.
@@ -162,9 +163,10 @@ impl Feed {
         site: Arc<Site>,
         scope: FeedScope,
         articles: impl IntoIterator<Item = &'a Arc<Article>>,
+        media: &MediaIndex,
     ) -> Self {
         let articles: Vec<&Arc<Article>> = articles.into_iter().take(FEED_ENTRIES).collect();
-        let entries: Vec<FeedEntry> = articles.iter().map(|article| FeedEntry::new(&site, article)).collect();
+        let entries: Vec<FeedEntry> = articles.iter().map(|article| FeedEntry::new(&site, article, media)).collect();
         let newest = entries.iter().max_by_key(|entry| entry.updated.timestamp);
         let updated = newest.map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |entry| entry.updated.text.clone());
         let modified = articles.iter().filter_map(|article| article.modified).max();

@@ -16,6 +16,21 @@ use tower::util::MapResponseLayer;
 pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
     img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The policy with `--remote-images`: images from any `https:` site too.
+pub(crate) const CONTENT_SECURITY_POLICY_REMOTE_IMAGES: &str = "default-src 'none'; script-src 'self'; \
+    style-src 'self'; img-src 'self' https:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Whether `--remote-images` is on: set once at start-up, before serving
+/// (one process serves one configuration; every response, cache hits and
+/// 304s included, must carry the same policy, and they are built far from
+/// any settings).
+static REMOTE_IMAGES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets pages show images from other sites (`--remote-images`).
+pub fn allow_remote_images() {
+    REMOTE_IMAGES.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Built once: `HeaderValue::from_static` checks every byte of its text.
 ///
 /// Every byte here is sent with every response, cache hits included, and
@@ -48,7 +63,14 @@ fn add_headers(mut response: Response) -> Response {
 pub(crate) fn add_to(headers: &mut HeaderMap) {
     for (name, value) in HEADERS.iter() {
         if !headers.contains_key(name) {
-            headers.insert(name.clone(), value.clone());
+            let value = if name == header::CONTENT_SECURITY_POLICY
+                && REMOTE_IMAGES.load(std::sync::atomic::Ordering::Relaxed)
+            {
+                HeaderValue::from_static(CONTENT_SECURITY_POLICY_REMOTE_IMAGES)
+            } else {
+                value.clone()
+            };
+            headers.insert(name.clone(), value);
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::article::Article;
 use crate::library::{Library, ListKey};
 use crate::web::error::AppError;
 use crate::web::language::language_tag;
+use crate::web::media::html::ImageWriter;
 use crate::web::middleware::LastModified;
 use crate::web::page_cache::conditional::PAGE_CACHE_CONTROL;
 use crate::web::preview::LinkPreview;
@@ -60,9 +61,13 @@ pub(crate) fn article_view<'a>(
     key: &ListKey,
 ) -> ArticleView<'a> {
     let (newer, older) = neighbour_links(&site, library, key, article.id.as_str());
+    let lead = ImageWriter { media: library.media(), site: &site, origin: None }.lead(article);
     ArticleView {
+        lead_caption: lead.as_ref().and_then(|lead| lead.caption_index()),
+        lead_figure: lead.map(|lead| lead.figure()),
+        media: library.media(),
         canonical_url: urls::canonical_article(&site, &article.id),
-        preview: LinkPreview::new(&site, origin, article),
+        preview: LinkPreview::new(&site, origin, article, library.media()),
         page_title: format!("{} – {}", article.title, site.title),
         date: article.date.map(DateView::from),
         reading_minutes: reading_minutes(article.word_count),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::archive::{month_label, no_such_period};
 use super::{PageQuery, no_such_page};
+use crate::library::media::MediaIndex;
 use crate::article::Article;
 use crate::library::{Group, Library, ListKey, page_count, paginate};
 use crate::web::error::AppError;
@@ -128,7 +129,7 @@ pub(super) fn list_page(
         count: count_label(list.len()),
         periods: sub_periods(site, &library, key),
         search_url: urls::search_within(site, key),
-        articles: articles.iter().map(|article| list_entry(site, article, key)).collect(),
+        articles: articles.iter().map(|article| list_entry(site, article, key, library.media())).collect(),
         pagination: PaginationView::new(&urls::list(site, key), page, list.page_count(PER_PAGE)),
         feed: FeedScope::list(site, key, &heading).map(|scope| FeedLink::new(site, &scope)),
         heading,
@@ -139,8 +140,9 @@ pub(super) fn list_page(
 
 /// One entry of the list `key`. A section's page does not repeat the section
 /// on every entry, nor a source's page the source: the heading says it once.
-fn list_entry(site: &Site, article: &Article, key: &ListKey) -> SummaryView {
-    let mut entry = SummaryView { url: urls::article_in(site, article, key), ..SummaryView::new(site, article) };
+fn list_entry(site: &Site, article: &Article, key: &ListKey, media: &MediaIndex) -> SummaryView {
+    let mut entry =
+        SummaryView { url: urls::article_in(site, article, key), ..SummaryView::new(site, article, media) };
     match key {
         ListKey::Section(_) => entry.section = None,
         ListKey::Source(_) => entry.source = None,

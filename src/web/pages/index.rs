@@ -25,7 +25,7 @@ pub(crate) async fn show_index(
         format!("Page {page} – {}", site.title)
     };
     let view = IndexView {
-        articles: articles.iter().map(|article| SummaryView::new(&site, article)).collect(),
+        articles: articles.iter().map(|article| SummaryView::new(&site, article, library.media())).collect(),
         pagination: PaginationView::new(&urls::HOME.url(&site, &[]), page, pages),
         page_title,
         site,

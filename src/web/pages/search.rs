@@ -7,6 +7,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use super::no_such_page;
+use crate::library::media::MediaIndex;
 use crate::library::search::{Filters, SearchError, SearchRequest, SearchResults, SortOrder};
 use crate::library::{Groups, Library, page_count};
 use crate::web::error::AppError;
@@ -132,7 +133,7 @@ pub(crate) async fn show_search(
     match state.search.search(&library, &request) {
         Ok(results) => {
             view.notice = results.truncated.then(|| "Your search was long, so only its beginning was used.".to_owned());
-            view.results = Some(results_view(&site, &params, &request, results)?);
+            view.results = Some(results_view(&site, &params, &request, results, library.media())?);
         }
         Err(SearchError::NothingToSearch) => view.notice = Some("Type one or more words to search for.".to_owned()),
         Err(error) => return Err(error.into()),
@@ -177,6 +178,7 @@ fn results_view(
     params: &SearchParams,
     request: &SearchRequest,
     results: SearchResults<'_>,
+    media: &MediaIndex,
 ) -> Result<ResultsView, AppError> {
     let pages = page_count(results.total, PER_PAGE);
     if request.page > pages {
@@ -190,7 +192,7 @@ fn results_view(
     let hits = results
         .hits
         .into_iter()
-        .map(|hit| HitView { summary: SummaryView::new(site, hit.article), snippet_html: hit.snippet_html })
+        .map(|hit| HitView { summary: SummaryView::new(site, hit.article, media), snippet_html: hit.snippet_html })
         .collect();
     let pagination = PaginationView::with_urls(|page| params.page_url(site, page), request.page, pages).neutral();
     Ok(ResultsView { summary, hits, pagination })

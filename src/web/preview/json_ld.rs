@@ -17,6 +17,8 @@ pub(super) struct NewsArticle<'a> {
     url: &'a str,
     #[serde(rename = "mainEntityOfPage")]
     main_entity_of_page: Thing<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
     #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
     date_published: Option<&'a str>,
     #[serde(rename = "articleSection", skip_serializing_if = "Option::is_none")]
@@ -50,6 +52,7 @@ impl<'a> NewsArticle<'a> {
         url: &'a str,
         description: &'a str,
         published: Option<&'a str>,
+        image: Option<&'a str>,
     ) -> Self {
         // The byline is a person; without one, the source is the author.
         let author = match (&article.details().author, &article.source) {
@@ -64,6 +67,7 @@ impl<'a> NewsArticle<'a> {
             description,
             url,
             main_entity_of_page: Thing { kind: "WebPage", id: Some(url), name: None },
+            image,
             date_published: published,
             article_section: article.section.as_deref(),
             author,
@@ -96,6 +100,10 @@ impl<'a> NewsArticle<'a> {
         push_json_string(&mut json, self.url);
         json.push_str(r#","mainEntityOfPage":"#);
         self.main_entity_of_page.push_json(&mut json);
+        if let Some(image) = self.image {
+            json.push_str(r#","image":"#);
+            push_json_string(&mut json, image);
+        }
         if let Some(date) = self.date_published {
             json.push_str(r#","datePublished":"#);
             push_json_string(&mut json, date);
@@ -200,8 +208,8 @@ mod tests {
             article.details_mut().author = author.map(str::to_owned);
             article.source = source.map(str::to_owned);
             article.section = section.map(str::to_owned);
-            for published in [None, Some("2024-11-16"), Some(nasty)] {
-                let news = NewsArticle::new(&site, &article, nasty, nasty, published);
+            for (published, image) in [(None, None), (Some("2024-11-16"), Some(nasty)), (Some(nasty), None)] {
+                let news = NewsArticle::new(&site, &article, nasty, nasty, published, image);
                 assert_eq!(news.to_script_json(), serde_script_json(&news), "{title} {author:?} {published:?}");
             }
         }

@@ -7,7 +7,9 @@ use askama::Template;
 use super::{ArticleLink, DateView};
 use crate::article::{Article, Paragraphs};
 use crate::web::Site;
-use crate::web::escape::HtmlExt;
+use crate::library::media::MediaIndex;
+use crate::web::escape::{BodyHtml, BodyImages, HtmlExt};
+use crate::web::media::html::ImageWriter;
 use crate::web::preview::LinkPreview;
 
 /// One article, in full, borrowing from the library snapshot it is
@@ -37,12 +39,20 @@ pub(crate) struct ArticleView<'a> {
     pub list_link: Option<ArticleLink>,
     /// The article's language tag when it is not the page's English.
     pub lang: Option<&'static str>,
+    /// The lead image's `<figure>`, shown above the body.
+    pub lead_figure: Option<String>,
+    /// The image files the body's images are looked up in.
+    pub media: &'a MediaIndex,
+    /// The body's photo caption that the lead image took.
+    pub lead_caption: Option<usize>,
 }
 
 impl ArticleView<'_> {
-    /// The body paragraphs, for the template.
-    pub(crate) fn paragraphs(&self) -> &Paragraphs {
-        &self.article.paragraphs
+    /// The body, with its images written for this site.
+    pub(crate) fn body(&self) -> BodyHtml<'_> {
+        let writer = ImageWriter { media: self.media, site: &self.site, origin: None };
+        let images = BodyImages { writer, article_id: self.article.id.as_str(), skip: self.lead_caption };
+        BodyHtml(&self.article.paragraphs, Some(images))
     }
 }
 
@@ -52,18 +62,19 @@ impl ArticleView<'_> {
 #[template(path = "partials/article_body.html")]
 pub(crate) struct BodyView<'a> {
     pub paragraphs: &'a Paragraphs,
+    pub images: Option<BodyImages<'a>>,
 }
 
 impl BodyView<'_> {
-    /// The body paragraphs, for the template.
-    pub(crate) fn paragraphs(&self) -> &Paragraphs {
-        self.paragraphs
+    /// The body, for the template.
+    pub(crate) fn body(&self) -> BodyHtml<'_> {
+        BodyHtml(self.paragraphs, self.images)
     }
 
     /// The body as an HTML string; a template bug is logged and gives an
     /// empty body rather than a broken feed.
-    pub(crate) fn html(paragraphs: &Paragraphs) -> String {
-        BodyView { paragraphs }.render().map(|html| html.trim().to_owned()).unwrap_or_else(|error| {
+    pub(crate) fn html(paragraphs: &Paragraphs, images: Option<BodyImages<'_>>) -> String {
+        BodyView { paragraphs, images }.render().map(|html| html.trim().to_owned()).unwrap_or_else(|error| {
             tracing::error!(%error, "rendering an article body for a feed failed");
             String::new()
         })

@@ -31,6 +31,8 @@ use bytes::Bytes;
 use super::escape::HtmlExt;
 use super::language::language_tag;
 use super::{Site, urls};
+use crate::library::media::MediaIndex;
+use crate::web::media::html::ImageWriter;
 use crate::article::Article;
 
 /// Renders a template into an HTML response with `status`. A rendering
@@ -128,12 +130,15 @@ pub(crate) struct SummaryView {
     pub reading_minutes: usize,
     /// The entry's language tag when it is not the page's English.
     pub lang: Option<&'static str>,
+    /// The URL of a small copy of the lead image, shown beside the entry.
+    pub thumbnail: Option<String>,
 }
 
 impl SummaryView {
-    pub(crate) fn new(site: &Site, article: &Article) -> Self {
+    pub(crate) fn new(site: &Site, article: &Article, media: &MediaIndex) -> Self {
         let excerpt = article.excerpt().into_owned();
         Self {
+            thumbnail: ImageWriter { media, site, origin: None }.thumbnail(article).map(|thumbnail| thumbnail.url),
             url: urls::article(site, &article.id),
             title: article.title.clone(),
             section: article.section.clone(),

@@ -95,14 +95,14 @@ pub(super) fn paragraphs(chunks: &[Chunk], warnings: &mut Vec<String>) -> Vec<Bl
     super::headings::relevel(&mut htmls);
     for (block, html) in blocks.iter_mut().zip(htmls) {
         // The text is what a reader reads: an image's alt text is not part
-        // of it, whether the picture is shown or linked.
+        // of it, whether the picture is shown or linked. Images stay as
+        // the file wrote them: the web layer resolves and sizes them.
         block.text = plain_text(&html);
-        block.html = fixups::remote_images_as_links(&fixups::scrollable(&html));
+        block.html = fixups::scrollable(&html);
     }
     blocks.retain(|block| {
         !block.text.is_empty()
             || block.html.contains("<img")
-            || block.html.contains("class=\"remote-image\"")
             || block.html.contains("<hr")
     });
     blocks
