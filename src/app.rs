@@ -11,12 +11,12 @@ use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
 use crate::library::reload::{self, LiveReload};
 use crate::library::search::SearchStore;
 use crate::library::{Library, LoadError, LoadOptions, load_dir_with};
+use crate::media::ResizedStore;
+use crate::web::media::MediaService;
 use crate::web::middleware::{HttpSettings, TrustedProxies};
 use crate::web::page_cache::PageCache;
 use crate::web::pages::deployment::configured_facts;
 use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
-use crate::media::ResizedStore;
-use crate::web::media::MediaService;
 use crate::web::site::ImageOptions;
 use crate::web::{AppState, Site, metrics_router};
 

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::app::Outcome;
 use crate::article::{Article, Format, Paragraphs};
 use crate::cli::CheckArgs;
+use crate::library::media::MediaRoot;
 use crate::library::{Library, LoadOptions, LoadReport, explain_file, load_dir_report};
 
 /// Runs the check and writes the report to `out`.
@@ -93,6 +94,7 @@ fn write_report(library: &Library, report: &LoadReport, verbose: bool, out: &mut
     }
     if verbose {
         write_inventory(&articles, report, out)?;
+        write_media(library, out)?;
     }
     for problem in library.problems() {
         writeln!(out, "problem: {problem}")?;
@@ -104,13 +106,24 @@ fn write_report(library: &Library, report: &LoadReport, verbose: bool, out: &mut
             warnings += 1;
         }
     }
-    let files = articles.len() + report.sidecars.len() + report.ignored.len() + library.problems().len();
+    for warning in library.media().warnings(articles.iter().copied()) {
+        writeln!(out, "warning: {}: {}", display_path(warning.article), warning.reason)?;
+        warnings += 1;
+    }
+    for (_, path, file) in library.media().files() {
+        if let Err(error) = &file.probed {
+            writeln!(out, "warning: {path}: image not shown: it {error}")?;
+            warnings += 1;
+        }
+    }
+    let images = library.media().len();
+    let files = articles.len() + report.sidecars.len() + images + report.ignored.len() + library.problems().len();
     let undated = articles.iter().filter(|article| article.date.is_none()).count();
     let drafts = report.ignored.iter().filter(|ignored| ignored.reason == crate::article::DRAFT).count();
     let drafts = if drafts > 0 { format!(" ({drafts} drafts)") } else { String::new() };
     writeln!(
         out,
-        "{files} files: {} articles ({undated} undated), {} sidecars, {} ignored{drafts}, {} problems",
+        "{files} files: {} articles ({undated} undated), {} sidecars, {images} images, {} ignored{drafts}, {} problems",
         articles.len(),
         report.sidecars.len(),
         report.ignored.len(),
@@ -130,6 +143,18 @@ fn write_inventory(articles: &[&Article], report: &LoadReport, out: &mut impl Wr
     }
     for ignored in &report.ignored {
         writeln!(out, "ignored: {}: {}", ignored.path.display(), ignored.reason)?;
+    }
+    Ok(())
+}
+
+/// `--verbose`: every image file, with its size or why it is not shown.
+fn write_media(library: &Library, out: &mut impl Write) -> std::io::Result<()> {
+    for (root, path, file) in library.media().files() {
+        let folder = if root == MediaRoot::Site { " (media root)" } else { "" };
+        match &file.probed {
+            Ok(size) => writeln!(out, "media: {path}{folder}: {}, {}×{}", file.kind.name(), size.width, size.height)?,
+            Err(error) => writeln!(out, "media: {path}{folder}: {}, not shown: it {error}", file.kind.name())?,
+        }
     }
     Ok(())
 }

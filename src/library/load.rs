@@ -14,8 +14,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 use thiserror::Error;
 
-use super::read::{Loaded, load_file};
 use super::media::{self, MediaIndex};
+use super::read::{Loaded, load_file};
 use super::sibling;
 use super::{Library, LoadProblem, ProblemKind};
 use crate::article::{self, Article, ArticleId, FileKind};

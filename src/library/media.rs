@@ -274,10 +274,7 @@ pub(crate) fn is_image(path: &Path) -> bool {
 }
 
 fn probe_all(dir: &Path, paths: Vec<PathBuf>, max_file_size: u64) -> HashMap<String, MediaFile> {
-    paths
-        .into_par_iter()
-        .filter_map(|path| Some((key(&path), probe_file(dir, &path, max_file_size)?)))
-        .collect()
+    paths.into_par_iter().filter_map(|path| Some((key(&path), probe_file(dir, &path, max_file_size)?))).collect()
 }
 
 /// Reads the header of the image file at `path` (relative to `dir`);
@@ -301,6 +298,65 @@ fn probe_file(dir: &Path, path: &Path, max_file_size: u64) -> Option<MediaFile> 
     Some(MediaFile { kind, size, modified, probed })
 }
 
+/// An image an article names that cannot be shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageWarning<'a> {
+    pub article: &'a Article,
+    /// The reference as the article wrote it.
+    pub reference: String,
+    pub reason: String,
+}
+
+impl MediaIndex {
+    /// Every image the articles name (in the body, or as their lead image)
+    /// that is missing or cannot be shown, in article order. Remote images
+    /// are not checked: nothing is fetched.
+    pub fn warnings<'a>(&self, articles: impl IntoIterator<Item = &'a Article>) -> Vec<ImageWarning<'a>> {
+        let mut warnings = Vec::new();
+        for article in articles {
+            let bodies = article.paragraphs.iter().filter_map(|paragraph| match paragraph {
+                crate::article::ParagraphRef::Html { html, .. } if html.contains("<img") => Some(html),
+                _ => None,
+            });
+            let mut references: Vec<String> = bodies.flat_map(image_sources).collect();
+            references.extend(article.details().image.clone());
+            for reference in references {
+                let reason = match self.resolve(article.id.as_str(), &reference) {
+                    ImageSource::Local { root, path, file: None } => {
+                        let folder = if root == MediaRoot::Site { "--media-root" } else { "the articles directory" };
+                        format!("image not found: {path} (in {folder})")
+                    }
+                    ImageSource::Local { path, file: Some(MediaFile { probed: Err(error), .. }), .. } => {
+                        format!("image {path} not shown: it {error}")
+                    }
+                    ImageSource::Unusable => "image reference that is no file or web address".to_owned(),
+                    _ => continue,
+                };
+                warnings.push(ImageWarning { article, reference, reason });
+            }
+        }
+        warnings
+    }
+}
+
+/// The `src` of every `<img>` in sanitised HTML, entities decoded.
+fn image_sources(html: &str) -> Vec<String> {
+    let mut sources = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<img") {
+        let Some(length) = rest[start..].find('>') else { break };
+        let tag = &rest[start..start + length];
+        if let Some(at) = tag.find(" src=\"") {
+            let value = &tag[at + 6..];
+            if let Some(end) = value.find('"') {
+                sources.push(html_escape::decode_html_entities(&value[..end]).into_owned());
+            }
+        }
+        rest = &rest[start + length..];
+    }
+    sources
+}
+
 /// Shared by snapshots until an image changes.
 pub(crate) type SharedMedia = Arc<MediaIndex>;
 
@@ -322,7 +378,10 @@ mod tests {
     #[test]
     fn remote_and_unusable_references_are_told_apart() {
         let index = MediaIndex::default();
-        assert_eq!(index.resolve("a", "https://cdn.example/x.jpg"), ImageSource::Remote("https://cdn.example/x.jpg".into()));
+        assert_eq!(
+            index.resolve("a", "https://cdn.example/x.jpg"),
+            ImageSource::Remote("https://cdn.example/x.jpg".into())
+        );
         assert_eq!(index.resolve("a", "//cdn.example/x.jpg"), ImageSource::Remote("https://cdn.example/x.jpg".into()));
         assert_eq!(index.resolve("a", "data:image/png;base64,AAAA"), ImageSource::Unusable);
         assert_eq!(index.resolve("a", "javascript:alert(1)"), ImageSource::Unusable);

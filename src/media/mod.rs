@@ -145,15 +145,15 @@ pub struct Dimensions {
 /// Why an image file cannot be shown.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MediaError {
-    #[error("named .{extension} but {actual}")]
+    #[error("is named .{extension} but {actual}")]
     Mislabelled { extension: String, actual: String },
     #[error("declares {width}×{height} pixels, more than the {limit}-megapixel limit")]
     TooManyPixels { width: u32, height: u32, limit: u64 },
     #[error("cannot be read as {kind}: {reason}")]
     Unreadable { kind: &'static str, reason: String },
-    #[error("{size} bytes, more than --max-file-size ({limit} bytes)")]
+    #[error("is larger than --max-file-size ({size} bytes, limit {limit})")]
     TooLarge { size: u64, limit: u64 },
-    #[error("an SVG file without width, height or viewBox")]
+    #[error("has no width, height or viewBox")]
     SvgWithoutSize,
 }
 
@@ -167,15 +167,18 @@ pub fn probe(head: &[u8], kind: ImageKind) -> Result<Dimensions, MediaError> {
     match ImageKind::sniff(head) {
         Some(actual) if actual == kind => {}
         actual => {
-            let actual = actual.map_or_else(|| "is no image".to_owned(), |actual| format!("is a {} image", actual.name()));
+            let actual =
+                actual.map_or_else(|| "is no image".to_owned(), |actual| format!("is a {} image", actual.name()));
             return Err(MediaError::Mislabelled { extension: extension_name(kind).to_owned(), actual });
         }
     }
     let dimensions = match kind.format() {
         Some(format) => raster_dimensions(head, format)
             .map_err(|error| MediaError::Unreadable { kind: kind.name(), reason: error.to_string() })?,
-        None => avif_dimensions(head)
-            .ok_or_else(|| MediaError::Unreadable { kind: kind.name(), reason: "no image size in its header".into() })?,
+        None => avif_dimensions(head).ok_or_else(|| MediaError::Unreadable {
+            kind: kind.name(),
+            reason: "no image size in its header".into(),
+        })?,
     };
     within_limits(dimensions)?;
     Ok(dimensions)
@@ -206,8 +209,10 @@ fn within_limits(dimensions: Dimensions) -> Result<(), MediaError> {
 
 /// The header's size, turned as the EXIF orientation turns it.
 fn raster_dimensions(head: &[u8], format: image::ImageFormat) -> image::ImageResult<Dimensions> {
+    // No limits: only the header is read, and the size it declares is
+    // checked by `within_limits`, which says what is wrong with it.
     let mut reader = image::ImageReader::with_format(Cursor::new(head), format);
-    reader.limits(limits());
+    reader.no_limits();
     let mut decoder = reader.into_decoder()?;
     let (width, height) = decoder.dimensions();
     let turned = decoder.orientation().is_ok_and(|orientation| {
@@ -307,8 +312,8 @@ mod tests {
     #[test]
     fn a_text_file_named_jpg_is_refused() {
         let error = probe(b"Hello, this is not a photo.", ImageKind::Jpeg).expect_err("text");
-        assert_eq!(error.to_string(), "named .jpg but is no image");
+        assert_eq!(error.to_string(), "is named .jpg but is no image");
         let png_named_jpg = probe(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", ImageKind::Jpeg).expect_err("png");
-        assert_eq!(png_named_jpg.to_string(), "named .jpg but is a PNG image");
+        assert_eq!(png_named_jpg.to_string(), "is named .jpg but is a PNG image");
     }
 }

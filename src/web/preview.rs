@@ -158,7 +158,7 @@ mod tests {
     fn json_ld_cannot_close_its_script_element() {
         let text = Paragraph::Text { text: "x</script><script>alert(1)</script>&".to_owned() };
         let article = article("</script>", vec![text]);
-        let preview = LinkPreview::new(&Site::new("t", "/"), Some("https://e.org"), &article);
+        let preview = LinkPreview::new(&Site::new("t", "/"), Some("https://e.org"), &article, &Default::default());
         assert!(!preview.json_ld.contains('<') && !preview.json_ld.contains('&'), "{}", preview.json_ld);
         let parsed: serde_json::Value = serde_json::from_str(&preview.json_ld).unwrap_or_default();
         assert_eq!(parsed["headline"], "</script>");

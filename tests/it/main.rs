@@ -17,6 +17,7 @@ mod feeds;
 mod fidelity;
 mod http;
 mod library;
+mod media;
 mod pages;
 mod parser;
 mod reload;

@@ -71,11 +71,8 @@ impl FeedEntry {
         categories.dedup();
         let writer = ImageWriter { media, site, origin: site.public_origin.as_deref() };
         let lead = writer.lead(article);
-        let images = BodyImages {
-            writer,
-            article_id: article.id.as_str(),
-            skip: lead.as_ref().and_then(Lead::caption_index),
-        };
+        let images =
+            BodyImages { writer, article_id: article.id.as_str(), skip: lead.as_ref().and_then(Lead::caption_index) };
         let body = BodyView::html(&article.paragraphs, Some(images));
         // Atom has no field for a picture: the lead goes first in the content.
         let content_html = match &lead {

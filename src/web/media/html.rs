@@ -214,10 +214,8 @@ pub(crate) struct Thumbnail {
 /// caption, or its first when it comes among the first three blocks (a
 /// caption further down, among others, belongs to a photo further down).
 pub(crate) fn lead_caption(paragraphs: &Paragraphs) -> Option<(usize, ParagraphRef<'_>)> {
-    let mut captions = paragraphs
-        .iter()
-        .enumerate()
-        .filter(|(_, paragraph)| matches!(paragraph, ParagraphRef::Caption { .. }));
+    let mut captions =
+        paragraphs.iter().enumerate().filter(|(_, paragraph)| matches!(paragraph, ParagraphRef::Caption { .. }));
     let first = captions.next()?;
     (first.0 < 3 || captions.next().is_none()).then_some(first)
 }
@@ -285,7 +283,10 @@ mod tests {
         let site = Site::default();
         let writer = ImageWriter { media: &media, site: &site, origin: None };
         let html = r#"<p>Before <img src="gone.jpg" alt="A &amp; B"> after <img src="x.png" alt=""></p>"#;
-        assert_eq!(writer.body_images("a", html), r#"<p>Before <span class="missing-image">A &#38; B</span> after </p>"#);
+        assert_eq!(
+            writer.body_images("a", html),
+            r#"<p>Before <span class="missing-image">A &#38; B</span> after </p>"#
+        );
         let remote = r#"<p><img src="https://cdn.example/a.jpg" alt="Chart"></p>"#;
         assert_eq!(
             writer.body_images("a", remote),

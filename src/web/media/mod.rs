@@ -113,7 +113,7 @@ async fn serve(state: &AppState, root: MediaRoot, path: &str, query: Option<&str
     let dimensions = file
         .probed
         .as_ref()
-        .map_err(|error| AppError::NotFound(format!("The image “{path}” cannot be shown: it is {error}.")))?;
+        .map_err(|error| AppError::NotFound(format!("The image “{path}” cannot be shown: it {error}.")))?;
     let width = requested_width(query)?;
     let bytes = read_file(media.file_path(root, path), state.media.max_file_size).await?;
     let resized_width = width.filter(|&width| width < dimensions.width && file.kind.resizable());

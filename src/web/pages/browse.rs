@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use super::archive::{month_label, no_such_period};
 use super::{PageQuery, no_such_page};
-use crate::library::media::MediaIndex;
 use crate::article::Article;
+use crate::library::media::MediaIndex;
 use crate::library::{Group, Library, ListKey, page_count, paginate};
 use crate::web::error::AppError;
 use crate::web::feeds::{FeedLink, FeedScope};
@@ -141,8 +141,7 @@ pub(super) fn list_page(
 /// One entry of the list `key`. A section's page does not repeat the section
 /// on every entry, nor a source's page the source: the heading says it once.
 fn list_entry(site: &Site, article: &Article, key: &ListKey, media: &MediaIndex) -> SummaryView {
-    let mut entry =
-        SummaryView { url: urls::article_in(site, article, key), ..SummaryView::new(site, article, media) };
+    let mut entry = SummaryView { url: urls::article_in(site, article, key), ..SummaryView::new(site, article, media) };
     match key {
         ListKey::Section(_) => entry.section = None,
         ListKey::Source(_) => entry.source = None,

@@ -6,8 +6,8 @@ use askama::Template;
 
 use super::{ArticleLink, DateView};
 use crate::article::{Article, Paragraphs};
-use crate::web::Site;
 use crate::library::media::MediaIndex;
+use crate::web::Site;
 use crate::web::escape::{BodyHtml, BodyImages, HtmlExt};
 use crate::web::media::html::ImageWriter;
 use crate::web::preview::LinkPreview;

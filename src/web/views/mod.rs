@@ -31,9 +31,9 @@ use bytes::Bytes;
 use super::escape::HtmlExt;
 use super::language::language_tag;
 use super::{Site, urls};
+use crate::article::Article;
 use crate::library::media::MediaIndex;
 use crate::web::media::html::ImageWriter;
-use crate::article::Article;
 
 /// Renders a template into an HTML response with `status`. A rendering
 /// failure is a bug in a template, answered with a plain 500.

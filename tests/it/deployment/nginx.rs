@@ -120,7 +120,10 @@ async fn two_replicas_behind_nginx_serve_the_site_under_a_prefix() {
         return;
     };
     let articles = articles_dir(25);
+    add_pictures(articles.path());
     let work = tempfile::tempdir().expect("temp dir");
+    let cache = work.path().join("cache");
+    let cache_dir = cache.to_str().expect("utf-8 path");
     let port = free_port();
     let origin = format!("http://127.0.0.1:{port}");
     let base_url = format!("{origin}/news/");
@@ -128,8 +131,8 @@ async fn two_replicas_behind_nginx_serve_the_site_under_a_prefix() {
     // One replica is told its public URL; the other learns it from the
     // forwarded headers of the documented config. Both must agree.
     let _replicas = [
-        start_replica(articles.path(), &sockets[0], &["--base-url", &base_url]),
-        start_replica(articles.path(), &sockets[1], &[]),
+        start_replica(articles.path(), &sockets[0], &["--base-url", &base_url, "--cache-dir", cache_dir]),
+        start_replica(articles.path(), &sockets[1], &["--cache-dir", cache_dir]),
     ];
     for socket in &sockets {
         wait_until("a replica", || std::os::unix::net::UnixStream::connect(socket).is_ok());
@@ -154,6 +157,49 @@ async fn two_replicas_behind_nginx_serve_the_site_under_a_prefix() {
     let site = crawl(&origin, "/news/", "/news/").await;
     check_crawl(&site, &base_url);
     check_replicas_agree(&origin, site.pages.keys()).await;
+    check_pictures(&origin).await;
+}
+
+/// Three ways an article has a picture: a photo beside a text article
+/// (the seed), a relative image in a Markdown post, and a post's `image:`
+/// front matter naming a root-relative file.
+fn add_pictures(dir: &Path) {
+    use crate::support::images::{jpeg, png};
+    std::fs::write(dir.join(format!("{SEED_ID}.jpg")), jpeg(1200, 800)).expect("write");
+    std::fs::create_dir_all(dir.join("blog/img")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("assets")).expect("mkdir");
+    std::fs::write(
+        dir.join("blog/chart.md"),
+        "---\ntitle: A chart\n---\n\nSales.\n\n![Sales by month](img/chart.png)\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("blog/img/chart.png"), png(1000, 500)).expect("write");
+    std::fs::write(dir.join("blog/cover.md"), "---\ntitle: A cover\nimage: /assets/cover.jpg\n---\n\nText.\n")
+        .expect("write");
+    std::fs::write(dir.join("assets/cover.jpg"), jpeg(1600, 900)).expect("write");
+}
+
+/// Each article shows its picture through nginx, with a `srcset`, every
+/// address under the prefix and answering with an image.
+async fn check_pictures(origin: &str) {
+    let client = reqwest::Client::new();
+    for (page, picture) in [
+        (format!("/news/articles/{SEED_ID}"), format!("/news/media/{SEED_ID}.jpg")),
+        ("/news/articles/blog/chart".to_owned(), "/news/media/blog/img/chart.png".to_owned()),
+        ("/news/articles/blog/cover".to_owned(), "/news/media/assets/cover.jpg".to_owned()),
+    ] {
+        let html = client.get(format!("{origin}{page}")).send().await.expect("page").text().await.expect("text");
+        assert!(html.contains(&format!("<img src=\"{picture}\"")), "{page} does not show {picture}");
+        let srcset = html.split("srcset=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a srcset");
+        let addresses: Vec<&str> = srcset.split(", ").filter_map(|entry| entry.split(' ').next()).collect();
+        assert!(addresses.len() >= 2 && addresses.iter().all(|url| url.starts_with("/news/media/")), "{srcset}");
+        for url in std::iter::once(picture.as_str()).chain(addresses) {
+            let reply = client.get(format!("{origin}{url}")).send().await.expect("image");
+            assert_eq!(reply.status(), 200, "{url}");
+            let kind = reply.headers().get("content-type").and_then(|value| value.to_str().ok()).unwrap_or("");
+            assert!(kind.starts_with("image/"), "{url}: {kind}");
+        }
+    }
 }
 
 fn check_crawl(site: &crate::support::Crawl, base_url: &str) {

@@ -66,7 +66,7 @@ fn every_file_is_accounted_for_in_verbose_and_json_output() {
         "ignored: blob: no extension, and the content is not text",
         "article: #1 hits of 2024.txt: title-first, undated: Number one hits",
         "ignored: #autosave.txt#: hidden, temporary or backup file",
-        "8 files: 3 articles (1 undated), 1 sidecars, 4 ignored, 0 problems",
+        "8 files: 3 articles (1 undated), 1 sidecars, 0 images, 4 ignored, 0 problems",
     ] {
         assert!(report.contains(expected), "missing {expected:?} in\n{report}");
     }

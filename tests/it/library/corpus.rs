@@ -31,7 +31,8 @@ fn every_corpus_file_is_an_article_a_sidecar_or_ignored_and_none_is_a_problem() 
     let problems: Vec<(String, ProblemKind)> =
         library.problems().iter().map(|p| (p.path.display().to_string(), p.kind)).collect();
     assert_eq!(problems.len(), expected_problems.len(), "{problems:#?}");
-    let accounted = library.len() + report.sidecars.len() + report.ignored.len() + library.problems().len();
+    let accounted =
+        library.len() + report.sidecars.len() + library.media().len() + report.ignored.len() + library.problems().len();
     assert_eq!(accounted, count_files(&dir), "ignored: {:#?}", report.ignored);
     assert_eq!(report.sidecars.len(), 137);
     let sidecar_articles = library.articles().iter().filter(|a| a.format == Format::Sidecar).count();
@@ -220,7 +221,8 @@ fn every_file_of_the_second_corpus_is_accounted_for_and_only_the_broken_one_is_a
     // `.md` has empty front matter and the body `null`: there is no title.
     let problems: Vec<String> = library.problems().iter().map(|p| p.path.display().to_string()).collect();
     assert_eq!(problems, ["gothamist-html-md/.md"], "{:#?}", library.problems());
-    let accounted = library.len() + report.sidecars.len() + report.ignored.len() + library.problems().len();
+    let accounted =
+        library.len() + report.sidecars.len() + library.media().len() + report.ignored.len() + library.problems().len();
     assert_eq!(accounted, count_files(&dir), "ignored: {:#?}", report.ignored);
     // Every story, present article and Markdown post is read; what is
     // ignored says why (images, Go sources, feed dumps, list pages, the

@@ -136,7 +136,8 @@ fn every_go_article_has_its_header_and_no_directive_as_text() {
     let Some(dir) = shared_data::shared_dir("corpus-2/go-blog-present") else { return };
     let (library, report) = load(&dir);
     assert!(library.problems().is_empty(), "{:#?}", library.problems());
-    assert_eq!(report.ignored.len(), 15, "images, HTML fragments and Go files beside the articles");
+    assert_eq!(report.ignored.len(), 7, "HTML fragments and Go files beside the articles");
+    assert_eq!(library.media().len(), 8, "images beside the articles, which the articles show");
     let articles = files_with_extension(&dir, "article");
     assert_eq!(articles.len(), 60);
     for path in articles {
@@ -173,11 +174,14 @@ fn go_articles_name_their_authors_even_in_a_bom_and_crlf_file() {
     let texts = texts(four);
     assert_eq!(texts[0], "Introduction");
     assert_eq!(texts[1], "Today marks the fourth anniversary of Go as an open source project.");
+    assert_eq!(texts[2], "", "the gopher picture, which has no text");
+    assert!(
+        matches!(four.paragraphs.get(2), Some(ParagraphRef::Html { html, .. }) if html.contains("<img src=\"4years-gopher.png\""))
+    );
     assert_eq!(
-        texts[2],
+        texts[3],
         "Rather than talk about our technical progress (there'll be much to talk about when we release Go 1.2 in a couple of weeks) we thought we would instead take this occasion to look at how the Go community has grown."
     );
-    assert!(four.details().metadata.contains(&("image".to_owned(), "4years-gopher.png".to_owned())));
     let constants = texts_of(&library, "content/constants");
     assert!(constants.iter().any(|text| text == "Code example: constants/string1.go"), "{constants:#?}");
 }

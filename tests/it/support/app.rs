@@ -8,6 +8,9 @@ use std::time::Duration;
 
 use axum::Router;
 use broadsheet::library::{Library, load_dir};
+use broadsheet::media::ResizedStore;
+use broadsheet::web::media::MediaService;
+use broadsheet::web::site::ImageOptions;
 use broadsheet::web::{AppState, HttpSettings, Site, router};
 
 use super::request::{self, Reply};
@@ -34,6 +37,7 @@ impl TestApp {
             site: None,
             http: None,
             search_ready: false,
+            resized_images: None,
         }
     }
 
@@ -52,9 +56,17 @@ pub struct Builder {
     site: Option<Site>,
     http: Option<HttpSettings>,
     search_ready: bool,
+    resized_images: Option<std::path::PathBuf>,
 }
 
 impl Builder {
+    /// Resized copies of images made and kept in `cache_dir` (as with
+    /// `--cache-dir`); without it, pages offer the originals only.
+    pub fn resized_images(mut self, cache_dir: &Path) -> Self {
+        self.resized_images = Some(cache_dir.to_owned());
+        self
+    }
+
     /// The site's title.
     pub fn title(mut self, title: &str) -> Self {
         title.clone_into(&mut self.title);
@@ -87,8 +99,11 @@ impl Builder {
 
     /// The state alone, for tests that change it before routing.
     pub fn state(self) -> AppState {
-        let site = self.site.unwrap_or_else(|| Site::new(self.title, &self.base));
-        let mut state = AppState::new(self.library, site);
+        let mut site = self.site.unwrap_or_else(|| Site::new(self.title, &self.base));
+        let store = self.resized_images.as_deref().map_or_else(ResizedStore::disabled, ResizedStore::in_cache_dir);
+        site = site.with_images(ImageOptions { resized: store.is_enabled(), remote: false });
+        let media = MediaService::new(store, broadsheet::library::DEFAULT_MAX_FILE_SIZE);
+        let mut state = AppState::new(self.library, site).with_media(media);
         if let Some(http) = self.http {
             state = state.with_http(http);
         }

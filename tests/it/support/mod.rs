@@ -7,6 +7,7 @@
 pub mod app;
 pub mod crawl;
 pub mod fixtures;
+pub mod images;
 pub mod request;
 pub mod server;
 pub mod shared_data;

@@ -100,11 +100,7 @@ pub(super) fn paragraphs(chunks: &[Chunk], warnings: &mut Vec<String>) -> Vec<Bl
         block.text = plain_text(&html);
         block.html = fixups::scrollable(&html);
     }
-    blocks.retain(|block| {
-        !block.text.is_empty()
-            || block.html.contains("<img")
-            || block.html.contains("<hr")
-    });
+    blocks.retain(|block| !block.text.is_empty() || block.html.contains("<img") || block.html.contains("<hr"));
     blocks
 }
 
