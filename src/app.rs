@@ -213,6 +213,13 @@ pub fn print_config(args: &ServeArgs, site: &Site, http: &HttpSettings, out: &mu
         }
     };
     writeln!(out, "Search index: {search}")?;
+    let media_root = args.load.media_root.as_deref().unwrap_or(&args.articles);
+    let resized = cache_root(args).map_or_else(
+        || "originals only (no cache folder)".to_owned(),
+        |root| format!("resized copies kept in {}", root.join("images").display()),
+    );
+    let remote = if args.remote_images { "shown (--remote-images)" } else { "shown as links" };
+    writeln!(out, "Images: {resized}; root-relative paths from {}; remote images {remote}", media_root.display())?;
     let watch = &args.watch;
     writeln!(
         out,

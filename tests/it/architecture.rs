@@ -32,6 +32,12 @@ const RULES: &[Rule] = &[
         why: "`article` is the bottom layer: pure parsing, no library, no HTTP",
     },
     Rule {
+        module: "media",
+        forbidden: &["crate::article", "crate::library", "crate::web", "crate::check", "crate::cli", "crate::app"],
+        no_http: true,
+        why: "`media` is image files' bytes to sizes and resized copies: no articles, no library, no HTTP",
+    },
+    Rule {
         module: "library",
         forbidden: &["crate::web", "crate::check", "crate::cli", "crate::app"],
         no_http: true,

@@ -15,6 +15,7 @@
 
 mod checks;
 mod driver;
+mod images;
 mod real;
 mod site;
 mod tools;

@@ -60,3 +60,34 @@ fn an_image_added_changed_or_removed_is_seen_by_live_reload() {
     assert!(removed.library.media().is_empty());
     assert_eq!(removed.library.len(), 1, "the article stays");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remote_images_are_shown_only_with_remote_images() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    put(
+        dir.path(),
+        "post.md",
+        b"---\ntitle: Remote\n---\n\nText.\n\n![A remote chart](https://cdn.example/chart.png)\n",
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+        .args(["serve", "--remote-images", "--cache-dir", "off", "--watch", "off", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--articles")
+        .arg(dir.path())
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .expect("start broadsheet");
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let reply = reqwest::get(format!("http://127.0.0.1:{port}/articles/post")).await.expect("page");
+    let policy = reply.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let html = reply.text().await.expect("body");
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(policy.contains("img-src 'self' https:"), "{policy}");
+    assert!(html.contains(r#"<img src="https://cdn.example/chart.png" alt="A remote chart" loading="lazy""#), "{html}");
+}
