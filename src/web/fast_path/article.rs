@@ -13,10 +13,9 @@
 //! the same route and status.
 //!
 //! Whatever the stack would answer differently is left to it: an unknown id
-//! (redirects, 404, 410), a percent-encoded id, a query string, an
-//! `Accept-Encoding` that accepts no coding we make (the stack's 406, see
-//! [`middleware::answers_not_acceptable`], checked by the front before the
-//! cache), and any request while the stack's request tracing is enabled
+//! (redirects, 404, 410), a percent-encoded id, a query string, a request
+//! with `If-Match` or `If-Unmodified-Since` (which may get the stack's 412,
+//! checked by the front before the cache), and any request while the stack's request tracing is enabled
 //! ([`middleware::trace::traces_requests`]: its span and log lines are part
 //! of the answer then). The
 //! request timeout cannot fire here: nothing in it waits.

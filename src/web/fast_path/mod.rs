@@ -175,8 +175,8 @@ fn answer_up_front<B>(
     let library = state.library.load();
     let key = crate::web::page_cache::key_for_uri(library.generation(), &site, uri, request.headers())?;
     let conditions = RequestConditions::from_headers(request.headers());
-    if crate::web::middleware::answers_not_acceptable(&conditions) {
-        return None; // the stack answers 406
+    if conditions.has_preconditions() {
+        return None; // the stack answers them, 412 included
     }
     let Some(page) = state.http.cache.get(key) else {
         let miss =

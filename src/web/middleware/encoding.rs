@@ -21,7 +21,7 @@ pub enum Encoding {
 
 impl Encoding {
     /// The coding to send for `Accept-Encoding` (RFC 9110 §12.5.3), or
-    /// `None` when the client accepts none of ours, identity included (406).
+    /// `None` when the client accepts none of ours, identity included.
     ///
     /// The highest q-value wins among brotli, gzip and identity; on a tie
     /// brotli, then gzip, then identity. `*` stands for every coding not
@@ -48,6 +48,13 @@ impl Encoding {
         let (best, best_quality) =
             candidates.into_iter().fold((Self::Identity, 0), |best, next| if next.1 > best.1 { next } else { best });
         (best_quality > 0).then_some(best)
+    }
+
+    /// [`Self::negotiate`], with identity when nothing is acceptable: the
+    /// server then disregards the header (RFC 9110 §12.1) instead of
+    /// answering 406.
+    pub fn negotiate_or_identity(headers: &HeaderMap) -> Self {
+        Self::negotiate(headers).unwrap_or(Self::Identity)
     }
 
     /// The `Accept-Encoding` that asks for exactly `choice` (as

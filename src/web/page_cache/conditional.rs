@@ -33,23 +33,63 @@ pub(crate) const PAGE_CACHE_CONTROL: &str = "public, max-age=60, must-revalidate
 pub struct RequestConditions {
     /// The coding to answer in (identity when none is acceptable).
     pub encoding: Encoding,
-    /// Whether any coding we make is acceptable (else the answer is 406).
-    pub acceptable: bool,
     if_none_match: Option<HeaderValue>,
     if_modified_since: Option<HeaderValue>,
+    /// The preconditions proper (RFC 9110 §13.1.1, §13.1.4), rare enough
+    /// that the fast path leaves requests with them to the stack.
+    if_match: Option<HeaderValue>,
+    if_unmodified_since: Option<HeaderValue>,
 }
 
 impl RequestConditions {
     /// Reads the conditional and negotiation headers of a request.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let negotiated = Encoding::negotiate(headers);
         Self {
-            encoding: negotiated.unwrap_or(Encoding::Identity),
-            acceptable: negotiated.is_some(),
+            encoding: Encoding::negotiate_or_identity(headers),
             if_none_match: one_list(headers, &header::IF_NONE_MATCH),
             if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
+            if_match: one_list(headers, &header::IF_MATCH),
+            if_unmodified_since: headers.get(header::IF_UNMODIFIED_SINCE).cloned(),
         }
     }
+
+    /// Whether the request has `If-Match` or `If-Unmodified-Since`, which
+    /// can fail (412) and are answered by the stack, never the fast path.
+    pub fn has_preconditions(&self) -> bool {
+        self.if_match.is_some() || self.if_unmodified_since.is_some()
+    }
+
+    /// Steps 1 and 2 of RFC 9110 §13.2.2 for a representation with the
+    /// entity tag hash `hash` (none for a response without `ETag`) and
+    /// `last_modified`: whether `If-Match`, or without it
+    /// `If-Unmodified-Since`, fails, so the answer is 412. Steps 3 and 4
+    /// (`If-None-Match`, `If-Modified-Since`: 304) come after, in
+    /// [`RenderedPage::respond`].
+    pub fn precondition_fails(&self, hash: Option<&str>, last_modified: Option<SystemTime>) -> bool {
+        if let Some(if_match) = &self.if_match {
+            let tags = if_match.to_str().unwrap_or("");
+            return !tags
+                .split(',')
+                .map(str::trim)
+                .any(|tag| tag == "*" || hash.is_some_and(|hash| strong_match(tag, hash)));
+        }
+        let since =
+            self.if_unmodified_since.as_ref().and_then(|value| httpdate::parse_http_date(value.to_str().ok()?).ok());
+        match (last_modified, since) {
+            (Some(modified), Some(since)) => whole_seconds(modified) > whole_seconds(since),
+            // An invalid date, or no modification time to compare: ignored
+            // (§13.1.4).
+            _ => false,
+        }
+    }
+}
+
+/// The strong comparison of §8.8.3.2: a weak tag never matches. Any coding
+/// of the same body matches, since its variants share the hash.
+fn strong_match(tag: &str, hash: &str) -> bool {
+    let Some(opaque) = tag.strip_prefix('"').and_then(|tag| tag.strip_suffix('"')) else { return false };
+    let body = opaque.strip_suffix("-gzip").or_else(|| opaque.strip_suffix("-br")).unwrap_or(opaque);
+    body == hash
 }
 
 /// Every line of a list-valued header as one comma-separated value (RFC
@@ -267,6 +307,12 @@ impl RenderedPage {
         // The map is new: the security headers are appended, not checked.
         headers.extend(SECURITY_HEADERS.iter().map(|(name, value)| (name.clone(), value.clone())));
         headers
+    }
+
+    /// Whether `If-Match` or `If-Unmodified-Since` fails for this page (see
+    /// [`RequestConditions::precondition_fails`]).
+    pub fn precondition_fails(&self, conditions: &RequestConditions) -> bool {
+        conditions.precondition_fails(Some(self.hash.as_str()), self.last_modified)
     }
 
     /// RFC 9110 §13.2.2: `If-None-Match` wins; `If-Modified-Since` only

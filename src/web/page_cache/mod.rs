@@ -34,6 +34,7 @@ use bytes::Bytes;
 use tower::Service;
 use xxhash_rust::xxh3;
 
+use crate::web::error::{AppError, error_response};
 use crate::web::middleware::RouteLabel;
 use crate::web::middleware::proxy::{self, RoutedPath};
 use crate::web::{AppState, Site};
@@ -166,8 +167,8 @@ impl Default for PageCache {
 /// The future of the stack in front of the routes.
 pub(crate) type StackFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
-/// ETag, 304 and storing pages for every `GET` and `HEAD` that reaches the
-/// routes. Cache hits never get here: [`App`](crate::web::fast_path::App) answers them in
+/// ETag, 304, 412 and storing pages for every `GET` and `HEAD` that
+/// reaches the routes. Cache hits never get here: [`App`](crate::web::fast_path::App) answers them in
 /// front of the stack, so this only renders, stores and responds.
 pub(crate) fn conditional_get(state: &AppState, mut request: Request, routes: &mut Router) -> StackFuture {
     let head = match *request.method() {
@@ -177,25 +178,59 @@ pub(crate) fn conditional_get(state: &AppState, mut request: Request, routes: &m
     };
     let conditions = RequestConditions::from_headers(request.headers());
     let key = cache_key(state, &request);
+    let refusal = conditions.has_preconditions().then(|| Refusal::of(state, &request));
     // HEAD is answered from the same page as GET, minus the body.
     *request.method_mut() = Method::GET;
     let routed = routes.call(request);
     let cache = state.http.cache.clone();
     Box::pin(async move {
         let Ok(response) = routed.await;
-        Ok(store_and_respond(&cache, key, &conditions, head, response).await)
+        let asked = Asked { conditions: &conditions, head, refusal };
+        Ok(store_and_respond(&cache, key, asked, response).await)
     })
 }
 
-async fn store_and_respond(
-    cache: &PageCache,
-    key: u128,
-    conditions: &RequestConditions,
+/// What a request asked of the page it gets.
+struct Asked<'a> {
+    conditions: &'a RequestConditions,
     head: bool,
-    response: Response,
-) -> Response {
+    /// Set when the request has preconditions that may fail.
+    refusal: Option<Refusal>,
+}
+
+/// Where the 412 for a failed precondition is rendered: the request's site
+/// and path (JSON under `/api/`, HTML elsewhere).
+struct Refusal {
+    site: Arc<Site>,
+    path: String,
+}
+
+impl Refusal {
+    fn of(state: &AppState, request: &Request) -> Self {
+        let site = request.extensions().get::<Arc<Site>>().cloned().unwrap_or_else(|| state.site.clone());
+        Self { site, path: request.uri().path().to_owned() }
+    }
+
+    fn respond(&self) -> Response {
+        let error = AppError::PreconditionFailed(
+            "The page is not the version this request was made for (If-Match or If-Unmodified-Since). \
+             Fetch it again."
+                .to_owned(),
+        );
+        error_response(self.site.clone(), &self.path, &error)
+    }
+}
+
+async fn store_and_respond(cache: &PageCache, key: u128, asked: Asked<'_>, response: Response) -> Response {
+    let Asked { conditions, head, refusal } = asked;
     if !conditional::is_storable(&Method::GET, response.status(), response.headers()) {
-        return finish(response, None, head);
+        // §13.2.1: preconditions count only where the answer would be 2xx.
+        let refused = response.status().is_success()
+            && refusal.as_ref().is_some_and(|_| conditions.precondition_fails(None, last_modified_of(&response)));
+        return match refusal.filter(|_| refused) {
+            Some(refusal) => finish(refusal.respond(), None, head),
+            None => finish(response, None, head),
+        };
     }
     let (parts, body) = response.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BUFFERED_BYTES).await else {
@@ -205,7 +240,16 @@ async fn store_and_respond(
     let route = parts.extensions.get::<RouteLabel>().cloned();
     let page = Arc::new(RenderedPage::new(body, &parts.headers, route.clone()));
     cache.offer(key, page.clone());
+    if let Some(refusal) = refusal.filter(|_| page.precondition_fails(conditions)) {
+        return finish(refusal.respond(), route, head);
+    }
     finish(page.respond(conditions, head), route, head)
+}
+
+/// The `Last-Modified` a handler set, as a time.
+fn last_modified_of(response: &Response) -> Option<std::time::SystemTime> {
+    let value = response.headers().get(header::LAST_MODIFIED)?.to_str().ok()?;
+    httpdate::parse_http_date(value).ok()
 }
 
 /// Marks the response to a `HEAD` request, whose body
