@@ -31,8 +31,9 @@ use axum::http::{StatusCode, header};
 use axum::response::Response;
 use tower::Service;
 use tower::util::{MapRequestLayer, MapResponseLayer};
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::timeout::TimeoutLayer;
 
 use encoding::Encoding;
@@ -95,11 +96,25 @@ impl Predicate for NotARenderedPage {
     }
 }
 
-/// Wraps the routes in the middleware stack.
+/// What the compression layer compresses: responses that are not rendered
+/// pages (error pages, redirects, answers that may not be stored), of
+/// [`encoding::MIN_COMPRESS_BYTES`] or more (a 20-byte `/healthz` or JSON
+/// error would grow), never images, gRPC or event streams.
+fn compress_when() -> impl Predicate {
+    SizeAbove::new(encoding::MIN_COMPRESS_BYTES as u64)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE)
+        .and(NotARenderedPage)
+}
+
+/// Wraps the routes in the middleware stack. The compression layer works at
+/// the fastest level: what it compresses is made afresh for every request
+/// (pages are compressed once, off the request threads, by the page cache).
 pub fn stack(state: AppState, routes: Router) -> Router {
     Router::new()
         .fallback_service(BeforeRouting { state: state.clone(), routes })
-        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotARenderedPage)))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest).compress_when(compress_when()))
         .layer(MapResponseLayer::new(page_cache::drop_head_body))
         .layer(MapRequestLayer::new(negotiate_once))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.http.request_timeout))

@@ -16,7 +16,10 @@
 //! and the URL; anything that depends on other request headers must say
 //! `Cache-Control: no-store` (or `private`).
 
+pub(crate) mod compress;
 pub(crate) mod conditional;
+mod key;
+mod variants;
 
 use std::convert::Infallible;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -27,7 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 #[cfg(test)]
 use bytes::Bytes;
@@ -36,10 +39,11 @@ use xxhash_rust::xxh3;
 
 use crate::web::error::{AppError, error_response};
 use crate::web::middleware::RouteLabel;
-use crate::web::middleware::proxy::{self, RoutedPath};
 use crate::web::{AppState, Site};
 pub(crate) use conditional::RenderedPage;
 use conditional::RequestConditions;
+use key::cache_key;
+pub(crate) use key::key_for_uri;
 
 /// Largest body the middleware buffers; bigger bodies pass through untouched.
 const MAX_BUFFERED_BYTES: usize = 16 * 1024 * 1024;
@@ -53,6 +57,8 @@ pub struct PageCache {
     pages: Option<moka::sync::Cache<u128, Arc<RenderedPage>, BuildHasherDefault<KeyHasher>>>,
     /// Fingerprints of keys offered once, direct-mapped by key.
     recent: Arc<[AtomicU64]>,
+    /// Where pages are compressed, with a bound on how many at once.
+    compressor: compress::Compressor,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -62,8 +68,8 @@ impl std::fmt::Debug for PageCache {
 }
 
 impl PageCache {
-    /// A cache holding about `max_bytes` of page bodies (compressed variants
-    /// come on top, at roughly a third of that); 0 disables it.
+    /// A cache holding about `max_bytes` of pages, their compressed copies
+    /// included; 0 disables it.
     pub fn new(max_bytes: u64) -> Self {
         let pages = (max_bytes > 0).then(|| {
             moka::sync::Cache::builder()
@@ -73,7 +79,7 @@ impl PageCache {
         });
         let recent =
             if pages.is_some() { (0..RECENT_SLOTS).map(|_| AtomicU64::new(0)).collect() } else { Arc::from([]) };
-        Self { pages, recent }
+        Self { pages, recent, compressor: compress::Compressor::default() }
     }
 
     /// The key of a URL (its path and query given in pieces, joined by the
@@ -240,6 +246,9 @@ async fn store_and_respond(cache: &PageCache, key: u128, asked: Asked<'_>, respo
     let route = parts.extensions.get::<RouteLabel>().cloned();
     let page = Arc::new(RenderedPage::new(body, &parts.headers, route.clone()));
     cache.offer(key, page.clone());
+    if let Some(quality) = page.compression_wanted(conditions.encoding, false) {
+        cache.compress_now(key, &page, conditions.encoding, quality).await;
+    }
     if let Some(refusal) = refusal.filter(|_| page.precondition_fails(conditions)) {
         return finish(refusal.respond(), route, head);
     }
@@ -286,43 +295,6 @@ where
     let head = response.extensions().get::<HeadRequest>().is_some();
     let (parts, body) = response.into_parts();
     Response::from_parts(parts, if head { Body::empty() } else { Body::new(body) })
-}
-
-fn cache_key(state: &AppState, request: &Request) -> u128 {
-    let fallback;
-    let site = match request.extensions().get::<Arc<Site>>() {
-        Some(site) => site.as_ref(),
-        None => {
-            fallback = state.site.clone();
-            fallback.as_ref()
-        }
-    };
-    let path_and_query = request.uri().path_and_query().map_or("/", |value| value.as_str());
-    let host = host_for_key(site, request.uri(), request.headers());
-    PageCache::key(state.library.load().generation(), site, host, &[path_and_query])
-}
-
-/// The host part of a cache key: the same sources, in the same order, as
-/// `site::request_host`; nothing when the site has a public origin.
-fn host_for_key<'a>(site: &Site, uri: &'a Uri, headers: &'a HeaderMap) -> &'a [u8] {
-    match (&site.public_origin, uri.authority()) {
-        (Some(_), _) => &b""[..],
-        (None, Some(authority)) => authority.as_str().as_bytes(),
-        (None, None) => headers.get(header::HOST).map_or(&b""[..], |value| value.as_bytes()),
-    }
-}
-
-/// The key under which the stack stores the page for `uri` (and `headers`)
-/// as `site` sees it, computed before the prefix is stripped (as [`conditional_get`] sees
-/// the URI after); `None` for the bare prefix, which redirects.
-pub(crate) fn key_for_uri(generation: u64, site: &Site, uri: &Uri, headers: &HeaderMap) -> Option<u128> {
-    let host = host_for_key(site, uri, headers);
-    Some(match proxy::routed_path(uri, &site.base_path)? {
-        RoutedPath::Unchanged => {
-            PageCache::key(generation, site, host, &[uri.path_and_query().map_or("/", |value| value.as_str())])
-        }
-        RoutedPath::Stripped(pieces) => PageCache::key(generation, site, host, &pieces),
-    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! details (preconditions, methods, JSON errors) and one address per page.
 
 mod caching;
+mod compression;
 mod canonical;
 mod content_coding;
 mod fast_path;
