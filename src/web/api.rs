@@ -1,14 +1,13 @@
 //! The JSON API: the same articles as the HTML pages, for scripts and apps.
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::error::ApiError;
 use super::pages::article::unknown_article;
-use super::pages::{PageQuery, no_such_page};
+use super::pages::{PageNumber, no_such_page};
 use super::{AppState, CurrentSite, PER_PAGE, Site, urls};
 use crate::article::{Article, Paragraphs};
 use crate::library::page_count;
@@ -70,9 +69,8 @@ pub(crate) struct ArticleDetail<'a> {
 pub(crate) async fn list_articles(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    PageNumber(page): PageNumber,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let page = PageQuery::from_request(query)?;
     let library = state.library.load();
     let articles = library.page(page, PER_PAGE).ok_or_else(|| no_such_page(page))?;
     let list = ArticleList {

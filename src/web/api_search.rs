@@ -3,8 +3,7 @@
 //! the index is being built.
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Serialize;
 
 use super::api::ArticleSummary;
@@ -38,9 +37,8 @@ pub(crate) struct SearchList<'a> {
 pub(crate) async fn search_articles(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-    query: Result<Query<SearchParams>, QueryRejection>,
+    params: SearchParams,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let params = SearchParams::from_request(query)?;
     let library = state.library.load();
     let request = params.to_request(&library)?;
     let results = state.search.search(&library, &request)?;

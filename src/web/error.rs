@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -35,6 +35,14 @@ pub(crate) enum AppError {
     /// The path and query string are longer than the server accepts.
     #[error("{0}")]
     UriTooLong(String),
+    /// A precondition of the request (`If-Match`, `If-Unmodified-Since`)
+    /// does not hold for the page as it is now.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// A method this server does not know (RFC 9110 §15.6.2: 501, unlike
+    /// a known method a route does not allow, which is 405).
+    #[error("{0}")]
+    NotImplemented(String),
     /// Not possible yet (the search index is still being built); the client
     /// should retry after [`RETRY_AFTER_SECONDS`].
     #[error("{0}")]
@@ -47,6 +55,13 @@ pub(crate) enum AppError {
 /// What `Retry-After` says on a [`AppError::NotReady`] answer.
 pub(crate) const RETRY_AFTER_SECONDS: u32 = 2;
 
+/// `Cache-Control` of 404 and 410: a few seconds, so an article that comes
+/// back with the next reload is not hidden by a cached error.
+pub(crate) const MISSING_CACHE_CONTROL: &str = "public, max-age=10";
+
+/// The methods every route answers (OPTIONS up front, HEAD as GET).
+pub(crate) const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
+
 impl AppError {
     /// The status code for each kind of error — decided here and nowhere else.
     pub(crate) fn status(&self) -> StatusCode {
@@ -55,6 +70,8 @@ impl AppError {
             Self::Gone(_) => StatusCode::GONE,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -67,15 +84,25 @@ impl AppError {
             | Self::Gone(message)
             | Self::BadRequest(message)
             | Self::UriTooLong(message)
+            | Self::PreconditionFailed(message)
+            | Self::NotImplemented(message)
             | Self::NotReady(message) => message.clone(),
             Self::Internal(_) => "Something went wrong on our side. Please try again later.".to_owned(),
         }
     }
 
-    /// Headers that go with the status: `Retry-After` when not ready.
-    fn add_headers(&self, response: &mut Response) {
-        if let Self::NotReady(_) = self {
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(RETRY_AFTER_SECONDS));
+    /// Headers that go with the status: `Retry-After` when not ready, and
+    /// a short freshness for 404 and 410, which shared caches may otherwise
+    /// keep by heuristics long after live reload brings the page back.
+    fn add_headers(&self, headers: &mut HeaderMap) {
+        match self {
+            Self::NotReady(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+            }
+            Self::NotFound(_) | Self::Gone(_) => {
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(MISSING_CACHE_CONTROL));
+            }
+            _ => {}
         }
     }
 
@@ -115,7 +142,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let mut response = (self.status(), self.public_message()).into_response();
-        self.add_headers(&mut response);
+        self.add_headers(response.headers_mut());
         response.extensions_mut().insert(self);
         response
     }
@@ -145,10 +172,8 @@ struct ApiErrorDetail {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        let status = self.0.status();
-        let body = ApiErrorBody { error: ApiErrorDetail { status: status.as_u16(), message: self.0.public_message() } };
-        let mut response = (status, axum::Json(body)).into_response();
-        self.0.add_headers(&mut response);
+        let mut response = json_error(&self.0, self.0.status());
+        self.0.add_headers(response.headers_mut());
         response
     }
 }
@@ -158,11 +183,12 @@ pub(crate) async fn not_found() -> AppError {
     AppError::NotFound("There is no page at this address. It may have moved, or the link may be mistyped.".to_owned())
 }
 
-/// Turns error responses of HTML routes into HTML error pages: both our own
-/// [`AppError`]s and axum's plain-text rejections. JSON responses pass as
-/// they are.
+/// Turns error responses into error pages: our own [`AppError`]s and
+/// axum's plain-text rejections alike, as HTML, or as JSON under `/api/`
+/// (see [`error_response`]). Responses already in JSON pass as they are.
 pub(crate) async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let site = request.extensions().get::<Arc<Site>>().cloned().unwrap_or_else(|| state.site.clone());
+    let api = is_api_path(request.uri().path());
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_json(&response) {
@@ -172,19 +198,45 @@ pub(crate) async fn render_error_pages(State(state): State<AppState>, request: R
         Some(error) => error.clone(),
         None => rejection_to_error(status),
     };
-    let mut page = render_html(&ErrorView::new(site, &error, status), status);
-    for name in [header::ALLOW, header::RETRY_AFTER] {
-        if let Some(value) = response.headers().get(&name) {
-            page.headers_mut().insert(name, value.clone());
-        }
+    let mut page = render(site, api, &error, status);
+    error.add_headers(page.headers_mut());
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        page.headers_mut().insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
     }
     page
 }
 
+/// The error page for `error`, for middleware that answers before routing:
+/// JSON for a path under `/api/` (as the route table sees it), else HTML.
+pub(crate) fn error_response(site: Arc<Site>, path: &str, error: &AppError) -> Response {
+    error.log();
+    let mut response = render(site, is_api_path(path), error, error.status());
+    error.add_headers(response.headers_mut());
+    response
+}
+
 /// The HTML page for `error`, for middleware that answers before routing.
 pub(crate) fn error_page(site: Arc<Site>, error: &AppError) -> Response {
-    error.log();
-    render_html(&ErrorView::new(site, error, error.status()), error.status())
+    error_response(site, "/", error)
+}
+
+fn render(site: Arc<Site>, api: bool, error: &AppError, status: StatusCode) -> Response {
+    if api {
+        return json_error(error, status);
+    }
+    render_html(&ErrorView::new(site, error, status), status)
+}
+
+/// `{"error": {"status": 404, "message": "..."}}`: the one shape of every
+/// API error.
+fn json_error(error: &AppError, status: StatusCode) -> Response {
+    let body = ApiErrorBody { error: ApiErrorDetail { status: status.as_u16(), message: error.public_message() } };
+    (status, axum::Json(body)).into_response()
+}
+
+/// Whether `path` (below the site's prefix) is the JSON API's.
+fn is_api_path(path: &str) -> bool {
+    path.strip_prefix('/').is_some_and(|rest| rest.starts_with(super::urls::API_FOLDER))
 }
 
 fn is_json(response: &Response) -> bool {
@@ -200,6 +252,9 @@ fn rejection_to_error(status: StatusCode) -> AppError {
     let reason = status.canonical_reason().unwrap_or("Error");
     match status {
         StatusCode::NOT_FOUND => AppError::NotFound("There is no page at this address.".to_owned()),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            AppError::BadRequest(format!("{reason}: this address answers only {ALLOWED_METHODS}."))
+        }
         status if status.is_client_error() => {
             AppError::BadRequest(format!("{reason}: the request could not be understood."))
         }

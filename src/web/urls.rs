@@ -112,6 +112,23 @@ impl Route {
         url
     }
 
+    /// Whether `path` (below the site root, no leading `/`) has this
+    /// route's shape: a `{capture}` matches one non-empty segment, a
+    /// `{*capture}` the non-empty rest.
+    pub(crate) fn matches(self, path: &str) -> bool {
+        let mut pattern = self.0.trim_start_matches('/').split('/');
+        let mut segments = path.split('/');
+        loop {
+            match (pattern.next(), segments.next()) {
+                (None, None) => return true,
+                (Some(wild), Some(segment)) if wild.starts_with("{*") => return !segment.is_empty(),
+                (Some(capture), Some(segment)) if capture.starts_with('{') && !segment.is_empty() => {}
+                (Some(fixed), Some(segment)) if fixed == segment => {}
+                _ => return false,
+            }
+        }
+    }
+
     /// What a URL path below the site root (no leading `/`) captures in
     /// this route's one trailing capture (`articles/a/b` → `a/b`), before
     /// percent-decoding; the fast path reads article ids with it.
@@ -119,6 +136,31 @@ impl Route {
         let (prefix, capture) = self.0.strip_prefix('/')?.split_once('{')?;
         capture.ends_with('}').then_some(())?;
         routed.strip_prefix(prefix).filter(|value| !value.is_empty())
+    }
+}
+
+/// The parameters of a search, on its page, its feeds and the API.
+const SEARCH_PARAMETERS: &[&str] = &["q", "section", "source", "from", "to", "sort", "page"];
+
+/// Every paginated list, HTML or JSON: they read `page` alone.
+const PAGINATED: &[Route] = &[HOME, SECTIONS, SECTION, SOURCES, SOURCE, TAGS, TAG, UNDATED, YEAR, MONTH, API_ARTICLES];
+
+/// The query parameters the handler of `path` (below the site root, no
+/// leading `/`) reads; any other parameter cannot change its answer, so
+/// the page cache leaves them out of its key (`?utm_source=…` is the page
+/// without it). Keep this in step with the handlers' extractors.
+pub(crate) fn query_parameters(path: &str) -> &'static [&'static str] {
+    let search = [SEARCH, API_SEARCH, SEARCH_FEEDS.atom, SEARCH_FEEDS.json];
+    if search.iter().any(|route| route.matches(path)) {
+        SEARCH_PARAMETERS
+    } else if PAGINATED.iter().any(|route| route.matches(path)) {
+        &["page"]
+    } else if ARTICLE.matches(path) {
+        &["from"]
+    } else if MEDIA.matches(path) || SITE_MEDIA.matches(path) {
+        &["w"]
+    } else {
+        &[]
     }
 }
 
@@ -256,6 +298,20 @@ mod tests {
         let site = Site::new("t", "/news");
         let id = ArticleId::new("News Articles/business/001");
         assert_eq!(article(&site, &id), "/news/articles/News%20Articles/business/001");
+    }
+
+    #[test]
+    fn each_route_reads_its_own_query_parameters() {
+        assert_eq!(query_parameters(""), ["page"]);
+        assert_eq!(query_parameters("sections/business"), ["page"]);
+        assert_eq!(query_parameters("archive/2024/03"), ["page"]);
+        assert_eq!(query_parameters("api/articles"), ["page"]);
+        assert_eq!(query_parameters("articles/a/b"), ["from"]);
+        assert_eq!(query_parameters("search/feed.xml"), SEARCH_PARAMETERS);
+        assert!(query_parameters("feed.xml").is_empty());
+        assert!(query_parameters("sections/business/feed.xml").is_empty());
+        assert!(query_parameters("api/articles/a").is_empty());
+        assert!(query_parameters("healthz").is_empty());
     }
 
     #[test]

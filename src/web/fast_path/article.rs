@@ -13,10 +13,9 @@
 //! the same route and status.
 //!
 //! Whatever the stack would answer differently is left to it: an unknown id
-//! (redirects, 404, 410), a percent-encoded id, a query string, an
-//! `Accept-Encoding` that accepts no coding we make (the stack's 406, see
-//! [`middleware::answers_not_acceptable`], checked by the front before the
-//! cache), and any request while the stack's request tracing is enabled
+//! (redirects, 404, 410), a percent-encoded id, a query string, a request
+//! with `If-Match` or `If-Unmodified-Since` (which may get the stack's 412,
+//! checked by the front before the cache), and any request while the stack's request tracing is enabled
 //! ([`middleware::trace::traces_requests`]: its span and log lines are part
 //! of the answer then). The
 //! request timeout cannot fire here: nothing in it waits.
@@ -28,8 +27,11 @@ use axum::extract::Request;
 use axum::http::{StatusCode, Uri};
 use http_body_util::{Either, Full};
 
-use super::AppBody;
+use std::future::ready;
+
+use super::{AppFuture, Deferred};
 use crate::library::{Library, ListKey};
+use crate::web::metrics::RequestRecorder;
 use crate::web::middleware::{self, LastModified, RouteLabel};
 use crate::web::page_cache::conditional::{RenderedPage, RequestConditions};
 use crate::web::pages::article::article_view;
@@ -57,11 +59,7 @@ pub(super) struct Miss<'a, B> {
 }
 
 /// The article page for `miss`, or `None` when the stack must answer.
-pub(super) fn answer_article<B>(
-    state: &AppState,
-    metrics: &ArticleMetrics,
-    miss: &Miss<'_, B>,
-) -> Option<axum::http::Response<AppBody>> {
+pub(super) fn answer_article<B>(state: &AppState, metrics: &ArticleMetrics, miss: &Miss<'_, B>) -> Option<AppFuture> {
     let request = miss.request;
     if request.uri().query().is_some() || middleware::trace::traces_requests() {
         return None;
@@ -77,26 +75,40 @@ pub(super) fn answer_article<B>(
     // A template that fails to render is the stack's to answer (a 500).
     let body = render_exact(&view).ok()?;
     let modified = LastModified::from_timestamp(article.modified).0;
-    let response = respond(state, miss, RenderedPage::html(body, modified, Some(route_label())));
-    let status = response.status();
+    let page = RenderedPage::html(body, modified, Some(route_label()));
+    // The status is known before any compression: 304 or 200.
+    let status = if page.is_not_modified(miss.conditions) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
     let cell = if status == StatusCode::NOT_MODIFIED { &metrics.not_modified } else { &metrics.ok };
-    let recorder = cell.get_or_init(|| state.metrics.recorder(route_label().0, status.as_u16()));
-    recorder.record(miss.started.elapsed());
-    Some(response)
+    let recorder = cell.get_or_init(|| state.metrics.recorder(route_label().0, status.as_u16())).clone();
+    Some(respond(state, miss, page, recorder))
 }
 
 /// Offers `page` to the page cache as the stack does, and answers `miss`
 /// from it; a page not kept gives its headers to the response instead of a
-/// copy.
-fn respond<B>(state: &AppState, miss: &Miss<'_, B>, page: RenderedPage) -> axum::http::Response<AppBody> {
+/// copy. A first compressed copy is made off this thread (see
+/// [`crate::web::page_cache::compress`]), and the answer waits for it.
+fn respond<B>(state: &AppState, miss: &Miss<'_, B>, page: RenderedPage, recorder: RequestRecorder) -> AppFuture {
     let body = |bytes| Either::Left(Full::new(bytes));
-    if state.http.cache.wants(miss.key) {
-        let page = Arc::new(page);
-        state.http.cache.insert(miss.key, page.clone());
-        page.respond_with(miss.conditions, miss.head, body)
-    } else {
-        page.into_response_with(miss.conditions, miss.head, body)
+    let cache = &state.http.cache;
+    let kept = cache.wants(miss.key);
+    let Some(quality) = page.compression_wanted(miss.conditions.encoding, false) else {
+        let response = if kept {
+            let page = Arc::new(page);
+            cache.insert(miss.key, page.clone());
+            page.respond_with(miss.conditions, miss.head, body)
+        } else {
+            page.into_response_with(miss.conditions, miss.head, body)
+        };
+        recorder.record(miss.started.elapsed());
+        return AppFuture::Cached(ready(Ok(response)));
+    };
+    let page = Arc::new(page);
+    if kept {
+        cache.insert(miss.key, page.clone());
     }
+    let (cache, key, conditions, head, started) =
+        (cache.clone(), miss.key, miss.conditions.clone(), miss.head, miss.started);
+    Deferred { cache, key, page, conditions, head, recorder, started }.answer(quality)
 }
 
 /// The id in an article URL as the route `/articles/{*id}` captures it,

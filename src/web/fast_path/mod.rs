@@ -41,12 +41,15 @@ use bytes::Bytes;
 use http_body_util::{Either, Full};
 use tower::Service;
 
-use crate::web::AppState;
+use crate::web::metrics::RequestRecorder;
 use crate::web::metrics::unmatched;
+use crate::web::middleware::encoding::Quality;
 use crate::web::middleware::host::{self, BadHost};
 use crate::web::middleware::proxy::{self, Peer};
+use crate::web::page_cache::RenderedPage;
 use crate::web::page_cache::conditional::RequestConditions;
 use crate::web::server::progress::{Activity, Handling};
+use crate::web::{AppState, PageCache};
 use article::ArticleMetrics;
 
 /// The whole application as one service: the page-cache fast path in front
@@ -110,9 +113,9 @@ where
             request.extensions_mut().insert(bad);
         }
         if let Some(state) = &self.fast
-            && let Some(response) = answer_up_front(state, &self.articles, &request, self.peer.as_ref())
+            && let Some(answer) = answer_up_front(state, &self.articles, &request, self.peer.as_ref())
         {
-            return AppFuture::Cached(ready(Ok(response)));
+            return answer;
         }
         if let Some(peer) = self.peer {
             add_peer(&mut request, peer);
@@ -122,9 +125,11 @@ where
     }
 }
 
-/// The future of [`App`]: a finished cached response, or the router's.
+/// The future of [`App`]: a finished cached response, a page answered in
+/// front once its compressed copy is made, or the router's.
 pub enum AppFuture {
     Cached(Ready<Result<Response<AppBody>, Infallible>>),
+    Compressing(Pin<Box<dyn Future<Output = Result<Response<AppBody>, Infallible>> + Send>>),
     /// With the mark of a request in flight, dropped with the future.
     Routed(RouteFuture<Infallible>, Option<Handling>),
 }
@@ -135,6 +140,7 @@ impl Future for AppFuture {
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
         match self.get_mut() {
             Self::Cached(ready) => Pin::new(ready).poll(context),
+            Self::Compressing(compressing) => compressing.as_mut().poll(context),
             Self::Routed(routed, _) => Pin::new(routed).poll(context).map_ok(|response| response.map(Either::Right)),
         }
     }
@@ -150,13 +156,15 @@ fn add_peer<B>(request: &mut Request<B>, peer: Peer) {
 }
 
 /// The response to `request` from the page cache, else an article page
-/// rendered here ([`article`]), or `None` when the stack must answer.
+/// rendered here ([`article`]), or `None` when the stack must answer. A hit
+/// is answered with the copies the page has; a missing or better one is
+/// made in the background.
 fn answer_up_front<B>(
     state: &AppState,
     articles: &ArticleMetrics,
     request: &Request<B>,
     peer: Option<&Peer>,
-) -> Option<Response<AppBody>> {
+) -> Option<AppFuture> {
     let started = Instant::now();
     let head = match *request.method() {
         Method::GET => false,
@@ -175,23 +183,64 @@ fn answer_up_front<B>(
     let library = state.library.load();
     let key = crate::web::page_cache::key_for_uri(library.generation(), &site, uri, request.headers())?;
     let conditions = RequestConditions::from_headers(request.headers());
-    if crate::web::middleware::answers_not_acceptable(&conditions) {
-        return None; // the stack answers 406
+    if conditions.has_preconditions() {
+        return None; // the stack answers them, 412 included
     }
     let Some(page) = state.http.cache.get(key) else {
         let miss =
             article::Miss { request, site: &site, library: &library, key, conditions: &conditions, head, started };
         return article::answer_article(state, articles, &miss);
     };
-    let response = page.respond_with(&conditions, head, |bytes| Either::Left(Full::new(bytes)));
-    let recorder = page.hit_recorder(response.status(), || {
+    let status = if page.is_not_modified(&conditions) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
+    let recorder = page.hit_recorder(status, || {
         let route = page.route.as_ref().map_or_else(unmatched, |route| route.0.clone());
         [StatusCode::OK, StatusCode::NOT_MODIFIED].map(|status| state.metrics.recorder(route.clone(), status.as_u16()))
     });
-    recorder.record(started.elapsed());
     if tracing::enabled!(tracing::Level::INFO) {
-        let (method, uri, status) = (request.method(), request.uri(), response.status().as_u16());
-        tracing::info!(%method, %uri, status, latency = ?started.elapsed(), "answered from the page cache");
+        let (method, uri) = (request.method(), request.uri());
+        tracing::info!(%method, %uri, status = status.as_u16(), "answered from the page cache");
     }
-    Some(response)
+    match page.compression_wanted(conditions.encoding, true) {
+        // The first request in a coding waits for its copy, as a miss does,
+        // so that a hit and a miss answer alike.
+        Some(Quality::Fast) if status == StatusCode::OK => {
+            let recorder = recorder.clone();
+            return Some(
+                Deferred { cache: state.http.cache.clone(), key, page, conditions, head, recorder, started }
+                    .answer(Quality::Fast),
+            );
+        }
+        Some(quality) => state.http.cache.compress_later(key, &page, conditions.encoding, quality),
+        None => {}
+    }
+    let response = page.respond_with(&conditions, head, |bytes| Either::Left(Full::new(bytes)));
+    recorder.record(started.elapsed());
+    Some(AppFuture::Cached(ready(Ok(response))))
+}
+
+/// A page to answer once its copy in the requested coding is made, off the
+/// request threads (see [`crate::web::page_cache::compress`]): the first
+/// request in a coding, a hit or a miss.
+pub(super) struct Deferred {
+    pub cache: PageCache,
+    pub key: u128,
+    pub page: Arc<RenderedPage>,
+    pub conditions: RequestConditions,
+    pub head: bool,
+    pub recorder: RequestRecorder,
+    pub started: Instant,
+}
+
+impl Deferred {
+    /// The answer, after compressing at `quality` (in identity when the
+    /// compressor is busy).
+    pub fn answer(self, quality: Quality) -> AppFuture {
+        AppFuture::Compressing(Box::pin(async move {
+            let Self { cache, key, page, conditions, head, recorder, started } = self;
+            cache.compress_now(key, &page, conditions.encoding, quality).await;
+            let response = page.respond_with(&conditions, head, |bytes| Either::Left(Full::new(bytes)));
+            recorder.record(started.elapsed());
+            Ok(response)
+        }))
+    }
 }

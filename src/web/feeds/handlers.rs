@@ -4,8 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::Response;
 
@@ -65,9 +64,8 @@ pub(crate) async fn show_search_feed(
     State(state): State<AppState>,
     AbsoluteSite(site): AbsoluteSite,
     uri: Uri,
-    query: Result<Query<SearchParams>, QueryRejection>,
+    params: SearchParams,
 ) -> Result<Response, AppError> {
-    let params = SearchParams::from_request(query)?;
     if params.is_blank() {
         return Err(AppError::BadRequest(
             "A search feed needs words or filters to search for: /search/feed.xml?q=…".to_owned(),

@@ -148,8 +148,9 @@ pub(crate) struct Feed {
     pub site: Arc<Site>,
     /// Newest first.
     pub entries: Vec<FeedEntry>,
-    /// RFC 3339: the newest entry's `updated`, or the Unix epoch for an
-    /// empty feed (never "now", so every replica serves the same bytes).
+    /// RFC 3339: the newest entry's `updated`; for an empty feed, when the
+    /// library last changed (never "now", so every replica serves the same
+    /// bytes), or the Unix epoch for a library that never changed.
     pub updated: String,
     /// For `Last-Modified`: the newest file time among the entries, or
     /// when the library last changed if later (see [`Feed::listed_in`]).
@@ -179,6 +180,11 @@ impl Feed {
     /// that revalidate with `If-Modified-Since`.
     pub(crate) fn listed_in(mut self, library: &Library) -> Self {
         self.modified = self.modified.max(library.changed_at());
+        if let (true, Some(changed)) = (self.entries.is_empty(), library.changed_at()) {
+            // Whole seconds in UTC, written as entries write theirs.
+            let changed = jiff::Timestamp::from_second(changed.as_second()).unwrap_or(changed);
+            self.updated = changed.display_with_offset(jiff::tz::Offset::UTC).to_string();
+        }
         self
     }
 

@@ -124,7 +124,8 @@ async fn serve(state: &AppState, root: MediaRoot, path: &str, query: Option<&str
 }
 
 /// `?w=480`: one of [`WIDTHS`]; nothing else is made, so no client can
-/// make the server resize one photo a thousand ways.
+/// make the server resize one photo a thousand ways. Other parameters are
+/// ignored, as on every page (the page cache's key leaves them out).
 fn requested_width(query: Option<&str>) -> Result<Option<u32>, AppError> {
     let Some(query) = query.filter(|query| !query.is_empty()) else { return Ok(None) };
     let widths = WIDTHS.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
@@ -135,7 +136,8 @@ fn requested_width(query: Option<&str>) -> Result<Option<u32>, AppError> {
             Some(("w", value)) if width.is_none() => {
                 width = Some(value.parse::<u32>().ok().filter(|width| WIDTHS.contains(width)).ok_or_else(bad)?);
             }
-            _ => return Err(bad()),
+            Some(("w", _)) => return Err(bad()),
+            _ => {}
         }
     }
     Ok(width)
@@ -237,6 +239,6 @@ mod tests {
         assert_eq!(requested_width(Some("w=480")).ok(), Some(Some(480)));
         assert!(requested_width(Some("w=481")).is_err());
         assert!(requested_width(Some("w=480&w=960")).is_err());
-        assert!(requested_width(Some("x=1")).is_err());
+        assert_eq!(requested_width(Some("x=1&w=160")).ok(), Some(Some(160)), "other parameters are ignored");
     }
 }

@@ -1,15 +1,29 @@
 //! Content codings: choosing one from `Accept-Encoding`, and producing it.
 //!
-//! Pages are compressed once, when a client first asks for a coding, and the
-//! result is kept with the page (see [`crate::web::page_cache::RenderedPage`]); nothing here
-//! runs per request except [`Encoding::negotiate`], which allocates nothing.
+//! Pages are compressed once per coding at a fast [`Quality`], off the
+//! request threads, and again at the best one once a page proves popular;
+//! the result is kept with the page (see
+//! [`crate::web::page_cache::RenderedPage`] and
+//! [`crate::web::page_cache::compress`]). Nothing here runs per request
+//! except [`Encoding::negotiate`], which allocates nothing.
 
 use std::io::Write;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 
-/// Bodies smaller than this are not worth compressing.
-const MIN_COMPRESS_BYTES: usize = 256;
+/// Bodies smaller than this are not worth compressing: headers and framing
+/// make the compressed answer as large or larger.
+pub(crate) const MIN_COMPRESS_BYTES: usize = 256;
+
+/// How hard to compress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Quality {
+    /// For a page's first compressed copy: brotli 4 and gzip 4 cost about
+    /// a tenth of the best levels and keep most of the saving.
+    Fast,
+    /// For a popular page, made in the background: brotli 9, gzip 9.
+    Best,
+}
 
 /// A content coding this server produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +35,7 @@ pub enum Encoding {
 
 impl Encoding {
     /// The coding to send for `Accept-Encoding` (RFC 9110 §12.5.3), or
-    /// `None` when the client accepts none of ours, identity included (406).
+    /// `None` when the client accepts none of ours, identity included.
     ///
     /// The highest q-value wins among brotli, gzip and identity; on a tie
     /// brotli, then gzip, then identity. `*` stands for every coding not
@@ -50,6 +64,13 @@ impl Encoding {
         (best_quality > 0).then_some(best)
     }
 
+    /// [`Self::negotiate`], with identity when nothing is acceptable: the
+    /// server then disregards the header (RFC 9110 §12.1) instead of
+    /// answering 406.
+    pub fn negotiate_or_identity(headers: &HeaderMap) -> Self {
+        Self::negotiate(headers).unwrap_or(Self::Identity)
+    }
+
     /// The `Accept-Encoding` that asks for exactly `choice` (as
     /// [`Self::negotiate`] made it) and nothing else: given to the
     /// compression layer, so that it and the page cache never disagree.
@@ -69,14 +90,14 @@ impl Encoding {
         }
     }
 
-    /// The body in this coding.
+    /// The body in this coding, at `quality`.
     /// The output holds no spare capacity: cached pages keep it for as long
     /// as they live, and the cache weighs them by length.
-    pub fn compress(self, bytes: &[u8]) -> Vec<u8> {
+    pub fn compress(self, bytes: &[u8], quality: Quality) -> Vec<u8> {
         let mut out = match self {
             Self::Identity => bytes.to_vec(),
-            Self::Gzip => gzip(bytes),
-            Self::Brotli => brotli(bytes),
+            Self::Gzip => gzip(bytes, if quality == Quality::Best { 9 } else { 4 }),
+            Self::Brotli => brotli(bytes, if quality == Quality::Best { 9 } else { 4 }),
         };
         out.shrink_to_fit();
         out
@@ -147,18 +168,18 @@ pub(crate) fn is_compressible(content_type: &str, length: usize) -> bool {
             || content_type.starts_with("application/javascript"))
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
+fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
     // A fixed header (no file name, mtime 0) keeps the output identical on
     // every replica.
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::best());
+    let mut encoder =
+        flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(level));
     // Writing into a Vec cannot fail.
     let _ = encoder.write_all(bytes);
     encoder.finish().unwrap_or_default()
 }
 
-fn brotli(bytes: &[u8]) -> Vec<u8> {
-    let params =
-        brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, size_hint: bytes.len(), ..Default::default() };
+fn brotli(bytes: &[u8], quality: i32) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams { quality, lgwin: 22, size_hint: bytes.len(), ..Default::default() };
     let mut out = Vec::with_capacity(bytes.len() / 4);
     let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
     out

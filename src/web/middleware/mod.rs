@@ -10,10 +10,12 @@
 //! its own and renders article pages that missed the cache. Nothing here
 //! knows a page (the architecture test holds that).
 
+pub(crate) mod canonical;
 pub(crate) mod encoding;
 pub(crate) mod host;
 pub(crate) mod last_modified;
 pub(crate) mod limits;
+pub(crate) mod methods;
 pub mod proxy;
 pub(crate) mod security;
 pub(crate) mod trace;
@@ -29,17 +31,18 @@ use axum::http::{StatusCode, header};
 use axum::response::Response;
 use tower::Service;
 use tower::util::{MapRequestLayer, MapResponseLayer};
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::timeout::TimeoutLayer;
 
 use encoding::Encoding;
 pub use last_modified::LastModified;
 pub use proxy::{Peer, TrustedProxies};
 
-use super::AppState;
-use super::page_cache::conditional::RequestConditions;
+use super::error::error_response;
 use super::page_cache::{self, PageCache};
+use super::{AppState, Site};
 
 /// Default size of the page cache: 64 MiB of page bodies.
 pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -93,11 +96,25 @@ impl Predicate for NotARenderedPage {
     }
 }
 
-/// Wraps the routes in the middleware stack.
+/// What the compression layer compresses: responses that are not rendered
+/// pages (error pages, redirects, answers that may not be stored), of
+/// [`encoding::MIN_COMPRESS_BYTES`] or more (a 20-byte `/healthz` or JSON
+/// error would grow), never images, gRPC or event streams.
+fn compress_when() -> impl Predicate {
+    SizeAbove::new(encoding::MIN_COMPRESS_BYTES as u64)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE)
+        .and(NotARenderedPage)
+}
+
+/// Wraps the routes in the middleware stack. The compression layer works at
+/// the fastest level: what it compresses is made afresh for every request
+/// (pages are compressed once, off the request threads, by the page cache).
 pub fn stack(state: AppState, routes: Router) -> Router {
     Router::new()
         .fallback_service(BeforeRouting { state: state.clone(), routes })
-        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotARenderedPage)))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest).compress_when(compress_when()))
         .layer(MapResponseLayer::new(page_cache::drop_head_body))
         .layer(MapRequestLayer::new(negotiate_once))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.http.request_timeout))
@@ -106,31 +123,26 @@ pub fn stack(state: AppState, routes: Router) -> Router {
         .layer(trace::layer())
 }
 
-/// Whether the stack answers 406 Not Acceptable: `Accept-Encoding` refuses
-/// every coding we make, identity included (`identity;q=0, *;q=0`), and
-/// [`negotiate_once`] passes that refusal on to the compression layer. The
-/// fast path leaves these requests to the stack, for cached pages too, so
-/// that a hit and a miss never differ.
-pub(crate) fn answers_not_acceptable(conditions: &RequestConditions) -> bool {
-    !conditions.acceptable
-}
-
 /// Replaces `Accept-Encoding` with the one coding [`Encoding::negotiate`]
 /// chose, so that the compression layer (whose own reading of the header
 /// differs in details) answers every response in the coding a cached page
-/// gets for the same header, and 406 in the cases
-/// [`answers_not_acceptable`] names.
+/// gets for the same header. A header that refuses every coding we make,
+/// identity included, gets identity: RFC 9110 §12.1 lets a server disregard
+/// it rather than answer 406, nginx does so, and an uncompressed body is one
+/// every client can read (see [`Encoding::negotiate_or_identity`]).
 fn negotiate_once(mut request: Request) -> Request {
     if request.headers().contains_key(header::ACCEPT_ENCODING) {
-        let choice = Encoding::negotiate(request.headers());
-        request.headers_mut().insert(header::ACCEPT_ENCODING, Encoding::as_accept_encoding(choice));
+        let choice = Encoding::negotiate_or_identity(request.headers());
+        request.headers_mut().insert(header::ACCEPT_ENCODING, Encoding::as_accept_encoding(Some(choice)));
     }
     request
 }
 
-/// What runs before routing, as one service: [`proxy::resolve_site`], then
-/// [`page_cache::conditional_get`] around the routes. (Two `from_fn` layers would
-/// each box and clone the whole inner stack per request.)
+/// What runs before routing, as one service: [`proxy::resolve_site`], the
+/// answers that need no route ([`methods`]: `OPTIONS` and unknown methods;
+/// [`canonical`]: trailing slashes), then [`page_cache::conditional_get`]
+/// around the routes. (Several `from_fn` layers would each box and clone the
+/// whole inner stack per request.)
 #[derive(Clone)]
 struct BeforeRouting {
     state: AppState,
@@ -147,9 +159,22 @@ impl Service<Request> for BeforeRouting {
     }
 
     fn call(&mut self, mut request: Request) -> Self::Future {
-        if let Some(response) = proxy::resolve_site(&self.state, &mut request) {
+        if let Some(response) = proxy::resolve_site(&self.state, &mut request).or_else(|| answer_unrouted(&request)) {
             return Box::pin(std::future::ready(Ok(response)));
         }
         page_cache::conditional_get(&self.state, request, &mut self.routes)
+    }
+}
+
+/// The answer to `request` that needs no route, if any: `OPTIONS`, a
+/// method nobody implements, a path with a trailing slash.
+fn answer_unrouted(request: &Request) -> Option<Response> {
+    let site = request.extensions().get::<Arc<Site>>()?;
+    match methods::answer(request.method()) {
+        Some(methods::Answer::Options) => Some(methods::options()),
+        Some(methods::Answer::NotImplemented(error)) => {
+            Some(error_response(site.clone(), request.uri().path(), &error))
+        }
+        None => canonical::trailing_slash_redirect(site, request.uri()),
     }
 }

@@ -18,9 +18,11 @@ use axum::http::{self, HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
 
+use super::variants::{Encoded, Variant};
 use crate::web::metrics::RequestRecorder;
 use crate::web::middleware::RouteLabel;
 pub(crate) use crate::web::middleware::encoding::Encoding;
+use crate::web::middleware::encoding::Quality;
 use crate::web::middleware::encoding::is_compressible;
 use crate::web::middleware::last_modified::{http_date, not_in_future, whole_seconds};
 
@@ -33,23 +35,62 @@ pub(crate) const PAGE_CACHE_CONTROL: &str = "public, max-age=60, must-revalidate
 pub struct RequestConditions {
     /// The coding to answer in (identity when none is acceptable).
     pub encoding: Encoding,
-    /// Whether any coding we make is acceptable (else the answer is 406).
-    pub acceptable: bool,
     if_none_match: Option<HeaderValue>,
     if_modified_since: Option<HeaderValue>,
+    /// The preconditions proper (RFC 9110 §13.1.1, §13.1.4), rare enough
+    /// that the fast path leaves requests with them to the stack.
+    if_match: Option<HeaderValue>,
+    if_unmodified_since: Option<HeaderValue>,
 }
 
 impl RequestConditions {
     /// Reads the conditional and negotiation headers of a request.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let negotiated = Encoding::negotiate(headers);
         Self {
-            encoding: negotiated.unwrap_or(Encoding::Identity),
-            acceptable: negotiated.is_some(),
+            encoding: Encoding::negotiate_or_identity(headers),
             if_none_match: one_list(headers, &header::IF_NONE_MATCH),
             if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
+            if_match: one_list(headers, &header::IF_MATCH),
+            if_unmodified_since: headers.get(header::IF_UNMODIFIED_SINCE).cloned(),
         }
     }
+
+    /// Whether the request has `If-Match` or `If-Unmodified-Since`, which
+    /// can fail (412) and are answered by the stack, never the fast path.
+    pub fn has_preconditions(&self) -> bool {
+        self.if_match.is_some() || self.if_unmodified_since.is_some()
+    }
+
+    /// Steps 1 and 2 of RFC 9110 §13.2.2 for a representation with the
+    /// entity tag hash `hash` (none for a response without `ETag`) and
+    /// `last_modified`: whether `If-Match`, or without it
+    /// `If-Unmodified-Since`, fails, so the answer is 412. Steps 3 and 4
+    /// (`If-None-Match`, `If-Modified-Since`: 304) come after, in
+    /// [`RenderedPage::respond`].
+    pub fn precondition_fails(&self, hash: Option<&str>, last_modified: Option<SystemTime>) -> bool {
+        if let Some(if_match) = &self.if_match {
+            let tags = if_match.to_str().unwrap_or("");
+            return !tags
+                .split(',')
+                .map(str::trim)
+                .any(|tag| tag == "*" || hash.is_some_and(|hash| strong_match(tag, hash)));
+        }
+        let since =
+            self.if_unmodified_since.as_ref().and_then(|value| httpdate::parse_http_date(value.to_str().ok()?).ok());
+        match (last_modified, since) {
+            (Some(modified), Some(since)) => whole_seconds(modified) > whole_seconds(since),
+            // An invalid date, or no modification time to compare: ignored
+            // (§13.1.4).
+            _ => false,
+        }
+    }
+}
+
+/// The strong comparison of §8.8.3.2: a weak tag never matches. Any coding
+/// of the same body matches, since its variants share the hash.
+fn strong_match(tag: &str, hash: &str) -> bool {
+    let Some(opaque) = tag.strip_prefix('"').and_then(|tag| tag.strip_suffix('"')) else { return false };
+    opaque.split('-').next() == Some(hash)
 }
 
 /// Every line of a list-valued header as one comma-separated value (RFC
@@ -67,16 +108,6 @@ fn one_list(headers: &HeaderMap, name: &header::HeaderName) -> Option<HeaderValu
         joined.extend_from_slice(line.as_bytes());
     }
     HeaderValue::from_bytes(&joined).ok()
-}
-
-/// One encoded form of a page's body, with its own strong ETag and the
-/// complete headers of its `200` and `304` responses.
-#[derive(Debug, Default)]
-struct Variant {
-    body: Bytes,
-    headers: HeaderMap,
-    /// Made on the first 304: most pages rendered are never revalidated.
-    not_modified_headers: OnceLock<HeaderMap>,
 }
 
 /// A complete `200 OK` body and everything needed to answer any later
@@ -98,8 +129,8 @@ pub struct RenderedPage {
     pub route: Option<RouteLabel>,
     compressible: bool,
     identity: Variant,
-    gzip: OnceLock<Variant>,
-    brotli: OnceLock<Variant>,
+    /// The gzip and brotli copies, made later (see [`variants`](super::variants)).
+    encoded: Encoded,
     /// The metrics of this page's route for 200 and 304, fetched on the
     /// first cache hit so later hits record without a lookup.
     hit_recorders: OnceLock<[RequestRecorder; 2]>,
@@ -144,20 +175,20 @@ impl RenderedPage {
             compressible,
             identity: Variant::default(),
             body,
-            gzip: OnceLock::new(),
-            brotli: OnceLock::new(),
+            encoded: Encoded::default(),
             hit_recorders: OnceLock::new(),
         };
-        page.identity = page.make_variant(page.body.clone(), page.etag.clone(), Encoding::Identity);
+        page.identity = page.make_variant(page.body.clone(), page.etag.clone(), Encoding::Identity, None);
         page
     }
 
-    /// Bytes this page holds: bodies and header maps (compressed variants,
-    /// made later, add roughly a third).
+    /// Bytes this page holds: bodies and header maps, the compressed copies
+    /// made so far included (the cache weighs a page again when one is
+    /// added, so they count against `--cache-size`).
     pub fn weight(&self) -> usize {
         // The 200 and 304 header maps hold about a dozen entries of ~100
         // bytes each.
-        self.body.len() + 3072
+        self.body.len() + 3072 + self.encoded.weight()
     }
 
     /// The response for a request with `conditions`: 304 when the client's
@@ -178,16 +209,17 @@ impl RenderedPage {
         head: bool,
         body: impl FnOnce(Bytes) -> B,
     ) -> http::Response<B> {
-        let variant = self.variant(conditions.encoding);
-        let (status, headers, bytes) = if self.is_not_modified(conditions) {
-            (StatusCode::NOT_MODIFIED, variant.not_modified_headers(), Bytes::new())
-        } else {
-            (StatusCode::OK, &variant.headers, if head { Bytes::new() } else { variant.body.clone() })
-        };
-        let mut response = http::Response::new(body(bytes));
-        *response.status_mut() = status;
-        *response.headers_mut() = headers.clone();
-        response
+        self.with_variant(conditions.encoding, |variant| {
+            let (status, headers, bytes) = if self.is_not_modified(conditions) {
+                (StatusCode::NOT_MODIFIED, variant.not_modified_headers(), Bytes::new())
+            } else {
+                (StatusCode::OK, &variant.headers, if head { Bytes::new() } else { variant.body.clone() })
+            };
+            let mut response = http::Response::new(body(bytes));
+            *response.status_mut() = status;
+            *response.headers_mut() = headers.clone();
+            response
+        })
     }
 
     /// [`respond_with`](Self::respond_with) for a page that is not kept:
@@ -198,7 +230,7 @@ impl RenderedPage {
         head: bool,
         body: impl FnOnce(Bytes) -> B,
     ) -> http::Response<B> {
-        let identity = conditions.encoding == Encoding::Identity || !self.compressible;
+        let identity = self.encoded.quality(conditions.encoding).is_none() || !self.compressible;
         if !identity || self.is_not_modified(conditions) {
             return self.respond_with(conditions, head, body);
         }
@@ -215,21 +247,54 @@ impl RenderedPage {
         &recorders[usize::from(status == StatusCode::NOT_MODIFIED)]
     }
 
-    /// The variant for `encoding`, compressing on first use only.
-    fn variant(&self, encoding: Encoding) -> &Variant {
-        let cell = match encoding {
-            _ if !self.compressible => return &self.identity,
-            Encoding::Identity => return &self.identity,
-            Encoding::Gzip => &self.gzip,
-            Encoding::Brotli => &self.brotli,
-        };
-        cell.get_or_init(|| {
-            let etag = self.hash.etag(encoding.token());
-            self.make_variant(Bytes::from(encoding.compress(&self.body)), etag, encoding)
-        })
+    /// Calls `answer` with the variant for `encoding`: its compressed copy
+    /// when there is one, else identity.
+    fn with_variant<R>(&self, encoding: Encoding, answer: impl FnOnce(&Variant) -> R) -> R {
+        if !self.compressible {
+            return answer(&self.identity);
+        }
+        self.encoded.with(encoding, |variant| answer(variant.unwrap_or(&self.identity)))
     }
 
-    fn make_variant(&self, body: Bytes, etag: HeaderValue, encoding: Encoding) -> Variant {
+    /// The compression a request in `encoding` asks for: a first copy at
+    /// [`Quality::Fast`], or, for a page hit often enough
+    /// ([`variants::POPULAR_HITS`](super::variants::POPULAR_HITS)), a
+    /// better one. `hit` counts the request as a cache hit.
+    pub fn compression_wanted(&self, encoding: Encoding, hit: bool) -> Option<Quality> {
+        if !self.compressible || encoding == Encoding::Identity {
+            return None;
+        }
+        let popular = hit && self.encoded.hit_is_popular();
+        match self.encoded.quality(encoding) {
+            None => Some(Quality::Fast),
+            Some(Quality::Fast) if popular => Some(Quality::Best),
+            Some(_) => None,
+        }
+    }
+
+    /// Makes the copy in `encoding` at `quality` (the slow part: run it off
+    /// the request threads, see [`super::compress`]).
+    pub fn compress(&self, encoding: Encoding, quality: Quality) {
+        let Some(token) = encoding.token() else { return };
+        if !self.compressible || self.encoded.quality(encoding) >= Some(quality) {
+            return;
+        }
+        // The tag names the quality too: the same URL compressed at another
+        // level is other bytes, so it must not share a strong tag.
+        let etag = match quality {
+            Quality::Best => self.hash.etag(Some(token)),
+            Quality::Fast => self.hash.etag(Some(&format!("{token}-fast"))),
+        };
+        let body = Bytes::from(encoding.compress(&self.body, quality));
+        self.encoded.store(encoding, self.make_variant(body, etag, encoding, Some(quality)));
+    }
+
+    /// The flags that keep one compression of this page at a time.
+    pub(super) fn compressing(&self) -> &Encoded {
+        &self.encoded
+    }
+
+    fn make_variant(&self, body: Bytes, etag: HeaderValue, encoding: Encoding, quality: Option<Quality>) -> Variant {
         let headers = match (&self.content_type, &self.last_modified_header, encoding) {
             // The usual page: a copy of a finished map, its values replaced
             // in place (a copy does not hash the names again).
@@ -244,7 +309,7 @@ impl RenderedPage {
             }
             _ => self.build_headers(body.len(), etag, encoding),
         };
-        Variant { body, headers, not_modified_headers: OnceLock::new() }
+        Variant { body, headers, not_modified_headers: OnceLock::new(), quality }
     }
 
     /// The complete `200` headers of a variant, in the order every response
@@ -269,10 +334,16 @@ impl RenderedPage {
         headers
     }
 
+    /// Whether `If-Match` or `If-Unmodified-Since` fails for this page (see
+    /// [`RequestConditions::precondition_fails`]).
+    pub fn precondition_fails(&self, conditions: &RequestConditions) -> bool {
+        conditions.precondition_fails(Some(self.hash.as_str()), self.last_modified)
+    }
+
     /// RFC 9110 §13.2.2: `If-None-Match` wins; `If-Modified-Since` only
     /// counts without it. Any encoding of the same body matches, since they
     /// share the hash.
-    fn is_not_modified(&self, conditions: &RequestConditions) -> bool {
+    pub fn is_not_modified(&self, conditions: &RequestConditions) -> bool {
         if let Some(if_none_match) = &conditions.if_none_match {
             return if_none_match.to_str().is_ok_and(|tags| self.matches_any(tags));
         }
@@ -286,7 +357,8 @@ impl RenderedPage {
     fn matches_any(&self, tags: &str) -> bool {
         tags.split(',').map(str::trim).any(|tag| {
             let tag = tag.strip_prefix("W/").unwrap_or(tag).trim_matches('"');
-            let hash = tag.strip_suffix("-gzip").or_else(|| tag.strip_suffix("-br")).unwrap_or(tag);
+            // The hash is hex: what follows a `-` names a coding.
+            let hash = tag.split('-').next().unwrap_or(tag);
             tag == "*" || hash == self.hash.as_str()
         })
     }
@@ -405,9 +477,34 @@ mod tests {
     }
 
     #[test]
+    fn a_page_is_answered_in_identity_until_its_copy_is_made_then_better_once_popular() {
+        let page =
+            RenderedPage::new(Bytes::from(vec![b'a'; 1000]), &headers(&[(header::CONTENT_TYPE, "text/html")]), None);
+        let brotli = RequestConditions::from_headers(&headers(&[(header::ACCEPT_ENCODING, "br")]));
+        let weight = page.weight();
+        assert!(page.respond(&brotli, false).headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(page.compression_wanted(Encoding::Brotli, false), Some(Quality::Fast));
+        page.compress(Encoding::Brotli, Quality::Fast);
+        assert!(page.weight() > weight, "the copy counts against the cache size");
+        let fast = page.respond(&brotli, false);
+        assert_eq!(fast.headers()[header::CONTENT_ENCODING], "br");
+        let wanted: Vec<_> = (0..crate::web::page_cache::variants::POPULAR_HITS)
+            .map(|_| page.compression_wanted(Encoding::Brotli, true))
+            .collect();
+        assert_eq!(wanted.last(), Some(&Some(Quality::Best)), "{wanted:?}");
+        assert!(wanted[..wanted.len() - 1].iter().all(Option::is_none), "{wanted:?}");
+        page.compress(Encoding::Brotli, Quality::Best);
+        let best = page.respond(&brotli, false);
+        assert_ne!(best.headers()[header::ETAG], fast.headers()[header::ETAG], "other bytes, another tag");
+        assert_eq!(page.compression_wanted(Encoding::Brotli, true), None);
+        assert_eq!(page.compression_wanted(Encoding::Identity, true), None);
+    }
+
+    #[test]
     fn any_encoding_of_the_body_revalidates() {
         let page =
             RenderedPage::new(Bytes::from(vec![b'a'; 1000]), &headers(&[(header::CONTENT_TYPE, "text/html")]), None);
+        page.compress(Encoding::Gzip, Quality::Fast);
         let gzip_etag = page
             .respond(&RequestConditions::from_headers(&headers(&[(header::ACCEPT_ENCODING, "gzip")])), false)
             .headers()[header::ETAG]

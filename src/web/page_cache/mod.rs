@@ -16,7 +16,10 @@
 //! and the URL; anything that depends on other request headers must say
 //! `Cache-Control: no-store` (or `private`).
 
+pub(crate) mod compress;
 pub(crate) mod conditional;
+mod key;
+mod variants;
 
 use std::convert::Infallible;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -27,18 +30,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 #[cfg(test)]
 use bytes::Bytes;
 use tower::Service;
 use xxhash_rust::xxh3;
 
+use crate::web::error::{AppError, error_response};
 use crate::web::middleware::RouteLabel;
-use crate::web::middleware::proxy::{self, RoutedPath};
 use crate::web::{AppState, Site};
 pub(crate) use conditional::RenderedPage;
 use conditional::RequestConditions;
+use key::cache_key;
+pub(crate) use key::key_for_uri;
 
 /// Largest body the middleware buffers; bigger bodies pass through untouched.
 const MAX_BUFFERED_BYTES: usize = 16 * 1024 * 1024;
@@ -52,6 +57,8 @@ pub struct PageCache {
     pages: Option<moka::sync::Cache<u128, Arc<RenderedPage>, BuildHasherDefault<KeyHasher>>>,
     /// Fingerprints of keys offered once, direct-mapped by key.
     recent: Arc<[AtomicU64]>,
+    /// Where pages are compressed, with a bound on how many at once.
+    compressor: compress::Compressor,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -61,8 +68,8 @@ impl std::fmt::Debug for PageCache {
 }
 
 impl PageCache {
-    /// A cache holding about `max_bytes` of page bodies (compressed variants
-    /// come on top, at roughly a third of that); 0 disables it.
+    /// A cache holding about `max_bytes` of pages, their compressed copies
+    /// included; 0 disables it.
     pub fn new(max_bytes: u64) -> Self {
         let pages = (max_bytes > 0).then(|| {
             moka::sync::Cache::builder()
@@ -72,7 +79,7 @@ impl PageCache {
         });
         let recent =
             if pages.is_some() { (0..RECENT_SLOTS).map(|_| AtomicU64::new(0)).collect() } else { Arc::from([]) };
-        Self { pages, recent }
+        Self { pages, recent, compressor: compress::Compressor::default() }
     }
 
     /// The key of a URL (its path and query given in pieces, joined by the
@@ -166,8 +173,8 @@ impl Default for PageCache {
 /// The future of the stack in front of the routes.
 pub(crate) type StackFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
-/// ETag, 304 and storing pages for every `GET` and `HEAD` that reaches the
-/// routes. Cache hits never get here: [`App`](crate::web::fast_path::App) answers them in
+/// ETag, 304, 412 and storing pages for every `GET` and `HEAD` that
+/// reaches the routes. Cache hits never get here: [`App`](crate::web::fast_path::App) answers them in
 /// front of the stack, so this only renders, stores and responds.
 pub(crate) fn conditional_get(state: &AppState, mut request: Request, routes: &mut Router) -> StackFuture {
     let head = match *request.method() {
@@ -177,25 +184,59 @@ pub(crate) fn conditional_get(state: &AppState, mut request: Request, routes: &m
     };
     let conditions = RequestConditions::from_headers(request.headers());
     let key = cache_key(state, &request);
+    let refusal = conditions.has_preconditions().then(|| Refusal::of(state, &request));
     // HEAD is answered from the same page as GET, minus the body.
     *request.method_mut() = Method::GET;
     let routed = routes.call(request);
     let cache = state.http.cache.clone();
     Box::pin(async move {
         let Ok(response) = routed.await;
-        Ok(store_and_respond(&cache, key, &conditions, head, response).await)
+        let asked = Asked { conditions: &conditions, head, refusal };
+        Ok(store_and_respond(&cache, key, asked, response).await)
     })
 }
 
-async fn store_and_respond(
-    cache: &PageCache,
-    key: u128,
-    conditions: &RequestConditions,
+/// What a request asked of the page it gets.
+struct Asked<'a> {
+    conditions: &'a RequestConditions,
     head: bool,
-    response: Response,
-) -> Response {
+    /// Set when the request has preconditions that may fail.
+    refusal: Option<Refusal>,
+}
+
+/// Where the 412 for a failed precondition is rendered: the request's site
+/// and path (JSON under `/api/`, HTML elsewhere).
+struct Refusal {
+    site: Arc<Site>,
+    path: String,
+}
+
+impl Refusal {
+    fn of(state: &AppState, request: &Request) -> Self {
+        let site = request.extensions().get::<Arc<Site>>().cloned().unwrap_or_else(|| state.site.clone());
+        Self { site, path: request.uri().path().to_owned() }
+    }
+
+    fn respond(&self) -> Response {
+        let error = AppError::PreconditionFailed(
+            "The page is not the version this request was made for (If-Match or If-Unmodified-Since). \
+             Fetch it again."
+                .to_owned(),
+        );
+        error_response(self.site.clone(), &self.path, &error)
+    }
+}
+
+async fn store_and_respond(cache: &PageCache, key: u128, asked: Asked<'_>, response: Response) -> Response {
+    let Asked { conditions, head, refusal } = asked;
     if !conditional::is_storable(&Method::GET, response.status(), response.headers()) {
-        return finish(response, None, head);
+        // §13.2.1: preconditions count only where the answer would be 2xx.
+        let refused = response.status().is_success()
+            && refusal.as_ref().is_some_and(|_| conditions.precondition_fails(None, last_modified_of(&response)));
+        return match refusal.filter(|_| refused) {
+            Some(refusal) => finish(refusal.respond(), None, head),
+            None => finish(response, None, head),
+        };
     }
     let (parts, body) = response.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BUFFERED_BYTES).await else {
@@ -205,7 +246,19 @@ async fn store_and_respond(
     let route = parts.extensions.get::<RouteLabel>().cloned();
     let page = Arc::new(RenderedPage::new(body, &parts.headers, route.clone()));
     cache.offer(key, page.clone());
+    if let Some(quality) = page.compression_wanted(conditions.encoding, false) {
+        cache.compress_now(key, &page, conditions.encoding, quality).await;
+    }
+    if let Some(refusal) = refusal.filter(|_| page.precondition_fails(conditions)) {
+        return finish(refusal.respond(), route, head);
+    }
     finish(page.respond(conditions, head), route, head)
+}
+
+/// The `Last-Modified` a handler set, as a time.
+fn last_modified_of(response: &Response) -> Option<std::time::SystemTime> {
+    let value = response.headers().get(header::LAST_MODIFIED)?.to_str().ok()?;
+    httpdate::parse_http_date(value).ok()
 }
 
 /// Marks the response to a `HEAD` request, whose body
@@ -242,43 +295,6 @@ where
     let head = response.extensions().get::<HeadRequest>().is_some();
     let (parts, body) = response.into_parts();
     Response::from_parts(parts, if head { Body::empty() } else { Body::new(body) })
-}
-
-fn cache_key(state: &AppState, request: &Request) -> u128 {
-    let fallback;
-    let site = match request.extensions().get::<Arc<Site>>() {
-        Some(site) => site.as_ref(),
-        None => {
-            fallback = state.site.clone();
-            fallback.as_ref()
-        }
-    };
-    let path_and_query = request.uri().path_and_query().map_or("/", |value| value.as_str());
-    let host = host_for_key(site, request.uri(), request.headers());
-    PageCache::key(state.library.load().generation(), site, host, &[path_and_query])
-}
-
-/// The host part of a cache key: the same sources, in the same order, as
-/// `site::request_host`; nothing when the site has a public origin.
-fn host_for_key<'a>(site: &Site, uri: &'a Uri, headers: &'a HeaderMap) -> &'a [u8] {
-    match (&site.public_origin, uri.authority()) {
-        (Some(_), _) => &b""[..],
-        (None, Some(authority)) => authority.as_str().as_bytes(),
-        (None, None) => headers.get(header::HOST).map_or(&b""[..], |value| value.as_bytes()),
-    }
-}
-
-/// The key under which the stack stores the page for `uri` (and `headers`)
-/// as `site` sees it, computed before the prefix is stripped (as [`conditional_get`] sees
-/// the URI after); `None` for the bare prefix, which redirects.
-pub(crate) fn key_for_uri(generation: u64, site: &Site, uri: &Uri, headers: &HeaderMap) -> Option<u128> {
-    let host = host_for_key(site, uri, headers);
-    Some(match proxy::routed_path(uri, &site.base_path)? {
-        RoutedPath::Unchanged => {
-            PageCache::key(generation, site, host, &[uri.path_and_query().map_or("/", |value| value.as_str())])
-        }
-        RoutedPath::Stripped(pieces) => PageCache::key(generation, site, host, &pieces),
-    })
 }
 
 #[cfg(test)]

@@ -2,45 +2,69 @@
 //! lists `/archive/{yyyy}`, `/archive/{yyyy}/{mm}` and `/archive/undated`,
 //! paginated like every list ([`super::browse`]).
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use std::sync::Arc;
 
-use super::PageQuery;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+
+use super::PageNumber;
+use super::article::redirect_to;
 use super::browse::{counted, list_page};
 use crate::library::ListKey;
 use crate::web::error::AppError;
 use crate::web::views::{ArchiveView, Html, ListView, YearView};
-use crate::web::{AppState, CurrentSite};
+use crate::web::{AppState, CurrentSite, Site, urls};
 
-/// `GET /archive/{yyyy}` (and `/archive/{yyyy-mm}`, read as the month).
+/// `GET /archive/{yyyy}`; another spelling of a period (`/archive/2024-11`,
+/// `/archive/02024`) redirects to its one URL.
 pub(crate) async fn show_year(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(year): Path<String>,
-    query: Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Html<ListView>, AppError> {
+    uri: Uri,
+    PageNumber(page): PageNumber,
+) -> Result<Response, AppError> {
     let key = ListKey::from_period(&year).ok_or_else(no_such_period)?;
-    list_page(&state, &site, &key, PageQuery::from_request(query)?)
+    show_period(&state, &site, &key, &uri, page)
 }
 
-/// `GET /archive/{yyyy}/{mm}`.
+/// `GET /archive/{yyyy}/{mm}`; `/archive/2024/011` or `/archive/2024/1`
+/// redirect to `/archive/2024/11`.
 pub(crate) async fn show_month(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path((year, month)): Path<(String, String)>,
-    query: Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Html<ListView>, AppError> {
+    uri: Uri,
+    PageNumber(page): PageNumber,
+) -> Result<Response, AppError> {
     let key = ListKey::from_month(&year, &month).ok_or_else(no_such_period)?;
-    list_page(&state, &site, &key, PageQuery::from_request(query)?)
+    show_period(&state, &site, &key, &uri, page)
+}
+
+/// The list of the period `key`, or a 308 to its canonical URL when `uri`
+/// spells it differently, so a period has one address.
+fn show_period(
+    state: &AppState,
+    site: &Arc<Site>,
+    key: &ListKey,
+    uri: &Uri,
+    page: usize,
+) -> Result<Response, AppError> {
+    let canonical = urls::list(site, key);
+    if canonical.strip_prefix(site.base_path.as_str()) != uri.path().strip_prefix('/') {
+        return Ok(redirect_to(&canonical, uri.query()));
+    }
+    list_page(state, site, key, page).map(IntoResponse::into_response)
 }
 
 /// `GET /archive/undated`.
 pub(crate) async fn show_undated(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    PageNumber(page): PageNumber,
 ) -> Result<Html<ListView>, AppError> {
-    list_page(&state, &site, &ListKey::Undated, PageQuery::from_request(query)?)
+    list_page(&state, &site, &ListKey::Undated, page)
 }
 
 /// `GET /archive`: years and months with counts.

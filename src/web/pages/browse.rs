@@ -3,12 +3,11 @@
 //! list a group's articles newest first, paginated like the index. The
 //! date archive's lists ([`super::archive`]) are pages of the same kind.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use std::sync::Arc;
 
 use super::archive::{month_label, no_such_period};
-use super::{PageQuery, no_such_page};
+use super::{PageNumber, no_such_page};
 use crate::article::Article;
 use crate::library::media::MediaIndex;
 use crate::library::{Group, Library, ListKey, page_count, paginate};
@@ -26,9 +25,8 @@ const GROUPS_PER_PAGE: usize = 100;
 pub(crate) async fn list_sections(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    PageNumber(page): PageNumber,
 ) -> Result<Html<GroupsView>, AppError> {
-    let page = PageQuery::from_request(query)?;
     groups_view(&site, state.library.load().sections().all(), GroupKind::Sections, page).map(Html)
 }
 
@@ -36,9 +34,8 @@ pub(crate) async fn list_sections(
 pub(crate) async fn list_sources(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    PageNumber(page): PageNumber,
 ) -> Result<Html<GroupsView>, AppError> {
-    let page = PageQuery::from_request(query)?;
     groups_view(&site, state.library.load().sources().all(), GroupKind::Sources, page).map(Html)
 }
 
@@ -46,9 +43,8 @@ pub(crate) async fn list_sources(
 pub(crate) async fn list_tags(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    PageNumber(page): PageNumber,
 ) -> Result<Html<GroupsView>, AppError> {
-    let page = PageQuery::from_request(query)?;
     groups_view(&site, state.library.load().tags().all(), GroupKind::Tags, page).map(Html)
 }
 
@@ -57,9 +53,9 @@ pub(crate) async fn show_section(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(slug): Path<String>,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    PageNumber(page): PageNumber,
 ) -> Result<Html<ListView>, AppError> {
-    list_page(&state, &site, &ListKey::Section(slug), PageQuery::from_request(query)?)
+    list_page(&state, &site, &ListKey::Section(slug), page)
 }
 
 /// `GET /sources/{slug}`.
@@ -67,9 +63,9 @@ pub(crate) async fn show_source(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(slug): Path<String>,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    PageNumber(page): PageNumber,
 ) -> Result<Html<ListView>, AppError> {
-    list_page(&state, &site, &ListKey::Source(slug), PageQuery::from_request(query)?)
+    list_page(&state, &site, &ListKey::Source(slug), page)
 }
 
 /// `GET /tags/{slug}`.
@@ -77,9 +73,9 @@ pub(crate) async fn show_tag(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     Path(slug): Path<String>,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    PageNumber(page): PageNumber,
 ) -> Result<Html<ListView>, AppError> {
-    list_page(&state, &site, &ListKey::Tag(slug), PageQuery::from_request(query)?)
+    list_page(&state, &site, &ListKey::Tag(slug), page)
 }
 
 #[derive(Clone, Copy)]

@@ -1,9 +1,8 @@
 //! The home page: every article, newest first, paginated.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 
-use super::{PageQuery, no_such_page};
+use super::{PageNumber, no_such_page};
 use crate::library::page_count;
 use crate::web::error::AppError;
 use crate::web::views::{Html, IndexView, PaginationView, SummaryView};
@@ -13,9 +12,8 @@ use crate::web::{AppState, CurrentSite, PER_PAGE, urls};
 pub(crate) async fn show_index(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    PageNumber(page): PageNumber,
 ) -> Result<Html<IndexView>, AppError> {
-    let page = PageQuery::from_request(query)?;
     let library = state.library.load();
     let articles = library.page(page, PER_PAGE).ok_or_else(|| no_such_page(page))?;
     let pages = page_count(library.len(), PER_PAGE);

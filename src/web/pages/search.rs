@@ -1,12 +1,11 @@
 //! The search page, `/search?q=…&section=…&source=…&from=…&to=…&sort=date`,
 //! and the parameters it shares with `/api/search`.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Deserialize;
 
-use super::no_such_page;
+use super::{given_twice, no_such_page, parse_page, query_pairs};
 use crate::library::media::MediaIndex;
 use crate::library::search::{Filters, SearchError, SearchRequest, SearchResults, SortOrder};
 use crate::library::{Groups, Library, page_count};
@@ -17,10 +16,11 @@ use crate::web::{AppState, CurrentSite, PER_PAGE, Site, urls};
 
 /// The query string of a search, as sent by the form. Every field is text so
 /// that a bad value gets a message naming it rather than a generic 400; an
-/// empty value (the form's "any") means no filter.
-#[derive(Debug, Default, Deserialize)]
+/// empty value (the form's "any") means no filter. Read by hand rather than
+/// by serde, so that what goes wrong (a parameter given twice) is said in
+/// our words, not a deserializer's.
+#[derive(Debug, Default)]
 pub(crate) struct SearchParams {
-    #[serde(default)]
     pub q: String,
     pub section: Option<String>,
     pub source: Option<String>,
@@ -30,11 +30,36 @@ pub(crate) struct SearchParams {
     pub page: Option<String>,
 }
 
+impl<S: Send + Sync> FromRequestParts<S> for SearchParams {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        Self::from_query(parts.uri.query())
+    }
+}
+
 impl SearchParams {
-    /// The parameters, or a 400 when the query string itself is malformed.
-    pub(crate) fn from_request(query: Result<Query<Self>, QueryRejection>) -> Result<Self, AppError> {
-        let Query(params) = query
-            .map_err(|rejection| AppError::BadRequest(format!("Invalid query string: {}", rejection.body_text())))?;
+    /// The parameters of `query`; unknown ones are ignored, one given twice
+    /// is a 400.
+    pub(crate) fn from_query(query: Option<&str>) -> Result<Self, AppError> {
+        let mut q = None;
+        let mut params = Self::default();
+        for (name, value) in query_pairs(query) {
+            let slot = match name.as_ref() {
+                "q" => &mut q,
+                "section" => &mut params.section,
+                "source" => &mut params.source,
+                "from" => &mut params.from,
+                "to" => &mut params.to,
+                "sort" => &mut params.sort,
+                "page" => &mut params.page,
+                _ => continue,
+            };
+            if slot.replace(value.into_owned()).is_some() {
+                return Err(given_twice(&name));
+            }
+        }
+        params.q = q.unwrap_or_default();
         Ok(params)
     }
 
@@ -57,14 +82,8 @@ impl SearchParams {
             Some("date") => SortOrder::Date,
             Some(other) => return Err(bad(format!("Unknown sort order “{other}”: use sort=relevance or sort=date."))),
         };
-        let page = match given(&self.page) {
-            None => 1,
-            Some(page) => page
-                .parse()
-                .ok()
-                .filter(|&page| page > 0)
-                .ok_or_else(|| bad(format!("“{page}” is not a page number.")))?,
-        };
+        // Unlike the filters, an empty page is not "any": one rule for pages.
+        let page = self.page.as_deref().map_or(Ok(1), parse_page)?;
         Ok(SearchRequest { query: self.q.clone(), filters, sort, page, per_page: PER_PAGE })
     }
 
@@ -121,9 +140,8 @@ fn parse_date(value: Option<&str>, name: &str) -> Result<Option<jiff::civil::Dat
 pub(crate) async fn show_search(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-    query: Result<Query<SearchParams>, QueryRejection>,
+    params: SearchParams,
 ) -> Result<Html<SearchView>, AppError> {
-    let params = SearchParams::from_request(query)?;
     let library = state.library.load();
     let request = params.to_request(&library)?;
     let mut view = form_view(&site, &library, &params);

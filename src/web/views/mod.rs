@@ -153,6 +153,9 @@ impl SummaryView {
 
 /// Links to the neighbouring pages of a paginated list.
 pub(crate) struct PaginationView {
+    /// This page's own URL (`?page=N`, none for the first), for its
+    /// canonical link: `?page=1` and other query strings name the same list.
+    pub canonical_url: String,
     pub current: usize,
     pub pages: usize,
     pub previous_url: Option<String>,
@@ -176,6 +179,7 @@ impl PaginationView {
     /// query parameters, like search).
     pub(crate) fn with_urls(page_url: impl Fn(usize) -> String, current: usize, pages: usize) -> Self {
         Self {
+            canonical_url: page_url(current),
             current,
             pages,
             previous_url: (current > 1).then(|| page_url(current - 1)),

@@ -158,6 +158,7 @@ async fn two_replicas_behind_nginx_serve_the_site_under_a_prefix() {
     check_crawl(&site, &base_url);
     check_replicas_agree(&origin, site.pages.keys()).await;
     check_pictures(&origin).await;
+    check_one_public_address(&origin).await;
 }
 
 /// Three ways an article has a picture: a photo beside a text article
@@ -200,6 +201,19 @@ async fn check_pictures(origin: &str) {
             assert!(kind.starts_with("image/"), "{url}: {kind}");
         }
     }
+}
+
+/// `/metrics` is denied, and a doubled prefix is not a second address of
+/// every page.
+async fn check_one_public_address(origin: &str) {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let status = |path: String| {
+        let client = client.clone();
+        async move { client.get(format!("{origin}{path}")).send().await.expect("request").status().as_u16() }
+    };
+    assert_eq!(status("/news/metrics".to_owned()).await, 403, "/news/metrics is public");
+    assert_eq!(status(format!("/news/articles/{SEED_ID}")).await, 200);
+    assert_eq!(status(format!("/news/news/articles/{SEED_ID}")).await, 404, "a doubled prefix is an address");
 }
 
 fn check_crawl(site: &crate::support::Crawl, base_url: &str) {

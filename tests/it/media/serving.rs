@@ -91,7 +91,12 @@ async fn resized_copies_are_made_once_kept_by_content_hash_and_never_larger() {
     let small = app.get("/media/small.jpg?w=960").await;
     assert_eq!(size_of(&small.body), (300, 200), "never larger than the original");
     assert_eq!(app.get("/media/big.jpg?w=481").await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(app.get("/media/big.jpg?w=480&x=1").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.get("/media/big.jpg?w=480&utm_source=x").await.body, reply.body, "other parameters are ignored");
+    // A cached page and a cached copy are different entries.
+    assert_eq!(size_of(&app.get("/media/big.jpg").await.body), (2000, 1000));
+    assert_eq!(size_of(&app.get("/media/big.jpg").await.body), (2000, 1000));
+    assert_eq!(size_of(&app.get("/media/big.jpg?w=960").await.body), (960, 480));
+    assert_eq!(size_of(&app.get("/media/big.jpg?w=960").await.body), (960, 480));
     // Without a cache folder the original is served.
     let plain = TestApp::over(dir.path()).build();
     assert_eq!(size_of(&plain.get("/media/big.jpg?w=480").await.body), (2000, 1000));

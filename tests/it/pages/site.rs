@@ -146,7 +146,7 @@ async fn bad_requests_get_html_error_pages_not_500s() {
     let cases = [
         ("/articles/nope", StatusCode::NOT_FOUND),
         ("/no/such/path", StatusCode::NOT_FOUND),
-        ("/?page=0", StatusCode::NOT_FOUND),
+        ("/?page=0", StatusCode::BAD_REQUEST),
         ("/?page=99", StatusCode::NOT_FOUND),
         ("/?page=abc", StatusCode::BAD_REQUEST),
         ("/?page=-1", StatusCode::BAD_REQUEST),
