@@ -130,6 +130,33 @@ impl MediaIndex {
         Some(next)
     }
 
+    /// The index after the paths `changed` under a separate `--media-root`
+    /// (relative to it) changed: image files probed again or dropped,
+    /// folders listed again; `None` when nothing changed.
+    pub(crate) fn updated_media_root(&self, changed: &[PathBuf], max_file_size: u64) -> Option<Self> {
+        let (Some(site), Some(root)) = (&self.site, &self.site_dir) else { return None };
+        let mut next_site = site.clone();
+        for path in changed {
+            let prefix = format!("{}/", key(path));
+            next_site.retain(|existing, _| !existing.starts_with(&prefix));
+            if root.join(path).is_dir() {
+                let inside = list_images(&root.join(path)).into_iter().map(|inner| path.join(inner));
+                next_site.extend(probe_all(root, inside.collect(), max_file_size));
+            } else if ImageKind::of_path(path).is_some() {
+                match probe_file(root, path, max_file_size) {
+                    Some(file) => next_site.insert(key(path), file),
+                    None => next_site.remove(&key(path)),
+                };
+            }
+        }
+        (next_site != *site).then(|| Self { site: Some(next_site), ..self.clone() })
+    }
+
+    /// The separate `--media-root`, when there is one.
+    pub fn site_dir(&self) -> Option<&Path> {
+        self.site_dir.as_deref()
+    }
+
     /// The image at `path` in `root`.
     pub fn get(&self, root: MediaRoot, path: &str) -> Option<&MediaFile> {
         match (root, &self.site) {

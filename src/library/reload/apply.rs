@@ -38,6 +38,16 @@ pub struct Reload {
 }
 
 impl Reload {
+    /// This reload, with the images of a separate `--media-root` at
+    /// `changed` (relative to it) looked at again too.
+    pub(super) fn with_media_root_changes(mut self, changed: &[PathBuf], max_file_size: u64) -> Option<Self> {
+        if let Some(media) = self.library.media.updated_media_root(changed, max_file_size) {
+            self.library.media = Arc::new(media);
+            self.media += changed.len();
+        }
+        Some(self)
+    }
+
     /// The added and updated articles, as the new snapshot holds them.
     pub fn changed_articles(&self) -> Vec<Arc<Article>> {
         self.added.iter().chain(&self.updated).filter_map(|id| self.library.get(id.as_str())).cloned().collect()
@@ -118,6 +128,17 @@ impl Library {
             reload.library.changed_at = Some(jiff::Timestamp::now()).max(self.changed_at);
             reload.media = affected.media.len();
         }
+        Some(reload)
+    }
+
+    /// The next snapshot after images of a separate `--media-root` changed
+    /// (paths relative to it), or `None` when none of them is an image.
+    pub fn apply_media_root(&self, changed: &[PathBuf], max_file_size: u64) -> Option<Reload> {
+        let media = self.media.updated_media_root(changed, max_file_size)?;
+        let mut reload = self.splice(Edit::default(), self.problems.clone(), 0);
+        reload.library.media = Arc::new(media);
+        reload.library.changed_at = Some(jiff::Timestamp::now()).max(self.changed_at);
+        reload.media = changed.len();
         Some(reload)
     }
 

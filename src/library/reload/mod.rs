@@ -74,6 +74,8 @@ impl ReloadHandle {
 pub struct LiveReload {
     handle: ReloadHandle,
     watcher: Option<DirectoryWatcher>,
+    /// The watcher of a separate `--media-root`.
+    _media_watcher: Option<DirectoryWatcher>,
 }
 
 impl LiveReload {
@@ -135,12 +137,41 @@ pub fn start_with(
     let Inbox { handle, received } = inbox;
     let watcher = watch::watch(&dir, settings, handle.triggers.clone())
         .with_context(|| format!("cannot watch the articles directory {}", dir.display()))?;
+    let media_root = target.library.load().media().site_dir().map(std::path::Path::to_owned);
+    let media_watcher = match media_root {
+        Some(root) => watch_media_root(&root, settings, handle.triggers.clone())
+            .with_context(|| format!("cannot watch the media root {}", root.display()))?,
+        None => None,
+    };
     let reloader = Reloader::new(target, dir, options);
     std::thread::Builder::new()
         .name("reload".to_owned())
         .spawn(move || reloader.run(&received))
         .context("cannot start the reload thread")?;
-    Ok(LiveReload { handle, watcher })
+    Ok(LiveReload { handle, watcher, _media_watcher: media_watcher })
+}
+
+/// Watches a separate `--media-root` like the articles directory; its
+/// changes reach the reloader as [`Trigger::MediaRootChanged`].
+fn watch_media_root(
+    root: &std::path::Path,
+    settings: &WatchSettings,
+    triggers: Sender<Trigger>,
+) -> anyhow::Result<Option<DirectoryWatcher>> {
+    let (sender, received) = std::sync::mpsc::channel();
+    let watcher = watch::watch(root, settings, sender)?;
+    std::thread::Builder::new().name("watch-media".to_owned()).spawn(move || {
+        for trigger in received {
+            let forwarded = match trigger {
+                Trigger::Changed(paths) | Trigger::MediaRootChanged(paths) => Trigger::MediaRootChanged(paths),
+                Trigger::Rescan => Trigger::Rescan,
+            };
+            if triggers.send(forwarded).is_err() {
+                return;
+            }
+        }
+    })?;
+    Ok(watcher)
 }
 
 /// Rescans on every SIGHUP until the process ends. The handler is in

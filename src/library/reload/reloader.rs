@@ -45,10 +45,11 @@ impl Reloader {
     }
 
     fn reload(&mut self, batch: impl Iterator<Item = Trigger>) {
-        let (mut paths, mut rescan) = (Vec::new(), false);
+        let (mut paths, mut media_root_paths, mut rescan) = (Vec::new(), Vec::new(), false);
         for trigger in batch {
             match trigger {
                 Trigger::Changed(changed) => paths.extend(changed),
+                Trigger::MediaRootChanged(changed) => media_root_paths.extend(changed),
                 Trigger::Rescan => rescan = true,
             }
         }
@@ -60,7 +61,12 @@ impl Reloader {
                 Err(error) => return tracing::error!(%error, "rescan failed; still serving the previous snapshot"),
             }
         } else {
-            let Some(reload) = current.apply(&self.dir, &self.options, paths) else { return };
+            let reload = current.apply(&self.dir, &self.options, paths);
+            let reload = match reload {
+                Some(reload) => reload.with_media_root_changes(&media_root_paths, self.options.max_file_size),
+                None => current.apply_media_root(&media_root_paths, self.options.max_file_size),
+            };
+            let Some(reload) = reload else { return };
             reload
         };
         let elapsed = started.elapsed();

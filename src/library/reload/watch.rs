@@ -86,6 +86,9 @@ impl Default for WatchSettings {
 pub enum Trigger {
     /// These paths (relative to the directory) changed.
     Changed(Vec<PathBuf>),
+    /// These paths (relative to `--media-root`, when it is another folder)
+    /// changed.
+    MediaRootChanged(Vec<PathBuf>),
     /// Read everything again (SIGHUP, or the watcher may have lost events).
     Rescan,
 }

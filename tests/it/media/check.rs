@@ -69,25 +69,65 @@ async fn remote_images_are_shown_only_with_remote_images() {
         "post.md",
         b"---\ntitle: Remote\n---\n\nText.\n\n![A remote chart](https://cdn.example/chart.png)\n",
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-        .args(["serve", "--remote-images", "--cache-dir", "off", "--watch", "off", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--articles")
-        .arg(dir.path())
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .expect("start broadsheet");
-    let started = std::time::Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the server did not start");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let reply = reqwest::get(format!("http://127.0.0.1:{port}/articles/post")).await.expect("page");
+    let served = Served::start(&["--remote-images".as_ref(), "--articles".as_ref(), dir.path().as_os_str()]);
+    let reply = reqwest::get(format!("http://127.0.0.1:{}/articles/post", served.1)).await.expect("page");
     let policy = reply.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let html = reply.text().await.expect("body");
-    let _ = server.kill();
-    let _ = server.wait();
     assert!(policy.contains("img-src 'self' https:"), "{policy}");
     assert!(html.contains(r#"<img src="https://cdn.example/chart.png" alt="A remote chart" loading="lazy""#), "{html}");
+}
+
+/// Starts the real binary on a free port with `args`; killed on drop.
+struct Served(std::process::Child, u16);
+
+impl Served {
+    fn start(args: &[&std::ffi::OsStr]) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+        let child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+            .args(["serve", "--cache-dir", "off", "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .expect("start broadsheet");
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < std::time::Duration::from_secs(30), "the server did not start");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self(child, port)
+    }
+
+    async fn text(&self, path: &str) -> String {
+        let url = format!("http://127.0.0.1:{}{path}", self.1);
+        reqwest::get(url).await.expect("request").text().await.expect("body")
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn images_added_under_a_separate_media_root_are_seen_while_serving() {
+    let site = tempfile::tempdir().expect("site root");
+    put(site.path(), "_posts/2024-05-01-post.md", b"---\ntitle: Logo\n---\n\nText.\n\n![The logo](/assets/logo.png)\n");
+    let posts = site.path().join("_posts");
+    let served =
+        Served::start(&["--articles".as_ref(), posts.as_os_str(), "--media-root".as_ref(), site.path().as_os_str()]);
+    let before = served.text("/articles/2024-05-01-post").await;
+    assert!(before.contains(r#"<span class="missing-image">The logo</span>"#), "{before}");
+    put(site.path(), "assets/logo.png", &png(40, 20));
+    let started = std::time::Instant::now();
+    loop {
+        let page = served.text("/articles/2024-05-01-post").await;
+        if page.contains(r#"<img src="/site-media/assets/logo.png" alt="The logo" width="40" height="20""#) {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the new image was not seen: {page}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
