@@ -179,6 +179,15 @@ enum FileEntry<'a> {
         path: &'a PathBuf,
         reason: &'a str,
     },
+    /// An image file: its kind and size, or why it is not shown.
+    Media {
+        path: String,
+        kind: &'static str,
+        width: Option<u32>,
+        height: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 /// Everything parsed from one file.
@@ -243,6 +252,18 @@ fn write_json(library: &Library, report: &LoadReport, out: &mut impl Write) -> a
     for ignored in &report.ignored {
         let entry = FileEntry::Ignored { path: &ignored.path, reason: &ignored.reason };
         entries.push((ignored.path.display().to_string(), entry));
+    }
+    for (root, path, file) in library.media().files() {
+        let path = if root == MediaRoot::Site { format!("(media root)/{path}") } else { path.to_owned() };
+        let size = file.dimensions();
+        let entry = FileEntry::Media {
+            path: path.clone(),
+            kind: file.kind.name(),
+            width: size.map(|size| size.width),
+            height: size.map(|size| size.height),
+            reason: file.probed.as_ref().err().map(|error| format!("not shown: it {error}")),
+        };
+        entries.push((path, entry));
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     for (_, entry) in entries {

@@ -35,6 +35,21 @@ fn check_lists_images_and_warns_about_missing_and_broken_ones() {
         "{report}"
     );
     assert_eq!(output.status.code(), Some(0), "warnings are not problems: {report}");
+    let json = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+        .args(["check", "--json", dir.path().to_str().expect("utf-8 path")])
+        .output()
+        .expect("runs");
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&json.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let chart = lines.iter().find(|line| line["path"] == "chart.png").expect("the image has a line");
+    assert_eq!(
+        (chart["status"].as_str(), chart["width"].as_u64(), chart["height"].as_u64()),
+        (Some("media"), Some(30), Some(20))
+    );
+    let bomb = lines.iter().find(|line| line["path"] == "bomb.png").expect("the bomb has a line");
+    assert!(bomb["reason"].as_str().is_some_and(|reason| reason.contains("64-megapixel")), "{bomb}");
 }
 
 #[test]
