@@ -63,8 +63,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     let inbox = reload::Inbox::default();
     reload::rescan_on_sighup(inbox.handle());
     let settings = server_settings(&args.deploy);
+    warn_of_unused_sockets(&args.listen);
     let listener = Listener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(address = %listener.local_address(), public_url = %state.site.public_url(), "listening");
+    crate::systemd::notify_ready(state.library.load().len());
     // Watching starts while pages are already served: setting it up looks
     // at every file (half a second at 100k files).
     let watching = {
@@ -83,6 +85,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
             tracing::error!(error = %format!("{error:#}"), "stopping: live reload could not start");
             *failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(error);
         }
+        crate::systemd::notify_stopping();
         let _ = stop.send(());
     })
     .await?;
@@ -91,6 +94,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     }
     tracing::info!("shut down");
     Ok(Outcome::Success)
+}
+
+/// Sockets passed by systemd are used only with `--listen systemd`; an
+/// operator who forgot it gets told rather than a puzzling "address in use".
+fn warn_of_unused_sockets(listen: &ListenAddress) {
+    if *listen != ListenAddress::Systemd && server::sockets_were_passed() {
+        tracing::warn!(%listen, "systemd passed listening sockets, which are ignored: use --listen systemd");
+    }
 }
 
 /// Keeps live reload running until Ctrl-C or SIGTERM; the error when it

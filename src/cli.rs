@@ -47,7 +47,8 @@ pub struct ServeArgs {
     #[arg(long, env = "BROADSHEET_ARTICLES", default_value = "articles")]
     pub articles: PathBuf,
     /// Address to listen on (`127.0.0.1:3000`, `[::]:8080`), or a Unix
-    /// socket (`unix:/run/broadsheet.sock`) for a proxy on the same host.
+    /// socket (`unix:/run/broadsheet.sock`) for a proxy on the same host, or
+    /// `systemd` for the sockets systemd passes (socket activation).
     #[arg(long, env = "BROADSHEET_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: ListenAddress,
     /// Site title shown in the header and page titles.

@@ -23,3 +23,4 @@ pub mod web;
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod systemd;

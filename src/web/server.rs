@@ -1,4 +1,5 @@
-//! The HTTP server: accepting connections on TCP or a Unix socket, with
+//! The HTTP server: accepting connections on TCP or a Unix socket (bound
+//! here or passed by systemd, see [`listen`]), with
 //! connection-level limits and graceful shutdown.
 //!
 //! `axum::serve` cannot set hyper's header limits or timeouts, so this is a
@@ -10,11 +11,14 @@
 //! limit (431), and shutdown stops accepting, lets requests in flight finish
 //! for a grace period, then closes what is left.
 
+mod inherited;
+mod listen;
 pub(crate) mod progress;
 
+pub use inherited::sockets_were_passed;
+pub use listen::{ListenAddress, Listener};
+
 use std::io;
-use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,13 +26,10 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::{TcpListener, UnixListener};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::fast_path::App;
-use super::middleware::Peer;
 use progress::{Activity, Watched};
 
 /// Connection-level limits and timings.
@@ -55,90 +56,6 @@ impl Default for ServerSettings {
         }
     }
 }
-
-/// Where to listen: `127.0.0.1:3000`, `[::]:8080` or `unix:/run/broadsheet.sock`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ListenAddress {
-    Tcp(String),
-    Unix(PathBuf),
-}
-
-impl FromStr for ListenAddress {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.strip_prefix("unix:") {
-            Some("") => Err("a Unix socket needs a path: unix:/run/broadsheet.sock".to_owned()),
-            Some(path) => Ok(Self::Unix(PathBuf::from(path))),
-            None => Ok(Self::Tcp(text.to_owned())),
-        }
-    }
-}
-
-impl std::fmt::Display for ListenAddress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Tcp(address) => f.write_str(address),
-            Self::Unix(path) => write!(f, "unix:{}", path.display()),
-        }
-    }
-}
-
-/// A bound listening socket.
-#[derive(Debug)]
-pub enum Listener {
-    Tcp(TcpListener),
-    /// The path is removed again when the listener is dropped.
-    Unix(UnixListener, PathBuf),
-}
-
-impl Listener {
-    /// Binds `address`; a stale Unix socket file from an earlier run is
-    /// replaced (but no other kind of file).
-    pub async fn bind(address: &ListenAddress) -> io::Result<Self> {
-        match address {
-            ListenAddress::Tcp(address) => Ok(Self::Tcp(TcpListener::bind(address).await?)),
-            ListenAddress::Unix(path) => {
-                use std::os::unix::fs::FileTypeExt;
-                if std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.file_type().is_socket()) {
-                    std::fs::remove_file(path)?;
-                }
-                Ok(Self::Unix(UnixListener::bind(path)?, path.clone()))
-            }
-        }
-    }
-
-    /// Where it listens, for logs (`127.0.0.1:3000`, `unix:/run/x.sock`).
-    pub fn local_address(&self) -> String {
-        match self {
-            Self::Tcp(listener) => listener.local_addr().map_or_else(|error| error.to_string(), |a| a.to_string()),
-            Self::Unix(_, path) => format!("unix:{}", path.display()),
-        }
-    }
-
-    async fn accept(&self) -> io::Result<(Box<dyn Connection>, Peer)> {
-        match self {
-            Self::Tcp(listener) => {
-                let (stream, address) = listener.accept().await?;
-                // Small responses should leave at once, not wait for Nagle.
-                let _ = stream.set_nodelay(true);
-                Ok((Box::new(stream), Peer::Tcp(address)))
-            }
-            Self::Unix(listener, _) => Ok((Box::new(listener.accept().await?.0), Peer::Unix)),
-        }
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        if let Self::Unix(_, path) = self {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
-trait Connection: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
-impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Connection for T {}
 
 /// Serves `app` (a [`web::app`](crate::web::app) or any router) on
 /// `listener` until `shutdown` resolves, then drains.
