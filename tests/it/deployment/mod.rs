@@ -4,3 +4,4 @@
 mod nginx;
 mod proxy;
 mod systemd;
+mod units;
