@@ -63,7 +63,7 @@ impl Reloader {
         } else {
             let reload = current.apply(&self.dir, &self.options, paths);
             let reload = match reload {
-                Some(reload) => reload.with_media_root_changes(&media_root_paths, self.options.max_file_size),
+                Some(reload) => Some(reload.with_media_root_changes(&media_root_paths, self.options.max_file_size)),
                 None => current.apply_media_root(&media_root_paths, self.options.max_file_size),
             };
             let Some(reload) = reload else { return };
