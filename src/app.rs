@@ -16,6 +16,7 @@ use crate::web::media::MediaService;
 use crate::web::middleware::{HttpSettings, TrustedProxies};
 use crate::web::page_cache::PageCache;
 use crate::web::pages::deployment::configured_facts;
+use crate::web::purge::Purger;
 use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
 use crate::web::site::ImageOptions;
 use crate::web::{AppState, Site, metrics_router};
@@ -60,6 +61,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let state = load_state(&args, site, http).await?.with_media(media);
+    let purger = Purger::new(args.deploy.purge_urls.clone(), Arc::clone(&state.site));
+    let state = state.with_purger(purger);
     let inbox = reload::Inbox::default();
     reload::rescan_on_sighup(inbox.handle());
     let settings = server_settings(&args.deploy);

@@ -149,9 +149,23 @@ pub struct DeployArgs {
     /// (`127.0.0.1:9100`, `unix:/run/broadsheet-metrics.sock`).
     #[arg(long, env = "BROADSHEET_METRICS_LISTEN")]
     pub metrics_listen: Option<ListenAddress>,
+    /// A cache in front of the replicas (`http://127.0.0.1:6081`, Varnish)
+    /// to send `PURGE` requests to for the pages each reload changed, so
+    /// edits show at once (repeatable; env: comma-separated).
+    #[arg(long = "purge-url", env = "BROADSHEET_PURGE_URLS", value_delimiter = ',', value_parser = parse_purge_url)]
+    pub purge_urls: Vec<axum::http::Uri>,
     /// Print the configuration as the server understands it, and exit.
     #[arg(long)]
     pub print_config: bool,
+}
+
+/// An `http://host[:port]` address of a cache to purge.
+fn parse_purge_url(text: &str) -> Result<axum::http::Uri, String> {
+    let uri: axum::http::Uri = text.trim().parse().map_err(|error| format!("“{text}” is not a URL: {error}"))?;
+    if uri.scheme_str() != Some("http") || uri.authority().is_none() {
+        return Err(format!("“{text}”: give the cache's address as http://host:port"));
+    }
+    Ok(uri)
 }
 
 /// Parses `10s`, `500ms`, `2m` or a bare number of seconds.

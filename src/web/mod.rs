@@ -28,6 +28,7 @@ pub mod middleware;
 pub(crate) mod page_cache;
 pub(crate) mod pages;
 pub(crate) mod preview;
+pub mod purge;
 pub mod server;
 pub mod site;
 pub(crate) mod urls;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// Image serving: resized copies and their cache folder.
     pub media: Arc<media::MediaService>,
+    /// The caches to tell which pages changed after a reload (`--purge-url`).
+    pub purger: Option<Arc<purge::Purger>>,
 }
 
 impl AppState {
@@ -90,7 +93,14 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             search,
             media: Arc::default(),
+            purger: None,
         }
+    }
+
+    /// The same state telling `purger`'s caches about changes.
+    pub fn with_purger(mut self, purger: Option<purge::Purger>) -> Self {
+        self.purger = purger.map(Arc::new);
+        self
     }
 
     /// The same state serving images with `media`.
@@ -102,11 +112,16 @@ impl AppState {
     /// What live reload acts on: the snapshot's swap handle, the search
     /// index, and the metrics that record each reload.
     pub fn reload_target(&self) -> reload::Target {
-        let metrics = Arc::clone(&self.metrics);
+        let (metrics, purger) = (Arc::clone(&self.metrics), self.purger.clone());
         reload::Target {
             library: Arc::clone(&self.library),
             search: Arc::clone(&self.search),
-            on_reload: Arc::new(move |elapsed, finished| metrics.record_load(elapsed, finished)),
+            on_reload: Arc::new(move |swapped| {
+                metrics.record_load(swapped.elapsed, swapped.finished);
+                if let Some(purger) = &purger {
+                    purger.purge(swapped);
+                }
+            }),
         }
     }
 
