@@ -10,6 +10,7 @@ mod content_coding;
 mod fast_path;
 mod hardening;
 mod last_modified;
+mod loading;
 mod logging;
 mod progress_guard;
 mod protocol;
