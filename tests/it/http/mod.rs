@@ -3,9 +3,10 @@
 //! hardening and limits, the protocol over a real socket, the log, RFC 9110
 //! details (preconditions, methods, JSON errors) and one address per page.
 
+mod access_log;
 mod caching;
-mod compression;
 mod canonical;
+mod compression;
 mod content_coding;
 mod fast_path;
 mod hardening;
