@@ -76,21 +76,24 @@ impl Entry {
         self.log.write(line);
     }
 
-    fn client_text(&self) -> String {
-        match (self.client, self.unix) {
-            (Some(ip), _) => ip.to_string(),
-            (None, true) => "unix".to_owned(),
-            (None, false) => "-".to_owned(),
-        }
+    fn client_text(&self) -> ClientText {
+        ClientText(self.client, self.unix)
     }
 
-    /// `time client "GET /path HTTP/1.1" status bytes "referer" "agent" seconds id`.
+    /// `time client "GET /path HTTP/1.1" status bytes "referer" "agent" seconds id`,
+    /// written into one buffer (this runs for every request).
     fn text(&self, finished: &Finished) -> String {
         let mut line = String::with_capacity(256);
-        let now = jiff::Timestamp::now();
-        let _ = write!(line, "{now:.3} {} \"", self.client_text());
-        push_escaped(&mut line, &format!("{} {} {:?}", self.method, path_and_query(&self.uri), self.version));
-        let _ = write!(line, "\" {} {} \"", finished.status, finished.bytes.map_or("-".to_owned(), |b| b.to_string()));
+        let _ = write!(line, "{:.3} {} \"{} ", jiff::Timestamp::now(), self.client_text(), self.method);
+        push_escaped(&mut line, path_and_query(&self.uri));
+        let _ = write!(line, " {:?}\" {} ", self.version, finished.status);
+        match finished.bytes {
+            Some(bytes) => {
+                let _ = write!(line, "{bytes}");
+            }
+            None => line.push('-'),
+        }
+        line.push_str(" \"");
         push_escaped(&mut line, text_of(self.referer.as_ref()));
         line.push_str("\" \"");
         push_escaped(&mut line, text_of(self.user_agent.as_ref()));
@@ -101,7 +104,7 @@ impl Entry {
     fn json(&self, finished: &Finished) -> String {
         let value = serde_json::json!({
             "time": format!("{:.3}", jiff::Timestamp::now()),
-            "client": self.client_text(),
+            "client": self.client_text().to_string(),
             "method": self.method.as_str(),
             "path": path_and_query(&self.uri),
             "protocol": format!("{:?}", self.version),
@@ -115,6 +118,20 @@ impl Entry {
         let mut line = value.to_string();
         line.push('\n');
         line
+    }
+}
+
+/// The client as the log writes it: its address, `unix` for a Unix socket
+/// peer that forwarded none, else `-`.
+struct ClientText(Option<IpAddr>, bool);
+
+impl std::fmt::Display for ClientText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self(Some(ip), _) => write!(f, "{ip}"),
+            Self(None, true) => f.write_str("unix"),
+            Self(None, false) => f.write_str("-"),
+        }
     }
 }
 

@@ -7,9 +7,9 @@
 //! and finishes it when the response head is ready: time, client address
 //! (as the trusted proxy chain resolves it), method, path and query,
 //! status, body bytes, duration, referer, user agent and request id. The
-//! line goes into a bounded queue; the writer thread drains it through a
-//! 64 KiB buffer and flushes whenever the queue is empty. When the queue is
-//! full the line is dropped and counted (`broadsheet_access_log_dropped_lines_total`
+//! line goes into a bounded queue; the writer thread, woken by a timer
+//! (never by a request), drains it through a 64 KiB buffer and flushes.
+//! When the queue is full the line is dropped and counted (`broadsheet_access_log_dropped_lines_total`
 //! in `/metrics`), never waited for. SIGHUP and SIGUSR1 reopen a log file,
 //! for logrotate.
 //!
@@ -30,9 +30,10 @@ use prometheus_client::metrics::counter::Counter;
 
 pub(crate) use entry::Entry;
 
-/// Lines the queue holds before new ones are dropped: a few seconds of a
-/// busy server's lines, a few MiB at most.
-const QUEUE_LINES: usize = 16 * 1024;
+/// Lines the queue holds before new ones are dropped: over a second of a
+/// busy server's lines between two of the writer's wake-ups, a few MiB at
+/// most.
+const QUEUE_LINES: usize = 64 * 1024;
 
 /// Where the access log goes (`--access-log`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +85,7 @@ pub(crate) static DROPPED: LazyLock<Counter> = LazyLock::new(Counter::default);
 /// A handle on a running access log; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AccessLog {
-    queue: SyncSender<writer::Message>,
+    queue: SyncSender<String>,
     format: LogFormat,
     reopen: Arc<AtomicBool>,
 }
@@ -103,7 +104,7 @@ impl AccessLog {
 
     /// Queues `line`, or drops and counts it when the queue is full.
     pub(crate) fn write(&self, line: String) {
-        match self.queue.try_send(writer::Message::Line(line)) {
+        match self.queue.try_send(line) {
             Ok(()) => {}
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
                 DROPPED.inc();
@@ -116,12 +117,10 @@ impl AccessLog {
         self.format
     }
 
-    /// Asks the writer to reopen its file before the next line (logrotate
-    /// has renamed it).
+    /// Asks the writer to reopen its file at its next wake-up (logrotate
+    /// has renamed it); lines until then go to the old file.
     pub fn reopen(&self) {
         self.reopen.store(true, Ordering::Release);
-        // Wakes an idle writer; a busy one sees the flag after its batch.
-        let _ = self.queue.try_send(writer::Message::Wake);
     }
 }
 
