@@ -41,7 +41,9 @@ cleanup() {
 # A virtualenv with REDbot, kept in target/ between runs.
 install_redbot() {
   VENV="$ROOT/target/redbot-venv"
-  if [[ ! -x $VENV/bin/python ]] || ! "$VENV/bin/pip" show redbot 2>/dev/null | grep -q "^Version: $REDBOT_VERSION$"; then
+  local installed=""
+  [[ -x $VENV/bin/pip ]] && installed=$("$VENV/bin/pip" show redbot 2>/dev/null | sed -n 's/^Version: //p')
+  if [[ $installed != "$REDBOT_VERSION" ]]; then
     log "installing redbot $REDBOT_VERSION into $VENV"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet "redbot==$REDBOT_VERSION"
@@ -74,7 +76,7 @@ start_broadsheet() {
 }
 
 # The first link under `prefix` on the page at `path`.
-first_link() { curl -s "$BS$1" | grep -o "href=\"$2[^\"?#]*\"" | head -1 | sed 's/^href="//; s/"$//'; }
+first_link() { { curl -s "$BS$1" | grep -o "href=\"$2[^\"?#]*\"" || true; } | head -1 | sed 's/^href="//; s/"$//'; }
 
 # One URL per page type, and the error answers the issue asks about.
 page_urls() {
