@@ -172,9 +172,9 @@ impl Future for Logged {
 
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let Poll::Ready(Ok(mut response)) = Pin::new(&mut this.inner).poll(context) else { return Poll::Pending };
+        let Poll::Ready(Ok(response)) = Pin::new(&mut this.inner).poll(context) else { return Poll::Pending };
         if let Some(entry) = this.entry.take() {
-            entry.finish(&mut response);
+            entry.finish(&response);
         }
         Poll::Ready(Ok(response))
     }

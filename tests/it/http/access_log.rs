@@ -48,7 +48,7 @@ async fn every_request_hit_or_routed_is_one_text_line_with_its_fields() {
     let article = format!("/articles/{SEED_ID}");
     // Rendered in front, then routed and stored, then a cache hit; a 404.
     for path in [article.as_str(), article.as_str(), article.as_str(), "/no-such-page?x=\"y\""] {
-        let response = client()
+        client()
             .get(server.url(path))
             .header("x-forwarded-for", "203.0.113.9")
             .header("referer", "https://example.org/from")
@@ -56,7 +56,6 @@ async fn every_request_hit_or_routed_is_one_text_line_with_its_fields() {
             .send()
             .await
             .expect("request");
-        assert!(response.headers().contains_key("x-request-id"), "{path}");
     }
     let lines = lines(&file, 4).await;
     assert_eq!(lines.len(), 4, "one line per request: {lines:#?}");
@@ -83,7 +82,7 @@ async fn json_lines_are_objects_with_the_fields_an_operator_expects() {
     assert_eq!(entry["client"], "127.0.0.1");
     assert_eq!(entry["request_id"], "edge-42", "a trusted proxy's id is kept");
     assert!(entry["bytes"].as_u64().is_some_and(|bytes| bytes > 0), "{entry}");
-    assert!(entry["duration_seconds"].as_f64().is_some(), "{entry}");
+    assert!(entry["duration_seconds"].as_f64().is_some_and(|seconds| seconds < 5.0), "{entry}");
     assert!(entry["time"].as_str().is_some_and(|time| time.parse::<jiff::Timestamp>().is_ok()), "{entry}");
 }
 

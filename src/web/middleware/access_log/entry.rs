@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 use std::net::IpAddr;
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock};
 use std::time::Instant;
 
 use axum::body::HttpBody;
@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, Response, Uri, Version, header}
 use super::{AccessLog, LogFormat};
 use crate::web::middleware::proxy::{Forwarded, Peer, TrustedProxies};
 
-/// The header carrying the request id, both ways.
+/// The header a trusted proxy may give the request id in.
 const REQUEST_ID: &str = "x-request-id";
 
 /// A request being answered, to log when its response head is ready.
@@ -28,7 +28,7 @@ pub(crate) struct Entry {
     version: Version,
     referer: Option<HeaderValue>,
     user_agent: Option<HeaderValue>,
-    request_id: HeaderValue,
+    request_id: RequestId,
 }
 
 impl Entry {
@@ -63,12 +63,11 @@ impl Entry {
         }
     }
 
-    /// Gives `response` the request id and writes the line.
-    pub(crate) fn finish<B: HttpBody>(self, response: &mut Response<B>) {
+    /// Writes the line for `response`.
+    pub(crate) fn finish<B: HttpBody>(self, response: &Response<B>) {
         let bytes = response.body().size_hint().exact().or_else(|| content_length(response.headers()));
-        response.headers_mut().insert(REQUEST_ID, self.request_id.clone());
         let finished =
-            Finished { status: response.status().as_u16(), bytes, seconds: self.started.elapsed().as_secs_f64() };
+            Finished { status: response.status().as_u16(), bytes, micros: self.started.elapsed().as_micros() };
         let line = match self.log.format() {
             LogFormat::Text => self.text(&finished),
             LogFormat::Json => self.json(&finished),
@@ -84,7 +83,8 @@ impl Entry {
     /// written into one buffer (this runs for every request).
     fn text(&self, finished: &Finished) -> String {
         let mut line = String::with_capacity(256);
-        let _ = write!(line, "{:.3} {} \"{} ", jiff::Timestamp::now(), self.client_text(), self.method);
+        push_time(&mut line);
+        let _ = write!(line, " {} \"{} ", self.client_text(), self.method);
         push_escaped(&mut line, path_and_query(&self.uri));
         let _ = write!(line, " {:?}\" {} ", self.version, finished.status);
         match finished.bytes {
@@ -97,23 +97,25 @@ impl Entry {
         push_escaped(&mut line, text_of(self.referer.as_ref()));
         line.push_str("\" \"");
         push_escaped(&mut line, text_of(self.user_agent.as_ref()));
-        let _ = writeln!(line, "\" {:.6} {}", finished.seconds, text_of(Some(&self.request_id)));
+        let _ = writeln!(line, "\" {} {}", Seconds(finished.micros), self.request_id);
         line
     }
 
     fn json(&self, finished: &Finished) -> String {
+        let mut time = String::with_capacity(24);
+        push_time(&mut time);
         let value = serde_json::json!({
-            "time": format!("{:.3}", jiff::Timestamp::now()),
+            "time": time,
             "client": self.client_text().to_string(),
             "method": self.method.as_str(),
             "path": path_and_query(&self.uri),
             "protocol": format!("{:?}", self.version),
             "status": finished.status,
             "bytes": finished.bytes,
-            "duration_seconds": finished.seconds,
+            "duration_seconds": finished.micros as f64 / 1e6,
             "referer": self.referer.as_ref().map(|value| String::from_utf8_lossy(value.as_bytes())),
             "user_agent": self.user_agent.as_ref().map(|value| String::from_utf8_lossy(value.as_bytes())),
-            "request_id": text_of(Some(&self.request_id)),
+            "request_id": self.request_id.to_string(),
         });
         let mut line = value.to_string();
         line.push('\n');
@@ -139,7 +141,51 @@ impl std::fmt::Display for ClientText {
 struct Finished {
     status: u16,
     bytes: Option<u64>,
-    seconds: f64,
+    micros: u128,
+}
+
+/// A duration in microseconds written as seconds, `0.000412`, without
+/// float formatting.
+struct Seconds(u128);
+
+impl std::fmt::Display for Seconds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{:06}", self.0 / 1_000_000, self.0 % 1_000_000)
+    }
+}
+
+/// Appends the time as `2026-12-04T06:22:30.466Z`. The part up to the
+/// second is formatted once a second per thread: a busy server writes the
+/// same second thousands of times.
+fn push_time(line: &mut String) {
+    thread_local! {
+        static SECOND: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+    }
+    let now = jiff::Timestamp::now();
+    SECOND.with_borrow_mut(|(second, text)| {
+        if *second != now.as_second() {
+            *second = now.as_second();
+            *text = now.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+        }
+        line.push_str(text);
+    });
+    let _ = write!(line, ".{:03}Z", now.subsec_millisecond());
+}
+
+/// A request's id: a trusted proxy's, or one made here.
+#[derive(Debug)]
+enum RequestId {
+    Given(HeaderValue),
+    Made(u64),
+}
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Given(value) => f.write_str(text_of(Some(value))),
+            Self::Made(id) => write!(f, "{id:016x}"),
+        }
+    }
 }
 
 fn path_and_query(uri: &Uri) -> &str {
@@ -171,20 +217,20 @@ fn push_escaped(line: &mut String, text: &str) {
 
 /// The request id: a trusted proxy's `X-Request-Id` when it is short and
 /// printable, else a new one, unique in this process (a random start, then
-/// counting).
-fn request_id(headers: &HeaderMap, believed: bool) -> HeaderValue {
-    static NEXT: LazyLock<Arc<AtomicU64>> = LazyLock::new(|| {
+/// counting). It is logged, not sent back: every response would carry one
+/// more header for the few that are ever looked up.
+fn request_id(headers: &HeaderMap, believed: bool) -> RequestId {
+    static NEXT: LazyLock<AtomicU64> = LazyLock::new(|| {
         let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        Arc::new(AtomicU64::new((seed.as_nanos() as u64).rotate_left(32)))
+        AtomicU64::new((seed.as_nanos() as u64).rotate_left(32))
     });
     let given = headers
         .get(REQUEST_ID)
         .filter(|value| believed && value.len() <= 64 && value.as_bytes().iter().all(|byte| byte.is_ascii_graphic()));
-    if let Some(given) = given {
-        return given.clone();
+    match given {
+        Some(given) => RequestId::Given(given.clone()),
+        None => RequestId::Made(NEXT.fetch_add(1, Ordering::Relaxed)),
     }
-    let id = NEXT.fetch_add(1, Ordering::Relaxed);
-    HeaderValue::from_str(&format!("{id:016x}")).unwrap_or(HeaderValue::from_static("-"))
 }
 
 #[cfg(test)]
@@ -202,8 +248,17 @@ mod tests {
     fn only_a_trusted_printable_request_id_is_taken() {
         let mut headers = HeaderMap::new();
         headers.insert(REQUEST_ID, HeaderValue::from_static("abc-123"));
-        assert_eq!(request_id(&headers, true), "abc-123");
-        assert_ne!(request_id(&headers, false), "abc-123");
-        assert_ne!(request_id(&HeaderMap::new(), false), request_id(&HeaderMap::new(), false));
+        assert_eq!(request_id(&headers, true).to_string(), "abc-123");
+        assert_ne!(request_id(&headers, false).to_string(), "abc-123");
+        let made =
+            [request_id(&HeaderMap::new(), false), request_id(&HeaderMap::new(), false)].map(|id| id.to_string());
+        assert_ne!(made[0], made[1]);
+        assert_eq!(made[0].len(), 16);
+    }
+
+    #[test]
+    fn durations_are_seconds_with_six_decimals() {
+        assert_eq!(Seconds(412).to_string(), "0.000412");
+        assert_eq!(Seconds(2_500_000).to_string(), "2.500000");
     }
 }
