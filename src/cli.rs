@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 
+use crate::web::middleware::access_log::{Destination, LogFormat};
 use crate::web::middleware::proxy::parse_trusted_proxy;
 use crate::web::server::ListenAddress;
 use crate::web::site::BaseUrl;
@@ -157,6 +158,16 @@ pub struct DeployArgs {
     /// Print the configuration as the server understands it, and exit.
     #[arg(long)]
     pub print_config: bool,
+
+    // The access log.
+    /// Where to write one line per request: `stderr`, `off`, or a file
+    /// (appended to, and reopened on SIGHUP or SIGUSR1 for logrotate).
+    #[arg(long, env = "BROADSHEET_ACCESS_LOG", default_value = "stderr")]
+    pub access_log: Destination,
+    /// The access log's lines: `text` (nginx's combined format, then the
+    /// duration in seconds and the request id) or `json` (one object per line).
+    #[arg(long, env = "BROADSHEET_LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
 }
 
 /// An `http://host[:port]` address of a cache to purge.

@@ -3,6 +3,7 @@
 //! hardening and limits, the protocol over a real socket, the log, RFC 9110
 //! details (preconditions, methods, JSON errors) and one address per page.
 
+mod access_log;
 mod caching;
 mod canonical;
 mod compression;
