@@ -11,23 +11,30 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use super::harness::{
-    Guard, Upstream, check_crawl, check_transport, documented, free_port, is_root, start_replica, tool,
-    wait_for_front_end,
+    Guard, Upstream, check_client_address, check_crawl, check_transport, documented, free_port, is_root, start_replica,
+    tool, wait_for_front_end,
 };
 use crate::support::{articles_dir, crawl};
 
 /// Two replicas on `upstreams`, one told its public URL, the other relying
-/// on the front end's forwarded headers.
-fn replicas(articles: &Path, upstreams: &[Upstream; 2], base_url: &str) -> [Guard; 2] {
-    [start_replica(articles, &upstreams[0], &["--base-url", base_url]), start_replica(articles, &upstreams[1], &[])]
+/// on the front end's forwarded headers, each writing its access log in
+/// `logs`.
+fn replicas(articles: &Path, upstreams: &[Upstream; 2], base_url: &str, logs: &Path) -> [Guard; 2] {
+    let log = |name: &str| logs.join(name).display().to_string();
+    [
+        start_replica(articles, &upstreams[0], &["--base-url", base_url, "--access-log", &log("a.log")]),
+        start_replica(articles, &upstreams[1], &["--access-log", &log("b.log")]),
+    ]
 }
 
-/// The checks every front end passes, at `origin`.
-async fn check_front_end(origin: &str) {
+/// The checks every front end passes, at `origin`, with replicas logging
+/// in `logs`.
+async fn check_front_end(origin: &str, logs: &Path) {
     let base_url = format!("{origin}/news/");
     let site = crawl(origin, "/news/", "/news/").await;
     check_crawl(&site, &base_url);
     check_transport(origin).await;
+    check_client_address(origin, &[logs.join("a.log"), logs.join("b.log")]).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -39,7 +46,7 @@ async fn caddy_serves_the_site_under_a_prefix_from_unix_sockets() {
     let origin = format!("http://127.0.0.1:{port}");
     let sockets = [work.path().join("a.sock"), work.path().join("b.sock")];
     let upstreams = sockets.clone().map(Upstream::Socket);
-    let _replicas = replicas(articles.path(), &upstreams, &format!("{origin}/news/"));
+    let _replicas = replicas(articles.path(), &upstreams, &format!("{origin}/news/"), work.path());
     let site = documented(
         "caddyfile",
         &[
@@ -68,7 +75,7 @@ async fn caddy_serves_the_site_under_a_prefix_from_unix_sockets() {
         .expect("start caddy");
     let _caddy = Guard(process);
     wait_for_front_end("caddy", port, "/news/");
-    check_front_end(&origin).await;
+    check_front_end(&origin, work.path()).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -80,7 +87,7 @@ async fn haproxy_serves_the_site_under_a_prefix_from_unix_sockets() {
     let origin = format!("http://127.0.0.1:{port}");
     let sockets = [work.path().join("a.sock"), work.path().join("b.sock")];
     let upstreams = sockets.clone().map(Upstream::Socket);
-    let _replicas = replicas(articles.path(), &upstreams, &format!("{origin}/news/"));
+    let _replicas = replicas(articles.path(), &upstreams, &format!("{origin}/news/"), work.path());
     let proxies = documented(
         "haproxy",
         &[
@@ -102,7 +109,7 @@ async fn haproxy_serves_the_site_under_a_prefix_from_unix_sockets() {
         .expect("start haproxy");
     let _haproxy = Guard(process);
     wait_for_front_end("haproxy", port, "/news/");
-    check_front_end(&origin).await;
+    check_front_end(&origin, work.path()).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -115,7 +122,7 @@ async fn apache_serves_the_site_under_a_prefix() {
     // TCP: Apache's worker user could not open sockets in a private folder.
     let ports = [free_port(), free_port()];
     let upstreams = ports.map(Upstream::Port);
-    let _replicas = replicas(articles.path(), &upstreams, &format!("{origin}/news/"));
+    let _replicas = replicas(articles.path(), &upstreams, &format!("{origin}/news/"), work.path());
     let site = documented(
         "apache",
         &[
@@ -154,7 +161,7 @@ async fn apache_serves_the_site_under_a_prefix() {
         .expect("start apache");
     let _apache = Guard(process);
     wait_for_front_end("apache", port, "/news/");
-    check_front_end(&origin).await;
+    check_front_end(&origin, work.path()).await;
 }
 
 /// The Varnish test's two replicas and the cache in front of them.
@@ -163,7 +170,7 @@ struct VarnishSite {
     articles: tempfile::TempDir,
     _replicas: [Guard; 2],
     _varnish: Guard,
-    _work: tempfile::TempDir,
+    work: tempfile::TempDir,
 }
 
 impl VarnishSite {
@@ -175,13 +182,18 @@ impl VarnishSite {
         let ports = [free_port(), free_port()];
         let purge = format!("http://127.0.0.1:{port}");
         let base_url = format!("{origin}/news/");
+        let log = |name: &str| work.path().join(name).display().to_string();
         let replicas = [
             start_replica(
                 articles.path(),
                 &Upstream::Port(ports[0]),
-                &["--base-url", &base_url, "--purge-url", &purge],
+                &["--base-url", &base_url, "--purge-url", &purge, "--access-log", &log("a.log")],
             ),
-            start_replica(articles.path(), &Upstream::Port(ports[1]), &["--purge-url", &purge]),
+            start_replica(
+                articles.path(),
+                &Upstream::Port(ports[1]),
+                &["--purge-url", &purge, "--access-log", &log("b.log")],
+            ),
         ];
         let vcl = documented(
             "vcl",
@@ -211,7 +223,7 @@ impl VarnishSite {
             .expect("start varnishd");
         let varnish = Guard(process);
         wait_for_front_end("varnish", port, "/news/");
-        Self { origin, articles, _replicas: replicas, _varnish: varnish, _work: work }
+        Self { origin, articles, _replicas: replicas, _varnish: varnish, work }
     }
 }
 
@@ -227,7 +239,7 @@ async fn varnish_in_front_of_two_replicas_caches_correctly_and_shows_edits() {
         return;
     };
     let site = VarnishSite::start(&varnishd);
-    check_front_end(&site.origin).await;
+    check_front_end(&site.origin, site.work.path()).await;
     let client = reqwest::Client::new();
     // A page is served from the cache the second time (two ids: a hit);
     // health and readiness never are.

@@ -171,3 +171,30 @@ pub async fn check_transport(origin: &str) {
     let metrics = client.get(format!("{origin}/news/metrics")).send().await.expect("metrics");
     assert_eq!(metrics.status(), 403, "/news/metrics is public");
 }
+
+/// The address the client of [`check_client_address`] connects from: not
+/// the proxy's 127.0.0.1, so the log shows whose address it wrote.
+const CLIENT: [u8; 4] = [127, 0, 0, 3];
+
+/// A request through the front end from 127.0.0.3 is logged by the replica
+/// that answered it with 127.0.0.3, the real client, not the proxy.
+pub async fn check_client_address(origin: &str, logs: &[PathBuf]) {
+    let client = reqwest::Client::builder().local_address(std::net::IpAddr::from(CLIENT)).build().expect("client");
+    let probe = format!("/news/articles/{SEED_ID}?probe={}", free_port());
+    let reply = client.get(format!("{origin}{probe}")).send().await.expect("request from 127.0.0.3");
+    assert_eq!(reply.status(), 200);
+    let started = Instant::now();
+    loop {
+        let lines: Vec<String> = logs
+            .iter()
+            .filter_map(|log| std::fs::read_to_string(log).ok())
+            .flat_map(|text| text.lines().filter(|line| line.contains(&probe)).map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        if let Some(line) = lines.first() {
+            assert!(line.contains(" 127.0.0.3 "), "the access log does not show the real client: {line}");
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no access log line for {probe} in {logs:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::harness::{
-    Guard, Upstream, check_crawl, check_transport, documented, free_port, is_root, start_replica, tool, wait_until,
+    Guard, Upstream, check_client_address, check_crawl, check_transport, documented, free_port, is_root, start_replica,
+    tool, wait_until,
 };
 use crate::support::{SEED_ID, articles_dir, crawl};
 
@@ -56,9 +57,14 @@ async fn two_replicas_behind_nginx_serve_the_site_under_a_prefix() {
     // One replica is told its public URL; the other learns it from the
     // forwarded headers of the documented config. Both must agree.
     let upstreams = sockets.clone().map(Upstream::Socket);
+    let logs = ["a.log", "b.log"].map(|name| work.path().join(name).display().to_string());
     let _replicas = [
-        start_replica(articles.path(), &upstreams[0], &["--base-url", &base_url, "--cache-dir", cache_dir]),
-        start_replica(articles.path(), &upstreams[1], &["--cache-dir", cache_dir]),
+        start_replica(
+            articles.path(),
+            &upstreams[0],
+            &["--base-url", &base_url, "--cache-dir", cache_dir, "--access-log", &logs[0]],
+        ),
+        start_replica(articles.path(), &upstreams[1], &["--cache-dir", cache_dir, "--access-log", &logs[1]]),
     ];
     let conf = work.path().join("nginx.conf");
     std::fs::write(&conf, nginx_conf(work.path(), &test_config(port, &sockets))).expect("write nginx.conf");
@@ -81,6 +87,7 @@ async fn two_replicas_behind_nginx_serve_the_site_under_a_prefix() {
     check_pictures(&origin).await;
     check_one_public_address(&origin).await;
     check_transport(&origin).await;
+    check_client_address(&origin, &logs.map(PathBuf::from)).await;
 }
 
 /// Three ways an article has a picture: a photo beside a text article
