@@ -153,11 +153,20 @@ start_broadsheet() {
   RSS_SEARCH_KB=$(awk '/VmRSS/ {print $2}' "/proc/$BS_PID/status")
 }
 
+# A 2400×1600 photo in the corpus (no article names it), for the case of a
+# resized copy (`/media/…?w=960`), made once and then served from memory.
+PHOTO="photos/bench.jpg"
+prepare_photo() {
+  [[ -f $CORPUS/$PHOTO ]] || "$ROOT/target/release/examples/gen_photo" "$CORPUS/$PHOTO" 2400 1600
+}
+
 # Saves the pages nginx will serve: the same bytes Broadsheet sends.
 prerender() {
   WWW="$WORK/www"
   mkdir -p "$WWW/articles"
   curl -sf "$BS/" -o "$WWW/index.html"
+  # The resized copy, made by this first request; nginx ignores the query.
+  curl -sf --create-dirs "$BS/media/$PHOTO?w=960" -o "$WWW/media/$PHOTO"
   log "pre-rendering $CORPUS_FILES article pages from Broadsheet"
   local started; started=$(now_ms)
   # One curl per half of the list, each with 8 transfers in flight over
@@ -216,6 +225,7 @@ http {
   open_file_cache_min_uses 1;
   open_file_cache_errors on;
   default_type text/html;
+  types { image/jpeg jpg; }
   charset utf-8;
   gzip off;
   gzip_static on;
@@ -424,8 +434,9 @@ main() {
   trap cleanup EXIT
   trap 'exit 130' INT TERM
   log "building Broadsheet and gen_corpus in release mode"
-  (cd "$ROOT" && cargo build --release --quiet --bin broadsheet --example gen_corpus)
+  (cd "$ROOT" && cargo build --release --quiet --bin broadsheet --example gen_corpus --example gen_photo)
   prepare_corpus
+  prepare_photo
   start_broadsheet
   prerender
   start_nginx
@@ -435,6 +446,7 @@ main() {
   run_case hot-gzip "/articles/$SEED_ID" -H "Accept-Encoding: gzip"
   run_case index "/"
   run_case random "/" -s "$ROOT/bench/random.lua" -- "$WORK/ids.txt"
+  run_case image-960 "/media/$PHOTO?w=960"
   RSS_LOAD_KB=$(awk '/VmRSS/ {print $2}' "/proc/$BS_PID/status")
   FIRST=("$HEALTH_MS" "$ARTICLE_MS" "$SEARCH_MS" "$RSS_START_KB" "$RSS_SEARCH_KB")
   run_bust_case
