@@ -13,6 +13,7 @@ use crate::library::search::SearchStore;
 use crate::library::{Library, LoadError, LoadOptions, LoadProgress, load_dir_progress, load_dir_with};
 use crate::media::ResizedStore;
 use crate::web::media::MediaService;
+use crate::web::middleware::access_log::Destination;
 use crate::web::middleware::{HttpSettings, TrustedProxies};
 use crate::web::page_cache::PageCache;
 use crate::web::pages::deployment::configured_facts;
@@ -47,18 +48,18 @@ pub fn load_logged(dir: &std::path::Path, options: &LoadOptions) -> Result<Libra
 /// `broadsheet serve`: load the articles and serve them until Ctrl-C or
 /// SIGTERM, then drain requests in flight for the grace period.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
-    let media = media_service(&args);
-    let images = ImageOptions { resized: media.resizes(), remote: args.remote_images };
     let site = Site::new(args.site_title.clone(), &args.deploy.base_url.to_string())
-        .with_description(args.site_description.clone())
-        .with_images(images);
-    if args.remote_images {
-        crate::web::middleware::security::allow_remote_images();
-    }
+        .with_description(args.site_description.clone());
     let http = http_settings(&args.deploy);
     if args.deploy.print_config {
         print_config(&args, &site, &http, &mut std::io::stdout().lock())?;
         return Ok(Outcome::Success);
+    }
+    // Only now, so that --print-config creates no cache folder.
+    let media = media_service(&args);
+    let site = site.with_images(ImageOptions { resized: media.resizes(), remote: args.remote_images });
+    if args.remote_images {
+        crate::web::middleware::security::allow_remote_images();
     }
     // A wrong articles path fails at once; the load itself runs while the
     // server already answers health checks (see `web::loading`).
@@ -251,6 +252,16 @@ pub fn print_config(args: &ServeArgs, site: &Site, http: &HttpSettings, out: &mu
     );
     let remote = if args.remote_images { "shown (--remote-images)" } else { "shown as links" };
     writeln!(out, "Images: {resized}; root-relative paths from {}; remote images {remote}", media_root.display())?;
+    let access_log = match &args.deploy.access_log {
+        Destination::Off => "off".to_owned(),
+        Destination::Stderr => "stderr".to_owned(),
+        Destination::File(path) => format!("{} (reopened on SIGHUP and SIGUSR1)", path.display()),
+    };
+    writeln!(out, "Access log: {access_log}, {:?}", args.deploy.log_format)?;
+    let purges: Vec<String> = args.deploy.purge_urls.iter().map(ToString::to_string).collect();
+    if !purges.is_empty() {
+        writeln!(out, "Purged after each reload: {}", purges.join(", "))?;
+    }
     let watch = &args.watch;
     writeln!(
         out,
