@@ -109,16 +109,21 @@ free_port() {
 status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true; }
 
 # Starts Broadsheet and measures process start → /healthz ok and → first 200
-# on an article page. Request logging is off (RUST_LOG=warn), as nginx's
-# access_log is. One request thread, as nginx has one worker: wrk and the
-# server share 2 cores, and a second server thread only competes with wrk.
+# on an article page. With LOGS=0, logging is off (RUST_LOG=warn,
+# --access-log off), as nginx's access_log is; with LOGS=1 it runs as
+# deployed by default (RUST_LOG unset, an access log line per request, here
+# into a file as nginx's goes). One request thread, as nginx has one worker:
+# wrk and the server share 2 cores, and a second server thread only competes
+# with wrk.
 start_broadsheet() {
   # A restart takes the same port: absolute URLs in the pages contain it.
   BS_PORT=${BS_PORT:-$(free_port)}; BS="http://127.0.0.1:$BS_PORT"
   local started; started=$(now_ms)
-  RUST_LOG=warn "${SERVER_CPU[@]}" "$ROOT/target/release/broadsheet" serve \
+  local logging=(env RUST_LOG=warn) access_log=(--access-log off)
+  if [[ ${LOGS:-0} -eq 1 ]]; then logging=(env -u RUST_LOG); access_log=(--access-log "$WORK/access.log"); fi
+  "${logging[@]}" "${SERVER_CPU[@]}" "$ROOT/target/release/broadsheet" serve \
     --articles "$CORPUS" --listen "127.0.0.1:$BS_PORT" --threads "$SERVER_THREADS" \
-    --cache-dir "$WORK/search-cache" 2>>"$WORK/broadsheet.log" &
+    --cache-dir "$WORK/search-cache" "${access_log[@]}" 2>>"$WORK/broadsheet.log" &
   BS_PID=$!
   HEALTH_MS=""; ARTICLE_MS=""; SEARCH_MS=""
   local deadline=$(( started + 120000 + COUNT ))
@@ -148,11 +153,20 @@ start_broadsheet() {
   RSS_SEARCH_KB=$(awk '/VmRSS/ {print $2}' "/proc/$BS_PID/status")
 }
 
+# A 2400×1600 photo in the corpus (no article names it), for the case of a
+# resized copy (`/media/…?w=960`), made once and then served from memory.
+PHOTO="photos/bench.jpg"
+prepare_photo() {
+  [[ -f $CORPUS/$PHOTO ]] || "$ROOT/target/release/examples/gen_photo" "$CORPUS/$PHOTO" 2400 1600
+}
+
 # Saves the pages nginx will serve: the same bytes Broadsheet sends.
 prerender() {
   WWW="$WORK/www"
   mkdir -p "$WWW/articles"
   curl -sf "$BS/" -o "$WWW/index.html"
+  # The resized copy, made by this first request; nginx ignores the query.
+  curl -sf --create-dirs "$BS/media/$PHOTO?w=960" -o "$WWW/media/$PHOTO"
   log "pre-rendering $CORPUS_FILES article pages from Broadsheet"
   local started; started=$(now_ms)
   # One curl per half of the list, each with 8 transfers in flight over
@@ -177,7 +191,7 @@ prerender() {
 }
 
 # nginx at its best for this test: 1 worker (2 are slower when client and
-# server share 2 cores), no access log, keep-alive connections that are never
+# server share 2 cores), no access log (or a buffered one: NG_ACCESS_LOG), keep-alive connections that are never
 # closed by a request count (the default 1000 makes wrk reconnect), cached
 # open files, sendfile, pre-compressed copies.
 start_nginx() {
@@ -199,7 +213,7 @@ pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/logs/error.log warn;
 events { worker_connections 4096; multi_accept on; }
 http {
-  access_log off;
+  ${NG_ACCESS_LOG:-access_log off;}
   server_tokens off;
   sendfile on;
   tcp_nopush on;
@@ -211,6 +225,7 @@ http {
   open_file_cache_min_uses 1;
   open_file_cache_errors on;
   default_type text/html;
+  types { image/jpeg jpg; }
   charset utf-8;
   gzip off;
   gzip_static on;
@@ -290,6 +305,14 @@ run_wrk() {
   echo "${rps:-0} ${p50:-?} ${p99:-?} ${bad:-0} ${errors:-none} $cpu"
 }
 
+# Broadsheet's median req/s with logs on over logs off, on the hot page.
+log_cost() {
+  local off on
+  off=$(awk '$1 == "hot-plain" {print $4}' "$WORK/table.txt" | median)
+  on=$(awk '$1 == "logs-hot" {print $4}' "$WORK/table.txt" | median)
+  awk -v a="$on" -v b="$off" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "?"}'
+}
+
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # One case: warm both servers up, then ROUNDS × (Broadsheet, nginx).
@@ -322,6 +345,51 @@ note_problems() {
   if [[ $bad != 0 ]]; then BAD_RESPONSES=1; fi
 }
 
+# The cache-busting case: a cached article page measured alone, then while
+# 4 more connections ask for new URLs (random query strings) with
+# Accept-Encoding: br (bench/bust.lua). Broadsheet only: nginx serves
+# files and compresses nothing here. Targets (issue 18): p99 ≤ 5 ms and at
+# least 70 % of the undisturbed throughput.
+run_bust_case() {
+  local path="/articles/$SEED_ID" br=(-H "Accept-Encoding: br")
+  log "case cache-bust: ${DURATION}s alone, then ${DURATION}s beside 4 busting connections"
+  run_wrk "$BS$path" 1 "${br[@]}" >/dev/null
+  local calm busy rss_before buster
+  read -r -a calm <<<"$(run_wrk "$BS$path" "$DURATION" "${br[@]}")"
+  rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$BS_PID/status")
+  "${CLIENT_CPU[@]}" wrk -t1 -c4 -d"$(( DURATION + 2 ))s" --latency -s "$ROOT/bench/bust.lua" "$BS" -- "$WORK/ids.txt" \
+    >"$WORK/bust.log" 2>&1 &
+  buster=$!
+  sleep 1
+  read -r -a busy <<<"$(run_wrk "$BS$path" "$DURATION" "${br[@]}")"
+  wait "$buster" || true
+  local bust_rps bust_p99 ratio
+  bust_rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$WORK/bust.log")
+  bust_p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$WORK/bust.log")")
+  ratio=$(awk -v a="${busy[0]}" -v b="${calm[0]}" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
+  {
+    echo "cache-bust (hot article, Accept-Encoding: br; busting: 4 connections, random query strings, br):"
+    echo "  alone:       ${calm[0]} req/s, p50 ${calm[1]} ms, p99 ${calm[2]} ms"
+    echo "  beside them: ${busy[0]} req/s, p50 ${busy[1]} ms, p99 ${busy[2]} ms → ${ratio}× the throughput alone (target ≥ 0.70, p99 ≤ 5 ms)"
+    echo "  busting:     ${bust_rps:-0} req/s, p99 ${bust_p99:-?} ms; RSS $(( rss_before / 1024 )) → $(( $(awk '/VmRSS/ {print $2}' "/proc/$BS_PID/status") / 1024 )) MiB"
+  } >"$WORK/bust.txt"
+  note_problems "cache-bust, broadsheet" "${busy[3]}" "${busy[4]}"
+}
+
+# The same hot cases with both access logs on: Broadsheet as deployed by
+# default (RUST_LOG unset, one access-log line per request, into a file),
+# nginx with a buffered access_log. Restarts both servers.
+run_logged_cases() {
+  log "restarting both servers with their access logs on"
+  kill "$BS_PID"; wait "$BS_PID" 2>/dev/null || true
+  kill "$NG_PID"; wait "$NG_PID" 2>/dev/null || true
+  LOGS=1 start_broadsheet
+  NG_ACCESS_LOG="access_log $WORK/nginx/logs/access.log combined buffer=64k flush=1s;" start_nginx
+  run_case logs-hot "/articles/$SEED_ID"
+  run_case logs-gzip "/articles/$SEED_ID" -H "Accept-Encoding: gzip"
+  LOG_LINES=$(wc -l <"$WORK/access.log")
+}
+
 response_size() { curl -s -o /dev/null -w '%{size_download}' "$@"; }
 
 print_header() {
@@ -345,8 +413,11 @@ print_results() {
   printf '%-10s %5s | %9s %8s %8s %6s | %9s %8s %8s %6s | %6s\n' case round "bs req/s" "p50 ms" "p99 ms" "cpu us" "ng req/s" "p50 ms" "p99 ms" "cpu us" "bs/ng"
   cat "$WORK/table.txt"
   echo
-  echo "median ratio Broadsheet/nginx (req/s):"
+  echo "median ratio Broadsheet/nginx (req/s); logs-* with both access logs on, the rest with both off:"
   cat "$WORK/medians.txt"
+  echo "access log cost to Broadsheet (logs-hot / hot-plain req/s, medians): $(log_cost) (target ≥ 0.90); ${LOG_LINES:-0} lines written"
+  echo
+  cat "$WORK/bust.txt"
   echo
   local rss_kb=$RSS_LOAD_KB
   echo "cold start (OS page cache warmed by reading the files once, in ${WARM_MS} ms):"
@@ -363,8 +434,9 @@ main() {
   trap cleanup EXIT
   trap 'exit 130' INT TERM
   log "building Broadsheet and gen_corpus in release mode"
-  (cd "$ROOT" && cargo build --release --quiet --bin broadsheet --example gen_corpus)
+  (cd "$ROOT" && cargo build --release --quiet --bin broadsheet --example gen_corpus --example gen_photo)
   prepare_corpus
+  prepare_photo
   start_broadsheet
   prerender
   start_nginx
@@ -374,11 +446,13 @@ main() {
   run_case hot-gzip "/articles/$SEED_ID" -H "Accept-Encoding: gzip"
   run_case index "/"
   run_case random "/" -s "$ROOT/bench/random.lua" -- "$WORK/ids.txt"
+  run_case image-960 "/media/$PHOTO?w=960"
   RSS_LOAD_KB=$(awk '/VmRSS/ {print $2}' "/proc/$BS_PID/status")
   FIRST=("$HEALTH_MS" "$ARTICLE_MS" "$SEARCH_MS" "$RSS_START_KB" "$RSS_SEARCH_KB")
-  log "restarting Broadsheet on the same --cache-dir"
-  kill "$BS_PID"; wait "$BS_PID" 2>/dev/null || true
-  start_broadsheet
+  run_bust_case
+  # The restart on the same --cache-dir (the "restart" line) is the one
+  # with logs on.
+  run_logged_cases
   local results; results="$(print_header; print_results)"
   echo "$results"
   mkdir -p "$ROOT/target/bench-results"

@@ -27,8 +27,10 @@ systemd-socket-activate --listen "$work/broadsheet.sock" --setenv=RUST_LOG=warn 
 server=$!
 get() { curl --silent --show-error --fail --max-time 30 --unix-socket "$work/broadsheet.sock" "http://localhost$1"; }
 for _ in $(seq 100); do [[ -S $work/broadsheet.sock ]] && break; sleep 0.1; done
-get /articles/000_3ea0f84f1e61d9e9 | grep -q 'US, South Korea and Japan slam'
+# The first request starts the server, which answers 503 until the articles are in.
+for _ in $(seq 300); do get /readyz >/dev/null 2>&1 && break; sleep 0.1; done
 get /readyz >/dev/null
+get /articles/000_3ea0f84f1e61d9e9 | grep -q 'US, South Korea and Japan slam'
 kill -TERM "$server"
 wait "$server"
 echo "package check: installed $deb; units verified; the installed binary served the example article"

@@ -10,12 +10,14 @@ use anyhow::Context;
 use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
 use crate::library::reload::{self, LiveReload};
 use crate::library::search::SearchStore;
-use crate::library::{Library, LoadError, LoadOptions, load_dir_with};
+use crate::library::{Library, LoadError, LoadOptions, LoadProgress, load_dir_progress, load_dir_with};
 use crate::media::ResizedStore;
 use crate::web::media::MediaService;
+use crate::web::middleware::access_log::Destination;
 use crate::web::middleware::{HttpSettings, TrustedProxies};
 use crate::web::page_cache::PageCache;
 use crate::web::pages::deployment::configured_facts;
+use crate::web::purge::Purger;
 use crate::web::server::{self, ListenAddress, Listener, ServerSettings};
 use crate::web::site::ImageOptions;
 use crate::web::{AppState, Site, metrics_router};
@@ -46,33 +48,43 @@ pub fn load_logged(dir: &std::path::Path, options: &LoadOptions) -> Result<Libra
 /// `broadsheet serve`: load the articles and serve them until Ctrl-C or
 /// SIGTERM, then drain requests in flight for the grace period.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
-    let media = media_service(&args);
-    let images = ImageOptions { resized: media.resizes(), remote: args.remote_images };
     let site = Site::new(args.site_title.clone(), &args.deploy.base_url.to_string())
-        .with_description(args.site_description.clone())
-        .with_images(images);
-    if args.remote_images {
-        crate::web::middleware::security::allow_remote_images();
-    }
+        .with_description(args.site_description.clone());
     let http = http_settings(&args.deploy);
     if args.deploy.print_config {
         print_config(&args, &site, &http, &mut std::io::stdout().lock())?;
         return Ok(Outcome::Success);
     }
-    let state = load_state(&args, site, http).await?.with_media(media);
+    // Only now, so that --print-config creates no cache folder.
+    let media = media_service(&args);
+    let site = site.with_images(ImageOptions { resized: media.resizes(), remote: args.remote_images });
+    if args.remote_images {
+        crate::web::middleware::security::allow_remote_images();
+    }
+    // A wrong articles path fails at once; the load itself runs while the
+    // server already answers health checks (see `web::loading`).
+    crate::library::check_directory(&args.articles)?;
+    let progress = Arc::new(LoadProgress::default());
+    let state = AppState::loading(site, Arc::clone(&progress)).with_http(http).with_media(media);
+    let purger = Purger::new(args.deploy.purge_urls.clone(), Arc::clone(&state.site));
+    let state = state.with_purger(purger);
     let inbox = reload::Inbox::default();
     reload::rescan_on_sighup(inbox.handle());
     let settings = server_settings(&args.deploy);
     warn_of_unused_sockets(&args.listen);
     let listener = Listener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(address = %listener.local_address(), public_url = %state.site.public_url(), "listening");
-    crate::systemd::notify_ready(state.library.load().len());
-    // Watching starts while pages are already served: setting it up looks
-    // at every file (half a second at 100k files).
+    // Loading, then watching, off the async threads while pages are already
+    // served (setting up the watcher looks at every file: half a second at
+    // 100k files).
     let watching = {
-        let (state, dir, options, watch) =
-            (state.clone(), args.articles.clone(), args.load.options(), args.watch.settings());
-        tokio::task::spawn_blocking(move || reload::start_with(inbox, state.reload_target(), dir, options, &watch))
+        let (state, args) = (state.clone(), args.clone());
+        tokio::task::spawn_blocking(move || {
+            load_into(&state, &args, &progress)?;
+            crate::systemd::notify_ready(state.library.load().len());
+            let (dir, options, watch) = (args.articles.clone(), args.load.options(), args.watch.settings());
+            reload::start_with(inbox, state.reload_target(), dir, options, &watch)
+        })
     };
     let (stop, stopped) = tokio::sync::watch::channel(());
     if let Some(address) = &args.deploy.metrics_listen {
@@ -82,7 +94,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     let failed = Arc::clone(&failure);
     server::serve(listener, crate::web::app(state), &settings, async move {
         if let Some(error) = watch_until_shutdown(watching).await {
-            tracing::error!(error = %format!("{error:#}"), "stopping: live reload could not start");
+            tracing::error!(error = %format!("{error:#}"), "stopping: the articles could not be loaded, or live reload could not start");
             *failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(error);
         }
         crate::systemd::notify_stopping();
@@ -123,18 +135,38 @@ async fn watch_until_shutdown(watching: tokio::task::JoinHandle<anyhow::Result<L
     }
 }
 
-/// Loads the library (off the async threads) into a fresh state.
-async fn load_state(args: &ServeArgs, site: Site, http: HttpSettings) -> anyhow::Result<AppState> {
-    let dir = args.articles.clone();
-    let options = args.load.options();
+/// Loads the articles directory into `state` (which serves it from then
+/// on), counting progress, logging progress every few seconds, and starts
+/// indexing it for search.
+fn load_into(state: &AppState, args: &ServeArgs, progress: &Arc<LoadProgress>) -> anyhow::Result<()> {
     let started = Instant::now();
-    let library = tokio::task::spawn_blocking(move || load_logged(&dir, &options)).await??;
+    let (done, reporter) = (Arc::new(std::sync::atomic::AtomicBool::new(false)), Arc::clone(progress));
+    let finished = Arc::clone(&done);
+    std::thread::spawn(move || {
+        while !finished.load(std::sync::atomic::Ordering::Relaxed) {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            if !finished.load(std::sync::atomic::Ordering::Relaxed) {
+                tracing::info!(read = reporter.read(), found = reporter.found(), "loading articles");
+            }
+        }
+    });
+    let loaded = load_dir_progress(&args.articles, &args.load.options(), progress);
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (library, _) = loaded?;
+    tracing::info!(
+        articles = library.len(),
+        problems = library.problems().len(),
+        images = library.media().len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        dir = %args.articles.display(),
+        "loaded articles"
+    );
     // A small library's index costs little memory and builds in moments;
     // caching it would only leave a folder behind for every test directory.
     let store = if library.len() >= MIN_CACHED_ARTICLES { search_store(args) } else { SearchStore::Memory };
-    let state = AppState::with_search_store(library, site, store).with_http(http);
+    state.finish_loading(library, store);
     state.metrics.record_load(started.elapsed(), SystemTime::now());
-    Ok(state)
+    Ok(())
 }
 
 /// Libraries smaller than this keep their search index in memory.
@@ -231,6 +263,16 @@ pub fn print_config(args: &ServeArgs, site: &Site, http: &HttpSettings, out: &mu
     );
     let remote = if args.remote_images { "shown (--remote-images)" } else { "shown as links" };
     writeln!(out, "Images: {resized}; root-relative paths from {}; remote images {remote}", media_root.display())?;
+    let access_log = match &args.deploy.access_log {
+        Destination::Off => "off".to_owned(),
+        Destination::Stderr => "stderr".to_owned(),
+        Destination::File(path) => format!("{} (reopened on SIGHUP and SIGUSR1)", path.display()),
+    };
+    writeln!(out, "Access log: {access_log}, {:?}", args.deploy.log_format)?;
+    let purges: Vec<String> = args.deploy.purge_urls.iter().map(ToString::to_string).collect();
+    if !purges.is_empty() {
+        writeln!(out, "Purged after each reload: {}", purges.join(", "))?;
+    }
     let watch = &args.watch;
     writeln!(
         out,

@@ -17,20 +17,51 @@ use crate::app::Outcome;
 use crate::article::{Article, Format, Paragraphs};
 use crate::cli::CheckArgs;
 use crate::library::media::MediaRoot;
-use crate::library::{Library, LoadOptions, LoadReport, explain_file, load_dir_report};
+use crate::library::{
+    Library, LoadError, LoadOptions, LoadProgress, LoadReport, explain_file, load_dir_progress, load_dir_report,
+};
 
 /// Runs the check and writes the report to `out`.
 pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.explain {
         return explain(&args.dir, path, &args.load.options(), out);
     }
-    let (library, report) = load_dir_report(&args.dir, &args.load.options())?;
+    let (library, report) = load_with_progress_bar(&args.dir, &args.load.options())?;
     if args.json {
         write_json(&library, &report, out)?;
     } else {
         write_report(&library, &report, args.verbose, out)?;
     }
     Ok(if library.problems().is_empty() { Outcome::Success } else { Outcome::ProblemsFound })
+}
+
+/// Loads `dir`, drawing a progress bar on stderr when it is a terminal (a
+/// million files take a while); a pipe or a log gets the report only.
+fn load_with_progress_bar(dir: &Path, options: &LoadOptions) -> Result<(Library, LoadReport), LoadError> {
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    if !std::io::stderr().is_terminal() {
+        return load_dir_report(dir, options);
+    }
+    let progress = LoadProgress::default();
+    let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files read, {eta} left")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    let bar = indicatif::ProgressBar::new(0).with_style(style);
+    let done = AtomicBool::new(false);
+    let loaded = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                bar.set_length(progress.found() as u64);
+                bar.set_position(progress.read() as u64);
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        });
+        let loaded = load_dir_progress(dir, options, &progress);
+        done.store(true, Ordering::Relaxed);
+        loaded
+    });
+    bar.finish_and_clear();
+    loaded
 }
 
 /// `--explain PATH`: the layout, each line above the body with its role

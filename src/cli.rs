@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 
+use crate::web::middleware::access_log::{Destination, LogFormat};
 use crate::web::middleware::proxy::parse_trusted_proxy;
 use crate::web::server::ListenAddress;
 use crate::web::site::BaseUrl;
@@ -150,9 +151,33 @@ pub struct DeployArgs {
     /// (`127.0.0.1:9100`, `unix:/run/broadsheet-metrics.sock`).
     #[arg(long, env = "BROADSHEET_METRICS_LISTEN")]
     pub metrics_listen: Option<ListenAddress>,
+    /// A cache in front of the replicas (`http://127.0.0.1:6081`, Varnish)
+    /// to send `PURGE` requests to for the pages each reload changed, so
+    /// edits show at once (repeatable; env: comma-separated).
+    #[arg(long = "purge-url", env = "BROADSHEET_PURGE_URLS", value_delimiter = ',', value_parser = parse_purge_url)]
+    pub purge_urls: Vec<axum::http::Uri>,
     /// Print the configuration as the server understands it, and exit.
     #[arg(long)]
     pub print_config: bool,
+
+    // The access log.
+    /// Where to write one line per request: `stderr`, `off`, or a file
+    /// (appended to, and reopened on SIGHUP or SIGUSR1 for logrotate).
+    #[arg(long, env = "BROADSHEET_ACCESS_LOG", default_value = "stderr")]
+    pub access_log: Destination,
+    /// The access log's lines: `text` (nginx's combined format, then the
+    /// duration in seconds and the request id) or `json` (one object per line).
+    #[arg(long, env = "BROADSHEET_LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// An `http://host[:port]` address of a cache to purge.
+fn parse_purge_url(text: &str) -> Result<axum::http::Uri, String> {
+    let uri: axum::http::Uri = text.trim().parse().map_err(|error| format!("“{text}” is not a URL: {error}"))?;
+    if uri.scheme_str() != Some("http") || uri.authority().is_none() {
+        return Err(format!("“{text}”: give the cache's address as http://host:port"));
+    }
+    Ok(uri)
 }
 
 /// Parses `10s`, `500ms`, `2m` or a bare number of seconds.

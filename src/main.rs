@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use broadsheet::app::{self, Outcome};
 use broadsheet::cli::{Cli, Command};
 use broadsheet::library::LoadError;
+use broadsheet::web::middleware::access_log::{self, AccessLog};
 use clap::Parser;
 
 /// mimalloc returns freed memory to the system on its own: the garbage of
@@ -32,9 +33,15 @@ fn main() -> ExitCode {
 }
 
 fn run_server(args: broadsheet::cli::ServeArgs) -> anyhow::Result<Outcome> {
+    if let Some(log) = AccessLog::start(&args.deploy.access_log, args.deploy.log_format)? {
+        access_log::install(log);
+    }
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(args.worker_threads()).enable_all().build()?;
-    runtime.block_on(app::serve(args))
+    runtime.block_on(async {
+        access_log::reopen_on_signals();
+        app::serve(args).await
+    })
 }
 
 fn init_tracing() {

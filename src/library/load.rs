@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -95,11 +96,41 @@ pub fn load_dir_with(dir: &Path, options: &LoadOptions) -> Result<Library, LoadE
     load_dir_report(dir, options).map(|(library, _)| library)
 }
 
+/// How far a load has got, readable from other threads while it runs: the
+/// server answers `/healthz` with it, and `check` draws its progress bar.
+#[derive(Debug, Default)]
+pub struct LoadProgress {
+    found: AtomicUsize,
+    read: AtomicUsize,
+}
+
+impl LoadProgress {
+    /// Article files found by the scan (0 until it ends).
+    pub fn found(&self) -> usize {
+        self.found.load(Ordering::Relaxed)
+    }
+
+    /// Article files read and parsed so far.
+    pub fn read(&self) -> usize {
+        self.read.load(Ordering::Relaxed)
+    }
+}
+
 /// Like [`load_dir_with`], also returning the ignored and sidecar files.
 pub fn load_dir_report(dir: &Path, options: &LoadOptions) -> Result<(Library, LoadReport), LoadError> {
+    load_dir_progress(dir, options, &LoadProgress::default())
+}
+
+/// [`load_dir_report`], counting files found and read in `progress`.
+pub fn load_dir_progress(
+    dir: &Path,
+    options: &LoadOptions,
+    progress: &LoadProgress,
+) -> Result<(Library, LoadReport), LoadError> {
     let started = Instant::now();
     check_directory(dir)?;
     let mut scan = scan(dir, options);
+    progress.found.store(scan.candidates.len(), Ordering::Relaxed);
     // Each thread packs the bodies of a run of files as soon as it has read
     // them, so their own allocations are freed while the load goes on and
     // the thread's heap reuses them for the next run: packing after the
@@ -115,6 +146,7 @@ pub fn load_dir_report(dir: &Path, options: &LoadOptions) -> Result<(Library, Lo
                     .iter()
                     .map(|candidate| (candidate.path.clone(), load_file(dir, candidate, options.max_file_size)))
                     .collect();
+                progress.read.fetch_add(run.len(), Ordering::Relaxed);
                 article::pack(loaded.iter_mut().filter_map(|(_, loaded)| match loaded {
                     Loaded::Article(article) => Some(&mut article.paragraphs),
                     _ => None,
@@ -172,7 +204,9 @@ const MAX_READING_THREADS: usize = 32;
 /// time: about 4 MB of text at the median article size.
 const ARTICLES_PER_STRING: usize = 1024;
 
-fn check_directory(dir: &Path) -> Result<(), LoadError> {
+/// Whether `dir` is a readable directory: what a load needs before it
+/// starts, checked up front so a wrong path fails at once.
+pub fn check_directory(dir: &Path) -> Result<(), LoadError> {
     match std::fs::metadata(dir) {
         Ok(metadata) if metadata.is_dir() => {
             std::fs::read_dir(dir).map(drop).map_err(|source| LoadError::Unreadable { path: dir.to_owned(), source })

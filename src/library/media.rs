@@ -80,18 +80,6 @@ pub struct LeadImage<'a> {
 const LEAD_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "avif", "gif", "JPG", "JPEG", "PNG", "WEBP"];
 
 impl MediaIndex {
-    /// Scans `articles_dir` (and `media_root` when it is another folder)
-    /// for image files and probes them in parallel.
-    pub fn scan(articles_dir: &Path, media_root: Option<&Path>, max_file_size: u64) -> Self {
-        let separate = media_root.filter(|root| !same_folder(root, articles_dir));
-        Self {
-            articles: probe_all(articles_dir, list_images(articles_dir), max_file_size),
-            site: separate.map(|root| probe_all(root, list_images(root), max_file_size)),
-            articles_dir: articles_dir.to_owned(),
-            site_dir: separate.map(Path::to_owned),
-        }
-    }
-
     /// An index over `articles_dir` whose image files are `found` (paths
     /// relative to it, from the loader's own walk).
     pub(crate) fn from_found(
@@ -221,6 +209,20 @@ impl MediaIndex {
         let root = self.served_root(root);
         let file = self.get(root, &path);
         ImageSource::Local { root, path, file }
+    }
+
+    /// Whether the article's body shows the image at `root`/`path` itself
+    /// (a post whose `image:` is also its first picture).
+    pub fn body_shows(&self, article: &Article, root: MediaRoot, path: &str) -> bool {
+        article.paragraphs.iter().any(|paragraph| match paragraph {
+            crate::article::ParagraphRef::Html { html, .. } if html.contains("<img") => {
+                image_sources(html).iter().any(|src| {
+                    matches!(self.resolve(article.id.as_str(), src),
+                        ImageSource::Local { root: found, path: ref found_path, .. } if found == root && found_path == path)
+                })
+            }
+            _ => false,
+        })
     }
 
     /// The article's lead image: an image file named like the article
@@ -367,7 +369,7 @@ impl MediaIndex {
 }
 
 /// The `src` of every `<img>` in sanitised HTML, entities decoded.
-fn image_sources(html: &str) -> Vec<String> {
+pub(crate) fn image_sources(html: &str) -> Vec<String> {
     let mut sources = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find("<img") {

@@ -30,8 +30,8 @@ use index::Facet;
 pub use index::{Archive, Group, Groups, Month, Year};
 pub use list::{ArticleList, ListKey, UnknownList};
 pub use load::{
-    DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, Ignored, LoadError, LoadOptions, LoadReport, load_dir, load_dir_report,
-    load_dir_with,
+    DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, Ignored, LoadError, LoadOptions, LoadProgress, LoadReport,
+    check_directory, load_dir, load_dir_progress, load_dir_report, load_dir_with,
 };
 pub use reload::Reload;
 pub use slug::slugify;

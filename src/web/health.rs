@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use serde::Serialize;
 
 use super::{AppState, CurrentSite, Site};
@@ -13,6 +13,11 @@ use crate::library::Library;
 #[derive(Serialize)]
 pub(crate) struct Health {
     pub status: &'static str,
+    /// While loading: files read, of how many found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files_read: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files_found: Option<usize>,
     pub articles: usize,
     /// Files that could not be loaded; `broadsheet check` lists them.
     pub problems: usize,
@@ -24,6 +29,8 @@ impl Health {
     fn new(status: &'static str, site: &Site, library: &Library) -> Self {
         Self {
             status,
+            files_read: None,
+            files_found: None,
             articles: library.len(),
             problems: library.problems().len(),
             problems_url: crate::web::urls::PROBLEMS.url(site, &[]),
@@ -37,17 +44,29 @@ pub(crate) async fn show_health(
     CurrentSite(site): CurrentSite,
 ) -> ([(header::HeaderName, HeaderValue); 1], Json<Health>) {
     let library = state.library.load();
-    (no_store(), Json(Health::new("ok", &site, &library)))
+    if state.loading.is_done() {
+        return (no_store(), Json(Health::new("ok", &site, &library)));
+    }
+    let progress = &state.loading.progress;
+    let health = Health {
+        files_read: Some(progress.read()),
+        files_found: Some(progress.found()),
+        ..Health::new("loading", &site, &library)
+    };
+    (no_store(), Json(health))
 }
 
-/// `GET /readyz`: 200 once the library is loaded. The server only starts
-/// listening after the first load, so a reachable server is ready.
+/// `GET /readyz`: 200 once the library is loaded, 503 while it loads (the
+/// server listens from the start, so that a process manager sees it).
 pub(crate) async fn show_ready(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-) -> ([(header::HeaderName, HeaderValue); 1], Json<Health>) {
+) -> (StatusCode, [(header::HeaderName, HeaderValue); 1], Json<Health>) {
     let library = state.library.load();
-    (no_store(), Json(Health::new("ready", &site, &library)))
+    if !state.loading.is_done() {
+        return (StatusCode::SERVICE_UNAVAILABLE, no_store(), Json(Health::new("loading", &site, &library)));
+    }
+    (StatusCode::OK, no_store(), Json(Health::new("ready", &site, &library)))
 }
 
 /// Health answers describe this moment and this replica: never cache them.

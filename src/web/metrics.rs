@@ -75,6 +75,11 @@ impl Default for Metrics {
             "How long loading the current snapshot took",
             reload_duration.clone(),
         );
+        registry.register(
+            "access_log_dropped_lines",
+            "Access log lines dropped because the writer fell behind or its destination failed",
+            super::middleware::access_log::DROPPED.clone(),
+        );
         Self { registry, requests, latency, articles, problems, last_reload, reload_duration }
     }
 }

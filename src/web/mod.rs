@@ -22,12 +22,14 @@ pub(crate) mod feeds;
 pub(crate) mod health;
 pub(crate) mod language;
 pub(crate) mod latency;
+pub mod loading;
 pub mod media;
 pub(crate) mod metrics;
 pub mod middleware;
 pub(crate) mod page_cache;
 pub(crate) mod pages;
 pub(crate) mod preview;
+pub mod purge;
 pub mod server;
 pub mod site;
 pub(crate) mod urls;
@@ -70,6 +72,10 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// Image serving: resized copies and their cache folder.
     pub media: Arc<media::MediaService>,
+    /// The caches to tell which pages changed after a reload (`--purge-url`).
+    pub purger: Option<Arc<purge::Purger>>,
+    /// Whether the library is still loading (the server listens at once).
+    pub loading: Arc<loading::Loading>,
 }
 
 impl AppState {
@@ -90,7 +96,46 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             search,
             media: Arc::default(),
+            purger: None,
+            loading: Arc::default(),
         }
+    }
+
+    /// The same state telling `purger`'s caches about changes.
+    pub fn with_purger(mut self, purger: Option<purge::Purger>) -> Self {
+        self.purger = purger.map(Arc::new);
+        self
+    }
+
+    /// State whose library is still loading (counted in `progress`): the
+    /// server can listen at once, answering health checks with the
+    /// progress and pages with 503 until [`Self::finish_loading`].
+    pub fn loading(site: Site, progress: Arc<crate::library::LoadProgress>) -> Self {
+        Self {
+            library: Arc::new(ArcSwap::new(Arc::new(Library::default()))),
+            site: Arc::new(site),
+            http: Arc::new(HttpSettings::default()),
+            metrics: Arc::new(Metrics::default()),
+            search: Arc::new(SearchIndex::pending(0)),
+            media: Arc::default(),
+            purger: None,
+            loading: Arc::new(loading::Loading::started(progress)),
+        }
+    }
+
+    /// Serves `library`, the one that finished loading, and starts indexing
+    /// it for search (into `store`) in the background.
+    pub fn finish_loading(&self, library: Library, store: SearchStore) {
+        let library = Arc::new(library);
+        self.library.store(Arc::clone(&library));
+        let search = Arc::clone(&self.search);
+        let spawned = std::thread::Builder::new()
+            .name("search-index".to_owned())
+            .spawn(move || search.build_in(&library, &store));
+        if let Err(error) = spawned {
+            tracing::error!(%error, "cannot start the indexing thread; search stays unavailable");
+        }
+        self.loading.finish();
     }
 
     /// The same state serving images with `media`.
@@ -102,11 +147,16 @@ impl AppState {
     /// What live reload acts on: the snapshot's swap handle, the search
     /// index, and the metrics that record each reload.
     pub fn reload_target(&self) -> reload::Target {
-        let metrics = Arc::clone(&self.metrics);
+        let (metrics, purger) = (Arc::clone(&self.metrics), self.purger.clone());
         reload::Target {
             library: Arc::clone(&self.library),
             search: Arc::clone(&self.search),
-            on_reload: Arc::new(move |elapsed, finished| metrics.record_load(elapsed, finished)),
+            on_reload: Arc::new(move |swapped| {
+                metrics.record_load(swapped.elapsed, swapped.finished);
+                if let Some(purger) = &purger {
+                    purger.purge(swapped);
+                }
+            }),
         }
     }
 
@@ -182,6 +232,7 @@ fn routes(state: AppState) -> Router {
     }
     let routes = routes
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), loading::while_loading))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn(metrics::label_route))
         .with_state(state.clone());

@@ -40,12 +40,12 @@ pub struct Reload {
 impl Reload {
     /// This reload, with the images of a separate `--media-root` at
     /// `changed` (relative to it) looked at again too.
-    pub(super) fn with_media_root_changes(mut self, changed: &[PathBuf], max_file_size: u64) -> Option<Self> {
+    pub(super) fn with_media_root_changes(mut self, changed: &[PathBuf], max_file_size: u64) -> Self {
         if let Some(media) = self.library.media.updated_media_root(changed, max_file_size) {
             self.library.media = Arc::new(media);
             self.media += changed.len();
         }
-        Some(self)
+        self
     }
 
     /// The added and updated articles, as the new snapshot holds them.

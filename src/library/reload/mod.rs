@@ -43,9 +43,28 @@ pub struct Target {
     pub library: Arc<ArcSwap<Library>>,
     /// The search index, updated before each swap.
     pub search: Arc<SearchIndex>,
-    /// Called after each swap with how long building the snapshot took and
-    /// when it finished (the server records both in its metrics).
-    pub on_reload: Arc<dyn Fn(Duration, SystemTime) + Send + Sync>,
+    /// Called after each swap with what changed (the server records the
+    /// timing in its metrics, and tells caches in front of it which pages
+    /// changed).
+    pub on_reload: Arc<dyn Fn(&Swapped<'_>) + Send + Sync>,
+}
+
+/// One reload, as [`Target::on_reload`] sees it once the new snapshot is in.
+#[derive(Debug)]
+pub struct Swapped<'a> {
+    /// How long building the snapshot took, and when it finished.
+    pub elapsed: Duration,
+    pub finished: SystemTime,
+    /// The snapshot before, and the one now served.
+    pub previous: &'a Library,
+    pub current: &'a Library,
+    /// Articles added, changed and removed (by id), and renamed (old, new).
+    pub added: &'a [crate::article::ArticleId],
+    pub updated: &'a [crate::article::ArticleId],
+    pub removed: &'a [crate::article::ArticleId],
+    pub moved: &'a [(crate::article::ArticleId, crate::article::ArticleId)],
+    /// Image files looked at (0: the images did not change).
+    pub images: usize,
 }
 
 impl std::fmt::Debug for Target {

@@ -63,7 +63,7 @@ impl Reloader {
         } else {
             let reload = current.apply(&self.dir, &self.options, paths);
             let reload = match reload {
-                Some(reload) => reload.with_media_root_changes(&media_root_paths, self.options.max_file_size),
+                Some(reload) => Some(reload.with_media_root_changes(&media_root_paths, self.options.max_file_size)),
                 None => current.apply_media_root(&media_root_paths, self.options.max_file_size),
             };
             let Some(reload) = reload else { return };
@@ -93,8 +93,19 @@ impl Reloader {
     fn swap(&self, reload: Reload, timing: Timing) {
         let Reload { library, files, added, updated, removed, moved, problems, media } = reload;
         let (articles, total_problems) = (library.len(), library.problems().len());
-        self.target.library.store(Arc::new(library));
-        (self.target.on_reload)(timing.elapsed, SystemTime::now());
+        let current = Arc::new(library);
+        let previous = self.target.library.swap(Arc::clone(&current));
+        (self.target.on_reload)(&super::Swapped {
+            elapsed: timing.elapsed,
+            finished: SystemTime::now(),
+            previous: &previous,
+            current: &current,
+            added: &added,
+            updated: &updated,
+            removed: &removed,
+            moved: &moved,
+            images: media,
+        });
         for problem in &problems {
             tracing::warn!(path = %problem.path.display(), reason = %problem.message(), "could not load article");
         }

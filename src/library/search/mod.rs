@@ -120,7 +120,9 @@ impl From<tantivy::TantivyError> for SearchError {
 pub struct SearchIndex {
     engine: OnceLock<Result<Engine, String>>,
     indexed: AtomicUsize,
-    total: usize,
+    /// Articles to index: known at once, or (for a handle made before the
+    /// library loaded) when the build starts.
+    total: AtomicUsize,
 }
 
 impl SearchIndex {
@@ -128,7 +130,7 @@ impl SearchIndex {
     /// yet: searches answer [`SearchError::NotReady`] until [`Self::build`]
     /// has run.
     pub fn pending(total: usize) -> Self {
-        Self { engine: OnceLock::new(), indexed: AtomicUsize::new(0), total }
+        Self { engine: OnceLock::new(), indexed: AtomicUsize::new(0), total: AtomicUsize::new(total) }
     }
 
     /// Starts indexing `library` in memory on a background thread and
@@ -169,6 +171,7 @@ impl SearchIndex {
         if self.engine.get().is_some() {
             return;
         }
+        self.total.store(library.len(), Ordering::Relaxed);
         let started = Instant::now();
         let built = Engine::build(library, &self.indexed, store).map_err(|error| error.to_string());
         match &built {
@@ -228,7 +231,10 @@ impl SearchIndex {
         match self.engine.get() {
             Some(Ok(engine)) => Ok(engine),
             Some(Err(error)) => Err(SearchError::Unavailable(error.clone())),
-            None => Err(SearchError::NotReady { indexed: self.indexed.load(Ordering::Relaxed), total: self.total }),
+            None => Err(SearchError::NotReady {
+                indexed: self.indexed.load(Ordering::Relaxed),
+                total: self.total.load(Ordering::Relaxed),
+            }),
         }
     }
 }

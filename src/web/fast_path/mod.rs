@@ -43,6 +43,7 @@ use tower::Service;
 
 use crate::web::metrics::RequestRecorder;
 use crate::web::metrics::unmatched;
+use crate::web::middleware::access_log::{self, AccessLog, Entry};
 use crate::web::middleware::encoding::Quality;
 use crate::web::middleware::host::{self, BadHost};
 use crate::web::middleware::proxy::{self, Peer};
@@ -65,13 +66,28 @@ pub struct App {
     activity: Option<Arc<Activity>>,
     /// Metrics of the article pages answered in front of the stack.
     articles: Arc<ArticleMetrics>,
+    /// Where each request's line goes, if anywhere.
+    access_log: Option<AccessLog>,
 }
 
 impl App {
     /// `routes` (the complete routed stack) with cached pages answered in
     /// front of it.
     pub fn with_page_cache(state: AppState, routes: Router) -> Self {
-        Self { fast: Some(Arc::new(state)), inner: routes, peer: None, activity: None, articles: Arc::default() }
+        let access_log = access_log::installed();
+        Self {
+            fast: Some(Arc::new(state)),
+            inner: routes,
+            peer: None,
+            activity: None,
+            articles: Arc::default(),
+            access_log,
+        }
+    }
+
+    /// The same application writing its access log to `log` (or none).
+    pub fn with_access_log(self, log: Option<AccessLog>) -> Self {
+        Self { access_log: log, ..self }
     }
 
     /// The same application for one connection from `peer`, whose routed
@@ -84,7 +100,7 @@ impl App {
 impl From<Router> for App {
     /// A router served as it is, without the fast path.
     fn from(inner: Router) -> Self {
-        Self { fast: None, inner, peer: None, activity: None, articles: Arc::default() }
+        Self { fast: None, inner, peer: None, activity: None, articles: Arc::default(), access_log: None }
     }
 }
 
@@ -99,13 +115,32 @@ where
 {
     type Response = Response<AppBody>;
     type Error = Infallible;
-    type Future = AppFuture;
+    type Future = Logged;
 
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let entry = match (&self.access_log, &self.fast) {
+            (Some(log), Some(state)) => {
+                // An app inside a router finds the peer in the extensions.
+                let peer = self.peer.or_else(|| request.extensions().get::<Peer>().copied());
+                Some(Entry::start(log, &request, peer.as_ref(), &state.http.trusted_proxies))
+            }
+            _ => None,
+        };
+        Logged { inner: self.answer(request), entry }
+    }
+}
+
+impl App {
+    /// The answer to `request`: from the page cache or the front, else routed.
+    fn answer<B>(&mut self, mut request: Request<B>) -> AppFuture
+    where
+        B: HttpBody<Data = Bytes> + Send + 'static,
+        B::Error: Into<axum::BoxError>,
+    {
         // Only requests from a connection have a Host to check.
         if self.peer.is_some()
             && let Err(bad) = host::check(&request)
@@ -121,17 +156,40 @@ where
             add_peer(&mut request, peer);
         }
         let handling = self.activity.as_ref().map(Activity::handling);
-        AppFuture::Routed(self.inner.call(request), handling)
+        AppFuture::Routed { routed: self.inner.call(request), _handling: handling }
     }
 }
 
-/// The future of [`App`]: a finished cached response, a page answered in
+/// The future of [`App`]: the answer, and the access log's line written
+/// when it is ready.
+pub struct Logged {
+    inner: AppFuture,
+    entry: Option<Entry>,
+}
+
+impl Future for Logged {
+    type Output = Result<Response<AppBody>, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let Poll::Ready(Ok(response)) = Pin::new(&mut this.inner).poll(context) else { return Poll::Pending };
+        if let Some(entry) = this.entry.take() {
+            entry.finish(&response);
+        }
+        Poll::Ready(Ok(response))
+    }
+}
+
+/// The answer of [`App`]: a finished cached response, a page answered in
 /// front once its compressed copy is made, or the router's.
 pub enum AppFuture {
     Cached(Ready<Result<Response<AppBody>, Infallible>>),
     Compressing(Pin<Box<dyn Future<Output = Result<Response<AppBody>, Infallible>> + Send>>),
     /// With the mark of a request in flight, dropped with the future.
-    Routed(RouteFuture<Infallible>, Option<Handling>),
+    Routed {
+        routed: RouteFuture<Infallible>,
+        _handling: Option<Handling>,
+    },
 }
 
 impl Future for AppFuture {
@@ -141,7 +199,9 @@ impl Future for AppFuture {
         match self.get_mut() {
             Self::Cached(ready) => Pin::new(ready).poll(context),
             Self::Compressing(compressing) => compressing.as_mut().poll(context),
-            Self::Routed(routed, _) => Pin::new(routed).poll(context).map_ok(|response| response.map(Either::Right)),
+            Self::Routed { routed, .. } => {
+                Pin::new(routed).poll(context).map_ok(|response| response.map(Either::Right))
+            }
         }
     }
 }
@@ -196,9 +256,9 @@ fn answer_up_front<B>(
         let route = page.route.as_ref().map_or_else(unmatched, |route| route.0.clone());
         [StatusCode::OK, StatusCode::NOT_MODIFIED].map(|status| state.metrics.recorder(route.clone(), status.as_u16()))
     });
-    if tracing::enabled!(tracing::Level::INFO) {
+    if tracing::enabled!(tracing::Level::DEBUG) {
         let (method, uri) = (request.method(), request.uri());
-        tracing::info!(%method, %uri, status = status.as_u16(), "answered from the page cache");
+        tracing::debug!(%method, %uri, status = status.as_u16(), "answered from the page cache");
     }
     match page.compression_wanted(conditions.encoding, true) {
         // The first request in a coding waits for its copy, as a miss does,

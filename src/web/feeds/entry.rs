@@ -76,8 +76,8 @@ impl FeedEntry {
         let body = BodyView::html(&article.paragraphs, Some(images));
         // Atom has no field for a picture: the lead goes first in the content.
         let content_html = match &lead {
-            Some(lead) => format!("{}\n{body}", lead.figure()),
-            None => body,
+            Some(lead) if !lead.in_body => format!("{}\n{body}", lead.figure()),
+            _ => body,
         };
         Self {
             url: urls::canonical_article(site, &article.id),

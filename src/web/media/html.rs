@@ -42,6 +42,9 @@ pub(crate) struct Lead<'a> {
     pub alt: String,
     /// The body's photo caption that belongs to the picture, if any.
     pub caption: Option<(usize, ParagraphRef<'a>)>,
+    /// The body shows the same picture (front matter naming its first
+    /// image): the page does not show it twice, previews still use it.
+    pub in_body: bool,
 }
 
 impl<'a> ImageWriter<'a> {
@@ -79,7 +82,8 @@ impl<'a> ImageWriter<'a> {
         let LeadImage { source, .. } = self.media.lead_image(article)?;
         let ImageSource::Local { root, path, file: Some(file) } = source else { return None };
         let dimensions = file.dimensions()?;
-        let caption = lead_caption(&article.paragraphs);
+        let in_body = self.media.body_shows(article, root, &path);
+        let caption = if in_body { None } else { lead_caption(&article.paragraphs) };
         let alt = match caption {
             Some((_, ParagraphRef::Caption { text, .. })) if !text.trim().is_empty() => text.trim().to_owned(),
             _ => article.title.clone(),
@@ -90,6 +94,7 @@ impl<'a> ImageWriter<'a> {
             dimensions,
             alt,
             caption,
+            in_body,
         })
     }
 

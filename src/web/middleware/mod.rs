@@ -10,6 +10,7 @@
 //! its own and renders article pages that missed the cache. Nothing here
 //! knows a page (the architecture test holds that).
 
+pub mod access_log;
 pub(crate) mod canonical;
 pub(crate) mod encoding;
 pub(crate) mod host;

@@ -176,7 +176,11 @@ pub fn request_site(state: &AppState, request: &Request) -> Arc<Site> {
 pub fn site_for(state: &AppState, peer: Option<&Peer>, headers: &HeaderMap) -> Arc<Site> {
     let base = &state.site;
     let fully_configured = base.public_origin.is_some() && base.base_path != "/";
-    if fully_configured || !state.http.trusted_proxies.trusts(peer) {
+    let trusted = state.http.trusted_proxies.trusts(peer);
+    if !trusted {
+        warn_once_of_untrusted_forwarding(peer, headers);
+    }
+    if fully_configured || !trusted {
         return base.clone();
     }
     let forwarded = Forwarded::from_headers(headers);
@@ -186,6 +190,37 @@ pub fn site_for(state: &AppState, peer: Option<&Peer>, headers: &HeaderMap) -> A
         return base.clone();
     }
     Arc::new(base.with_public(origin, prefix))
+}
+
+/// The headers a proxy forwards the original request in.
+const FORWARDING_HEADERS: [&str; 5] =
+    ["forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-prefix"];
+
+/// Logs once per process that a request came with forwarded headers from
+/// a peer that is not a trusted proxy: they are ignored, so if that peer
+/// is the operator's own proxy, links, redirects and the client address
+/// in the log are wrong, and this is the hint that says why. (Once: any
+/// client may send such headers, and the log must not fill up with them.)
+fn warn_once_of_untrusted_forwarding(peer: Option<&Peer>, headers: &HeaderMap) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if WARNED.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let Some(name) = FORWARDING_HEADERS.iter().find(|name| headers.contains_key(**name)) else { return };
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        let peer = match peer {
+            Some(Peer::Tcp(address)) => address.ip().to_string(),
+            Some(Peer::Unix) => "a Unix socket".to_owned(),
+            None => "an unknown peer".to_owned(),
+        };
+        tracing::warn!(
+            %peer,
+            header = name,
+            "a request came with forwarded headers from {peer}, which is not a trusted proxy: they are ignored. \
+             If {peer} is your reverse proxy, start the server with --trusted-proxy {peer} \
+             (/about/deployment shows what the server sees of each request); this is logged once"
+        );
+    }
 }
 
 /// Resolves the request's [`Site`] into its extensions, applies the URI

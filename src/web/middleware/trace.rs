@@ -1,5 +1,8 @@
 //! Request tracing: the `TraceLayer` of the stack, and whether it would
-//! write anything, from one set of levels.
+//! write anything, from one set of levels. Each request's line is the
+//! access log's ([`super::access_log`]), so tracing logs requests only at
+//! DEBUG (and 5xx answers at ERROR): the default `info` writes nothing per
+//! request, and lets the fast path answer.
 //!
 //! The fast path answers requests without the stack, so it must leave to
 //! the stack every request whose span or log lines are part of the answer
@@ -16,11 +19,11 @@ use tower_http::trace::{
 use tracing::Level;
 
 /// The level of each request's span.
-const SPAN: Level = Level::INFO;
+const SPAN: Level = Level::DEBUG;
 /// The level of the "started processing request" line.
 const REQUEST: Level = Level::DEBUG;
 /// The level of the "finished processing request" line.
-const RESPONSE: Level = Level::INFO;
+const RESPONSE: Level = Level::DEBUG;
 /// The level of the end of a streamed body.
 const END_OF_STREAM: Level = Level::DEBUG;
 

@@ -18,6 +18,7 @@
 
 pub(crate) mod compress;
 pub(crate) mod conditional;
+mod conditions;
 mod key;
 mod variants;
 

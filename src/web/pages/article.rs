@@ -61,7 +61,8 @@ pub(crate) fn article_view<'a>(
     key: &ListKey,
 ) -> ArticleView<'a> {
     let (newer, older) = neighbour_links(&site, library, key, article.id.as_str());
-    let lead = ImageWriter { media: library.media(), site: &site, origin: None }.lead(article);
+    let lead =
+        ImageWriter { media: library.media(), site: &site, origin: None }.lead(article).filter(|lead| !lead.in_body);
     ArticleView {
         lead_caption: lead.as_ref().and_then(|lead| lead.caption_index()),
         lead_figure: lead.map(|lead| lead.figure()),

@@ -7,57 +7,24 @@
 //! `BROADSHEET_E2E=1`, which makes a missing nginx a failure.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
-use crate::support::{SEED_ID, articles_dir, crawl, e2e_required};
-
-/// A child process killed when the test ends, pass or fail.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn nginx_binary() -> Option<PathBuf> {
-    ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|path| path.exists())
-}
-
-/// The first ```nginx block of docs/deploy.md.
-fn documented_config() -> String {
-    let docs =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/deploy.md")).expect("docs/deploy.md");
-    let start = docs.find("```nginx\n").expect("an nginx block in docs/deploy.md") + "```nginx\n".len();
-    let end = start + docs[start..].find("\n```").expect("the end of the nginx block");
-    docs[start..end].to_owned()
-}
+use super::harness::{
+    Guard, Upstream, check_client_address, check_crawl, check_transport, documented, free_port, is_root, start_replica,
+    tool, wait_until,
+};
+use crate::support::{SEED_ID, articles_dir, crawl};
 
 /// The documented config with our port and replica sockets substituted.
 fn test_config(port: u16, sockets: &[PathBuf; 2]) -> String {
-    let documented = documented_config();
-    let replacements = [
-        ("listen 80;", format!("listen 127.0.0.1:{port};")),
-        ("server 127.0.0.1:3000;", format!("server unix:{};", sockets[0].display())),
-        ("server 127.0.0.1:3001;", format!("server unix:{};", sockets[1].display())),
-    ];
-    let mut config = documented.clone();
-    for (from, to) in replacements {
-        assert!(documented.contains(from), "docs/deploy.md's nginx block no longer contains `{from}`");
-        config = config.replace(from, &to);
-    }
-    config
-}
-
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status").is_ok_and(|status| {
-        status.lines().any(|line| line.starts_with("Uid:") && line.split_whitespace().nth(1) == Some("0"))
-    })
+    documented(
+        "nginx",
+        &[
+            ("listen 80;", format!("listen 127.0.0.1:{port};")),
+            ("server 127.0.0.1:3000;", format!("server unix:{};", sockets[0].display())),
+            ("server 127.0.0.1:3001;", format!("server unix:{};", sockets[1].display())),
+        ],
+    )
 }
 
 /// A whole nginx.conf around the documented block: one process, files in
@@ -74,51 +41,10 @@ fn nginx_conf(dir: &Path, server_block: &str) -> String {
     )
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("free port").port()
-}
-
-fn start_replica(articles: &Path, socket: &Path, options: &[&str]) -> Guard {
-    let child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-        .args(["serve", "--articles"])
-        .arg(articles)
-        .arg("--listen")
-        .arg(format!("unix:{}", socket.display()))
-        .args(options)
-        .args(["--trusted-proxy", "127.0.0.1"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start broadsheet");
-    Guard(child)
-}
-
-/// Whether the replica on `socket` answers a search (not "indexing…").
-fn search_ready(socket: &Path) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut stream) = std::os::unix::net::UnixStream::connect(socket) else { return false };
-    let request = "GET /search?q=news HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-    let mut reply = String::new();
-    stream.write_all(request.as_bytes()).is_ok()
-        && stream.read_to_string(&mut reply).is_ok()
-        && reply.starts_with("HTTP/1.1 200")
-}
-
-fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !ready() {
-        assert!(started.elapsed() < Duration::from_secs(60), "{what} did not come up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn two_replicas_behind_nginx_serve_the_site_under_a_prefix() {
-    let Some(nginx) = nginx_binary() else {
-        assert!(!e2e_required(), "BROADSHEET_E2E=1 but nginx is not installed (apt-get install -y nginx)");
-        eprintln!("skipping: nginx is not installed (set BROADSHEET_E2E=1 to make this a failure)");
-        return;
-    };
+    let candidates = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"];
+    let Some(nginx) = tool("nginx", "nginx", &candidates) else { return };
     let articles = articles_dir(25);
     add_pictures(articles.path());
     let work = tempfile::tempdir().expect("temp dir");
@@ -130,15 +56,16 @@ async fn two_replicas_behind_nginx_serve_the_site_under_a_prefix() {
     let sockets = [work.path().join("a.sock"), work.path().join("b.sock")];
     // One replica is told its public URL; the other learns it from the
     // forwarded headers of the documented config. Both must agree.
+    let upstreams = sockets.clone().map(Upstream::Socket);
+    let logs = ["a.log", "b.log"].map(|name| work.path().join(name).display().to_string());
     let _replicas = [
-        start_replica(articles.path(), &sockets[0], &["--base-url", &base_url, "--cache-dir", cache_dir]),
-        start_replica(articles.path(), &sockets[1], &["--cache-dir", cache_dir]),
+        start_replica(
+            articles.path(),
+            &upstreams[0],
+            &["--base-url", &base_url, "--cache-dir", cache_dir, "--access-log", &logs[0]],
+        ),
+        start_replica(articles.path(), &upstreams[1], &["--cache-dir", cache_dir, "--access-log", &logs[1]]),
     ];
-    for socket in &sockets {
-        wait_until("a replica", || std::os::unix::net::UnixStream::connect(socket).is_ok());
-        // The crawl visits search pages, which say 503 until indexing ends.
-        wait_until("a replica's search index", || search_ready(socket));
-    }
     let conf = work.path().join("nginx.conf");
     std::fs::write(&conf, nginx_conf(work.path(), &test_config(port, &sockets))).expect("write nginx.conf");
     let nginx = Command::new(nginx)
@@ -159,6 +86,8 @@ async fn two_replicas_behind_nginx_serve_the_site_under_a_prefix() {
     check_replicas_agree(&origin, site.pages.keys()).await;
     check_pictures(&origin).await;
     check_one_public_address(&origin).await;
+    check_transport(&origin).await;
+    check_client_address(&origin, &logs.map(PathBuf::from)).await;
 }
 
 /// Three ways an article has a picture: a photo beside a text article
@@ -214,21 +143,6 @@ async fn check_one_public_address(origin: &str) {
     assert_eq!(status("/news/metrics".to_owned()).await, 403, "/news/metrics is public");
     assert_eq!(status(format!("/news/articles/{SEED_ID}")).await, 200);
     assert_eq!(status(format!("/news/news/articles/{SEED_ID}")).await, 404, "a doubled prefix is an address");
-}
-
-fn check_crawl(site: &crate::support::Crawl, base_url: &str) {
-    assert!(site.pages.len() > 28, "crawled only {} pages", site.pages.len());
-    for (path, reply) in &site.pages {
-        assert_eq!(reply.status, 200, "{path} is broken");
-    }
-    assert!(site.escaped.is_empty(), "links leave the /news/ prefix: {:?}", site.escaped);
-    let stylesheet = site.pages.iter().find(|(path, _)| path.starts_with("/news/static/") && path.ends_with(".css"));
-    let (_, stylesheet) = stylesheet.expect("the stylesheet was linked and loaded");
-    assert!(stylesheet.header("content-type").is_some_and(|value| value.starts_with("text/css")));
-    assert!(site.pages.keys().any(|path| path.starts_with("/news/static/") && path.ends_with(".svg")), "favicon");
-    let seed = &site.pages[&format!("/news/articles/{SEED_ID}")];
-    let expected = format!("<link rel=\"canonical\" href=\"{base_url}articles/{SEED_ID}\">");
-    assert!(seed.text().contains(&expected), "the seed's canonical link is not {expected}");
 }
 
 /// Fetches every page until both replicas have answered it, and compares.

@@ -2,7 +2,8 @@
 //! `deploy/broadsheet.socket` starts it: `systemd-socket-activate` (Debian's
 //! `systemd` package) holds the listening socket, starts the server on the
 //! first connection with `LISTEN_FDS`, and the server answers that very
-//! connection, on TCP and on a Unix socket. Its `sd_notify` messages go to
+//! connection (503 while the articles load) and serves pages once it says
+//! `READY=1`, on TCP and on a Unix socket. Its `sd_notify` messages go to
 //! a datagram socket the test reads, as systemd would.
 //!
 //! Skipped with a notice when the tool is missing, unless `BROADSHEET_E2E=1`.
@@ -103,17 +104,22 @@ fn terminate(server: &mut Guard) -> std::process::ExitStatus {
     server.0.wait().expect("wait for the server")
 }
 
-/// The first page, the readiness message, then a clean stop.
-fn check_first_connection_is_served(reply: &str, notify: &UnixDatagram, server: &mut Guard) {
-    assert!(reply.starts_with("HTTP/1.1 200"), "the first connection was not answered: {reply:.300}");
-    assert!(reply.contains("<title>"), "not a page: {reply:.300}");
+/// The connection that started the server is answered, not refused: a page
+/// or, while the articles load, 503. After `READY=1` pages are served
+/// (`get_page` asks on a new connection); SIGTERM brings `STOPPING=1` and
+/// a clean exit.
+fn check_activation(first: &str, notify: &UnixDatagram, server: &mut Guard, get_page: impl Fn() -> String) {
+    let status = first.split_whitespace().nth(1).unwrap_or("none");
+    assert!(["200", "503"].contains(&status), "the first connection was not answered: {first:.300}");
     let ready = next_notification(notify);
     assert!(ready.lines().any(|line| line == "READY=1"), "not ready: {ready}");
     assert!(ready.contains("STATUS=Serving 6 articles"), "{ready}");
-    let status = terminate(server);
+    let page = get_page();
+    assert!(page.starts_with("HTTP/1.1 200") && page.contains("<title>"), "not a page once ready: {page:.300}");
+    let exit = terminate(server);
     let stopping = next_notification(notify);
     assert!(stopping.lines().any(|line| line == "STOPPING=1"), "no STOPPING=1: {stopping}");
-    assert!(status.success(), "the server did not stop cleanly: {status}");
+    assert!(exit.success(), "the server did not stop cleanly: {exit}");
 }
 
 #[test]
@@ -124,16 +130,16 @@ fn a_tcp_socket_passed_by_systemd_serves_the_connection_that_started_the_server(
     let address = format!("127.0.0.1:{}", free_port());
     let mut server = start_activated(&tool, &address, articles.path(), &notify_path);
     // The tool listens at once but starts the server only on this
-    // connection, which waits in the socket's queue while articles load.
+    // connection, which waits in the socket's queue until the server runs.
     let mut stream = None;
     wait_for("systemd-socket-activate", || {
         stream = std::net::TcpStream::connect(&address).ok();
         stream.is_some()
     });
-    let reply = get(stream.expect("connected"), &format!("/articles/{SEED_ID}"));
-    let second = get(std::net::TcpStream::connect(&address).expect("connect again"), "/");
-    assert!(second.starts_with("HTTP/1.1 200"), "{second:.300}");
-    check_first_connection_is_served(&reply, &notify, &mut server);
+    let first = get(stream.expect("connected"), &format!("/articles/{SEED_ID}"));
+    check_activation(&first, &notify, &mut server, || {
+        get(std::net::TcpStream::connect(&address).expect("connect again"), &format!("/articles/{SEED_ID}"))
+    });
 }
 
 #[test]
@@ -148,8 +154,8 @@ fn a_unix_socket_passed_by_systemd_serves_pages_and_outlives_the_server() {
         stream = UnixStream::connect(&socket).ok();
         stream.is_some()
     });
-    let reply = get(stream.expect("connected"), "/");
-    check_first_connection_is_served(&reply, &notify, &mut server);
+    let first = get(stream.expect("connected"), "/");
+    check_activation(&first, &notify, &mut server, || get(UnixStream::connect(&socket).expect("connect again"), "/"));
     // The socket is systemd's: it stays for the next start of the server.
     assert!(socket.exists(), "the server removed the socket file systemd created");
 }

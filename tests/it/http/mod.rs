@@ -3,6 +3,7 @@
 //! hardening and limits, the protocol over a real socket, the log, RFC 9110
 //! details (preconditions, methods, JSON errors) and one address per page.
 
+mod access_log;
 mod caching;
 mod canonical;
 mod compression;
@@ -10,6 +11,7 @@ mod content_coding;
 mod fast_path;
 mod hardening;
 mod last_modified;
+mod loading;
 mod logging;
 mod progress_guard;
 mod protocol;

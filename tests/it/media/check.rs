@@ -106,7 +106,8 @@ impl Served {
             .spawn()
             .expect("start broadsheet");
         let started = std::time::Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        // Listening comes first; pages once the articles are loaded.
+        while !ready(port) {
             assert!(started.elapsed() < std::time::Duration::from_secs(30), "the server did not start");
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
@@ -117,6 +118,16 @@ impl Served {
         let url = format!("http://127.0.0.1:{}{path}", self.1);
         reqwest::get(url).await.expect("request").text().await.expect("body")
     }
+}
+
+/// Whether the server on `port` answers `/readyz` with 200.
+fn ready(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let mut reply = String::new();
+    stream.write_all(b"GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").is_ok()
+        && stream.read_to_string(&mut reply).is_ok()
+        && reply.starts_with("HTTP/1.1 200")
 }
 
 impl Drop for Served {

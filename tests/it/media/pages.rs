@@ -131,3 +131,14 @@ async fn lists_show_thumbnails_and_feeds_carry_the_lead_image() {
         Some(&*format!("https://example.org/media/{SEED_ID}.jpg"))
     );
 }
+
+#[tokio::test]
+async fn a_front_matter_image_that_the_body_shows_is_not_shown_twice() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    put(dir.path(), "post.md", b"---\ntitle: Once\nimage: /img/a.png\n---\n\nText.\n\n![The picture](img/a.png)\n");
+    put(dir.path(), "img/a.png", &png(300, 200));
+    let html = TestApp::over(dir.path()).base("https://example.org/").build().get("/articles/post").await.text();
+    assert_eq!(html.matches("<img src=\"/media/img/a.png\"").count(), 1, "{html}");
+    assert!(!html.contains("lead-image"), "{html}");
+    assert_eq!(meta(&html, "og:image").as_deref(), Some("https://example.org/media/img/a.png"));
+}

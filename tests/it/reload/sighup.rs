@@ -1,4 +1,5 @@
-//! The real binary rescans its directory on SIGHUP, even with `--watch off`.
+//! The real binary rescans its directory on SIGHUP, even with `--watch off`,
+//! and reopens its access log file on SIGHUP and SIGUSR1 (for logrotate).
 #![cfg(unix)]
 
 use std::process::{Child, Command, Stdio};
@@ -52,4 +53,42 @@ async fn sighup_makes_the_server_rescan_with_watching_off() {
     assert!(hangup.success());
     wait_for(&format!("{origin}/articles/late"), 200, Duration::from_secs(2)).await;
     wait_for(&format!("{origin}/articles/001_test"), 410, Duration::from_secs(2)).await;
+}
+
+/// Requests `url` until `file` has a line containing `text` (a request
+/// sent before the signal arrived is in the old file).
+async fn wait_for_line(url: &str, file: &std::path::Path, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !std::fs::read_to_string(file).unwrap_or_default().contains(text) {
+        assert!(Instant::now() < deadline, "{} has no line with {text}", file.display());
+        status(url).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn sigusr1_and_sighup_reopen_the_access_log_and_sighup_still_rescans() {
+    let (dir, logs) = (crate::support::articles_dir(2), tempfile::tempdir().expect("temp dir"));
+    let (port, log) = (free_port(), logs.path().join("access.log"));
+    let child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+        .args(["--articles", &dir.path().display().to_string(), "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--watch", "off", "--access-log", &log.display().to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let server = Server(child);
+    let origin = format!("http://127.0.0.1:{port}");
+    wait_for(&format!("{origin}/healthz"), 200, Duration::from_secs(20)).await;
+    wait_for_line(&format!("{origin}/healthz"), &log, "GET /healthz").await;
+    for (signal, path) in [("-USR1", "/readyz"), ("-HUP", "/articles/late")] {
+        std::fs::rename(&log, logs.path().join("access.log.1")).expect("rotate");
+        if signal == "-HUP" {
+            std::fs::write(dir.path().join("late.txt"), "Late news\n\nIt arrived after the start.\n").expect("write");
+        }
+        let sent = Command::new("kill").args([signal, &server.0.id().to_string()]).status().expect("kill");
+        assert!(sent.success());
+        wait_for(&format!("{origin}{path}"), 200, Duration::from_secs(2)).await;
+        wait_for_line(&format!("{origin}{path}"), &log, &format!("GET {path}")).await;
+    }
 }
