@@ -9,11 +9,21 @@ use std::time::{Duration, Instant};
 
 use crate::support::{Crawl, SEED_ID, e2e_required};
 
-/// A child process killed when the test ends, pass or fail.
+/// A child process stopped when the test ends, pass or fail: asked with
+/// SIGTERM first, so that a server with worker processes (Apache httpd,
+/// varnishd) stops them too, then killed if it has not ended in 5 s.
 pub struct Guard(pub Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        let asked = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while asked.as_ref().is_ok_and(std::process::ExitStatus::success) && Instant::now() < deadline {
+            if matches!(self.0.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
