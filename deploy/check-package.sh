@@ -9,8 +9,10 @@ cd "$(dirname "$0")/.."
 
 # cargo-deb from crates.io; a no-op when this version is installed already.
 cargo install cargo-deb --locked --quiet
-# Reuses the release build of bench/http.sh when there is one.
-deb=$(cargo deb --quiet | tail -n 1)
+# The release binary (already built by bench/http.sh in CI: a no-op then),
+# packaged as it is: `cargo deb` would build it again with its own settings.
+cargo build --release --quiet --bin broadsheet
+deb=$(cargo deb --no-build --quiet | tail -n 1)
 dpkg -i "$deb"
 
 units=/usr/lib/systemd/system
@@ -30,7 +32,10 @@ for _ in $(seq 100); do [[ -S $work/broadsheet.sock ]] && break; sleep 0.1; done
 # The first request starts the server, which answers 503 until the articles are in.
 for _ in $(seq 300); do get /readyz >/dev/null 2>&1 && break; sleep 0.1; done
 get /readyz >/dev/null
-get /articles/000_3ea0f84f1e61d9e9 | grep -q 'US, South Korea and Japan slam'
+# Into a file, not a pipe: `grep -q` stops reading at the first match, and
+# curl, cut off, would fail the pipeline.
+get /articles/000_3ea0f84f1e61d9e9 >"$work/article.html"
+grep -q 'US, South Korea and Japan slam' "$work/article.html"
 kill -TERM "$server"
 wait "$server"
 echo "package check: installed $deb; units verified; the installed binary served the example article"
