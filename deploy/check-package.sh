@@ -9,9 +9,11 @@ cd "$(dirname "$0")/.."
 
 # cargo-deb from crates.io; a no-op when this version is installed already.
 cargo install cargo-deb --locked --quiet
-# The release binary (already built by bench/http.sh in CI: a no-op then),
-# packaged as it is: `cargo deb` would build it again with its own settings.
-cargo build --release --quiet --bin broadsheet
+# The release binary, built exactly as bench/http.sh builds it (so in CI this
+# is a no-op: building the binary alone resolves dependency features without
+# the examples' dev-dependencies and compiles a third of the tree again),
+# and packaged as it is: `cargo deb` would build it again with its own settings.
+cargo build --release --quiet --bin broadsheet --example gen_corpus --example gen_photo
 deb=$(cargo deb --no-build --quiet | tail -n 1)
 dpkg -i "$deb"
 
