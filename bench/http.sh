@@ -69,7 +69,7 @@ ensure_tools() {
 # The stamp file is hidden, so the loader ignores it.
 prepare_corpus() {
   CORPUS="${BENCH_CORPUS:-$ROOT/target/bench-corpus/$COUNT}"
-  local from="$ROOT/../shared/corpus/bbc-fulltext" from_args=()
+  local from="${BROADSHEET_SHARED:-$ROOT/../shared}/corpus/bbc-fulltext" from_args=()
   [[ -d $from ]] && from_args=(--from "$from")
   local params="count=$COUNT seed=$CORPUS_SEED from=${from_args[*]:-built-in}"
   if [[ -f $CORPUS/.gen-params && "$(cat "$CORPUS/.gen-params")" == "$params" ]]; then

@@ -9,10 +9,9 @@ mod corpus;
 #[path = "../../../examples/gen_corpus/text.rs"]
 mod text;
 
-use std::path::Path;
-
 use broadsheet::article::ParagraphRef;
 use broadsheet::library::load_dir;
+use std::path::Path;
 
 fn generate(dir: &Path, from: Option<&Path>, seed: u64, count: usize) -> Vec<usize> {
     let source = corpus::source(from).expect("source");
@@ -81,12 +80,7 @@ fn the_same_seed_writes_the_same_bytes_and_another_seed_does_not() {
 
 #[test]
 fn bodies_can_come_from_real_article_texts() {
-    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/bbc-fulltext");
-    if !real.is_dir() {
-        assert!(std::env::var("BROADSHEET_E2E").as_deref() != Ok("1"), "{} is missing", real.display());
-        eprintln!("skipped: {} is missing", real.display());
-        return;
-    }
+    let Some(real) = crate::support::shared_data::shared_dir("corpus/bbc-fulltext") else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let mut sizes = generate(dir.path(), Some(&real), 1, 300);
     assert_realistic(dir.path(), 300, &mut sizes);

@@ -5,10 +5,13 @@
 
 use std::path::PathBuf;
 
-/// `../shared/<sub>` beside the repository, or `None` (after a notice) when
-/// it is absent outside CI.
+/// `../shared/<sub>` beside the repository (or below `BROADSHEET_SHARED`,
+/// for a clone elsewhere), or `None` (after a notice) when it is absent
+/// outside CI.
 pub fn shared_dir(sub: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared").join(sub);
+    let root = std::env::var_os("BROADSHEET_SHARED")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"), PathBuf::from);
+    let dir = root.join(sub);
     if dir.is_dir() {
         return Some(dir);
     }
