@@ -16,122 +16,146 @@ use super::harness::{
 };
 use crate::support::{articles_dir, crawl};
 
-/// Two replicas on `upstreams`, one told its public URL, the other relying
-/// on the front end's forwarded headers, each writing its access log in
-/// `logs`.
-fn replicas(articles: &Path, upstreams: &[Upstream; 2], base_url: &str, logs: &Path) -> [Guard; 2] {
-    let log = |name: &str| logs.join(name).display().to_string();
-    [
-        start_replica(articles, &upstreams[0], &["--base-url", base_url, "--access-log", &log("a.log")]),
-        start_replica(articles, &upstreams[1], &["--access-log", &log("b.log")]),
-    ]
+/// What each front-end test runs: two replicas over the same articles, one
+/// told its public URL, the other relying on the front end's forwarded
+/// headers, each writing its access log in the work folder; then the front
+/// end itself on `port`.
+struct FrontEndSite {
+    articles: tempfile::TempDir,
+    work: tempfile::TempDir,
+    port: u16,
+    origin: String,
+    upstreams: [Upstream; 2],
+    _replicas: [Guard; 2],
+    front_end: Option<Guard>,
 }
 
-/// The checks every front end passes, at `origin`, with replicas logging
-/// in `logs`.
-async fn check_front_end(origin: &str, logs: &Path) {
-    let base_url = format!("{origin}/news/");
-    let site = crawl(origin, "/news/", "/news/").await;
-    check_crawl(&site, &base_url);
-    check_transport(origin).await;
-    check_client_address(origin, &[logs.join("a.log"), logs.join("b.log")]).await;
+/// Where the replicas listen.
+enum Listen {
+    Sockets,
+    /// TCP, for front ends whose workers could not open a socket in a
+    /// private folder (Apache) or that are simpler to give ports.
+    Ports,
+}
+
+impl FrontEndSite {
+    /// Starts the replicas; with `purge`, each sends PURGE to the front end.
+    fn replicas(listen: Listen, purge: bool) -> Self {
+        let articles = articles_dir(25);
+        let work = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let origin = format!("http://127.0.0.1:{port}");
+        let upstreams = match listen {
+            Listen::Sockets => [work.path().join("a.sock"), work.path().join("b.sock")].map(Upstream::Socket),
+            Listen::Ports => [free_port(), free_port()].map(Upstream::Port),
+        };
+        let base_url = format!("{origin}/news/");
+        let start = |upstream: &Upstream, log: &str, base_url: Option<&str>| {
+            let log = work.path().join(log).display().to_string();
+            let mut options = vec!["--access-log", &log];
+            options.extend(base_url.map(|url| ["--base-url", url]).into_iter().flatten());
+            if purge {
+                options.extend(["--purge-url", &origin]);
+            }
+            start_replica(articles.path(), upstream, &options)
+        };
+        let replicas = [start(&upstreams[0], "a.log", Some(&base_url)), start(&upstreams[1], "b.log", None)];
+        Self { articles, work, port, origin, upstreams, _replicas: replicas, front_end: None }
+    }
+
+    /// `name` in the work folder.
+    fn file(&self, name: &str) -> std::path::PathBuf {
+        self.work.path().join(name)
+    }
+
+    /// Writes the front end's configuration file `name` with `text`.
+    fn write(&self, name: &str, text: &str) -> std::path::PathBuf {
+        let file = self.file(name);
+        std::fs::write(&file, text).unwrap_or_else(|error| panic!("write {name}: {error}"));
+        file
+    }
+
+    /// Starts the front end (its output discarded) and waits until it
+    /// serves `/news/`.
+    fn start_front_end(&mut self, name: &str, command: &mut Command) {
+        let process = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn();
+        self.front_end = Some(Guard(process.unwrap_or_else(|error| panic!("start {name}: {error}"))));
+        wait_for_front_end(name, self.port, "/news/");
+    }
+
+    /// The checks every front end passes.
+    async fn check(&self) {
+        let site = crawl(&self.origin, "/news/", "/news/").await;
+        check_crawl(&site, &format!("{}/news/", self.origin));
+        check_transport(&self.origin).await;
+        check_client_address(&self.origin, &[self.file("a.log"), self.file("b.log")]).await;
+    }
+
+    /// The replicas' socket paths or ports, to write into a configuration.
+    fn upstream_addresses(&self) -> [String; 2] {
+        self.upstreams.clone().map(|upstream| match upstream {
+            Upstream::Socket(path) => path.display().to_string(),
+            Upstream::Port(port) => port.to_string(),
+        })
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn caddy_serves_the_site_under_a_prefix_from_unix_sockets() {
     let Some(caddy) = tool("Caddy", "caddy", &["/usr/bin/caddy", "/usr/local/bin/caddy"]) else { return };
-    let articles = articles_dir(25);
-    let work = tempfile::tempdir().expect("temp dir");
-    let port = free_port();
-    let origin = format!("http://127.0.0.1:{port}");
-    let sockets = [work.path().join("a.sock"), work.path().join("b.sock")];
-    let upstreams = sockets.clone().map(Upstream::Socket);
-    let _replicas = replicas(articles.path(), &upstreams, &format!("{origin}/news/"), work.path());
-    let site = documented(
+    let mut site = FrontEndSite::replicas(Listen::Sockets, false);
+    let [a, b] = site.upstream_addresses();
+    let block = documented(
         "caddyfile",
         &[
-            ("example.org {", format!("http://127.0.0.1:{port} {{")),
-            (
-                "reverse_proxy 127.0.0.1:3000 127.0.0.1:3001",
-                format!("reverse_proxy unix/{} unix/{}", sockets[0].display(), sockets[1].display()),
-            ),
+            ("example.org {", format!("http://127.0.0.1:{} {{", site.port)),
+            ("reverse_proxy 127.0.0.1:3000 127.0.0.1:3001", format!("reverse_proxy unix/{a} unix/{b}")),
         ],
     );
-    let config = work.path().join("Caddyfile");
-    std::fs::write(
-        &config,
-        format!("{{\n\tadmin off\n\tauto_https off\n\tstorage file_system {}\n}}\n\n{site}\n", work.path().display()),
-    )
-    .expect("write Caddyfile");
-    let process = Command::new(caddy)
-        .args(["run", "--adapter", "caddyfile", "--config"])
-        .arg(&config)
-        .env("HOME", work.path())
-        .env("XDG_DATA_HOME", work.path())
-        .env("XDG_CONFIG_HOME", work.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start caddy");
-    let _caddy = Guard(process);
-    wait_for_front_end("caddy", port, "/news/");
-    check_front_end(&origin, work.path()).await;
+    let work = site.work.path().display().to_string();
+    let global = format!("{{\n\tadmin off\n\tauto_https off\n\tstorage file_system {work}\n}}\n\n");
+    let config = site.write("Caddyfile", &format!("{global}{block}\n"));
+    let mut command = Command::new(caddy);
+    command.args(["run", "--adapter", "caddyfile", "--config"]).arg(config);
+    command.env("HOME", &work).env("XDG_DATA_HOME", &work).env("XDG_CONFIG_HOME", &work);
+    site.start_front_end("caddy", &mut command);
+    site.check().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn haproxy_serves_the_site_under_a_prefix_from_unix_sockets() {
     let Some(haproxy) = tool("HAProxy", "haproxy", &["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"]) else { return };
-    let articles = articles_dir(25);
-    let work = tempfile::tempdir().expect("temp dir");
-    let port = free_port();
-    let origin = format!("http://127.0.0.1:{port}");
-    let sockets = [work.path().join("a.sock"), work.path().join("b.sock")];
-    let upstreams = sockets.clone().map(Upstream::Socket);
-    let _replicas = replicas(articles.path(), &upstreams, &format!("{origin}/news/"), work.path());
+    let mut site = FrontEndSite::replicas(Listen::Sockets, false);
+    let [a, b] = site.upstream_addresses();
     let proxies = documented(
         "haproxy",
         &[
-            ("bind :80", format!("bind 127.0.0.1:{port}")),
-            ("server a 127.0.0.1:3000 check", format!("server a {} check", sockets[0].display())),
-            ("server b 127.0.0.1:3001 check", format!("server b {} check", sockets[1].display())),
+            ("bind :80", format!("bind 127.0.0.1:{}", site.port)),
+            ("server a 127.0.0.1:3000 check", format!("server a {a} check")),
+            ("server b 127.0.0.1:3001 check", format!("server b {b} check")),
         ],
     );
-    let config = work.path().join("haproxy.cfg");
     let defaults = "defaults\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\n";
-    std::fs::write(&config, format!("{defaults}{proxies}\n")).expect("write haproxy.cfg");
-    let process = Command::new(haproxy)
-        .arg("-db")
-        .arg("-f")
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start haproxy");
-    let _haproxy = Guard(process);
-    wait_for_front_end("haproxy", port, "/news/");
-    check_front_end(&origin, work.path()).await;
+    let config = site.write("haproxy.cfg", &format!("{defaults}{proxies}\n"));
+    site.start_front_end("haproxy", Command::new(haproxy).arg("-db").arg("-f").arg(config));
+    site.check().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apache_serves_the_site_under_a_prefix() {
     let Some(apache) = tool("Apache httpd", "apache2", &["/usr/sbin/apache2", "/usr/sbin/httpd"]) else { return };
-    let articles = articles_dir(25);
-    let work = tempfile::tempdir().expect("temp dir");
-    let port = free_port();
-    let origin = format!("http://127.0.0.1:{port}");
     // TCP: Apache's worker user could not open sockets in a private folder.
-    let ports = [free_port(), free_port()];
-    let upstreams = ports.map(Upstream::Port);
-    let _replicas = replicas(articles.path(), &upstreams, &format!("{origin}/news/"), work.path());
-    let site = documented(
+    let mut site = FrontEndSite::replicas(Listen::Ports, false);
+    let [a, b] = site.upstream_addresses();
+    let block = documented(
         "apache",
         &[
-            ("BalancerMember \"http://127.0.0.1:3000\"", format!("BalancerMember \"http://127.0.0.1:{}\"", ports[0])),
-            ("BalancerMember \"http://127.0.0.1:3001\"", format!("BalancerMember \"http://127.0.0.1:{}\"", ports[1])),
+            ("BalancerMember \"http://127.0.0.1:3000\"", format!("BalancerMember \"http://127.0.0.1:{a}\"")),
+            ("BalancerMember \"http://127.0.0.1:3001\"", format!("BalancerMember \"http://127.0.0.1:{b}\"")),
             ("X-Forwarded-Proto \"https\"", "X-Forwarded-Proto \"http\"".to_owned()),
         ],
     );
-    let dir = work.path().display();
+    let (dir, port) = (site.work.path().display().to_string(), site.port);
     let modules = [
         "mpm_event",
         "authz_core",
@@ -148,83 +172,30 @@ async fn apache_serves_the_site_under_a_prefix() {
     let user = if is_root() { "User www-data\nGroup www-data\n" } else { "" };
     let config = format!(
         "ServerRoot {dir}\nDefaultRuntimeDir {dir}\nPidFile {dir}/httpd.pid\nErrorLog {dir}/error.log\nServerName 127.0.0.1\n\
-         Listen 127.0.0.1:{port}\n{modules}{user}<VirtualHost 127.0.0.1:{port}>\n{site}\n</VirtualHost>\n"
+         Listen 127.0.0.1:{port}\n{modules}{user}<VirtualHost 127.0.0.1:{port}>\n{block}\n</VirtualHost>\n"
     );
-    let file = work.path().join("httpd.conf");
-    std::fs::write(&file, config).expect("write httpd.conf");
-    let process = Command::new(apache)
-        .args(["-DFOREGROUND", "-f"])
-        .arg(&file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start apache");
-    let _apache = Guard(process);
-    wait_for_front_end("apache", port, "/news/");
-    check_front_end(&origin, work.path()).await;
+    let file = site.write("httpd.conf", &config);
+    site.start_front_end("apache", Command::new(apache).args(["-DFOREGROUND", "-f"]).arg(file));
+    site.check().await;
 }
 
-/// The Varnish test's two replicas and the cache in front of them.
-struct VarnishSite {
-    origin: String,
-    articles: tempfile::TempDir,
-    _replicas: [Guard; 2],
-    _varnish: Guard,
-    work: tempfile::TempDir,
-}
-
-impl VarnishSite {
-    fn start(varnishd: &Path) -> Self {
-        let articles = articles_dir(25);
-        let work = tempfile::tempdir().expect("temp dir");
-        let port = free_port();
-        let origin = format!("http://127.0.0.1:{port}");
-        let ports = [free_port(), free_port()];
-        let purge = format!("http://127.0.0.1:{port}");
-        let base_url = format!("{origin}/news/");
-        let log = |name: &str| work.path().join(name).display().to_string();
-        let replicas = [
-            start_replica(
-                articles.path(),
-                &Upstream::Port(ports[0]),
-                &["--base-url", &base_url, "--purge-url", &purge, "--access-log", &log("a.log")],
-            ),
-            start_replica(
-                articles.path(),
-                &Upstream::Port(ports[1]),
-                &["--purge-url", &purge, "--access-log", &log("b.log")],
-            ),
-        ];
-        let vcl = documented(
-            "vcl",
-            &[
-                (
-                    ".host = \"127.0.0.1\"; .port = \"3000\";",
-                    format!(".host = \"127.0.0.1\"; .port = \"{}\";", ports[0]),
-                ),
-                (
-                    ".host = \"127.0.0.1\"; .port = \"3001\";",
-                    format!(".host = \"127.0.0.1\"; .port = \"{}\";", ports[1]),
-                ),
-            ],
-        );
-        let file = work.path().join("default.vcl");
-        std::fs::write(&file, vcl).expect("write VCL");
-        let process = Command::new(varnishd)
-            .args(["-F", "-j", "none", "-p", "http_gzip_support=off", "-s", "malloc,32m", "-a"])
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("-n")
-            .arg(work.path().join("state"))
-            .arg("-f")
-            .arg(&file)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start varnishd");
-        let varnish = Guard(process);
-        wait_for_front_end("varnish", port, "/news/");
-        Self { origin, articles, _replicas: replicas, _varnish: varnish, work }
-    }
+/// Varnish in front of two replicas that purge it, with the documented VCL.
+fn varnish_site(varnishd: &Path) -> FrontEndSite {
+    let mut site = FrontEndSite::replicas(Listen::Ports, true);
+    let [a, b] = site.upstream_addresses();
+    let vcl = documented(
+        "vcl",
+        &[
+            (".host = \"127.0.0.1\"; .port = \"3000\";", format!(".host = \"127.0.0.1\"; .port = \"{a}\";")),
+            (".host = \"127.0.0.1\"; .port = \"3001\";", format!(".host = \"127.0.0.1\"; .port = \"{b}\";")),
+        ],
+    );
+    let file = site.write("default.vcl", &vcl);
+    let mut command = Command::new(varnishd);
+    command.args(["-F", "-j", "none", "-p", "http_gzip_support=off", "-s", "malloc,32m", "-a"]);
+    command.arg(format!("127.0.0.1:{}", site.port)).arg("-n").arg(site.file("state")).arg("-f").arg(file);
+    site.start_front_end("varnish", &mut command);
+    site
 }
 
 async fn get_text(client: &reqwest::Client, url: &str) -> (String, String) {
@@ -238,8 +209,8 @@ async fn varnish_in_front_of_two_replicas_caches_correctly_and_shows_edits() {
     let Some(varnishd) = tool("Varnish", "varnish", &["/usr/sbin/varnishd", "/usr/local/sbin/varnishd"]) else {
         return;
     };
-    let site = VarnishSite::start(&varnishd);
-    check_front_end(&site.origin, site.work.path()).await;
+    let site = varnish_site(&varnishd);
+    site.check().await;
     let client = reqwest::Client::new();
     // A page is served from the cache the second time (two ids: a hit);
     // health and readiness never are.
