@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::checks::check_url;
 use super::driver::Browser;
-use super::{SCHEMES, screenshot_dir, tools, vnu_errors};
+use super::{SCHEMES, nu_checker_errors, screenshot_dir, tools};
 use crate::media::{put, with_seed};
 use crate::support::images::{jpeg, png};
 use crate::support::{SEED_ID, TestApp};
@@ -24,16 +24,7 @@ const IMAGE_FACTS: &str = "return Array.from(document.images).map(img => ({
 
 #[tokio::test]
 async fn pictures_load_at_their_reserved_size_and_pages_stay_valid() {
-    let Some([java, vnu, chromium, chromedriver, axe]) = tools::require(
-        "pictures in the browser",
-        [
-            ("java", tools::java()),
-            ("vnu.jar", tools::vnu_jar()),
-            ("chromium", tools::chromium()),
-            ("chromedriver", tools::chromedriver()),
-            ("axe-core", tools::axe_script()),
-        ],
-    ) else {
+    let Some([java, vnu, chromium, chromedriver, axe]) = tools::checker_and_browser("pictures in the browser") else {
         return;
     };
     let dir = with_seed();
@@ -61,16 +52,9 @@ async fn pictures_load_at_their_reserved_size_and_pages_stay_valid() {
         ("index", "/".to_owned()),
     ];
 
-    let html_dir = tempfile::tempdir().expect("tempdir");
-    let mut files = Vec::new();
-    for (name, path) in &pages {
-        let body = reqwest::get(format!("{base}{path}")).await.expect("request").text().await.expect("body");
-        let file = html_dir.path().join(format!("{name}.html"));
-        std::fs::write(&file, body).expect("write page");
-        files.push(file);
-    }
-    let output = std::process::Command::new(java).arg("-jar").arg(vnu).args(["--format", "json"]).args(&files).output();
-    let errors = vnu_errors(&output.expect("run the Nu Html Checker").stderr);
+    let urls: Vec<(String, String)> =
+        pages.iter().map(|(name, path)| ((*name).to_owned(), format!("{base}{path}"))).collect();
+    let errors = nu_checker_errors(&java, &vnu, &urls).await;
     assert!(errors.is_empty(), "the Nu Html Checker found errors:\n{}", errors.join("\n"));
 
     let axe = std::fs::read_to_string(axe).expect("read axe.min.js");

@@ -77,6 +77,21 @@ async fn every_page_type_is_valid_html() {
     println!("vnu: {} page types, 0 errors", files.len());
 }
 
+/// Fetches each `(name, url)` and runs the Nu Html Checker on the pages;
+/// what it reports, one line each.
+async fn nu_checker_errors(java: &Path, vnu: &Path, pages: &[(String, String)]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut files = Vec::new();
+    for (name, url) in pages {
+        let body = reqwest::get(url).await.expect("request").text().await.expect("body");
+        let file = dir.path().join(format!("{name}.html"));
+        std::fs::write(&file, body).expect("write page");
+        files.push(file);
+    }
+    let output = std::process::Command::new(java).arg("-jar").arg(vnu).args(["--format", "json"]).args(&files).output();
+    vnu_errors(&output.expect("run the Nu Html Checker").stderr)
+}
+
 /// The errors and warnings in the Nu Html Checker's JSON report (which it
 /// writes to stderr), one line each.
 fn vnu_errors(report: &[u8]) -> Vec<String> {

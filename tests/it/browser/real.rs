@@ -11,7 +11,7 @@ use broadsheet::library::load_dir;
 
 use super::checks::check_url;
 use super::driver::Browser;
-use super::{SCHEMES, tools, vnu_errors};
+use super::{SCHEMES, nu_checker_errors, tools};
 use crate::support::TestApp;
 
 /// The server over a copy of one article per collection, and each page's
@@ -75,29 +75,14 @@ fn first_labelled_files() -> Vec<(String, PathBuf)> {
 #[tokio::test]
 async fn a_real_article_of_every_collection_is_valid_and_reads_well_on_a_phone() {
     let Some(corpus) = crate::support::shared_data::shared_dir("corpus-2") else { return };
-    let Some([java, vnu, chromium, chromedriver, axe]) = tools::require(
-        "real articles in the browser",
-        [
-            ("java", tools::java()),
-            ("vnu.jar", tools::vnu_jar()),
-            ("chromium", tools::chromium()),
-            ("chromedriver", tools::chromedriver()),
-            ("axe-core", tools::axe_script()),
-        ],
-    ) else {
+    let Some([java, vnu, chromium, chromedriver, axe]) = tools::checker_and_browser("real articles in the browser")
+    else {
         return;
     };
     let site = RealSite::start(&corpus).await;
-    let pages = tempfile::tempdir().expect("tempdir");
-    let mut files = Vec::new();
-    for (collection, path) in &site.pages {
-        let body = reqwest::get(format!("{}{path}", site.base_url)).await.expect("request").text().await.expect("body");
-        let file = pages.path().join(format!("{collection}.html"));
-        std::fs::write(&file, body).expect("write page");
-        files.push(file);
-    }
-    let output = std::process::Command::new(java).arg("-jar").arg(vnu).args(["--format", "json"]).args(&files).output();
-    let errors = vnu_errors(&output.expect("run the Nu Html Checker").stderr);
+    let urls: Vec<(String, String)> =
+        site.pages.iter().map(|(collection, path)| (collection.clone(), format!("{}{path}", site.base_url))).collect();
+    let errors = nu_checker_errors(&java, &vnu, &urls).await;
     assert!(errors.is_empty(), "the Nu Html Checker found errors:\n{}", errors.join("\n"));
     let axe = std::fs::read_to_string(axe).expect("read axe.min.js");
     let browser = Browser::start(&chromium, &chromedriver).await;

@@ -70,3 +70,19 @@ fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
 }
+
+/// What a test that validates pages and checks them in Chromium needs: the
+/// Nu Html Checker (`java`, `vnu.jar`), `chromium`, `chromedriver` and
+/// axe-core, or `None` (see [`require`]).
+pub fn checker_and_browser(test: &str) -> Option<[PathBuf; 5]> {
+    require(
+        test,
+        [
+            ("java", java()),
+            ("vnu.jar", vnu_jar()),
+            ("chromium", chromium()),
+            ("chromedriver", chromedriver()),
+            ("axe-core", axe_script()),
+        ],
+    )
+}
