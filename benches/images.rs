@@ -6,25 +6,15 @@
 //!
 //! `cargo bench --bench images`
 
-use std::io::Cursor;
+#[path = "../examples/gen_photo/photo.rs"]
+mod generated;
 
 use broadsheet::media::{ImageKind, WIDTHS, probe, resize};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use image::{ImageFormat, Rgb, RgbImage};
 
-/// A photo-like JPEG: smooth gradients with noise, as a camera gives.
+/// The photo `gen_photo` writes for `bench/http.sh`.
 fn photo(width: u32, height: u32) -> Vec<u8> {
-    let mut seed = 0x2545_f491_u32;
-    let image = RgbImage::from_fn(width, height, |x, y| {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        let noise = (seed % 24) as u8;
-        Rgb([(x * 200 / width) as u8 + noise, (y * 200 / height) as u8 + noise, 90 + noise])
-    });
-    let mut bytes = Cursor::new(Vec::new());
-    image::DynamicImage::from(image).write_to(&mut bytes, ImageFormat::Jpeg).expect("encode");
-    bytes.into_inner()
+    generated::photo(width, height).expect("encode")
 }
 
 fn resizing(c: &mut Criterion) {
