@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 
 use crate::support::TestApp;
+use crate::support::binary::Served;
 use crate::support::{Reply, SEED_ID, articles_dir, get, links, send};
 use axum::body::Body;
 use axum::http::Request;
@@ -180,39 +181,19 @@ fn print_config_shows_the_public_url_prefix_and_trusted_proxies() {
 
 #[test]
 fn forwarded_headers_from_an_untrusted_peer_are_warned_about_once() {
-    use std::io::{Read, Write};
     let dir = crate::support::articles_dir(1);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-        .args(["serve", "--watch", "off", "--cache-dir", "off", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--articles")
-        .arg(dir.path())
-        .env("RUST_LOG", "warn")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start broadsheet");
-    let started = std::time::Instant::now();
-    let ask = || -> Option<String> {
-        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        let request = "GET / HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: example.org\r\nConnection: close\r\n\r\n";
-        stream.write_all(request.as_bytes()).ok()?;
-        let mut reply = String::new();
-        stream.read_to_string(&mut reply).ok()?;
-        Some(reply)
-    };
-    let reply = loop {
-        if let Some(reply) = ask().filter(|reply| reply.starts_with("HTTP/1.1 200")) {
-            break reply;
-        }
-        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the server did not start");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
+    let served = Served::start_capturing_stderr(&[
+        "--watch".as_ref(),
+        "off".as_ref(),
+        "--articles".as_ref(),
+        dir.path().as_os_str(),
+    ]);
+    let forwarded = "X-Forwarded-Proto: https\r\nX-Forwarded-Host: example.org\r\n";
+    let reply = served.get_with("/", forwarded).expect("a reply");
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(!reply.contains("https://example.org"), "headers from an untrusted peer were believed");
-    ask().expect("a second request");
-    let _ = server.kill();
-    let output = server.wait_with_output().expect("stderr");
-    let log = String::from_utf8_lossy(&output.stderr);
+    served.get_with("/", forwarded).expect("a second reply");
+    let log = served.stop();
     let warnings = log.lines().filter(|line| line.contains("not a trusted proxy")).collect::<Vec<_>>();
     assert_eq!(warnings.len(), 1, "{log}");
     assert!(warnings[0].contains("--trusted-proxy 127.0.0.1"), "{log}");

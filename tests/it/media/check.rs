@@ -3,6 +3,7 @@
 use std::process::Command;
 
 use super::put;
+use crate::support::binary::Served;
 use crate::support::images::{jpeg, png, png_bomb};
 
 #[test]
@@ -85,56 +86,11 @@ async fn remote_images_are_shown_only_with_remote_images() {
         b"---\ntitle: Remote\n---\n\nText.\n\n![A remote chart](https://cdn.example/chart.png)\n",
     );
     let served = Served::start(&["--remote-images".as_ref(), "--articles".as_ref(), dir.path().as_os_str()]);
-    let reply = reqwest::get(format!("http://127.0.0.1:{}/articles/post", served.1)).await.expect("page");
+    let reply = reqwest::get(served.url("/articles/post")).await.expect("page");
     let policy = reply.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let html = reply.text().await.expect("body");
     assert!(policy.contains("img-src 'self' https:"), "{policy}");
     assert!(html.contains(r#"<img src="https://cdn.example/chart.png" alt="A remote chart" loading="lazy""#), "{html}");
-}
-
-/// Starts the real binary on a free port with `args`; killed on drop.
-struct Served(std::process::Child, u16);
-
-impl Served {
-    fn start(args: &[&std::ffi::OsStr]) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
-        let child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-            .args(["serve", "--cache-dir", "off", "--listen"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .spawn()
-            .expect("start broadsheet");
-        let started = std::time::Instant::now();
-        // Listening comes first; pages once the articles are loaded.
-        while !ready(port) {
-            assert!(started.elapsed() < std::time::Duration::from_secs(30), "the server did not start");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        Self(child, port)
-    }
-
-    async fn text(&self, path: &str) -> String {
-        let url = format!("http://127.0.0.1:{}{path}", self.1);
-        reqwest::get(url).await.expect("request").text().await.expect("body")
-    }
-}
-
-/// Whether the server on `port` answers `/readyz` with 200.
-fn ready(port: u16) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
-    let mut reply = String::new();
-    stream.write_all(b"GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").is_ok()
-        && stream.read_to_string(&mut reply).is_ok()
-        && reply.starts_with("HTTP/1.1 200")
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

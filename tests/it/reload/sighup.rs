@@ -2,22 +2,10 @@
 //! and reopens its access log file on SIGHUP and SIGUSR1 (for logrotate).
 #![cfg(unix)]
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// Kills the server when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("address").port()
-}
+use crate::support::binary::Served;
 
 async fn status(url: &str) -> Option<u16> {
     Some(reqwest::get(url).await.ok()?.status().as_u16())
@@ -35,21 +23,12 @@ async fn wait_for(url: &str, expected: u16, within: Duration) {
 #[tokio::test]
 async fn sighup_makes_the_server_rescan_with_watching_off() {
     let dir = crate::support::articles_dir(2);
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-        .args(["--articles", &dir.path().display().to_string(), "--listen", &format!("127.0.0.1:{port}")])
-        .args(["--watch", "off"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server");
-    let server = Server(child);
-    let origin = format!("http://127.0.0.1:{port}");
-    wait_for(&format!("{origin}/healthz"), 200, Duration::from_secs(20)).await;
+    let server = Served::start(&["--articles".as_ref(), dir.path().as_os_str(), "--watch".as_ref(), "off".as_ref()]);
+    let origin = server.url("");
 
     std::fs::write(dir.path().join("late.txt"), "Late news\n\nIt arrived after the start.\n").expect("write");
     std::fs::remove_file(dir.path().join("001_test.txt")).expect("delete");
-    let hangup = Command::new("kill").args(["-HUP", &server.0.id().to_string()]).status().expect("kill -HUP");
+    let hangup = Command::new("kill").args(["-HUP", &server.pid().to_string()]).status().expect("kill -HUP");
     assert!(hangup.success());
     wait_for(&format!("{origin}/articles/late"), 200, Duration::from_secs(2)).await;
     wait_for(&format!("{origin}/articles/001_test"), 410, Duration::from_secs(2)).await;
@@ -69,24 +48,17 @@ async fn wait_for_line(url: &str, file: &std::path::Path, text: &str) {
 #[tokio::test]
 async fn sigusr1_and_sighup_reopen_the_access_log_and_sighup_still_rescans() {
     let (dir, logs) = (crate::support::articles_dir(2), tempfile::tempdir().expect("temp dir"));
-    let (port, log) = (free_port(), logs.path().join("access.log"));
-    let child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-        .args(["--articles", &dir.path().display().to_string(), "--listen", &format!("127.0.0.1:{port}")])
-        .args(["--watch", "off", "--access-log", &log.display().to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server");
-    let server = Server(child);
-    let origin = format!("http://127.0.0.1:{port}");
-    wait_for(&format!("{origin}/healthz"), 200, Duration::from_secs(20)).await;
+    let log = logs.path().join("access.log");
+    let args = ["--articles".as_ref(), dir.path().as_os_str(), "--watch".as_ref(), "off".as_ref()];
+    let server = Served::start(&[&args[..], &["--access-log".as_ref(), log.as_os_str()]].concat());
+    let origin = server.url("");
     wait_for_line(&format!("{origin}/healthz"), &log, "GET /healthz").await;
     for (signal, path) in [("-USR1", "/readyz"), ("-HUP", "/articles/late")] {
         std::fs::rename(&log, logs.path().join("access.log.1")).expect("rotate");
         if signal == "-HUP" {
             std::fs::write(dir.path().join("late.txt"), "Late news\n\nIt arrived after the start.\n").expect("write");
         }
-        let sent = Command::new("kill").args([signal, &server.0.id().to_string()]).status().expect("kill");
+        let sent = Command::new("kill").args([signal, &server.pid().to_string()]).status().expect("kill");
         assert!(sent.success());
         wait_for(&format!("{origin}{path}"), 200, Duration::from_secs(2)).await;
         wait_for_line(&format!("{origin}{path}"), &log, &format!("GET {path}")).await;

@@ -5,6 +5,7 @@
 //! ([`shared_data`]) and XML and feed readers ([`xml`]).
 
 pub mod app;
+pub mod binary;
 pub mod crawl;
 pub mod fixtures;
 pub mod images;
