@@ -247,10 +247,9 @@ fn avif_dimensions(head: &[u8]) -> Option<Dimensions> {
 /// An SVG's size from its root element's `width` and `height` (in pixels,
 /// or unitless), else from its `viewBox`.
 fn svg_dimensions(head: &[u8]) -> Option<Dimensions> {
-    let text = std::str::from_utf8(&head[..head.len().min(8192)]).ok().or_else(|| {
-        let valid = std::str::from_utf8(&head[..head.len().min(8192)]).err()?.valid_up_to();
-        std::str::from_utf8(&head[..valid]).ok()
-    })?;
+    // The root element is near the start; a cut character at the end of
+    // the probed bytes does not matter.
+    let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);
     let start = text.find("<svg")?;
     let tag = &text[start..start + text[start..].find('>')?];
     let number = |value: &str| value.trim().trim_end_matches("px").trim().parse::<f64>().ok().filter(|n| *n >= 1.0);

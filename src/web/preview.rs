@@ -8,8 +8,7 @@
 use super::Site;
 use super::escape::Attribute;
 use crate::article::{Article, ParagraphRef, excerpt};
-use crate::library::media::MediaIndex;
-use crate::web::media::html::ImageWriter;
+use crate::web::media::html::Lead;
 
 mod json_ld;
 
@@ -46,13 +45,15 @@ pub(crate) struct PreviewImage {
 impl<'a> LinkPreview<'a> {
     /// The preview of `article`, with URLs below `origin`
     /// (`https://example.org`; host-relative without one).
-    pub(crate) fn new(site: &Site, origin: Option<&str>, article: &'a Article, media: &MediaIndex) -> Self {
+    /// `lead` is the article's lead image as the page shows it (its URL
+    /// host-relative); the preview's is below `origin`.
+    pub(crate) fn new(site: &Site, origin: Option<&str>, article: &'a Article, lead: Option<&Lead<'_>>) -> Self {
         let url = crate::web::urls::article_at(site, origin, &article.id);
-        let image = ImageWriter { media, site, origin }.lead(article).map(|lead| PreviewImage {
+        let image = lead.map(|lead| PreviewImage {
             width: lead.dimensions.width,
             height: lead.dimensions.height,
-            alt: lead.alt,
-            url: lead.url,
+            alt: lead.alt.clone(),
+            url: format!("{}{}", origin.unwrap_or(""), lead.url),
         });
         let description = description(article);
         let published_time = article
@@ -158,7 +159,7 @@ mod tests {
     fn json_ld_cannot_close_its_script_element() {
         let text = Paragraph::Text { text: "x</script><script>alert(1)</script>&".to_owned() };
         let article = article("</script>", vec![text]);
-        let preview = LinkPreview::new(&Site::new("t", "/"), Some("https://e.org"), &article, &Default::default());
+        let preview = LinkPreview::new(&Site::new("t", "/"), Some("https://e.org"), &article, None);
         assert!(!preview.json_ld.contains('<') && !preview.json_ld.contains('&'), "{}", preview.json_ld);
         let parsed: serde_json::Value = serde_json::from_str(&preview.json_ld).unwrap_or_default();
         assert_eq!(parsed["headline"], "</script>");

@@ -154,7 +154,7 @@ async fn resized(state: &AppState, path: &str, file: &MediaFile, bytes: Vec<u8>,
         return respond(file, file.kind, bytes);
     }
     let store = service.store.clone();
-    if let Ok(Ok(Some((copy, kind)))) = tokio::task::spawn_blocking(move || Ok::<_, ()>(store.get(hash, width))).await {
+    if let Ok(Some((copy, kind))) = tokio::task::spawn_blocking(move || store.get(hash, width)).await {
         return respond(file, kind, copy);
     }
     let Ok(_permit) = service.resizing.acquire().await else { return respond(file, file.kind, bytes) };

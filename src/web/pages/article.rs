@@ -61,14 +61,16 @@ pub(crate) fn article_view<'a>(
     key: &ListKey,
 ) -> ArticleView<'a> {
     let (newer, older) = neighbour_links(&site, library, key, article.id.as_str());
-    let lead =
-        ImageWriter { media: library.media(), site: &site, origin: None }.lead(article).filter(|lead| !lead.in_body);
+    // Once for the figure and the preview: finding it reads the body.
+    let lead = ImageWriter { media: library.media(), site: &site, origin: None }.lead(article);
+    let preview = LinkPreview::new(&site, origin, article, lead.as_ref());
+    let lead = lead.filter(|lead| !lead.in_body);
     ArticleView {
         lead_caption: lead.as_ref().and_then(|lead| lead.caption_index()),
         lead_figure: lead.map(|lead| lead.figure()),
         media: library.media(),
         canonical_url: urls::canonical_article(&site, &article.id),
-        preview: LinkPreview::new(&site, origin, article, library.media()),
+        preview,
         page_title: format!("{} – {}", article.title, site.title),
         date: article.date.map(DateView::from),
         reading_minutes: reading_minutes(article.word_count),
