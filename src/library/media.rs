@@ -110,10 +110,7 @@ impl MediaIndex {
         let mut next = self.clone();
         next.articles.retain(|path, _| !gone_under(path));
         for path in images {
-            match probe_file(&self.articles_dir, path, max_file_size) {
-                Some(file) => next.articles.insert(key(path), file),
-                None => next.articles.remove(&key(path)),
-            };
+            reprobe(&mut next.articles, &self.articles_dir, path, max_file_size);
         }
         Some(next)
     }
@@ -131,10 +128,7 @@ impl MediaIndex {
                 let inside = list_images(&root.join(path)).into_iter().map(|inner| path.join(inner));
                 next_site.extend(probe_all(root, inside.collect(), max_file_size));
             } else if ImageKind::of_path(path).is_some() {
-                match probe_file(root, path, max_file_size) {
-                    Some(file) => next_site.insert(key(path), file),
-                    None => next_site.remove(&key(path)),
-                };
+                reprobe(&mut next_site, root, path, max_file_size);
             }
         }
         (next_site != *site).then(|| Self { site: Some(next_site), ..self.clone() })
@@ -304,6 +298,15 @@ pub(crate) fn is_image(path: &Path) -> bool {
 
 fn probe_all(dir: &Path, paths: Vec<PathBuf>, max_file_size: u64) -> HashMap<String, MediaFile> {
     paths.into_par_iter().filter_map(|path| Some((key(&path), probe_file(dir, &path, max_file_size)?))).collect()
+}
+
+/// Probes the image at `path` (relative to `dir`) into `files` again, or
+/// drops it when it is no longer there.
+fn reprobe(files: &mut HashMap<String, MediaFile>, dir: &Path, path: &Path, max_file_size: u64) {
+    match probe_file(dir, path, max_file_size) {
+        Some(file) => files.insert(key(path), file),
+        None => files.remove(&key(path)),
+    };
 }
 
 /// Reads the header of the image file at `path` (relative to `dir`);
