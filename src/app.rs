@@ -10,7 +10,9 @@ use anyhow::Context;
 use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
 use crate::library::reload::{self, LiveReload};
 use crate::library::search::SearchStore;
-use crate::library::{Library, LoadError, LoadOptions, LoadProgress, load_dir_progress, load_dir_with};
+use crate::library::{
+    CacheFolder, CachedLoad, Library, LoadError, LoadOptions, LoadProgress, load_dir_cached, load_dir_with,
+};
 use crate::media::ResizedStore;
 use crate::web::media::MediaService;
 use crate::web::middleware::access_log::Destination;
@@ -150,9 +152,11 @@ fn load_into(state: &AppState, args: &ServeArgs, progress: &Arc<LoadProgress>) -
             }
         }
     });
-    let loaded = load_dir_progress(&args.articles, &args.load.options(), progress);
+    let folder = cache_root(args).map(|root| crate::library::persist::folder_for(&root, &args.articles));
+    let cache = folder.as_deref().map(|folder| CacheFolder { folder, min_files: MIN_CACHED_ARTICLES });
+    let loaded = load_dir_cached(&args.articles, &args.load.options(), progress, cache);
     done.store(true, std::sync::atomic::Ordering::Relaxed);
-    let (library, _) = loaded?;
+    let CachedLoad { library, save, .. } = loaded?;
     tracing::info!(
         articles = library.len(),
         problems = library.problems().len(),
@@ -166,10 +170,21 @@ fn load_into(state: &AppState, args: &ServeArgs, progress: &Arc<LoadProgress>) -
     let store = if library.len() >= MIN_CACHED_ARTICLES { search_store(args) } else { SearchStore::Memory };
     state.finish_loading(library, store);
     state.metrics.record_load(started.elapsed(), SystemTime::now());
+    // Saved while pages are already served: the next start reads only the
+    // files that changed in between.
+    if let Some(save) = save {
+        let library = state.library.load_full();
+        std::thread::spawn(move || {
+            if let Err(error) = save.save(&library) {
+                tracing::warn!(%error, "cannot save the library snapshot; the next start reads every file");
+            }
+        });
+    }
     Ok(())
 }
 
-/// Libraries smaller than this keep their search index in memory.
+/// Libraries smaller than this keep their search index in memory, and no
+/// snapshot.
 pub const MIN_CACHED_ARTICLES: usize = 5_000;
 
 /// Where the search index of a large library goes: `--cache-dir`, else the

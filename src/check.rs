@@ -89,7 +89,7 @@ fn explain(dir: &Path, path: &Path, options: &LoadOptions, out: &mut impl Write)
     for (name, value, origin) in &explanation.fields {
         writeln!(out, "  {name:<8} {:<60} from {origin}", quoted(value, 58))?;
     }
-    writeln!(out, "body: {} paragraphs, {} words", article.paragraphs.len(), article.word_count)?;
+    writeln!(out, "body: {} paragraphs, {} words", article.body().len(), article.word_count)?;
     for warning in &article.details().warnings {
         writeln!(out, "warning: {warning}")?;
     }
@@ -240,7 +240,7 @@ struct ArticleJson<'a> {
     encoding: Option<&'a str>,
     warnings: &'a [Warning],
     word_count: usize,
-    paragraphs: &'a Paragraphs,
+    paragraphs: std::borrow::Cow<'a, Paragraphs>,
 }
 
 impl<'a> ArticleJson<'a> {
@@ -262,7 +262,7 @@ impl<'a> ArticleJson<'a> {
             encoding: article.details().encoding,
             warnings: &article.details().warnings,
             word_count: article.word_count,
-            paragraphs: &article.paragraphs,
+            paragraphs: article.body(),
         }
     }
 }

@@ -21,6 +21,7 @@ mod wire;
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -167,7 +168,7 @@ impl fmt::Display for Format {
 
 /// A parsed news article. Optional fields are `None` when the file does not
 /// say: Broadsheet never invents a date, section or source.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Article {
     pub id: ArticleId,
     pub title: String,
@@ -193,6 +194,105 @@ pub struct Article {
     /// (200 bytes an article); `None` when every field is empty. Read it
     /// with [`Article::details`].
     pub details: Option<Box<Details>>,
+    /// Where the body is kept when it is not in memory (`paragraphs` is
+    /// then empty): a library with a body store reads it back for each
+    /// page it renders. Read the body with [`Article::body`].
+    pub stored: Option<StoredBody>,
+}
+
+/// Articles are equal when every field reads the same and their bodies
+/// have the same bytes, wherever each body is kept (in memory, or in a
+/// body store: a reload compares fresh files with stored articles).
+impl PartialEq for Article {
+    fn eq(&self, other: &Self) -> bool {
+        let Self {
+            id,
+            title,
+            section,
+            date,
+            source,
+            paragraphs,
+            word_count,
+            excerpt_at,
+            modified,
+            path,
+            format,
+            details,
+            stored,
+        } = self;
+        let same_body = match (stored, &other.stored) {
+            (None, None) => *paragraphs == other.paragraphs,
+            (Some(mine), Some(theirs)) => mine == theirs,
+            _ => self.body_hash() == other.body_hash(),
+        };
+        (id, title, section, date, source, word_count, excerpt_at, modified, path, format, details)
+            == (
+                &other.id,
+                &other.title,
+                &other.section,
+                &other.date,
+                &other.source,
+                &other.word_count,
+                &other.excerpt_at,
+                &other.modified,
+                &other.path,
+                &other.format,
+                &other.details,
+            )
+            && same_body
+    }
+}
+
+impl Eq for Article {}
+
+/// Where a body that is not held in memory can be read back: the library's
+/// body store. A trait, so that parsing stays free of file I/O.
+pub trait BodySource: Send + Sync + fmt::Debug {
+    /// The body of `article`, kept at `at`. A source that cannot read it
+    /// recovers on its own (from the article's file) rather than failing a
+    /// page: the result is the body the article was parsed with, or an
+    /// empty one after logging why not.
+    fn read(&self, at: BodyAt, article: &Article) -> Paragraphs;
+}
+
+/// Where one body is in a [`BodySource`], and a hash of its bytes that
+/// proves it was read back intact (and tells bodies apart without reading
+/// them: see [`Article::body_hash`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub struct BodyAt {
+    pub offset: u64,
+    pub len: u32,
+    pub hash: u64,
+}
+
+/// An article body kept outside memory.
+#[derive(Clone)]
+pub struct StoredBody {
+    pub source: Arc<dyn BodySource>,
+    pub at: BodyAt,
+}
+
+/// Stored bodies are equal when their bytes are: where they are kept does
+/// not matter.
+impl PartialEq for StoredBody {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at.len, self.at.hash) == (other.at.len, other.at.hash)
+    }
+}
+
+impl Eq for StoredBody {}
+
+impl fmt::Debug for StoredBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredBody").field("at", &self.at).finish_non_exhaustive()
+    }
+}
+
+/// The hash [`BodyAt::hash`] holds: of the body as a store encodes it.
+pub fn body_hash(paragraphs: &Paragraphs) -> u64 {
+    let mut bytes = Vec::new();
+    paragraphs.encode(&mut bytes);
+    xxhash_rust::xxh3::xxh3_64(&bytes)
 }
 
 /// The rarely set parts of an [`Article`].
@@ -255,21 +355,49 @@ impl Article {
         self.details.get_or_insert_with(Box::default)
     }
 
+    /// The body: borrowed when it is in memory, read back from the body
+    /// store when it is kept there (a read of a few kilobytes, done when a
+    /// page is rendered; rendered pages are cached).
+    pub fn body(&self) -> Cow<'_, Paragraphs> {
+        match &self.stored {
+            Some(stored) => Cow::Owned(stored.source.read(stored.at, self)),
+            None => Cow::Borrowed(&self.paragraphs),
+        }
+    }
+
+    /// A hash of the body ([`body_hash`]), without reading a stored one.
+    pub fn body_hash(&self) -> u64 {
+        self.stored.as_ref().map_or_else(|| body_hash(&self.paragraphs), |stored| stored.at.hash)
+    }
+
+    /// [`Self::excerpt`], from the body already read.
+    pub fn excerpt_in<'b>(&self, body: &'b Paragraphs) -> Cow<'b, str> {
+        excerpt_of(body, self.excerpt_at)
+    }
+
     /// A short plain-text summary for lists: the start of the first
     /// paragraph that is not a caption, cut at a word boundary, with an
     /// ellipsis when cut.
     pub fn excerpt(&self) -> Cow<'_, str> {
-        let ExcerptAt { paragraph, length, cut } = self.excerpt_at;
-        let lead = self.paragraphs.get(paragraph as usize).map_or("", |lead| lead.text());
-        let text = lead.get(..length as usize).unwrap_or(lead);
-        if cut {
-            let mut excerpt = String::with_capacity(text.len() + '…'.len_utf8());
-            excerpt.push_str(text);
-            excerpt.push('…');
-            Cow::Owned(excerpt)
-        } else {
-            Cow::Borrowed(text)
+        match self.body() {
+            Cow::Borrowed(body) => excerpt_of(body, self.excerpt_at),
+            Cow::Owned(body) => Cow::Owned(excerpt_of(&body, self.excerpt_at).into_owned()),
         }
+    }
+}
+
+/// The excerpt `at` marks in `body`.
+fn excerpt_of(body: &Paragraphs, at: ExcerptAt) -> Cow<'_, str> {
+    let ExcerptAt { paragraph, length, cut } = at;
+    let lead = body.get(paragraph as usize).map_or("", |lead| lead.text());
+    let text = lead.get(..length as usize).unwrap_or(lead);
+    if cut {
+        let mut excerpt = String::with_capacity(text.len() + '…'.len_utf8());
+        excerpt.push_str(text);
+        excerpt.push('…');
+        Cow::Owned(excerpt)
+    } else {
+        Cow::Borrowed(text)
     }
 }
 

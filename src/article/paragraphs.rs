@@ -202,6 +202,63 @@ impl From<Vec<Paragraph>> for Paragraphs {
     }
 }
 
+/// Bytes of one block in [`Paragraphs::encode`]: two `u32` ends and a kind.
+const ENCODED_BLOCK: usize = 9;
+
+impl Paragraphs {
+    /// Appends the body to `out` in the form a body store keeps on disk
+    /// (see `library::bodies`): the block count, each block's two ends and
+    /// kind, then the text. Little-endian, no padding, stable across
+    /// versions of the same format.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.reserve(4 + self.blocks.len() * ENCODED_BLOCK + self.text().len());
+        // A body has fewer than u32::MAX blocks: each holds at least one byte
+        // of text or is empty, and text is below MAX_BODY_BYTES.
+        out.extend_from_slice(&(self.blocks.len() as u32).to_le_bytes());
+        for block in &self.blocks {
+            out.extend_from_slice(&block.first_end.to_le_bytes());
+            out.extend_from_slice(&block.end.to_le_bytes());
+            out.push(match block.kind {
+                Kind::Text => 0,
+                Kind::Caption => 1,
+                Kind::Html => 2,
+            });
+        }
+        out.extend_from_slice(self.text().as_bytes());
+    }
+
+    /// Reads a body written by [`Self::encode`]; `None` when the bytes are
+    /// not one (cut short, ends out of order or off a character boundary).
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        let (count, rest) = bytes.split_first_chunk::<4>()?;
+        let count = u32::from_le_bytes(*count) as usize;
+        let table = rest.get(..count.checked_mul(ENCODED_BLOCK)?)?;
+        let text = std::str::from_utf8(&rest[table.len()..]).ok()?;
+        let mut blocks = Vec::with_capacity(count);
+        let mut start = 0;
+        for entry in table.chunks_exact(ENCODED_BLOCK) {
+            let number = |at: usize| u32::from_le_bytes([entry[at], entry[at + 1], entry[at + 2], entry[at + 3]]);
+            let (first_end, end) = (number(0), number(4));
+            let kind = match entry[8] {
+                0 => Kind::Text,
+                1 => Kind::Caption,
+                2 => Kind::Html,
+                _ => return None,
+            };
+            let in_order = start <= first_end && first_end <= end && end as usize <= text.len();
+            if !in_order || !text.is_char_boundary(first_end as usize) || !text.is_char_boundary(end as usize) {
+                return None;
+            }
+            blocks.push(Block { first_end, end, kind });
+            start = end;
+        }
+        if start as usize != text.len() {
+            return None;
+        }
+        Some(Self { text: Text::Own(text.into()), blocks: blocks.into_boxed_slice() })
+    }
+}
+
 /// A paragraph's kind and its two parts.
 fn parts_of(paragraph: &Paragraph) -> (Kind, &str, &str) {
     match paragraph {
@@ -380,6 +437,28 @@ mod tests {
         assert_eq!(shared(&bodies[0]), shared(&bodies[1]));
         assert_ne!(shared(&bodies[0]), shared(&bodies[6]));
         assert!(bodies.iter().all(|body| body.get(0).map(|p| p.text()) == Some(big.as_str())));
+    }
+
+    #[test]
+    fn encoded_bodies_decode_to_the_same_body_and_damage_is_refused() {
+        for body in [Paragraphs::from(sample()), Paragraphs::default()] {
+            let mut bytes = vec![];
+            body.encode(&mut bytes);
+            assert_eq!(Paragraphs::decode(&bytes), Some(body.clone()));
+            for cut in 0..bytes.len() {
+                assert_eq!(Paragraphs::decode(&bytes[..cut]), None, "cut at {cut}");
+            }
+        }
+        let mut bytes = vec![];
+        Paragraphs::from(sample()).encode(&mut bytes);
+        let mut wrong_kind = bytes.clone();
+        wrong_kind[4 + 8] = 7;
+        assert_eq!(Paragraphs::decode(&wrong_kind), None);
+        // A caption whose text ends inside `é` (two bytes): refused.
+        let mut inside = vec![];
+        Paragraphs::from(vec![Paragraph::Caption { text: "é".to_owned(), credit: String::new() }]).encode(&mut inside);
+        inside[4..8].copy_from_slice(&1u32.to_le_bytes());
+        assert_eq!(Paragraphs::decode(&inside), None);
     }
 
     #[test]

@@ -127,46 +127,69 @@ pub fn load_dir_progress(
     options: &LoadOptions,
     progress: &LoadProgress,
 ) -> Result<(Library, LoadReport), LoadError> {
+    load_dir_cached(dir, options, progress, None).map(|loaded| (loaded.library, loaded.report))
+}
+
+/// Where [`load_dir_cached`] keeps what it learns about a directory.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheFolder<'a> {
+    /// This directory's own folder (see [`super::persist::folder_for`]).
+    pub folder: &'a Path,
+    /// Directories with fewer article files are not cached: they load in
+    /// moments, and caching each would leave a folder behind for every
+    /// small (test) directory.
+    pub min_files: usize,
+}
+
+/// What [`load_dir_cached`] returns: the library, the files that are not
+/// articles, and the snapshot to save once the library is being served.
+pub struct CachedLoad {
+    pub library: Library,
+    pub report: LoadReport,
+    pub save: Option<super::persist::PendingSave>,
+    /// Files taken from the snapshot instead of being read.
+    pub reused: usize,
+}
+
+/// [`load_dir_progress`] with a cache folder for this directory (see
+/// [`super::persist`]): files unchanged since the snapshot saved there are
+/// not read again, and bodies go to its body store instead of memory.
+/// Without a folder (or when it cannot be used) everything is read and
+/// kept in memory.
+pub fn load_dir_cached(
+    dir: &Path,
+    options: &LoadOptions,
+    progress: &LoadProgress,
+    cache: Option<CacheFolder<'_>>,
+) -> Result<CachedLoad, LoadError> {
     let started = Instant::now();
     check_directory(dir)?;
+    let scanned_at = super::persist::now_ns();
     let mut scan = scan(dir, options);
     progress.found.store(scan.candidates.len(), Ordering::Relaxed);
-    // Each thread packs the bodies of a run of files as soon as it has read
-    // them, so their own allocations are freed while the load goes on and
-    // the thread's heap reuses them for the next run: packing after the
-    // whole load held every body twice at the peak (about 1 GB of RSS at
-    // 100k articles, for 550 MB once settled).
-    let read_all = || -> Vec<(PathBuf, Loaded)> {
-        // Runs short enough that a small directory still keeps every thread busy.
-        let run = scan.candidates.len().div_ceil(rayon::current_num_threads()).clamp(1, ARTICLES_PER_STRING);
-        scan.candidates
-            .par_chunks(run)
-            .flat_map_iter(|run| {
-                let mut loaded: Vec<(PathBuf, Loaded)> = run
-                    .iter()
-                    .map(|candidate| (candidate.path.clone(), load_file(dir, candidate, options.max_file_size)))
-                    .collect();
-                progress.read.fetch_add(run.len(), Ordering::Relaxed);
-                article::pack(loaded.iter_mut().filter_map(|(_, loaded)| match loaded {
-                    Loaded::Article(article) => Some(&mut article.paragraphs),
-                    _ => None,
-                }));
-                loaded
-            })
-            .collect()
+    let mut persisted = cache
+        .filter(|cache| scan.candidates.len() >= cache.min_files)
+        .and_then(|cache| super::persist::Persisted::open(cache.folder, dir, options));
+    let (mut results, to_read) = match persisted.as_mut() {
+        Some(persisted) => persisted.reuse(dir, std::mem::take(&mut scan.candidates)),
+        None => (Vec::new(), std::mem::take(&mut scan.candidates)),
     };
-    let results = match reading_pool() {
-        Some(pool) => pool.install(read_all),
-        None => read_all(),
-    };
+    let reused = results.len();
+    progress.read.store(reused, Ordering::Relaxed);
+    tracing::debug!(reused = results.len(), to_read = to_read.len(), elapsed = ?started.elapsed(), "directory scanned");
+    let store = persisted.as_ref().and_then(super::persist::Persisted::writer);
+    results.extend(read_candidates(dir, &to_read, options, progress, store));
     let mut articles = Vec::with_capacity(results.len());
+    let mut file_problems = Vec::new();
     for (path, loaded) in results {
         match loaded {
             Loaded::Article(article) => articles.push((path, *article)),
-            Loaded::Problem(kind, reason) => scan.problems.push(LoadProblem::new(path, kind, reason)),
+            Loaded::Problem(kind, reason) => file_problems.push(LoadProblem::new(path, kind, reason)),
             Loaded::Ignored(reason) => scan.report.ignored.push(Ignored { path, reason: reason.to_owned() }),
         }
     }
+    let save = persisted.and_then(|persisted| persisted.pending(scanned_at, &file_problems));
+    scan.problems.extend(file_problems);
     let articles = drop_duplicate_ids(articles, &mut scan.problems);
     for problem in &scan.problems {
         tracing::warn!(path = %problem.path.display(), reason = %problem.message(), "could not load article");
@@ -174,7 +197,65 @@ pub fn load_dir_progress(
     scan.report.ignored.sort_by(|a, b| a.path.cmp(&b.path));
     let media = MediaIndex::from_found(dir, scan.media, options.media_root.as_deref(), options.max_file_size);
     tracing::debug!(articles = articles.len(), images = media.len(), elapsed = ?started.elapsed(), "directory parsed");
-    Ok((Library::new(articles, scan.problems).with_media(media), scan.report))
+    let library = Library::new(articles, scan.problems).with_media(media);
+    tracing::debug!(elapsed = ?started.elapsed(), "library indexed");
+    Ok(CachedLoad { library, report: scan.report, save, reused })
+}
+
+/// Reads and parses `candidates` on the reading threads. Each thread puts
+/// the bodies of a run of files away as soon as it has read them: into
+/// `store` when there is one, else packed in memory (see [`article::pack`]),
+/// so their own allocations are freed while the load goes on and the
+/// thread's heap reuses them for the next run (packing after the whole load
+/// held every body twice at the peak: about 1 GB of RSS at 100k articles,
+/// for 550 MB once settled).
+fn read_candidates(
+    dir: &Path,
+    candidates: &[Candidate],
+    options: &LoadOptions,
+    progress: &LoadProgress,
+    store: Option<&super::bodies::BodyWriter>,
+) -> Vec<(PathBuf, Loaded)> {
+    let store_failed = std::sync::atomic::AtomicBool::new(false);
+    let read_all = || -> Vec<(PathBuf, Loaded)> {
+        // Runs short enough that a small directory still keeps every thread busy.
+        let run = candidates.len().div_ceil(rayon::current_num_threads()).clamp(1, ARTICLES_PER_STRING);
+        candidates
+            .par_chunks(run)
+            .flat_map_iter(|run| {
+                let mut loaded: Vec<(PathBuf, Loaded)> = run
+                    .iter()
+                    .map(|candidate| (candidate.path.clone(), load_file(dir, candidate, options.max_file_size)))
+                    .collect();
+                progress.read.fetch_add(run.len(), Ordering::Relaxed);
+                let stored = match store {
+                    Some(store) if !store_failed.load(Ordering::Relaxed) => {
+                        store.store_bodies(articles_of(&mut loaded))
+                    }
+                    _ => Err(std::io::Error::other("no body store")),
+                };
+                if let Err(error) = stored {
+                    if store.is_some() && !store_failed.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(%error, "cannot write to the body store; keeping bodies in memory");
+                    }
+                    article::pack(articles_of(&mut loaded).map(|article| &mut article.paragraphs));
+                }
+                loaded
+            })
+            .collect()
+    };
+    match reading_pool() {
+        Some(pool) => pool.install(read_all),
+        None => read_all(),
+    }
+}
+
+/// The articles among loaded files.
+fn articles_of(loaded: &mut [(PathBuf, Loaded)]) -> impl Iterator<Item = &mut Article> {
+    loaded.iter_mut().filter_map(|(_, loaded)| match loaded {
+        Loaded::Article(article) => Some(&mut **article),
+        _ => None,
+    })
 }
 
 /// Threads that read and parse files: more than the cores, because on a

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
-use crate::article::Article;
+use crate::article::{Article, Paragraphs};
 use crate::media::{Dimensions, IMAGE_EXTENSIONS, ImageKind, MediaError, PROBE_BYTES, probe};
 
 /// Which folder an image is in.
@@ -207,8 +207,8 @@ impl MediaIndex {
 
     /// Whether the article's body shows the image at `root`/`path` itself
     /// (a post whose `image:` is also its first picture).
-    pub fn body_shows(&self, article: &Article, root: MediaRoot, path: &str) -> bool {
-        article.paragraphs.iter().any(|paragraph| match paragraph {
+    pub fn body_shows(&self, article: &Article, body: &Paragraphs, root: MediaRoot, path: &str) -> bool {
+        body.iter().any(|paragraph| match paragraph {
             crate::article::ParagraphRef::Html { html, .. } if html.contains("<img") => {
                 image_sources(html).iter().any(|src| {
                     matches!(self.resolve(article.id.as_str(), src),
@@ -346,7 +346,8 @@ impl MediaIndex {
     pub fn warnings<'a>(&self, articles: impl IntoIterator<Item = &'a Article>) -> Vec<ImageWarning<'a>> {
         let mut warnings = Vec::new();
         for article in articles {
-            let bodies = article.paragraphs.iter().filter_map(|paragraph| match paragraph {
+            let body = article.body();
+            let bodies = body.iter().filter_map(|paragraph| match paragraph {
                 crate::article::ParagraphRef::Html { html, .. } if html.contains("<img") => Some(html),
                 _ => None,
             });

@@ -4,17 +4,20 @@
 //! shares it behind an `Arc` and swaps in a new one when the directory
 //! changes, so requests never see a half-updated state and never take a lock.
 
+pub mod bodies;
 mod by_id;
 mod explain;
 mod index;
 mod list;
 mod load;
 pub mod media;
+pub mod persist;
 mod read;
 pub mod reload;
 pub mod search;
 mod sibling;
 mod slug;
+pub mod snapshot;
 
 use std::cmp::Ordering;
 use std::path::PathBuf;
@@ -30,8 +33,8 @@ use index::Facet;
 pub use index::{Archive, Group, Groups, Month, Year};
 pub use list::{ArticleList, ListKey, UnknownList};
 pub use load::{
-    DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, Ignored, LoadError, LoadOptions, LoadProgress, LoadReport,
-    check_directory, load_dir, load_dir_progress, load_dir_report, load_dir_with,
+    CacheFolder, CachedLoad, DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, Ignored, LoadError, LoadOptions, LoadProgress,
+    LoadReport, check_directory, load_dir, load_dir_cached, load_dir_progress, load_dir_report, load_dir_with,
 };
 pub use reload::Reload;
 pub use slug::slugify;

@@ -62,7 +62,7 @@ pub(crate) struct ArticleDetail<'a> {
     pub published: Option<String>,
     pub source: Option<&'a str>,
     pub word_count: usize,
-    pub paragraphs: &'a Paragraphs,
+    pub paragraphs: std::borrow::Cow<'a, Paragraphs>,
 }
 
 /// `GET /api/articles?page=N`.
@@ -103,7 +103,7 @@ pub(crate) async fn show_article(
         published: article.details().published.map(|published| published.rfc3339()),
         source: article.source.as_deref(),
         word_count: article.word_count,
-        paragraphs: &article.paragraphs,
+        paragraphs: article.body(),
     };
     Ok(Json(to_value(&detail)?).into_response())
 }

@@ -7,7 +7,7 @@
 
 use super::Site;
 use super::escape::Attribute;
-use crate::article::{Article, ParagraphRef, excerpt};
+use crate::article::{Article, ParagraphRef, Paragraphs, excerpt};
 use crate::web::media::html::Lead;
 
 mod json_ld;
@@ -47,7 +47,14 @@ impl<'a> LinkPreview<'a> {
     /// (`https://example.org`; host-relative without one).
     /// `lead` is the article's lead image as the page shows it (its URL
     /// host-relative); the preview's is below `origin`.
-    pub(crate) fn new(site: &Site, origin: Option<&str>, article: &'a Article, lead: Option<&Lead<'_>>) -> Self {
+    /// `body` is the article's body, read once by the caller.
+    pub(crate) fn new(
+        site: &Site,
+        origin: Option<&str>,
+        article: &'a Article,
+        body: &Paragraphs,
+        lead: Option<&Lead<'_>>,
+    ) -> Self {
         let url = crate::web::urls::article_at(site, origin, &article.id);
         let image = lead.map(|lead| PreviewImage {
             width: lead.dimensions.width,
@@ -55,7 +62,7 @@ impl<'a> LinkPreview<'a> {
             alt: lead.alt.clone(),
             url: format!("{}{}", origin.unwrap_or(""), lead.url),
         });
-        let description = description(article);
+        let description = description(article, body);
         let published_time = article
             .details()
             .published
@@ -83,9 +90,8 @@ impl<'a> LinkPreview<'a> {
 
 /// The first paragraph of running text (not a photo caption), trimmed;
 /// the title for an article without one.
-fn description(article: &Article) -> String {
-    let first = article
-        .paragraphs
+fn description(article: &Article, body: &Paragraphs) -> String {
+    let first = body
         .iter()
         .filter(|paragraph| !matches!(paragraph, ParagraphRef::Caption { .. }))
         .map(|paragraph| paragraph.text().trim())
@@ -159,7 +165,8 @@ mod tests {
     fn json_ld_cannot_close_its_script_element() {
         let text = Paragraph::Text { text: "x</script><script>alert(1)</script>&".to_owned() };
         let article = article("</script>", vec![text]);
-        let preview = LinkPreview::new(&Site::new("t", "/"), Some("https://e.org"), &article, None);
+        let preview =
+            LinkPreview::new(&Site::new("t", "/"), Some("https://e.org"), &article, &article.paragraphs, None);
         assert!(!preview.json_ld.contains('<') && !preview.json_ld.contains('&'), "{}", preview.json_ld);
         let parsed: serde_json::Value = serde_json::from_str(&preview.json_ld).unwrap_or_default();
         assert_eq!(parsed["headline"], "</script>");
@@ -213,8 +220,10 @@ mod tests {
             Paragraph::Caption { text: "A photo".to_owned(), credit: "Someone".to_owned() },
             Paragraph::Text { text: "  First\n paragraph.  ".to_owned() },
         ];
-        assert_eq!(description(&article("t", paragraphs)), "First paragraph.");
-        assert_eq!(description(&article("Only a title", vec![])), "Only a title");
+        let with_caption = article("t", paragraphs);
+        assert_eq!(description(&with_caption, &with_caption.paragraphs), "First paragraph.");
+        let untitled = article("Only a title", vec![]);
+        assert_eq!(description(&untitled, &untitled.paragraphs), "Only a title");
     }
 
     #[test]
@@ -227,7 +236,8 @@ mod tests {
         for text in cases.into_iter().chain(near_the_cut.iter().map(String::as_str)) {
             let everything = text.split_whitespace().collect::<Vec<_>>().join(" ");
             let paragraphs = vec![Paragraph::Text { text: text.to_owned() }];
-            assert_eq!(description(&article("t", paragraphs)), excerpt(&everything, DESCRIPTION_CHARS));
+            let long = article("t", paragraphs);
+            assert_eq!(description(&long, &long.paragraphs), excerpt(&everything, DESCRIPTION_CHARS));
         }
     }
 }

@@ -85,7 +85,7 @@ pub(crate) fn fingerprint(article: &Article) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.write(article.title.as_bytes());
     hasher.write(article.date.map(|date| date.to_string()).unwrap_or_default().as_bytes());
-    for paragraph in &article.paragraphs {
+    for paragraph in article.body().iter() {
         hasher.write(&[0]);
         hasher.write(paragraph.text().as_bytes());
     }

@@ -89,7 +89,7 @@ impl Fields {
             document.add_text(self.source, source);
             document.add_text(self.source_name, source);
         }
-        for paragraph in &article.paragraphs {
+        for paragraph in article.body().iter() {
             document.add_text(self.body, paragraph.text());
         }
         if let Some(date) = article.date {

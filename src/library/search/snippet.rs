@@ -51,7 +51,7 @@ impl Snippets {
     /// The first paragraph that contains a match, cut around the matches;
     /// the excerpt when no paragraph matches (the words were in the title).
     pub fn for_article(&mut self, article: &Article) -> String {
-        for paragraph in &article.paragraphs {
+        for paragraph in article.body().iter() {
             let text = paragraph.text();
             if !self.may_match(text) {
                 continue;

@@ -160,9 +160,8 @@ pub fn article_hash(article: &Article) -> u64 {
     field(&article.title);
     field(article.section.as_deref().unwrap_or("\u{0}none"));
     field(article.source.as_deref().unwrap_or("\u{0}none"));
-    for paragraph in &article.paragraphs {
-        field(paragraph.text());
-    }
+    // The body by its hash: a stored body is not read for this.
+    hasher.update(&article.body_hash().to_le_bytes());
     hasher.update(&article.date.map_or(0, date_number).to_le_bytes());
     hasher.digest()
 }

@@ -70,10 +70,11 @@ impl FeedEntry {
         let mut categories: Vec<String> = article.section.iter().chain(&article.details().tags).cloned().collect();
         categories.dedup();
         let writer = ImageWriter { media, site, origin: site.public_origin.as_deref() };
-        let lead = writer.lead(article);
+        let paragraphs = article.body();
+        let lead = writer.lead(article, &paragraphs);
         let images =
             BodyImages { writer, article_id: article.id.as_str(), skip: lead.as_ref().and_then(Lead::caption_index) };
-        let body = BodyView::html(&article.paragraphs, Some(images));
+        let body = BodyView::html(&paragraphs, Some(images));
         // Atom has no field for a picture: the lead goes first in the content.
         let content_html = match &lead {
             Some(lead) if !lead.in_body => format!("{}\n{body}", lead.figure()),
@@ -84,7 +85,7 @@ impl FeedEntry {
             title: article.title.clone(),
             image: lead.map(|lead| lead.url),
             content_html,
-            summary: article.details().summary.clone().unwrap_or_else(|| article.excerpt().into_owned()),
+            summary: article.details().summary.clone().unwrap_or_else(|| article.excerpt_in(&paragraphs).into_owned()),
             published: EntryTime::published(article),
             updated: EntryTime::updated(article),
             author: article.details().author.clone().or_else(|| article.source.clone()),

@@ -78,12 +78,13 @@ impl<'a> ImageWriter<'a> {
     /// The article's lead image, when there is one that can be shown (a
     /// file that exists and probed well; a remote one with
     /// `--remote-images` is not a lead, as its size is unknown).
-    pub(crate) fn lead(&self, article: &'a Article) -> Option<Lead<'a>> {
+    /// `body` is the article's body, read once by the caller.
+    pub(crate) fn lead<'b>(&self, article: &Article, body: &'b Paragraphs) -> Option<Lead<'b>> {
         let LeadImage { source, .. } = self.media.lead_image(article)?;
         let ImageSource::Local { root, path, file: Some(file) } = source else { return None };
         let dimensions = file.dimensions()?;
-        let in_body = self.media.body_shows(article, root, &path);
-        let caption = if in_body { None } else { lead_caption(&article.paragraphs) };
+        let in_body = self.media.body_shows(article, body, root, &path);
+        let caption = if in_body { None } else { lead_caption(body) };
         let alt = match caption {
             Some((_, ParagraphRef::Caption { text, .. })) if !text.trim().is_empty() => text.trim().to_owned(),
             _ => article.title.clone(),

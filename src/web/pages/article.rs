@@ -61,13 +61,19 @@ pub(crate) fn article_view<'a>(
     key: &ListKey,
 ) -> ArticleView<'a> {
     let (newer, older) = neighbour_links(&site, library, key, article.id.as_str());
-    // Once for the figure and the preview: finding it reads the body.
-    let lead = ImageWriter { media: library.media(), site: &site, origin: None }.lead(article);
-    let preview = LinkPreview::new(&site, origin, article, lead.as_ref());
+    // The body is read once (a store read when it is not in memory) for
+    // the lead figure, the preview, the language and the page.
+    let body = article.body();
+    let lead = ImageWriter { media: library.media(), site: &site, origin: None }.lead(article, &body);
+    let preview = LinkPreview::new(&site, origin, article, &body, lead.as_ref());
     let lead = lead.filter(|lead| !lead.in_body);
+    let lead_caption = lead.as_ref().and_then(|lead| lead.caption_index());
+    let lead_figure = lead.map(|lead| lead.figure());
+    let lang = language_tag(&article.title, &article.excerpt_in(&body));
     ArticleView {
-        lead_caption: lead.as_ref().and_then(|lead| lead.caption_index()),
-        lead_figure: lead.map(|lead| lead.figure()),
+        lead_caption,
+        lead_figure,
+        paragraphs: body,
         media: library.media(),
         canonical_url: urls::canonical_article(&site, &article.id),
         preview,
@@ -81,7 +87,7 @@ pub(crate) fn article_view<'a>(
         month_link: month_link(&site, article),
         tag_links: tag_links(&site, library, article),
         list_link: list_link(&site, library, key),
-        lang: language_tag(&article.title, &article.excerpt()),
+        lang,
         article,
         site,
     }

@@ -45,6 +45,9 @@ pub(crate) struct ArticleView<'a> {
     pub media: &'a MediaIndex,
     /// The body's photo caption that the lead image took.
     pub lead_caption: Option<usize>,
+    /// The article's body, read once for the page (from the body store
+    /// when it is not in memory).
+    pub paragraphs: std::borrow::Cow<'a, Paragraphs>,
 }
 
 impl ArticleView<'_> {
@@ -52,7 +55,7 @@ impl ArticleView<'_> {
     pub(crate) fn body(&self) -> BodyHtml<'_> {
         let writer = ImageWriter { media: self.media, site: &self.site, origin: None };
         let images = BodyImages { writer, article_id: self.article.id.as_str(), skip: self.lead_caption };
-        BodyHtml(&self.article.paragraphs, Some(images))
+        BodyHtml(&self.paragraphs, Some(images))
     }
 }
 

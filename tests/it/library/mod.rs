@@ -4,3 +4,4 @@
 mod check;
 mod corpus;
 mod gen_corpus;
+mod snapshot;

@@ -1,0 +1,313 @@
+//! A load's use of the cache folder: reading the last snapshot, reusing the
+//! entries of files that did not change, keeping bodies in the body store,
+//! and saving the new snapshot once the library is served.
+//!
+//! One folder per articles directory (`library-v1-<hash of its path>`),
+//! holding `snapshot.bin`, one `bodies-<n>.bin` and a `lock` file. The
+//! process that holds the lock writes; another replica sharing the folder
+//! (same machine or shared storage) reads the snapshot and the body store
+//! but keeps what it parses itself in memory, and never writes. A folder
+//! that cannot be created or read costs only speed: the load reads every
+//! file, as without a cache.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::bodies::{self, BodyStore, BodyWriter};
+use super::load::Candidate;
+use super::read::Loaded;
+use super::snapshot::{self, ArticleRecord, Entry, Outcome, Saved, Stale, Stamp, Stamps};
+use super::{Library, LoadOptions, LoadProblem};
+
+const SNAPSHOT_FILE: &str = "snapshot.bin";
+
+/// The cache folder of the articles directory `articles_dir` under
+/// `cache_root`.
+pub fn folder_for(cache_root: &Path, articles_dir: &Path) -> PathBuf {
+    let articles_dir = std::fs::canonicalize(articles_dir).unwrap_or_else(|_| articles_dir.to_owned());
+    let key = xxhash_rust::xxh3::xxh3_64(articles_dir.as_os_str().as_encoded_bytes());
+    cache_root.join(format!("library-v{}-{key:016x}", snapshot::FORMAT_VERSION))
+}
+
+/// Nanoseconds since the Unix epoch, now.
+pub fn now_ns() -> i64 {
+    jiff::Timestamp::now().as_nanosecond().try_into().unwrap_or(i64::MAX)
+}
+
+/// The cache folder, opened for one load.
+pub(crate) struct Persisted {
+    folder: PathBuf,
+    articles_dir: PathBuf,
+    options: u64,
+    /// Held while this process may write the folder.
+    _lock: Option<File>,
+    writer: Option<BodyWriter>,
+    /// The previous snapshot's entries and when it was scanned, when it is
+    /// usable, with the store its bodies are in.
+    previous: Option<(HashMap<PathBuf, Entry>, i64, Arc<BodyStore>)>,
+    /// The identity of every candidate, as stat'ed for this load.
+    stamps: HashMap<PathBuf, Stamps>,
+    /// Whether the snapshot differs from the one read: a file was read,
+    /// added or removed (or there was none).
+    changed: bool,
+}
+
+impl Persisted {
+    /// Opens the folder for a load of `dir`; `None` (after a warning) when
+    /// it cannot be used at all.
+    pub fn open(folder: &Path, dir: &Path, options: &LoadOptions) -> Option<Self> {
+        let articles_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
+        let options_key = snapshot::options_key(options);
+        let lock = std::fs::create_dir_all(folder)
+            .and_then(|()| File::options().create(true).truncate(false).write(true).open(folder.join("lock")))
+            .inspect_err(|error| {
+                tracing::warn!(%error, folder = %folder.display(), "the cache folder is not writable; reading it only");
+            })
+            .ok()
+            .filter(|lock| lock.try_lock().is_ok());
+        let previous = match snapshot::read(&folder.join(SNAPSHOT_FILE), &articles_dir, options_key) {
+            Ok(saved) => open_previous_store(folder, &articles_dir, options.max_file_size, saved),
+            Err(Stale::Missing) => None,
+            Err(stale) => {
+                tracing::info!(folder = %folder.display(), reason = %stale, "not using the saved snapshot; reading every file");
+                None
+            }
+        };
+        let writer = lock.as_ref().and_then(|_| {
+            let store = match &previous {
+                Some((_, _, store)) => store.path().to_owned(),
+                None => new_store_path(folder),
+            };
+            BodyWriter::open(&store, &articles_dir, options.max_file_size)
+                .inspect_err(|error| tracing::warn!(%error, store = %store.display(), "cannot open the body store"))
+                .ok()
+        });
+        if previous.is_none() && writer.is_none() && lock.is_none() {
+            // Another process writes this folder and left nothing usable yet.
+            tracing::info!(folder = %folder.display(), "the cache folder is in use by another process; reading every file");
+        }
+        let mut previous = previous;
+        if let Some(writer) = &writer {
+            remove_other_stores(folder, writer.store().path());
+            // Reused bodies are read through the writer's store: the same
+            // file, and the one the next snapshot must name.
+            if let Some((_, _, store)) = previous.as_mut() {
+                *store = Arc::clone(writer.store());
+            }
+        }
+        let changed = previous.is_none();
+        Some(Self {
+            folder: folder.to_owned(),
+            articles_dir,
+            options: options_key,
+            _lock: lock,
+            writer,
+            previous,
+            stamps: HashMap::new(),
+            changed,
+        })
+    }
+
+    /// The body store new bodies go to, when this process writes.
+    pub fn writer(&self) -> Option<&BodyWriter> {
+        self.writer.as_ref()
+    }
+
+    /// Splits `candidates` into the files whose snapshot entry still
+    /// holds (returned as loaded) and those to read. Stats every candidate
+    /// and its sidecar, on all cores.
+    pub(crate) fn reuse(&mut self, dir: &Path, candidates: Vec<Candidate>) -> (Vec<(PathBuf, Loaded)>, Vec<Candidate>) {
+        let stamps: Vec<Option<Stamps>> = candidates.par_iter().map(|candidate| stamps_of(dir, candidate)).collect();
+        let Some((mut entries, scanned_ns, store)) = self.previous.take() else {
+            self.stamps = candidates.iter().zip(stamps).filter_map(|(c, s)| Some((c.path.clone(), s?))).collect();
+            return (Vec::new(), candidates);
+        };
+        let mut kept = Vec::new();
+        let mut to_read = Vec::new();
+        let mut all_stamps = HashMap::with_capacity(candidates.len());
+        for (candidate, stamps) in candidates.into_iter().zip(stamps) {
+            let Some(stamps) = stamps else {
+                to_read.push(candidate);
+                continue;
+            };
+            match entries.remove(&candidate.path) {
+                Some(entry) if snapshot::reusable(&entry, &stamps, scanned_ns) => kept.push((candidate.clone(), entry)),
+                _ => to_read.push(candidate.clone()),
+            }
+            all_stamps.insert(candidate.path, stamps);
+        }
+        self.stamps = all_stamps;
+        self.changed |= !to_read.is_empty() || !entries.is_empty();
+        // An entry that does not read back (none, unless the snapshot was
+        // written wrongly) is read from its file.
+        let (loaded, unusable): (Vec<_>, Vec<_>) = kept
+            .into_par_iter()
+            .map(|(candidate, entry)| restore(entry, &store).ok_or(candidate))
+            .partition(Result::is_ok);
+        if !unusable.is_empty() {
+            tracing::warn!(files = unusable.len(), "snapshot entries that do not read back; reading the files");
+        }
+        self.changed |= !unusable.is_empty();
+        to_read.extend(unusable.into_iter().filter_map(Result::err));
+        (loaded.into_iter().filter_map(Result::ok).collect(), to_read)
+    }
+
+    /// The snapshot to save after this load, when this process writes the
+    /// folder and something changed since the last one. `problems` are the problems of single files.
+    pub fn pending(self, scanned_ns: i64, problems: &[LoadProblem]) -> Option<PendingSave> {
+        if !self.changed {
+            return None;
+        }
+        let writer = self.writer?;
+        let problems = problems
+            .iter()
+            .map(|problem| (problem.path.clone(), snapshot::problem_code(problem.kind), problem.reason.clone()))
+            .collect();
+        Some(PendingSave {
+            path: self.folder.join(SNAPSHOT_FILE),
+            articles_dir: self.articles_dir,
+            options: self.options,
+            scanned_ns,
+            stamps: self.stamps,
+            problems,
+            writer,
+            _lock: self._lock,
+        })
+    }
+}
+
+/// What the file of `entry` was loaded as, with its body in `store`.
+fn restore(entry: Entry, store: &Arc<BodyStore>) -> Option<(PathBuf, Loaded)> {
+    let loaded = match entry.outcome {
+        Outcome::Article(record) => {
+            let at = record.body();
+            let mut article = record.into_article(entry.path.clone())?;
+            article.stored = Some(store.stored(at));
+            Loaded::Article(Box::new(article))
+        }
+        Outcome::Problem { kind, reason } => Loaded::Problem(snapshot::problem_kind(kind)?, reason),
+    };
+    Some((entry.path, loaded))
+}
+
+/// The previous snapshot with its body store, if the store is intact.
+fn open_previous_store(
+    folder: &Path,
+    articles_dir: &Path,
+    max_file_size: u64,
+    saved: Saved,
+) -> Option<(HashMap<PathBuf, Entry>, i64, Arc<BodyStore>)> {
+    let path = folder.join(&saved.store);
+    let store = match BodyStore::open(&path, articles_dir, max_file_size) {
+        Ok(store) => store,
+        Err(error) => {
+            tracing::info!(%error, store = %path.display(), "the snapshot's body store is gone; reading every file");
+            return None;
+        }
+    };
+    match store.file_len() {
+        Ok(length) if length >= saved.store_len => {}
+        _ => {
+            tracing::info!(store = %path.display(), "the snapshot's body store is cut short; reading every file");
+            return None;
+        }
+    }
+    let scanned_ns = saved.scanned_ns;
+    Some((saved.into_entries(), scanned_ns, store))
+}
+
+/// A name for a new body store.
+fn new_store_path(folder: &Path) -> PathBuf {
+    folder.join(format!("bodies-{}.bin", now_ns()))
+}
+
+/// Deletes body stores other than `keep`: no snapshot names them any more
+/// (a replica still reading one keeps it open, and the kernel keeps its
+/// bytes until it closes it).
+fn remove_other_stores(folder: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("bodies-")
+            && name.ends_with(".bin")
+            && path != keep
+            && let Err(error) = std::fs::remove_file(&path)
+        {
+            tracing::warn!(%error, store = %path.display(), "cannot delete an old body store");
+        }
+    }
+}
+
+/// The identity of a candidate and its sidecar; `None` when either cannot
+/// be stat'ed (the file is then read, and reports why).
+fn stamps_of(dir: &Path, candidate: &Candidate) -> Option<Stamps> {
+    let file = Stamp::read(&dir.join(&candidate.path))?;
+    let sidecar = match &candidate.sidecar {
+        Some(sidecar) => Some((sidecar.clone(), Stamp::read(&dir.join(sidecar))?)),
+        None => None,
+    };
+    Some(Stamps { file, sidecar })
+}
+
+/// A snapshot to write once the library it describes is served.
+pub struct PendingSave {
+    path: PathBuf,
+    articles_dir: PathBuf,
+    options: u64,
+    scanned_ns: i64,
+    stamps: HashMap<PathBuf, Stamps>,
+    problems: Vec<(PathBuf, u8, String)>,
+    writer: BodyWriter,
+    /// The folder stays this process's until the snapshot is written.
+    _lock: Option<File>,
+}
+
+impl PendingSave {
+    /// Writes the snapshot of `library`, which this load produced. Articles
+    /// whose body is not in the store (it could not be written) and files
+    /// not stat'ed are left out: they are read again next time.
+    pub fn save(self, library: &Library) -> std::io::Result<()> {
+        let started = std::time::Instant::now();
+        self.writer.sync()?;
+        let store = self.writer.store();
+        let mut entries: Vec<Entry> = library
+            .articles()
+            .iter()
+            .filter_map(|article| {
+                let path = article.path.as_ref()?;
+                let stamps = self.stamps.get(path)?;
+                let at = bodies::position_in(article, store)?;
+                let outcome = Outcome::Article(Box::new(ArticleRecord::new(article, at)));
+                Some(Entry { path: path.clone(), stamps: stamps.clone(), outcome })
+            })
+            .collect();
+        entries.extend(self.problems.into_iter().filter_map(|(path, kind, reason)| {
+            let stamps = self.stamps.get(&path)?.clone();
+            Some(Entry { path, stamps, outcome: Outcome::Problem { kind, reason } })
+        }));
+        let store_name = store.path().file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let saved = Saved {
+            build: snapshot::build_id(),
+            articles_dir: self.articles_dir,
+            options: self.options,
+            store: store_name,
+            store_len: self.writer.len(),
+            scanned_ns: self.scanned_ns,
+            entries,
+        };
+        snapshot::write(&self.path, &saved)?;
+        tracing::info!(
+            entries = saved.entries.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            snapshot = %self.path.display(),
+            "saved the library snapshot"
+        );
+        Ok(())
+    }
+}
