@@ -271,6 +271,14 @@ pub fn print_config(args: &ServeArgs, site: &Site, http: &HttpSettings, out: &mu
         }
     };
     writeln!(out, "Search index: {search}")?;
+    let snapshot = cache_root(args).map_or_else(
+        || "none: every start reads every file, bodies held in memory".to_owned(),
+        |root| {
+            let folder = crate::library::persist::folder_for(&root, &args.articles);
+            format!("{} ({MIN_CACHED_ARTICLES}+ articles; bodies read from its store)", folder.display())
+        },
+    );
+    writeln!(out, "Library snapshot: {snapshot}")?;
     let media_root = args.load.media_root.as_deref().unwrap_or(&args.articles);
     let resized = cache_root(args).map_or_else(
         || "originals only (no cache folder)".to_owned(),

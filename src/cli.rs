@@ -63,10 +63,14 @@ pub struct ServeArgs {
     /// when the server shares its cores with a proxy or a load generator.
     #[arg(long, env = "BROADSHEET_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-    /// Folder for the search index of large libraries (5,000+ articles)
-    /// between runs, memory-mapped instead of held in RAM; a cache that may
-    /// be deleted at any time (it is rebuilt when missing or stale). Default: `$XDG_CACHE_HOME/broadsheet`, else
-    /// `~/.cache/broadsheet`; `off` keeps the index in memory.
+    /// Folder for what large libraries (5,000+ articles) keep between runs:
+    /// the search index, a snapshot of the parsed articles (a restart reads
+    /// only the files that changed) and a store of their bodies (about the
+    /// size of the articles' text; bodies are read from it instead of being
+    /// held in RAM), plus resized images. A cache that may be deleted at any
+    /// time: it is rebuilt when missing or stale. Default:
+    /// `$XDG_CACHE_HOME/broadsheet`, else `~/.cache/broadsheet`; `off` keeps
+    /// everything in memory and reads every file at each start.
     #[arg(long, env = "BROADSHEET_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Show images from other sites (`https://…`) in articles. By default

@@ -75,7 +75,7 @@ impl BodyStore {
                     Some(folder) => folder.join(name),
                     None => name.into(),
                 });
-                super::load::Candidate { path: path.to_owned(), kind, sniff, sidecar }
+                super::load::Candidate::new(path.to_owned(), kind, sniff, sidecar)
             }
             super::load::Class::Json => super::load::json_candidate(path.to_owned()),
             _ => return None,

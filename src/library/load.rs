@@ -18,6 +18,7 @@ use thiserror::Error;
 use super::media::{self, MediaIndex};
 use super::read::{Loaded, load_file};
 use super::sibling;
+use super::snapshot::Stamp;
 use super::{Library, LoadProblem, ProblemKind};
 use crate::article::{self, Article, ArticleId, FileKind};
 
@@ -165,13 +166,22 @@ pub fn load_dir_cached(
     let started = Instant::now();
     check_directory(dir)?;
     let scanned_at = super::persist::now_ns();
-    let mut scan = scan(dir, options);
+    // The snapshot is read and decoded on another thread while the
+    // directory is walked: both take a second or two at a million files.
+    let (mut scan, previous) = std::thread::scope(|scope| {
+        let previous = cache.map(|cache| scope.spawn(|| super::persist::read_previous(cache.folder, dir, options)));
+        let scan = scan(dir, options, cache.is_some());
+        let previous = previous.map(|reading| reading.join().unwrap_or(Err(super::snapshot::Stale::Missing)));
+        (scan, previous)
+    });
+    tracing::debug!(files = scan.candidates.len(), elapsed = ?started.elapsed(), "walked the directory");
     progress.found.store(scan.candidates.len(), Ordering::Relaxed);
     let mut persisted = cache
-        .filter(|cache| scan.candidates.len() >= cache.min_files)
-        .and_then(|cache| super::persist::Persisted::open(cache.folder, dir, options));
+        .zip(previous)
+        .filter(|(cache, _)| scan.candidates.len() >= cache.min_files)
+        .and_then(|(cache, previous)| super::persist::Persisted::open(cache.folder, dir, options, previous));
     let (mut results, to_read) = match persisted.as_mut() {
-        Some(persisted) => persisted.reuse(dir, std::mem::take(&mut scan.candidates)),
+        Some(persisted) => persisted.reuse(std::mem::take(&mut scan.candidates)),
         None => (Vec::new(), std::mem::take(&mut scan.candidates)),
     };
     let reused = results.len();
@@ -190,7 +200,9 @@ pub fn load_dir_cached(
     }
     let save = persisted.and_then(|persisted| persisted.pending(scanned_at, &file_problems));
     scan.problems.extend(file_problems);
+    tracing::debug!(elapsed = ?started.elapsed(), "sorted the results");
     let articles = drop_duplicate_ids(articles, &mut scan.problems);
+    tracing::debug!(elapsed = ?started.elapsed(), "dropped duplicate ids");
     for problem in &scan.problems {
         tracing::warn!(path = %problem.path.display(), reason = %problem.message(), "could not load article");
     }
@@ -308,63 +320,156 @@ pub(crate) struct Candidate {
     pub sniff: bool,
     /// Relative path of the sidecar JSON, if there is one.
     pub sidecar: Option<PathBuf>,
+    /// The identity of the file and of its sidecar when the scan saw them,
+    /// for a load that compares them with a snapshot (`None` otherwise, or
+    /// when they could not be stat'ed).
+    pub stamp: Option<Stamp>,
+    pub sidecar_stamp: Option<Stamp>,
 }
 
+impl Candidate {
+    /// A file found outside a scan (a reload of one file).
+    pub fn new(path: PathBuf, kind: FileKind, sniff: bool, sidecar: Option<PathBuf>) -> Self {
+        Self { path, kind, sniff, sidecar, stamp: None, sidecar_stamp: None }
+    }
+}
+
+#[derive(Default)]
 struct Scan {
     candidates: Vec<Candidate>,
     /// Image files, relative to the directory.
     media: Vec<PathBuf>,
     problems: Vec<LoadProblem>,
     report: LoadReport,
+    /// JSON files, paired with articles at the end of the scan.
+    json_files: Vec<(PathBuf, Option<Stamp>)>,
+}
+
+impl Scan {
+    /// Appends what a scan of a later part of the directory found.
+    fn append(&mut self, mut other: Scan) {
+        self.candidates.append(&mut other.candidates);
+        self.media.append(&mut other.media);
+        self.problems.append(&mut other.problems);
+        self.report.ignored.append(&mut other.report.ignored);
+        self.json_files.append(&mut other.json_files);
+    }
 }
 
 /// Walks `dir` and sorts every entry into candidates, sidecars, ignored
-/// files and unreadable entries.
-fn scan(dir: &Path, options: &LoadOptions) -> Scan {
-    let mut scan =
-        Scan { candidates: Vec::new(), media: Vec::new(), problems: Vec::new(), report: LoadReport::default() };
-    let mut json_files = Vec::new();
-    let mut walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter();
-    while let Some(entry) = walker.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = relative(dir, error.path().unwrap_or(dir));
-                scan.problems.push(LoadProblem::new(path, ProblemKind::Unreadable, format!("cannot read: {error}")));
-                continue;
+/// files and unreadable entries; with `stamps`, stats every article and
+/// JSON file too (for comparing with a snapshot). Top-level folders are
+/// walked in parallel, and their findings joined in path order, so the
+/// result is the same as one walk: depth first, names sorted.
+fn scan(dir: &Path, options: &LoadOptions, stamps: bool) -> Scan {
+    let mut top = Scan::default();
+    let mut folders = Vec::new();
+    for (path, entry) in read_sorted(dir, Path::new(""), &mut top) {
+        match entry.file_type() {
+            Ok(file_type) if file_type.is_dir() && !is_ignored_name(&entry.file_name().to_string_lossy()) => {
+                folders.push((top.candidates.len(), path));
             }
-        };
-        if entry.depth() == 0 {
-            continue;
-        }
-        let path = relative(dir, entry.path());
-        let name = entry.file_name().to_string_lossy();
-        let file_type = entry.file_type();
-        if is_ignored_name(&name) {
-            if file_type.is_dir() {
-                walker.skip_current_dir();
-                scan.report.ignored.push(Ignored { path: path.join(""), reason: "hidden or temporary folder".into() });
-            } else {
-                scan.report.ignored.push(Ignored { path, reason: "hidden, temporary or backup file".into() });
-            }
-            continue;
-        }
-        if file_type.is_dir() {
-            continue;
-        }
-        if !file_type.is_file() {
-            scan.report.ignored.push(Ignored { path, reason: "not a regular file (symbolic link or device)".into() });
-            continue;
-        }
-        match classify(&path, options) {
-            Class::Article { kind, sniff } => scan.candidates.push(Candidate { path, kind, sniff, sidecar: None }),
-            Class::Json => json_files.push(path),
-            Class::Media => scan.media.push(path),
-            Class::Other(reason) => scan.report.ignored.push(Ignored { path, reason }),
+            _ => visit(path, &entry, options, stamps, &mut top),
         }
     }
+    let parts: Vec<Scan> = folders
+        .par_iter()
+        .map(|(_, folder)| {
+            let mut part = Scan::default();
+            walk(dir, folder, options, stamps, &mut part);
+            part
+        })
+        .collect();
+    // Top-level files and folders in name order: each folder's findings go
+    // where the folder was met.
+    let mut scan = Scan::default();
+    let mut top_files = std::mem::take(&mut top.candidates).into_iter();
+    let mut taken = 0;
+    for ((at, _), part) in folders.iter().zip(parts) {
+        scan.candidates.extend(top_files.by_ref().take(at - taken));
+        taken = *at;
+        scan.append(part);
+    }
+    scan.candidates.extend(top_files);
+    scan.append(top);
+    let json_files = std::mem::take(&mut scan.json_files);
     attach_sidecars(dir, &mut scan, json_files, options);
     scan
+}
+
+/// The entries of the folder `folder` (relative to `dir`), sorted by name,
+/// with their relative paths; an unreadable folder or entry is a problem.
+fn read_sorted(dir: &Path, folder: &Path, scan: &mut Scan) -> Vec<(PathBuf, std::fs::DirEntry)> {
+    let unreadable = |path: &Path, error: std::io::Error| {
+        LoadProblem::new(path.to_owned(), ProblemKind::Unreadable, format!("cannot read: {error}"))
+    };
+    let entries = match std::fs::read_dir(dir.join(folder)) {
+        Ok(entries) => entries,
+        Err(error) => {
+            scan.problems.push(unreadable(folder, error));
+            return Vec::new();
+        }
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => found.push((folder.join(entry.file_name()), entry)),
+            Err(error) => scan.problems.push(unreadable(folder, error)),
+        }
+    }
+    found.sort_unstable_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    found
+}
+
+/// Walks the folder `folder` (relative to `dir`) depth first into `scan`.
+fn walk(dir: &Path, folder: &Path, options: &LoadOptions, stamps: bool, scan: &mut Scan) {
+    for (path, entry) in read_sorted(dir, folder, scan) {
+        if entry.file_type().is_ok_and(|file_type| file_type.is_dir())
+            && !is_ignored_name(&entry.file_name().to_string_lossy())
+        {
+            walk(dir, &path, options, stamps, scan);
+        } else {
+            visit(path, &entry, options, stamps, scan);
+        }
+    }
+}
+
+/// Sorts one entry of a walk (anything but a folder to walk into) into
+/// `scan`. Its identity comes from a stat relative to its folder, which
+/// costs less than one by full path.
+fn visit(path: PathBuf, entry: &std::fs::DirEntry, options: &LoadOptions, stamps: bool, scan: &mut Scan) {
+    let file_type = match entry.file_type() {
+        Ok(file_type) => file_type,
+        Err(error) => {
+            let reason = format!("cannot read: {error}");
+            scan.problems.push(LoadProblem::new(path, ProblemKind::Unreadable, reason));
+            return;
+        }
+    };
+    let name = entry.file_name();
+    if is_ignored_name(&name.to_string_lossy()) {
+        if file_type.is_dir() {
+            scan.report.ignored.push(Ignored { path: path.join(""), reason: "hidden or temporary folder".into() });
+        } else {
+            scan.report.ignored.push(Ignored { path, reason: "hidden, temporary or backup file".into() });
+        }
+        return;
+    }
+    if !file_type.is_file() {
+        scan.report.ignored.push(Ignored { path, reason: "not a regular file (symbolic link or device)".into() });
+        return;
+    }
+    let stamp = || stamps.then(|| entry.metadata().ok().map(|metadata| Stamp::of(&metadata))).flatten();
+    match classify(&path, options) {
+        Class::Article { kind, sniff } => {
+            let mut candidate = Candidate::new(path, kind, sniff, None);
+            candidate.stamp = stamp();
+            scan.candidates.push(candidate);
+        }
+        Class::Json => scan.json_files.push((path, stamp())),
+        Class::Media => scan.media.push(path),
+        Class::Other(reason) => scan.report.ignored.push(Ignored { path, reason }),
+    }
 }
 
 pub(crate) enum Class {
@@ -422,7 +527,12 @@ fn not_an_article(name: &str) -> Option<&'static str> {
 /// `NAME_raw.<ext>`, then with a file in a sibling folder (see
 /// [`sibling`]); other JSON files are read as articles when `json` is an
 /// article extension, and ignored otherwise.
-fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<PathBuf>, options: &LoadOptions) {
+fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<(PathBuf, Option<Stamp>)>, options: &LoadOptions) {
+    // Most archives have no JSON at all: the two indexes of every file
+    // cost a second at a million files.
+    if json_files.is_empty() {
+        return;
+    }
     let by_stem: HashMap<PathBuf, usize> = scan
         .candidates
         .iter()
@@ -430,7 +540,7 @@ fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<PathBuf>, option
         .map(|(index, candidate)| (candidate.path.with_extension(""), index))
         .collect();
     let mut unpaired = Vec::new();
-    for json in json_files {
+    for (json, stamp) in json_files {
         let stem = json.with_extension("");
         let raw_stem = stem
             .file_name()
@@ -441,28 +551,30 @@ fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<PathBuf>, option
         match article {
             Some(&index) if scan.candidates[index].sidecar.is_none() => {
                 scan.candidates[index].sidecar = Some(json.clone());
+                scan.candidates[index].sidecar_stamp = stamp;
                 scan.report.sidecars.push(json);
             }
-            _ => unpaired.push(json),
+            _ => unpaired.push((json, stamp)),
         }
     }
     // A second pass, so that a JSON file beside its article always wins.
     let siblings = sibling::Index::new(scan.candidates.iter().map(|candidate| candidate.path.as_path()));
     let json_articles = options.extensions.iter().any(|extension| extension == "json");
     let mut copies = Vec::new();
-    for json in unpaired {
+    for (json, stamp) in unpaired {
         match siblings.owner(&json).filter(|&index| scan.candidates[index].sidecar.is_none()) {
             // The JSON holds the text as well: it is the article, and the
             // text file its copy, not a second article.
             Some(index) if json_articles && sibling::has_body(dir, &json) => {
                 copies.push((index, json.clone()));
-                scan.candidates.push(json_candidate(json));
+                scan.candidates.push(Candidate { stamp, ..json_candidate(json) });
             }
             Some(index) => {
                 scan.candidates[index].sidecar = Some(json.clone());
+                scan.candidates[index].sidecar_stamp = stamp;
                 scan.report.sidecars.push(json);
             }
-            None if json_articles => scan.candidates.push(json_candidate(json)),
+            None if json_articles => scan.candidates.push(Candidate { stamp, ..json_candidate(json) }),
             None => scan
                 .report
                 .ignored
@@ -479,23 +591,48 @@ fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<PathBuf>, option
 
 /// A JSON file read as an article (it may turn out not to be one).
 pub(crate) fn json_candidate(path: PathBuf) -> Candidate {
-    Candidate { path, kind: FileKind::Json, sniff: false, sidecar: None }
+    Candidate::new(path, FileKind::Json, false, None)
 }
 
 /// Two files with the same id (`a.txt` and `a.md`) cannot both have the
 /// permalink `/articles/a`; the first in path order wins.
-fn drop_duplicate_ids(mut articles: Vec<(PathBuf, Article)>, problems: &mut Vec<LoadProblem>) -> Vec<Article> {
-    articles.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut seen: HashMap<String, PathBuf> = HashMap::with_capacity(articles.len());
-    let mut kept = Vec::with_capacity(articles.len());
-    for (path, article) in articles {
-        if let Some(first) = seen.get(article.id.as_str()) {
-            problems.push(duplicate_id(path, &article.id, first));
-            continue;
+fn drop_duplicate_ids(articles: Vec<(PathBuf, Article)>, problems: &mut Vec<LoadProblem>) -> Vec<Article> {
+    // By index and borrowed id: moving a million articles around to sort
+    // them by path, or copying their ids, took a second.
+    let mut winners: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    winners.reserve(articles.len());
+    let mut losers = Vec::new();
+    for (index, (path, article)) in articles.iter().enumerate() {
+        match winners.entry(article.id.as_str()) {
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                vacant.insert(index);
+            }
+            std::collections::hash_map::Entry::Occupied(mut occupied) => {
+                let winner = *occupied.get();
+                if *path < articles[winner].0 {
+                    losers.push(winner);
+                    occupied.insert(index);
+                } else {
+                    losers.push(index);
+                }
+            }
         }
-        seen.insert(article.id.as_str().to_owned(), path);
-        kept.push(article);
     }
+    if losers.is_empty() {
+        return articles.into_iter().map(|(_, article)| article).collect();
+    }
+    let losers: std::collections::HashMap<usize, PathBuf> =
+        losers.into_iter().map(|loser| (loser, articles[winners[articles[loser].1.id.as_str()]].0.clone())).collect();
+    let mut dropped: Vec<LoadProblem> = Vec::new();
+    let mut kept = Vec::with_capacity(articles.len());
+    for (index, (path, article)) in articles.into_iter().enumerate() {
+        match losers.get(&index) {
+            Some(winner) => dropped.push(duplicate_id(path, &article.id, winner)),
+            None => kept.push(article),
+        }
+    }
+    dropped.sort_by(|a, b| a.path.cmp(&b.path));
+    problems.extend(dropped);
     kept
 }
 
@@ -533,8 +670,4 @@ const EMPTY_STEMS: &[&str] = &[".md", ".markdown", ".txt"];
 fn empty_stem_extension(path: &Path) -> Option<&std::ffi::OsStr> {
     let name = path.file_name()?.to_str()?;
     EMPTY_STEMS.contains(&name).then(|| std::ffi::OsStr::new(&name[1..]))
-}
-
-fn relative(dir: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(dir).unwrap_or(path).to_owned()
 }

@@ -23,6 +23,8 @@ use std::cmp::Ordering;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::slice::ParallelSliceMut;
+
 use crate::article::{Article, ArticleId};
 use by_id::Positions;
 use reload::history::History;
@@ -126,9 +128,10 @@ impl Default for Library {
 
 impl Library {
     /// Builds a snapshot from parsed articles and the problems met on the way.
-    pub fn new(mut articles: Vec<Article>, problems: Vec<LoadProblem>) -> Self {
-        articles.sort_by(newest_first);
-        let articles = articles.into_iter().map(Arc::new).collect();
+    pub fn new(articles: Vec<Article>, problems: Vec<LoadProblem>) -> Self {
+        // Sorting pointers rather than articles of a few hundred bytes.
+        let mut articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
+        articles.par_sort_unstable_by(|a, b| newest_first(a, b));
         let mut library = Self::from_sorted(articles, problems, Arc::default());
         library.changed_at = library.articles.iter().filter_map(|article| article.modified).max();
         library

@@ -10,7 +10,6 @@
 //! that cannot be created or read costs only speed: the load reads every
 //! file, as without a cache.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,7 +19,7 @@ use rayon::prelude::*;
 use super::bodies::{self, BodyStore, BodyWriter};
 use super::load::Candidate;
 use super::read::Loaded;
-use super::snapshot::{self, ArticleRecord, Entry, Outcome, Saved, Stale, Stamp, Stamps};
+use super::snapshot::{self, ArticleRecord, Entry, Outcome, Saved, Stale, Stamp};
 use super::{Library, LoadOptions, LoadProblem};
 
 const SNAPSHOT_FILE: &str = "snapshot.bin";
@@ -38,30 +37,50 @@ pub fn now_ns() -> i64 {
     jiff::Timestamp::now().as_nanosecond().try_into().unwrap_or(i64::MAX)
 }
 
+/// Reads the snapshot in `folder` for a load of `dir` with `options`:
+/// started beside the directory walk, on another thread.
+pub fn read_previous(folder: &Path, dir: &Path, options: &LoadOptions) -> Result<Saved, Stale> {
+    let started = std::time::Instant::now();
+    let articles_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
+    let read = snapshot::read(&folder.join(SNAPSHOT_FILE), &articles_dir, snapshot::options_key(options));
+    tracing::debug!(elapsed = ?started.elapsed(), usable = read.is_ok(), "read the snapshot");
+    read
+}
+
+/// A file's path, identity, and its sidecar's path and identity.
+type FileStamps = (PathBuf, Stamp, Option<(PathBuf, Stamp)>);
+
+/// The previous snapshot, ready to be compared with the files found.
+struct Previous {
+    /// Paths and identities, sorted by path.
+    files: Vec<FileStamps>,
+    /// What each file became, taken as files are matched.
+    outcomes: Vec<Option<Outcome>>,
+    scanned_ns: i64,
+    store: Arc<BodyStore>,
+}
+
 /// The cache folder, opened for one load.
 pub(crate) struct Persisted {
     folder: PathBuf,
     articles_dir: PathBuf,
     options: u64,
     /// Held while this process may write the folder.
-    _lock: Option<File>,
+    lock: Option<File>,
     writer: Option<BodyWriter>,
-    /// The previous snapshot's entries and when it was scanned, when it is
-    /// usable, with the store its bodies are in.
-    previous: Option<(HashMap<PathBuf, Entry>, i64, Arc<BodyStore>)>,
-    /// The identity of every candidate, as stat'ed for this load.
-    stamps: HashMap<PathBuf, Stamps>,
+    previous: Option<Previous>,
+    /// The identity of every candidate, as the scan found it, by path.
+    stamps: Vec<FileStamps>,
     /// Whether the snapshot differs from the one read: a file was read,
     /// added or removed (or there was none).
     changed: bool,
 }
 
 impl Persisted {
-    /// Opens the folder for a load of `dir`; `None` (after a warning) when
-    /// it cannot be used at all.
-    pub fn open(folder: &Path, dir: &Path, options: &LoadOptions) -> Option<Self> {
+    /// Opens the folder for a load of `dir`, with the snapshot `previous`
+    /// read from it; `None` when it cannot be used at all.
+    pub fn open(folder: &Path, dir: &Path, options: &LoadOptions, previous: Result<Saved, Stale>) -> Option<Self> {
         let articles_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
-        let options_key = snapshot::options_key(options);
         let lock = std::fs::create_dir_all(folder)
             .and_then(|()| File::options().create(true).truncate(false).write(true).open(folder.join("lock")))
             .inspect_err(|error| {
@@ -69,7 +88,7 @@ impl Persisted {
             })
             .ok()
             .filter(|lock| lock.try_lock().is_ok());
-        let previous = match snapshot::read(&folder.join(SNAPSHOT_FILE), &articles_dir, options_key) {
+        let previous = match previous {
             Ok(saved) => open_previous_store(folder, &articles_dir, options.max_file_size, saved),
             Err(Stale::Missing) => None,
             Err(stale) => {
@@ -79,14 +98,14 @@ impl Persisted {
         };
         let writer = lock.as_ref().and_then(|_| {
             let store = match &previous {
-                Some((_, _, store)) => store.path().to_owned(),
+                Some(previous) => previous.store.path().to_owned(),
                 None => new_store_path(folder),
             };
             BodyWriter::open(&store, &articles_dir, options.max_file_size)
                 .inspect_err(|error| tracing::warn!(%error, store = %store.display(), "cannot open the body store"))
                 .ok()
         });
-        if previous.is_none() && writer.is_none() && lock.is_none() {
+        if previous.is_none() && lock.is_none() {
             // Another process writes this folder and left nothing usable yet.
             tracing::info!(folder = %folder.display(), "the cache folder is in use by another process; reading every file");
         }
@@ -95,19 +114,19 @@ impl Persisted {
             remove_other_stores(folder, writer.store().path());
             // Reused bodies are read through the writer's store: the same
             // file, and the one the next snapshot must name.
-            if let Some((_, _, store)) = previous.as_mut() {
-                *store = Arc::clone(writer.store());
+            if let Some(previous) = previous.as_mut() {
+                previous.store = Arc::clone(writer.store());
             }
         }
         let changed = previous.is_none();
         Some(Self {
             folder: folder.to_owned(),
             articles_dir,
-            options: options_key,
-            _lock: lock,
+            options: snapshot::options_key(options),
+            lock,
             writer,
             previous,
-            stamps: HashMap::new(),
+            stamps: Vec::new(),
             changed,
         })
     }
@@ -117,47 +136,68 @@ impl Persisted {
         self.writer.as_ref()
     }
 
-    /// Splits `candidates` into the files whose snapshot entry still
-    /// holds (returned as loaded) and those to read. Stats every candidate
-    /// and its sidecar, on all cores.
-    pub(crate) fn reuse(&mut self, dir: &Path, candidates: Vec<Candidate>) -> (Vec<(PathBuf, Loaded)>, Vec<Candidate>) {
-        let stamps: Vec<Option<Stamps>> = candidates.par_iter().map(|candidate| stamps_of(dir, candidate)).collect();
-        let Some((mut entries, scanned_ns, store)) = self.previous.take() else {
-            self.stamps = candidates.iter().zip(stamps).filter_map(|(c, s)| Some((c.path.clone(), s?))).collect();
+    /// Splits `candidates` into the files whose snapshot entry still holds
+    /// (returned as loaded) and those to read. Candidates come in path
+    /// order, as the snapshot's entries are, so matching is one pass.
+    pub(crate) fn reuse(&mut self, candidates: Vec<Candidate>) -> (Vec<(PathBuf, Loaded)>, Vec<Candidate>) {
+        let started = std::time::Instant::now();
+        self.stamps = candidates
+            .par_iter()
+            .filter_map(|candidate| {
+                let sidecar = match (&candidate.sidecar, candidate.sidecar_stamp) {
+                    (Some(path), Some(stamp)) => Some((path.clone(), stamp)),
+                    (None, _) => None,
+                    (Some(_), None) => return None,
+                };
+                Some((candidate.path.clone(), candidate.stamp?, sidecar))
+            })
+            .collect();
+        let Some(mut previous) = self.previous.take() else {
             return (Vec::new(), candidates);
         };
         let mut kept = Vec::new();
         let mut to_read = Vec::new();
-        let mut all_stamps = HashMap::with_capacity(candidates.len());
-        for (candidate, stamps) in candidates.into_iter().zip(stamps) {
-            let Some(stamps) = stamps else {
-                to_read.push(candidate);
-                continue;
-            };
-            match entries.remove(&candidate.path) {
-                Some(entry) if snapshot::reusable(&entry, &stamps, scanned_ns) => kept.push((candidate.clone(), entry)),
-                _ => to_read.push(candidate.clone()),
+        let mut cursor = 0;
+        for candidate in candidates {
+            let found = find(&previous.files, &mut cursor, &candidate.path);
+            let outcome = found.and_then(|index| {
+                let (path, file, sidecar) = &previous.files[index];
+                let entry = Entry {
+                    path: path.clone(),
+                    file: *file,
+                    sidecar: sidecar.clone(),
+                    outcome: previous.outcomes[index].take()?,
+                };
+                Some(entry)
+            });
+            match outcome {
+                Some(entry) if snapshot::reusable(&entry, &candidate, previous.scanned_ns) => {
+                    kept.push((candidate, entry))
+                }
+                _ => to_read.push(candidate),
             }
-            all_stamps.insert(candidate.path, stamps);
         }
-        self.stamps = all_stamps;
-        self.changed |= !to_read.is_empty() || !entries.is_empty();
+        let removed = previous.outcomes.iter().any(Option::is_some);
+        self.changed |= !to_read.is_empty() || removed;
+        tracing::debug!(elapsed = ?started.elapsed(), "compared the files with the snapshot");
         // An entry that does not read back (none, unless the snapshot was
         // written wrongly) is read from its file.
+        let store = &previous.store;
         let (loaded, unusable): (Vec<_>, Vec<_>) = kept
             .into_par_iter()
-            .map(|(candidate, entry)| restore(entry, &store).ok_or(candidate))
+            .map(|(candidate, entry)| restore(entry, store).ok_or(Box::new(candidate)))
             .partition(Result::is_ok);
         if !unusable.is_empty() {
             tracing::warn!(files = unusable.len(), "snapshot entries that do not read back; reading the files");
+            self.changed = true;
         }
-        self.changed |= !unusable.is_empty();
-        to_read.extend(unusable.into_iter().filter_map(Result::err));
+        to_read.extend(unusable.into_iter().filter_map(Result::err).map(|candidate| *candidate));
         (loaded.into_iter().filter_map(Result::ok).collect(), to_read)
     }
 
     /// The snapshot to save after this load, when this process writes the
-    /// folder and something changed since the last one. `problems` are the problems of single files.
+    /// folder and something changed since the last one. `problems` are the
+    /// problems of single files.
     pub fn pending(self, scanned_ns: i64, problems: &[LoadProblem]) -> Option<PendingSave> {
         if !self.changed {
             return None;
@@ -175,9 +215,28 @@ impl Persisted {
             stamps: self.stamps,
             problems,
             writer,
-            _lock: self._lock,
+            _lock: self.lock,
         })
     }
+}
+
+/// The index of `path` in `files` (sorted by path): the entry at `cursor`
+/// or after it when the walk and the snapshot go in step, else found by
+/// binary search (a JSON article, which the scan lists last).
+fn find(files: &[FileStamps], cursor: &mut usize, path: &Path) -> Option<usize> {
+    while let Some((next, ..)) = files.get(*cursor) {
+        // Equal bytes first: the usual case, and cheaper than comparing
+        // component by component.
+        if next.as_os_str() == path.as_os_str() {
+            return Some(*cursor);
+        }
+        match next.as_path().cmp(path) {
+            std::cmp::Ordering::Less => *cursor += 1,
+            std::cmp::Ordering::Equal => return Some(*cursor),
+            std::cmp::Ordering::Greater => break,
+        }
+    }
+    files.binary_search_by(|(next, ..)| next.as_path().cmp(path)).ok()
 }
 
 /// What the file of `entry` was loaded as, with its body in `store`.
@@ -195,12 +254,7 @@ fn restore(entry: Entry, store: &Arc<BodyStore>) -> Option<(PathBuf, Loaded)> {
 }
 
 /// The previous snapshot with its body store, if the store is intact.
-fn open_previous_store(
-    folder: &Path,
-    articles_dir: &Path,
-    max_file_size: u64,
-    saved: Saved,
-) -> Option<(HashMap<PathBuf, Entry>, i64, Arc<BodyStore>)> {
+fn open_previous_store(folder: &Path, articles_dir: &Path, max_file_size: u64, saved: Saved) -> Option<Previous> {
     let path = folder.join(&saved.store);
     let store = match BodyStore::open(&path, articles_dir, max_file_size) {
         Ok(store) => store,
@@ -216,8 +270,9 @@ fn open_previous_store(
             return None;
         }
     }
-    let scanned_ns = saved.scanned_ns;
-    Some((saved.into_entries(), scanned_ns, store))
+    let (files, outcomes) =
+        saved.entries.into_iter().map(|entry| ((entry.path, entry.file, entry.sidecar), Some(entry.outcome))).unzip();
+    Some(Previous { files, outcomes, scanned_ns: saved.scanned_ns, store })
 }
 
 /// A name for a new body store.
@@ -244,24 +299,14 @@ fn remove_other_stores(folder: &Path, keep: &Path) {
     }
 }
 
-/// The identity of a candidate and its sidecar; `None` when either cannot
-/// be stat'ed (the file is then read, and reports why).
-fn stamps_of(dir: &Path, candidate: &Candidate) -> Option<Stamps> {
-    let file = Stamp::read(&dir.join(&candidate.path))?;
-    let sidecar = match &candidate.sidecar {
-        Some(sidecar) => Some((sidecar.clone(), Stamp::read(&dir.join(sidecar))?)),
-        None => None,
-    };
-    Some(Stamps { file, sidecar })
-}
-
 /// A snapshot to write once the library it describes is served.
 pub struct PendingSave {
     path: PathBuf,
     articles_dir: PathBuf,
     options: u64,
     scanned_ns: i64,
-    stamps: HashMap<PathBuf, Stamps>,
+    /// Paths and identities of the files found, in path order.
+    stamps: Vec<FileStamps>,
     problems: Vec<(PathBuf, u8, String)>,
     writer: BodyWriter,
     /// The folder stays this process's until the snapshot is written.
@@ -272,25 +317,33 @@ impl PendingSave {
     /// Writes the snapshot of `library`, which this load produced. Articles
     /// whose body is not in the store (it could not be written) and files
     /// not stat'ed are left out: they are read again next time.
-    pub fn save(self, library: &Library) -> std::io::Result<()> {
+    pub fn save(mut self, library: &Library) -> std::io::Result<()> {
         let started = std::time::Instant::now();
         self.writer.sync()?;
         let store = self.writer.store();
+        self.stamps.sort_by(|a, b| a.0.cmp(&b.0));
+        let stamps_of = |path: &Path| {
+            let index = self.stamps.binary_search_by(|(next, ..)| next.as_path().cmp(path)).ok()?;
+            let (_, file, sidecar) = &self.stamps[index];
+            Some((*file, sidecar.clone()))
+        };
         let mut entries: Vec<Entry> = library
             .articles()
             .iter()
             .filter_map(|article| {
                 let path = article.path.as_ref()?;
-                let stamps = self.stamps.get(path)?;
+                let (file, sidecar) = stamps_of(path)?;
                 let at = bodies::position_in(article, store)?;
                 let outcome = Outcome::Article(Box::new(ArticleRecord::new(article, at)));
-                Some(Entry { path: path.clone(), stamps: stamps.clone(), outcome })
+                Some(Entry { path: path.clone(), file, sidecar, outcome })
             })
             .collect();
-        entries.extend(self.problems.into_iter().filter_map(|(path, kind, reason)| {
-            let stamps = self.stamps.get(&path)?.clone();
-            Some(Entry { path, stamps, outcome: Outcome::Problem { kind, reason } })
+        let problems = std::mem::take(&mut self.problems);
+        entries.extend(problems.into_iter().filter_map(|(path, kind, reason)| {
+            let (file, sidecar) = stamps_of(&path)?;
+            Some(Entry { path, file, sidecar, outcome: Outcome::Problem { kind, reason } })
         }));
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
         let store_name = store.path().file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         let saved = Saved {
             build: snapshot::build_id(),

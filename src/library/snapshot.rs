@@ -20,7 +20,6 @@
 //! [postcard](https://docs.rs/postcard), a compact, documented serde
 //! format.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -68,13 +67,6 @@ impl Stamp {
     }
 }
 
-/// The identity of an article file and of its sidecar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamps {
-    pub file: Stamp,
-    pub sidecar: Option<(PathBuf, Stamp)>,
-}
-
 /// Everything a snapshot file holds.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Saved {
@@ -93,6 +85,7 @@ pub struct Saved {
     /// entry modified within a second of it may have changed again in the
     /// same clock tick, and is read again rather than trusted.
     pub scanned_ns: i64,
+    /// Sorted by path, as a sorted walk meets the files.
     pub entries: Vec<Entry>,
 }
 
@@ -100,7 +93,9 @@ pub struct Saved {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Entry {
     pub path: PathBuf,
-    pub stamps: Stamps,
+    /// The file's identity, and its sidecar's, when it was read.
+    pub file: Stamp,
+    pub sidecar: Option<(PathBuf, Stamp)>,
     pub outcome: Outcome,
 }
 
@@ -232,23 +227,19 @@ pub fn options_key(options: &super::LoadOptions) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
-impl Saved {
-    /// The entries by path, for looking files up during a load.
-    pub fn into_entries(self) -> HashMap<PathBuf, Entry> {
-        self.entries.into_iter().map(|entry| (entry.path.clone(), entry)).collect()
-    }
-}
-
-/// Whether `entry` can stand for the file whose identity is now `stamps`,
-/// in a snapshot scanned at `scanned_ns`.
-pub fn reusable(entry: &Entry, stamps: &Stamps, scanned_ns: i64) -> bool {
+/// Whether the snapshot's `entry` can stand for the file `candidate` found
+/// by this load, in a snapshot scanned at `scanned_ns`: the same identity of
+/// the file and of the same sidecar, both settled when the snapshot was
+/// taken (any later write then moved a time).
+pub(crate) fn reusable(entry: &Entry, candidate: &super::load::Candidate, scanned_ns: i64) -> bool {
     const SAME_TICK_NS: i64 = 1_000_000_000;
     let settled = |stamp: &Stamp| stamp.modified_ns.max(stamp.changed_ns) < scanned_ns - SAME_TICK_NS;
-    // Settled when the snapshot was taken: any later write moves a time.
-    let recorded = &entry.stamps;
-    settled(&recorded.file)
-        && recorded.sidecar.as_ref().is_none_or(|(_, sidecar)| settled(sidecar))
-        && recorded == stamps
+    let sidecar_now = candidate.sidecar.as_ref().map(|path| (path, candidate.sidecar_stamp));
+    let sidecar_then = entry.sidecar.as_ref().map(|(path, stamp)| (path, Some(*stamp)));
+    settled(&entry.file)
+        && entry.sidecar.as_ref().is_none_or(|(_, sidecar)| settled(sidecar))
+        && candidate.stamp == Some(entry.file)
+        && sidecar_now == sidecar_then
 }
 
 /// A problem kind as one byte, and back.

@@ -148,7 +148,7 @@ pub(crate) fn candidate(dir: &Path, options: &LoadOptions, path: &Path) -> Optio
             {
                 return None;
             }
-            Some(Candidate { path: path.to_path_buf(), kind, sniff, sidecar })
+            Some(Candidate::new(path.to_path_buf(), kind, sniff, sidecar))
         }
         Class::Json if json_articles(options) => {
             let owners = sidecar_owners(dir, path, options);
