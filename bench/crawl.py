@@ -16,12 +16,18 @@ a 404, bad queries, HEAD, conditional requests (If-None-Match,
 If-Modified-Since) and compressed answers. Every request sends the same
 Host header, so absolute URLs in bodies do not depend on the port.
 
+With CRAWL_CACHE_DIR=DIR the server keeps its cache there instead of
+`--cache-dir off`: a large directory's library snapshot and body store, so
+a crawl can show that pages read from them are the same bytes (run twice
+with the same DIR: the second start reuses the snapshot).
+
 OUT has one line per request, sorted: `METHOD URL [HEADERS] STATUS SHA256
 CONTENT-TYPE`, the hash of the body as sent (still compressed when it is).
 /metrics counts requests and times, so only its status is kept.
 """
 
 import hashlib
+import os
 import html.parser
 import http.client
 import json
@@ -191,7 +197,7 @@ def start(binary, articles):
     port = free_port()
     command = [
         binary, "serve", "--articles", articles, "--listen", f"127.0.0.1:{port}",
-        "--cache-dir", "off", "--watch", "off",
+        "--cache-dir", os.environ.get("CRAWL_CACHE_DIR", "off"), "--watch", "off",
     ]
     # On one CPU the search index is built by one thread, so documents keep
     # the library's order and equally ranked results one order from run to

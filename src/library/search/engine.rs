@@ -74,6 +74,11 @@ impl Engine {
             progress.store(library.len(), Ordering::Relaxed);
             return Self::ready(index, fields, Some(writer));
         }
+        if Self::catch_up(library, &index, &mut writer, &fields, fingerprint)? {
+            tracing::info!(folder = %folder.display(), "updated the cached search index with the articles that changed");
+            progress.store(library.len(), Ordering::Relaxed);
+            return Self::ready(index, fields, Some(writer));
+        }
         writer.delete_all_documents()?;
         writer.commit()?;
         // Only one writer per index: the big one builds, then the small one
@@ -82,6 +87,51 @@ impl Engine {
         index_library(&index, library, &fields, progress, Some(fingerprint))?;
         let writer = index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?;
         Self::ready(index, fields, Some(writer))
+    }
+
+    /// Brings a cached index that is out of date up to `library` when only
+    /// a few articles differ (files changed while the server was down):
+    /// each document keeps its article's hash, so the index is diffed
+    /// against the library and only the differences are written. `false`
+    /// (nothing written) when more than a tenth differs: rebuilding is
+    /// then as cheap. At a million articles the diff takes seconds where a
+    /// rebuild takes minutes.
+    fn catch_up(
+        library: &Library,
+        index: &Index,
+        writer: &mut IndexWriter,
+        fields: &Fields,
+        fingerprint: Fingerprint,
+    ) -> tantivy::Result<bool> {
+        let indexed = indexed_hashes(index, fields)?;
+        if indexed.is_empty() {
+            return Ok(false);
+        }
+        let limit = library.len() / 10;
+        let mut changed = Vec::new();
+        for article in library.articles() {
+            if indexed.get(article.id.as_str()) != Some(&article_hash(article)) {
+                changed.push(article);
+                if changed.len() > limit {
+                    return Ok(false);
+                }
+            }
+        }
+        let removed: Vec<&str> = indexed.keys().map(String::as_str).filter(|id| library.get(id).is_none()).collect();
+        if changed.len() + removed.len() > limit {
+            return Ok(false);
+        }
+        for id in removed.iter().copied().chain(changed.iter().map(|article| article.id.as_str())) {
+            writer.delete_term(Term::from_field_text(fields.id, id));
+        }
+        for article in &changed {
+            writer.add_document(fields.document(article))?;
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&fingerprint.to_payload());
+        commit.commit()?;
+        tracing::debug!(changed = changed.len(), removed = removed.len(), "search index caught up");
+        Ok(true)
     }
 
     fn ready(index: Index, fields: Fields, writer: Option<IndexWriter>) -> tantivy::Result<Self> {
@@ -206,6 +256,34 @@ impl Engine {
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
+}
+
+/// The hash of every live document in `index`, by article id, read from
+/// the id terms and the hash column (no stored documents are read).
+fn indexed_hashes(index: &Index, fields: &Fields) -> tantivy::Result<std::collections::HashMap<String, u64>> {
+    use tantivy::DocSet;
+    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    let searcher: Searcher = IndexReader::searcher(&reader);
+    let mut hashes = std::collections::HashMap::with_capacity(searcher.num_docs() as usize);
+    for segment in searcher.segment_readers() {
+        let column = segment.fast_fields().u64(schema::HASH_FIELD)?;
+        let inverted = segment.inverted_index(fields.id)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let Ok(id) = std::str::from_utf8(terms.key()) else { continue };
+            let mut postings = inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc))
+                    && let Some(hash) = column.first(doc)
+                {
+                    hashes.insert(id.to_owned(), hash);
+                }
+                doc = postings.advance();
+            }
+        }
+    }
+    Ok(hashes)
 }
 
 /// Adds every article of `library` to `index` in one pass on up to two

@@ -175,3 +175,44 @@ fn an_index_of_an_older_format_is_rebuilt_and_its_folder_deleted() {
     assert_eq!(found(&index, &library, "thinkpad"), ["lenovo"]);
     assert!(!older.exists(), "the older format's folder is deleted");
 }
+
+/// The segment ids a cached index's `meta.json` lists.
+fn segment_ids(folder: &Path) -> Vec<String> {
+    let meta: serde_json::Value = serde_json::from_str(&meta(folder)).expect("meta.json");
+    let segments = meta["segments"].as_array().cloned().unwrap_or_default();
+    segments.iter().filter_map(|segment| segment["segment_id"].as_str().map(str::to_owned)).collect()
+}
+
+#[test]
+fn a_few_files_changed_while_down_are_caught_up_without_rebuilding() {
+    let mut articles: Vec<(String, String)> = (0..40)
+        .map(|number| {
+            (format!("filler-{number:02}"), format!("Filler {number}\n\nRoutine council minutes, item {number}."))
+        })
+        .collect();
+    articles.push(("bridge".into(), "Bridge closed\n\nThe old bridge closed for repairs.".into()));
+    let borrowed: Vec<(&str, &str)> = articles.iter().map(|(name, text)| (name.as_str(), text.as_str())).collect();
+    let (dir, library) = library(&borrowed);
+    let cache = tempfile::tempdir().expect("cache dir");
+    let folder = cache.path().join("index");
+    let store = SearchStore::Directory(folder.clone());
+    drop(built(&library, &store));
+    let before = segment_ids(&folder);
+    // While "down": one article edited, one added, one removed.
+    write_articles(dir.path(), &[("bridge", "Bridge closed\n\nThe old viaduct closed for repairs.")]);
+    write_articles(dir.path(), &[("ferry", "Ferry returns\n\nThe ferry returns to the island.")]);
+    std::fs::remove_file(dir.path().join("filler-07.txt")).expect("remove");
+    let edited = load_dir(dir.path()).expect("load");
+    let index = built(&edited, &store);
+    let after = segment_ids(&folder);
+    assert!(before.iter().all(|segment| after.contains(segment)), "caught up, not rebuilt: {before:?} → {after:?}");
+    assert_eq!(found(&index, &edited, "viaduct"), ["bridge"]);
+    assert!(found(&index, &edited, "\"old bridge\"").is_empty(), "the old text is gone");
+    assert_eq!(found(&index, &edited, "ferry"), ["ferry"]);
+    assert!(found(&index, &edited, "\"item 7\"").is_empty(), "the removed article is gone");
+    assert_eq!(index.len(), 41);
+    drop(index);
+    let written = meta(&folder);
+    drop(built(&edited, &store));
+    assert_eq!(meta(&folder), written, "the caught-up index is current: reopened as it is");
+}
