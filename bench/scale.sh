@@ -119,6 +119,7 @@ reload_one_file() {
     sleep 0.05
   done
   RELOAD_MS=$(grep "reloaded articles" "$WORK/server.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g' | grep -o 'elapsed_ms=[0-9.]*' | cut -d= -f2)
+  RELOAD_MS=$(printf '%.1f' "$RELOAD_MS")
   cp "$WORK/restore.txt" "$file"
 }
 
@@ -163,6 +164,6 @@ for COUNT in $COUNTS; do
 done
 
 echo
-echo "| articles | files MiB | first start | search built | restart | search after restart | RSS start / restart / after random pages | random pages (wrk -c16) | search p50 / p99 (uncached queries after the first) | one-file reload | check |"
+echo "| articles | files MiB | first start | search built | restart | search after restart | RSS start / restart / after random pages | random pages (wrk -c16) | search p50 / p99 (wrk -c1, distinct queries) | one-file reload | check |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${ROWS[@]}"
