@@ -20,6 +20,9 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::LoadOptions;
+use super::read::{Loaded, load_file};
+use super::reload::changes::candidate;
 use crate::article::{Article, BodyAt, BodySource, Paragraphs, StoredBody};
 
 /// A body store file, open for reading.
@@ -27,17 +30,22 @@ use crate::article::{Article, BodyAt, BodySource, Paragraphs, StoredBody};
 pub struct BodyStore {
     path: PathBuf,
     file: File,
-    /// Where bodies that cannot be read back are parsed again from.
+    /// Where bodies that cannot be read back are parsed again from, and
+    /// how (the load's options).
     articles_dir: PathBuf,
-    max_file_size: u64,
+    options: LoadOptions,
 }
 
 impl BodyStore {
     /// Opens the store file at `path` for reading only (a replica that
     /// shares another's cache folder).
-    pub fn open(path: &Path, articles_dir: &Path, max_file_size: u64) -> std::io::Result<Arc<Self>> {
+    pub fn open(path: &Path, articles_dir: &Path, options: &LoadOptions) -> std::io::Result<Arc<Self>> {
         let file = File::open(path)?;
-        Ok(Arc::new(Self { path: path.to_owned(), file, articles_dir: articles_dir.to_owned(), max_file_size }))
+        Ok(Arc::new(Self::new(path, file, articles_dir, options)))
+    }
+
+    fn new(path: &Path, file: File, articles_dir: &Path, options: &LoadOptions) -> Self {
+        Self { path: path.to_owned(), file, articles_dir: articles_dir.to_owned(), options: options.clone() }
     }
 
     /// Bytes in the file.
@@ -66,22 +74,11 @@ impl BodyStore {
     }
 
     /// The body of `article` from its own file (and sidecar), when the
-    /// store fails.
+    /// store fails: read as a reload reads one changed file.
     fn reparse(&self, article: &Article) -> Option<Paragraphs> {
-        let path = article.path.as_deref()?;
-        let candidate = match super::load::classify(path, &super::LoadOptions::default()) {
-            super::load::Class::Article { kind, sniff } => {
-                let sidecar = article.details().sidecar.as_deref().map(|name| match path.parent() {
-                    Some(folder) => folder.join(name),
-                    None => name.into(),
-                });
-                super::load::Candidate::new(path.to_owned(), kind, sniff, sidecar)
-            }
-            super::load::Class::Json => super::load::json_candidate(path.to_owned()),
-            _ => return None,
-        };
-        match super::read::load_file(&self.articles_dir, &candidate, self.max_file_size) {
-            super::read::Loaded::Article(parsed) => Some(parsed.paragraphs),
+        let candidate = candidate(&self.articles_dir, &self.options, article.path.as_deref()?)?;
+        match load_file(&self.articles_dir, &candidate, self.options.max_file_size) {
+            Loaded::Article(parsed) => Some(parsed.paragraphs),
             _ => None,
         }
     }
@@ -113,12 +110,11 @@ pub struct BodyWriter {
 impl BodyWriter {
     /// Opens `path` for appending, creating it when missing; bodies that
     /// cannot be read back are parsed again from `articles_dir`.
-    pub fn open(path: &Path, articles_dir: &Path, max_file_size: u64) -> std::io::Result<Self> {
+    pub fn open(path: &Path, articles_dir: &Path, options: &LoadOptions) -> std::io::Result<Self> {
         let appender = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path)?;
         let length = appender.metadata()?.len();
         let reader = File::open(path)?;
-        let store =
-            BodyStore { path: path.to_owned(), file: reader, articles_dir: articles_dir.to_owned(), max_file_size };
+        let store = BodyStore::new(path, reader, articles_dir, options);
         Ok(Self { store: Arc::new(store), file: Mutex::new((appender, length)) })
     }
 

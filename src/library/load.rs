@@ -179,7 +179,7 @@ pub fn load_dir_cached(
     let mut persisted = cache
         .zip(previous)
         .filter(|(cache, _)| scan.candidates.len() >= cache.min_files)
-        .and_then(|(cache, previous)| super::persist::Persisted::open(cache.folder, dir, options, previous));
+        .map(|(cache, previous)| super::persist::Persisted::open(cache.folder, dir, options, previous));
     let (mut results, to_read) = match persisted.as_mut() {
         Some(persisted) => persisted.reuse(std::mem::take(&mut scan.candidates)),
         None => (Vec::new(), std::mem::take(&mut scan.candidates)),
@@ -240,16 +240,15 @@ fn read_candidates(
                     .map(|candidate| (candidate.path.clone(), load_file(dir, candidate, options.max_file_size)))
                     .collect();
                 progress.read.fetch_add(run.len(), Ordering::Relaxed);
-                let stored = match store {
-                    Some(store) if !store_failed.load(Ordering::Relaxed) => {
-                        store.store_bodies(articles_of(&mut loaded))
-                    }
-                    _ => Err(std::io::Error::other("no body store")),
-                };
-                if let Err(error) = stored {
-                    if store.is_some() && !store_failed.swap(true, Ordering::Relaxed) {
-                        tracing::warn!(%error, "cannot write to the body store; keeping bodies in memory");
-                    }
+                let stored = store
+                    .filter(|_| !store_failed.load(Ordering::Relaxed))
+                    .map(|store| store.store_bodies(articles_of(&mut loaded)));
+                if let Some(Err(error)) = &stored
+                    && !store_failed.swap(true, Ordering::Relaxed)
+                {
+                    tracing::warn!(%error, "cannot write to the body store; keeping bodies in memory");
+                }
+                if !matches!(stored, Some(Ok(()))) {
                     article::pack(articles_of(&mut loaded).map(|article| &mut article.paragraphs));
                 }
                 loaded

@@ -27,9 +27,14 @@ const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder of the articles directory `articles_dir` under
 /// `cache_root`.
 pub fn folder_for(cache_root: &Path, articles_dir: &Path) -> PathBuf {
+    cache_root.join(format!("library-v{}-{:016x}", snapshot::FORMAT_VERSION, directory_key(articles_dir)))
+}
+
+/// What tells the cache folders of two articles directories apart: a hash
+/// of the directory's canonical path (the search index's folder too).
+pub fn directory_key(articles_dir: &Path) -> u64 {
     let articles_dir = std::fs::canonicalize(articles_dir).unwrap_or_else(|_| articles_dir.to_owned());
-    let key = xxhash_rust::xxh3::xxh3_64(articles_dir.as_os_str().as_encoded_bytes());
-    cache_root.join(format!("library-v{}-{key:016x}", snapshot::FORMAT_VERSION))
+    xxhash_rust::xxh3::xxh3_64(articles_dir.as_os_str().as_encoded_bytes())
 }
 
 /// Nanoseconds since the Unix epoch, now.
@@ -78,8 +83,9 @@ pub(crate) struct Persisted {
 
 impl Persisted {
     /// Opens the folder for a load of `dir`, with the snapshot `previous`
-    /// read from it; `None` when it cannot be used at all.
-    pub fn open(folder: &Path, dir: &Path, options: &LoadOptions, previous: Result<Saved, Stale>) -> Option<Self> {
+    /// read from it. A folder that cannot be written is only read; one
+    /// that cannot be read either leaves nothing to reuse.
+    pub fn open(folder: &Path, dir: &Path, options: &LoadOptions, previous: Result<Saved, Stale>) -> Self {
         let articles_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
         let lock = std::fs::create_dir_all(folder)
             .and_then(|()| File::options().create(true).truncate(false).write(true).open(folder.join("lock")))
@@ -89,7 +95,7 @@ impl Persisted {
             .ok()
             .filter(|lock| lock.try_lock().is_ok());
         let previous = match previous {
-            Ok(saved) => open_previous_store(folder, &articles_dir, options.max_file_size, saved),
+            Ok(saved) => open_previous_store(folder, &articles_dir, options, saved),
             Err(Stale::Missing) => None,
             Err(stale) => {
                 tracing::info!(folder = %folder.display(), reason = %stale, "not using the saved snapshot; reading every file");
@@ -101,7 +107,7 @@ impl Persisted {
                 Some(previous) => previous.store.path().to_owned(),
                 None => new_store_path(folder),
             };
-            BodyWriter::open(&store, &articles_dir, options.max_file_size)
+            BodyWriter::open(&store, &articles_dir, options)
                 .inspect_err(|error| tracing::warn!(%error, store = %store.display(), "cannot open the body store"))
                 .ok()
         });
@@ -119,7 +125,7 @@ impl Persisted {
             }
         }
         let changed = previous.is_none();
-        Some(Self {
+        Self {
             folder: folder.to_owned(),
             articles_dir,
             options: snapshot::options_key(options),
@@ -128,7 +134,7 @@ impl Persisted {
             previous,
             stamps: Vec::new(),
             changed,
-        })
+        }
     }
 
     /// The body store new bodies go to, when this process writes.
@@ -254,9 +260,9 @@ fn restore(entry: Entry, store: &Arc<BodyStore>) -> Option<(PathBuf, Loaded)> {
 }
 
 /// The previous snapshot with its body store, if the store is intact.
-fn open_previous_store(folder: &Path, articles_dir: &Path, max_file_size: u64, saved: Saved) -> Option<Previous> {
+fn open_previous_store(folder: &Path, articles_dir: &Path, options: &LoadOptions, saved: Saved) -> Option<Previous> {
     let path = folder.join(&saved.store);
-    let store = match BodyStore::open(&path, articles_dir, max_file_size) {
+    let store = match BodyStore::open(&path, articles_dir, options) {
         Ok(store) => store,
         Err(error) => {
             tracing::info!(%error, store = %path.display(), "the snapshot's body store is gone; reading every file");

@@ -59,12 +59,6 @@ impl Stamp {
             inode: metadata.ino(),
         }
     }
-
-    /// The identity of the file at `path` (not following a symbolic link,
-    /// as the scan does not).
-    pub fn read(path: &Path) -> Option<Self> {
-        std::fs::symlink_metadata(path).ok().map(|metadata| Self::of(&metadata))
-    }
 }
 
 /// Everything a snapshot file holds.

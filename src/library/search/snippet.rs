@@ -51,7 +51,9 @@ impl Snippets {
     /// The first paragraph that contains a match, cut around the matches;
     /// the excerpt when no paragraph matches (the words were in the title).
     pub fn for_article(&mut self, article: &Article) -> String {
-        for paragraph in article.body().iter() {
+        // Read once: a stored body is a read from the body store.
+        let body = article.body();
+        for paragraph in body.iter() {
             let text = paragraph.text();
             if !self.may_match(text) {
                 continue;
@@ -67,7 +69,7 @@ impl Snippets {
             let after = if range.end < text.trim_end().len() { "…" } else { "" };
             return format!("{before}{}{after}", snippet.to_html());
         }
-        escape_html(&article.excerpt())
+        escape_html(&article.excerpt_in(&body))
     }
 
     /// Whether `text` has a word that starts like one of the query's stems.

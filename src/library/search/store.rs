@@ -39,8 +39,7 @@ impl SearchStore {
     /// The index folder for the articles in `articles_dir` under the cache
     /// root `cache_root`: one folder per articles directory and index format.
     pub fn cache_for(cache_root: &Path, articles_dir: &Path) -> Self {
-        let articles_dir = std::fs::canonicalize(articles_dir).unwrap_or_else(|_| articles_dir.to_owned());
-        let key = xxhash_rust::xxh3::xxh3_64(articles_dir.as_os_str().as_encoded_bytes());
+        let key = crate::library::persist::directory_key(articles_dir);
         Self::Directory(cache_root.join(format!("search-v{FORMAT_VERSION}-{key:016x}")))
     }
 
