@@ -3,18 +3,20 @@
 //! The table holds bare `u32` positions, not ids or `Arc`s: an entry's key
 //! is the id of the article at that position, read from the library's list
 //! when a lookup has to compare. So copying the map for the next snapshot
-//! is one `memcpy` of a few hundred kilobytes (no reference counts, no
-//! strings), and a reload that shifts positions by one rewrites integers
-//! without touching a single article. Only growth re-hashes (rarely, and
-//! then it reads every id once).
+//! is one `memcpy` (no reference counts, no strings), and a reload that
+//! shifts positions by one rewrites integers without touching a single
+//! article. An edit that moves no id (an article replaced in place) shares
+//! the map, copying nothing. Only growth re-hashes (rarely, and then it
+//! reads every id once).
 
 use std::hash::BuildHasher;
+
 use std::sync::Arc;
 
 use hashbrown::HashTable;
 
+use super::Order;
 use super::reload::splice::Splice;
-use crate::article::Article;
 
 /// Where each article is in the library's newest-first list. Hashed with
 /// foldhash, seeded once per map and carried to its patched copies (which
@@ -22,27 +24,29 @@ use crate::article::Article;
 /// from clients, so SipHash's flood resistance would buy nothing here.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Positions {
-    table: HashTable<u32>,
+    /// Shared by successive snapshots while no id moves (the usual edit
+    /// replaces an article in place).
+    table: Arc<HashTable<u32>>,
     hasher: foldhash::fast::RandomState,
 }
 
 impl Positions {
     /// Indexes `articles` by id.
-    pub(crate) fn build(articles: &[Arc<Article>]) -> Self {
-        let mut positions = Self { table: HashTable::with_capacity(articles.len()), ..Self::default() };
+    pub(crate) fn build(articles: &Order) -> Self {
+        let hasher = foldhash::fast::RandomState::default();
+        let mut table = HashTable::with_capacity(articles.len());
         for (position, article) in articles.iter().enumerate() {
-            let hash = positions.hash(article.id.as_str());
             // The capacity is there: the re-hasher is never called.
-            positions.table.insert_unique(hash, position_u32(position), |&entry| {
-                positions.hasher.hash_one(articles[entry as usize].id.as_str())
+            table.insert_unique(hasher.hash_one(article.id.as_str()), position_u32(position), |&entry| {
+                hasher.hash_one(articles[entry as usize].id.as_str())
             });
         }
-        positions
+        Self { table: Arc::new(table), hasher }
     }
 
     /// The position of the article with this id in `articles`, the list
     /// these positions were built for.
-    pub(crate) fn get(&self, articles: &[Arc<Article>], id: &str) -> Option<usize> {
+    pub(crate) fn get(&self, articles: &Order, id: &str) -> Option<usize> {
         let found = self.table.find(self.hash(id), |&entry| {
             articles.get(entry as usize).is_some_and(|article| article.id.as_str() == id)
         });
@@ -57,27 +61,31 @@ impl Positions {
 
     /// The map for the list `splice` made from `old` into `new`: the dropped
     /// entries removed, every other position moved, the inserted ones added.
-    pub(crate) fn patched(&self, old: &[Arc<Article>], new: &[Arc<Article>], splice: &Splice) -> Self {
-        let mut next = self.clone();
+    pub(crate) fn patched(&self, old: &Order, new: &Order, splice: &Splice) -> Self {
+        let same_ids = |position: usize| old[position].id == new[position].id;
+        if splice.keeps_positions() && splice.dropped().iter().all(|&position| same_ids(position)) {
+            return self.clone();
+        }
+        let mut table = HashTable::clone(&self.table);
         for &position in splice.dropped() {
             let hash = self.hash(old[position].id.as_str());
             // Compare positions, not ids: the entry for `position` is unique.
-            if let Ok(entry) = next.table.find_entry(hash, |&entry| entry as usize == position) {
+            if let Ok(entry) = table.find_entry(hash, |&entry| entry as usize == position) {
                 entry.remove();
             }
         }
         if !splice.keeps_positions() {
-            for entry in next.table.iter_mut() {
+            for entry in table.iter_mut() {
                 *entry = position_u32(splice.moved(*entry as usize));
             }
         }
         // From here on every entry is a position in `new`.
         let rehash = |entry: &u32| self.hasher.hash_one(new[*entry as usize].id.as_str());
-        next.table.reserve(splice.inserted().len(), rehash);
+        table.reserve(splice.inserted().len(), rehash);
         for &position in splice.inserted() {
-            next.table.insert_unique(self.hash(new[position].id.as_str()), position_u32(position), rehash);
+            table.insert_unique(self.hash(new[position].id.as_str()), position_u32(position), rehash);
         }
-        next
+        Self { table: Arc::new(table), hasher: self.hasher.clone() }
     }
 
     fn hash(&self, id: &str) -> u64 {
@@ -93,8 +101,10 @@ pub(crate) fn position_u32(position: usize) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
-    use crate::article::ArticleId;
+    use crate::article::{Article, ArticleId};
 
     fn article(id: &str) -> Arc<Article> {
         Arc::new(Article { id: ArticleId::new(id), ..Article::default() })
@@ -102,7 +112,7 @@ mod tests {
 
     #[test]
     fn finds_articles_by_their_id_string() {
-        let articles = [article("b"), article("a/c")];
+        let articles = Order::from(vec![article("b"), article("a/c")]);
         let positions = Positions::build(&articles);
         assert_eq!(positions.get(&articles, "b"), Some(0));
         assert_eq!(positions.get(&articles, "a/c"), Some(1));
@@ -112,7 +122,7 @@ mod tests {
 
     #[test]
     fn grows_past_its_capacity_when_patched() {
-        let old: Vec<Arc<Article>> = (0..3).map(|n| article(&format!("old{n}"))).collect();
+        let old = Order::from((0..3).map(|n| article(&format!("old{n}"))).collect::<Vec<_>>());
         let positions = Positions::build(&old);
         let incoming: Vec<Arc<Article>> = (0..100).map(|n| article(&format!("new{n:03}"))).collect();
         let (new, splice) = Splice::apply(&old, vec![1], incoming);

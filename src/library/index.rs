@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::Order;
 use super::by_id::position_u32;
 use super::reload::splice::Splice;
 use super::slug::unique_slugs;
@@ -54,8 +55,9 @@ pub struct Group {
     pub name: String,
     /// Its URL slug (`world-news`), unique among the groups of one kind.
     pub slug: String,
-    /// Positions in the library's newest-first list, ascending.
-    pub(crate) positions: Vec<u32>,
+    /// Positions in the library's newest-first list, ascending. Shared by
+    /// successive snapshots while a reload leaves the group alone.
+    pub(crate) positions: Arc<[u32]>,
 }
 
 impl Group {
@@ -82,7 +84,7 @@ pub struct Groups {
 impl Groups {
     /// Groups `articles` (newest first) by the names `facet` gives each one;
     /// articles without one are left out.
-    pub(crate) fn build(articles: &[Arc<Article>], facet: Facet) -> Self {
+    pub(crate) fn build(articles: &Order, facet: Facet) -> Self {
         // foldhash: one lookup per name, with names from the site's files.
         let mut positions: HashMap<&str, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
         for (position, article) in articles.iter().enumerate() {
@@ -97,8 +99,11 @@ impl Groups {
     fn from_named(mut named: Vec<(String, Vec<u32>)>) -> Self {
         named.sort_by(|(a, _), (b, _)| a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b)));
         let slugs = unique_slugs(named.iter().map(|(name, _)| name.as_str()));
-        let groups: Vec<Group> =
-            named.into_iter().zip(slugs).map(|((name, positions), slug)| Group { name, slug, positions }).collect();
+        let groups: Vec<Group> = named
+            .into_iter()
+            .zip(slugs)
+            .map(|((name, positions), slug)| Group { name, slug, positions: positions.into() })
+            .collect();
         let by_slug = groups.iter().enumerate().map(|(index, group)| (group.slug.clone(), index)).collect();
         let by_name = groups.iter().enumerate().map(|(index, group)| (group.name.clone(), index)).collect();
         Self { groups, by_slug, by_name }
@@ -109,7 +114,7 @@ impl Groups {
     /// join theirs, each group rewritten in one pass (so many changes cost
     /// no more than a rebuild). Names and slugs are worked out again only
     /// when a group appears or empties.
-    pub(crate) fn patched(&self, old: &[Arc<Article>], new: &[Arc<Article>], splice: &Splice, facet: Facet) -> Self {
+    pub(crate) fn patched(&self, old: &Order, new: &Order, splice: &Splice, facet: Facet) -> Self {
         let mut leaving = vec![false; self.groups.len()];
         for name in splice.dropped().iter().flat_map(|&position| facet.names(&old[position])) {
             if let Some(&index) = self.by_name.get(name) {
@@ -133,7 +138,7 @@ impl Groups {
                 let positions = if splice.keeps_positions() && !leaving && joining.is_empty() {
                     group.positions.clone()
                 } else {
-                    splice.members(&group.positions, &joining)
+                    splice.members(&group.positions, &joining).into()
                 };
                 Group { name: group.name.clone(), slug: group.slug.clone(), positions }
             })
@@ -143,7 +148,7 @@ impl Groups {
         }
         let kept = groups.into_iter().filter(|group| !group.positions.is_empty());
         let fresh = fresh.into_iter().map(|(name, positions)| (name.to_owned(), positions));
-        Self::from_named(kept.map(|group| (group.name, group.positions)).chain(fresh).collect())
+        Self::from_named(kept.map(|group| (group.name, group.positions.to_vec())).chain(fresh).collect())
     }
 
     /// Every group, sorted by name.
@@ -219,10 +224,10 @@ pub struct Archive {
 impl Archive {
     /// Builds the archive of `articles`, which must be newest first with the
     /// undated ones last (the library's order).
-    pub(crate) fn build(articles: &[Arc<Article>]) -> Self {
+    pub(crate) fn build(articles: &Order) -> Self {
         let dated = articles.iter().take_while(|article| article.date.is_some()).count();
         let mut years: Vec<Year> = Vec::new();
-        for (position, article) in articles[..dated].iter().enumerate() {
+        for (position, article) in articles.iter().take(dated).enumerate() {
             let Some(date) = article.date else { continue };
             match years.last_mut() {
                 Some(year) if year.year == date.year() => {
@@ -245,7 +250,7 @@ impl Archive {
     /// The archive of the list `splice` made from `old` into `new`: the
     /// month counts of this one, less the dropped articles, plus the
     /// inserted ones.
-    pub(crate) fn patched(&self, old: &[Arc<Article>], new: &[Arc<Article>], splice: &Splice) -> Self {
+    pub(crate) fn patched(&self, old: &Order, new: &Order, splice: &Splice) -> Self {
         let mut counts: BTreeMap<Reverse<(i16, i8)>, usize> = BTreeMap::new();
         for year in &self.years {
             for month in &year.months {

@@ -11,6 +11,7 @@ mod index;
 mod list;
 mod load;
 pub mod media;
+mod order;
 pub mod persist;
 mod read;
 pub mod reload;
@@ -38,6 +39,7 @@ pub use load::{
     CacheFolder, CachedLoad, DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, Ignored, LoadError, LoadOptions, LoadProgress,
     LoadReport, check_directory, load_dir, load_dir_cached, load_dir_progress, load_dir_report, load_dir_with,
 };
+pub use order::Order;
 pub use reload::Reload;
 pub use slug::slugify;
 
@@ -97,7 +99,7 @@ impl std::fmt::Display for LoadProblem {
 #[derive(Debug)]
 pub struct Library {
     /// Newest first; undated articles last; ties broken by id.
-    articles: Vec<Arc<Article>>,
+    articles: Order,
     /// Position of each article in `articles`, by id.
     positions: Positions,
     problems: Vec<LoadProblem>,
@@ -132,7 +134,7 @@ impl Library {
         // Sorting pointers rather than articles of a few hundred bytes.
         let mut articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
         articles.par_sort_unstable_by(|a, b| newest_first(a, b));
-        let mut library = Self::from_sorted(articles, problems, Arc::default());
+        let mut library = Self::from_sorted(Order::from(articles), problems, Arc::default());
         library.changed_at = library.articles.iter().filter_map(|article| article.modified).max();
         library
     }
@@ -141,7 +143,7 @@ impl Library {
     /// the derived indexes, one pass each. Reloads that change many articles
     /// come here directly (no sort); a few changes patch the previous
     /// snapshot's indexes instead (see `splice`).
-    fn from_sorted(articles: Vec<Arc<Article>>, problems: Vec<LoadProblem>, history: Arc<History>) -> Self {
+    fn from_sorted(articles: Order, problems: Vec<LoadProblem>, history: Arc<History>) -> Self {
         // Five independent passes over every article: on two threads. Tags
         // go with the id map, the other pass that reads more than a field.
         let ((positions, archive, tags), (sections, sources)) = rayon::join(
@@ -153,12 +155,7 @@ impl Library {
 
     /// A snapshot of `articles` with indexes built for them, under a new
     /// generation.
-    fn assemble(
-        articles: Vec<Arc<Article>>,
-        indexes: Indexes,
-        mut problems: Vec<LoadProblem>,
-        history: Arc<History>,
-    ) -> Self {
+    fn assemble(articles: Order, indexes: Indexes, mut problems: Vec<LoadProblem>, history: Arc<History>) -> Self {
         problems.sort_by(|a, b| a.path.cmp(&b.path));
         static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let generation = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -256,7 +253,7 @@ impl Library {
     }
 
     /// Every article, newest first.
-    pub fn articles(&self) -> &[Arc<Article>] {
+    pub fn articles(&self) -> &Order {
         &self.articles
     }
 
@@ -303,8 +300,8 @@ impl Library {
     }
 
     /// One page of `per_page` articles, 1-based; `None` past the last page.
-    pub fn page(&self, page: usize, per_page: usize) -> Option<&[Arc<Article>]> {
-        paginate(&self.articles, page, per_page)
+    pub fn page(&self, page: usize, per_page: usize) -> Option<Vec<&Arc<Article>>> {
+        ArticleList::range(self, 0..self.articles.len()).page(page, per_page)
     }
 }
 

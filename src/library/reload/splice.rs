@@ -14,7 +14,7 @@ use super::history::History;
 use crate::article::Article;
 use crate::library::by_id::{Positions, position_u32};
 use crate::library::index::{Archive, Facet, Groups};
-use crate::library::{Library, LoadProblem, newest_first};
+use crate::library::{Library, LoadProblem, Order, newest_first};
 
 #[cfg(test)]
 mod tests;
@@ -34,13 +34,9 @@ pub(crate) struct Splice {
 impl Splice {
     /// `old` (in the library's order) without the positions in `dropped`
     /// and with `incoming` at their places: one binary search per incoming
-    /// article and bulk copies of the runs between, so the cost does not
-    /// depend on where in the list the change lands.
-    pub(crate) fn apply(
-        old: &[Arc<Article>],
-        mut dropped: Vec<usize>,
-        mut incoming: Vec<Arc<Article>>,
-    ) -> (Vec<Arc<Article>>, Self) {
+    /// article, and only the chunks of the list that change are copied (see
+    /// [`Order`]), so the cost follows the change, not the library.
+    pub(crate) fn apply(old: &Order, mut dropped: Vec<usize>, mut incoming: Vec<Arc<Article>>) -> (Order, Self) {
         dropped.retain(|&position| position < old.len());
         dropped.sort_unstable();
         dropped.dedup();
@@ -49,22 +45,7 @@ impl Splice {
             incoming.iter().map(|new| old.partition_point(|article| newest_first(article, new).is_lt())).collect();
         let inserted =
             before.iter().enumerate().map(|(index, &at)| at - dropped.partition_point(|&d| d < at) + index).collect();
-        let mut articles = Vec::with_capacity(old.len() + incoming.len() - dropped.len());
-        let (mut next, mut drops) = (0, dropped.iter().copied().peekable());
-        for (article, &at) in incoming.into_iter().zip(&before) {
-            while let Some(gone) = drops.next_if(|&gone| gone < at) {
-                articles.extend_from_slice(&old[next..gone]);
-                next = gone + 1;
-            }
-            articles.extend_from_slice(&old[next..at]);
-            next = at;
-            articles.push(article);
-        }
-        for gone in drops {
-            articles.extend_from_slice(&old[next..gone]);
-            next = gone + 1;
-        }
-        articles.extend_from_slice(&old[next..]);
+        let articles = old.edited(&dropped, incoming.into_iter().zip(before.iter().copied()).collect());
         (articles, Self { dropped, before, inserted })
     }
 
@@ -128,7 +109,7 @@ impl Library {
     /// changed, built afresh otherwise. Either way the result is the same.
     pub(crate) fn spliced(
         &self,
-        articles: Vec<Arc<Article>>,
+        articles: Order,
         splice: &Splice,
         problems: Vec<LoadProblem>,
         history: Arc<History>,
@@ -140,13 +121,7 @@ impl Library {
     }
 
     /// [`Self::spliced`], patching however many articles changed.
-    fn patched(
-        &self,
-        articles: Vec<Arc<Article>>,
-        splice: &Splice,
-        problems: Vec<LoadProblem>,
-        history: Arc<History>,
-    ) -> Library {
+    fn patched(&self, articles: Order, splice: &Splice, problems: Vec<LoadProblem>, history: Arc<History>) -> Library {
         let old = &self.articles;
         let positions = self.positions.patched(old, &articles, splice);
         let archive = self.archive.patched(old, &articles, splice);

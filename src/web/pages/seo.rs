@@ -3,8 +3,6 @@
 //! pointing at it, and `/opensearch.xml` so browsers can add the site search.
 //! All URLs in them are absolute, as the protocols require.
 
-use std::sync::Arc;
-
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -12,7 +10,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use crate::article::Article;
-use crate::library::Library;
+use crate::library::{Library, Order};
 use crate::web::error::AppError;
 use crate::web::feeds::EntryTime;
 use crate::web::middleware::LastModified;
@@ -74,7 +72,7 @@ pub(crate) async fn show_opensearch(AbsoluteSite(site): AbsoluteSite) -> Respons
     ([(header::CONTENT_TYPE, "application/opensearchdescription+xml; charset=utf-8")], body).into_response()
 }
 
-fn sitemap_urls(site: &Site, articles: &[Arc<Article>]) -> Vec<SitemapUrl> {
+fn sitemap_urls(site: &Site, articles: &Order) -> Vec<SitemapUrl> {
     let home = SitemapUrl { loc: urls::HOME.absolute(site, &[]), lastmod: None };
     let articles = articles
         .iter()
