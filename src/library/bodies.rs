@@ -78,7 +78,7 @@ impl BodyStore {
     fn reparse(&self, article: &Article) -> Option<Paragraphs> {
         let candidate = candidate(&self.articles_dir, &self.options, article.path.as_deref()?)?;
         match load_file(&self.articles_dir, &candidate, self.options.max_file_size) {
-            Loaded::Article(parsed) => Some(parsed.paragraphs),
+            Loaded::Article(parsed) => Some(Arc::unwrap_or_clone(parsed).paragraphs),
             _ => None,
         }
     }

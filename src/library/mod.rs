@@ -131,8 +131,13 @@ impl Default for Library {
 impl Library {
     /// Builds a snapshot from parsed articles and the problems met on the way.
     pub fn new(articles: Vec<Article>, problems: Vec<LoadProblem>) -> Self {
+        Self::from_shared(articles.into_iter().map(Arc::new).collect(), problems)
+    }
+
+    /// [`Self::new`] from articles already in their `Arc`s (a load makes
+    /// them so, not to move them again).
+    pub(crate) fn from_shared(mut articles: Vec<Arc<Article>>, problems: Vec<LoadProblem>) -> Self {
         // Sorting pointers rather than articles of a few hundred bytes.
-        let mut articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
         articles.par_sort_unstable_by(|a, b| newest_first(a, b));
         let mut library = Self::from_sorted(Order::from(articles), problems, Arc::default());
         library.changed_at = library.articles.iter().filter_map(|article| article.modified).max();

@@ -166,21 +166,13 @@ impl Persisted {
         let mut cursor = 0;
         for candidate in candidates {
             let found = find(&previous.files, &mut cursor, &candidate.path);
-            let outcome = found.and_then(|index| {
-                let (path, file, sidecar) = &previous.files[index];
-                let entry = Entry {
-                    path: path.clone(),
-                    file: *file,
-                    sidecar: sidecar.clone(),
-                    outcome: previous.outcomes[index].take()?,
-                };
-                Some(entry)
-            });
-            match outcome {
-                Some(entry) if snapshot::reusable(&entry, &candidate, previous.scanned_ns) => {
-                    kept.push((candidate, entry))
-                }
-                _ => to_read.push(candidate),
+            let reusable = |&index: &usize| {
+                let (_, file, sidecar) = &previous.files[index];
+                snapshot::reusable(file, sidecar.as_ref(), &candidate, previous.scanned_ns)
+            };
+            match found.filter(reusable).and_then(|index| previous.outcomes[index].take()) {
+                Some(outcome) => kept.push((candidate, outcome)),
+                None => to_read.push(candidate),
             }
         }
         let removed = previous.outcomes.iter().any(Option::is_some);
@@ -191,7 +183,7 @@ impl Persisted {
         let store = &previous.store;
         let (loaded, unusable): (Vec<_>, Vec<_>) = kept
             .into_par_iter()
-            .map(|(candidate, entry)| restore(entry, store).ok_or(Box::new(candidate)))
+            .map(|(candidate, outcome)| restore(&candidate.path, outcome, store).ok_or(Box::new(candidate)))
             .partition(Result::is_ok);
         if !unusable.is_empty() {
             tracing::warn!(files = unusable.len(), "snapshot entries that do not read back; reading the files");
@@ -245,18 +237,18 @@ fn find(files: &[FileStamps], cursor: &mut usize, path: &Path) -> Option<usize> 
     files.binary_search_by(|(next, ..)| next.as_path().cmp(path)).ok()
 }
 
-/// What the file of `entry` was loaded as, with its body in `store`.
-fn restore(entry: Entry, store: &Arc<BodyStore>) -> Option<(PathBuf, Loaded)> {
-    let loaded = match entry.outcome {
+/// What the file at `path` was loaded as (`outcome`), with its body in `store`.
+fn restore(path: &Path, outcome: Outcome, store: &Arc<BodyStore>) -> Option<(PathBuf, Loaded)> {
+    let loaded = match outcome {
         Outcome::Article(record) => {
             let at = record.body();
-            let mut article = record.into_article(entry.path.clone())?;
+            let mut article = record.into_article(path.to_owned())?;
             article.stored = Some(store.stored(at));
-            Loaded::Article(Box::new(article))
+            Loaded::Article(Arc::new(article))
         }
         Outcome::Problem { kind, reason } => Loaded::Problem(snapshot::problem_kind(kind)?, reason),
     };
-    Some((entry.path, loaded))
+    Some((path.to_owned(), loaded))
 }
 
 /// The previous snapshot with its body store, if the store is intact.

@@ -221,18 +221,24 @@ pub fn options_key(options: &super::LoadOptions) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
-/// Whether the snapshot's `entry` can stand for the file `candidate` found
-/// by this load, in a snapshot scanned at `scanned_ns`: the same identity of
-/// the file and of the same sidecar, both settled when the snapshot was
-/// taken (any later write then moved a time).
-pub(crate) fn reusable(entry: &Entry, candidate: &super::load::Candidate, scanned_ns: i64) -> bool {
+/// Whether a snapshot entry whose file had identity `file` and whose
+/// sidecar was `sidecar` can stand for the file `candidate` found by this
+/// load, in a snapshot scanned at `scanned_ns`: the same identity of the
+/// file and of the same sidecar, both settled when the snapshot was taken
+/// (any later write then moved a time).
+pub(crate) fn reusable(
+    file: &Stamp,
+    sidecar: Option<&(PathBuf, Stamp)>,
+    candidate: &super::load::Candidate,
+    scanned_ns: i64,
+) -> bool {
     const SAME_TICK_NS: i64 = 1_000_000_000;
     let settled = |stamp: &Stamp| stamp.modified_ns.max(stamp.changed_ns) < scanned_ns - SAME_TICK_NS;
     let sidecar_now = candidate.sidecar.as_ref().map(|path| (path, candidate.sidecar_stamp));
-    let sidecar_then = entry.sidecar.as_ref().map(|(path, stamp)| (path, Some(*stamp)));
-    settled(&entry.file)
-        && entry.sidecar.as_ref().is_none_or(|(_, sidecar)| settled(sidecar))
-        && candidate.stamp == Some(entry.file)
+    let sidecar_then = sidecar.map(|(path, stamp)| (path, Some(*stamp)));
+    settled(file)
+        && sidecar.is_none_or(|(_, sidecar)| settled(sidecar))
+        && candidate.stamp == Some(*file)
         && sidecar_now == sidecar_then
 }
 

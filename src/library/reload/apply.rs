@@ -236,12 +236,12 @@ impl Library {
                 {
                     if path < other {
                         edit.duplicate(other, path, &id);
-                        edit.upsert_from(path, *article);
+                        edit.upsert_from(path, Arc::unwrap_or_clone(article));
                     } else {
                         edit.duplicate(path, other, &id);
                     }
                 }
-                _ => edit.upsert_from(path, *article),
+                _ => edit.upsert_from(path, Arc::unwrap_or_clone(article)),
             },
             Loaded::Problem(kind, reason) => {
                 let problem =
