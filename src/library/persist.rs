@@ -161,7 +161,9 @@ impl Persisted {
         let Some(mut previous) = self.previous.take() else {
             return (Vec::new(), candidates);
         };
-        let mut kept = Vec::new();
+        // Sized once: growing a vector of a million candidates copies them
+        // into fresh pages again and again.
+        let mut kept = Vec::with_capacity(candidates.len());
         let mut to_read = Vec::new();
         let mut cursor = 0;
         for candidate in candidates {
