@@ -133,4 +133,18 @@ mod tests {
         }
         assert_eq!(patched.get(&new, "old1"), None);
     }
+
+    #[test]
+    fn an_article_replaced_in_place_shares_the_map() {
+        let old = Order::from((0..9).map(|n| article(&format!("a{n}"))).collect::<Vec<_>>());
+        let positions = Positions::build(&old);
+        let (new, splice) = Splice::apply(&old, vec![4], vec![article("a4")]);
+        let patched = positions.patched(&old, &new, &splice);
+        assert!(Arc::ptr_eq(&positions.table, &patched.table));
+        // Another id at the same place is a change of the map.
+        let (new, splice) = Splice::apply(&old, vec![4], vec![article("a4b")]);
+        let patched = positions.patched(&old, &new, &splice);
+        assert!(!Arc::ptr_eq(&positions.table, &patched.table));
+        assert_eq!((patched.get(&new, "a4b"), patched.get(&new, "a4")), (Some(4), None));
+    }
 }

@@ -195,3 +195,23 @@ fn positions_move_past_drops_and_insertions() {
     assert_eq!((splice.moved(1), splice.moved(2), splice.moved(3), splice.moved(4)), (0, 1, 2, 4));
     assert!(!splice.keeps_positions());
 }
+
+#[test]
+fn an_edit_in_place_shares_the_groups_it_leaves_alone() {
+    let shape = |day, section| Shape {
+        date: Some((2024, 3, day)),
+        section: Some(section),
+        source: Some(1),
+        tags: Vec::new(),
+        title: day as u8,
+    };
+    let articles = (0..6).map(|index| article(index, &shape(index as i8 + 1, if index < 3 { 0 } else { 4 })));
+    let library = Library::new(articles.collect(), Vec::new());
+    let old = library.position("a1").expect("a1");
+    let (articles, splice) = Splice::apply(&library.articles, vec![old], vec![Arc::new(article(1, &shape(2, 0)))]);
+    let next = library.patched(articles, &splice, Vec::new(), Arc::default());
+    let positions =
+        |library: &Library, name: &str| Arc::clone(&library.sections.find_by_name(name).expect(name).positions);
+    assert!(Arc::ptr_eq(&positions(&library, SECTIONS[4]), &positions(&next, SECTIONS[4])));
+    assert_eq!(positions(&library, SECTIONS[0]), positions(&next, SECTIONS[0]));
+}
