@@ -34,9 +34,12 @@ struct SitemapUrl {
 /// sitemap index when that is more than [`URLS_PER_SITEMAP`] URLs.
 pub(crate) async fn show_sitemap(State(state): State<AppState>, AbsoluteSite(site): AbsoluteSite) -> Response {
     let library = state.library.load();
-    let urls = sitemap_urls(&site, library.articles());
-    let body =
-        if urls.len() <= URLS_PER_SITEMAP { write_urlset(&urls) } else { write_index(&site, &urls, URLS_PER_SITEMAP) };
+    let count = library.len() + 1;
+    let body = if count <= URLS_PER_SITEMAP {
+        write_urlset(&sitemap_urls(&site, library.articles(), 0..count))
+    } else {
+        write_index(&site, library.articles(), URLS_PER_SITEMAP)
+    };
     xml_response(list_modified(&library), body)
 }
 
@@ -47,11 +50,14 @@ pub(crate) async fn show_sitemap_part(
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
     let library = state.library.load();
-    let urls = sitemap_urls(&site, library.articles());
+    // Only this part's URLs: at a million articles, listing them all for
+    // each of the twenty parts cost seconds per request.
     let part = part_number(&file)
-        .and_then(|number| urls.chunks(URLS_PER_SITEMAP).nth(number - 1))
+        .map(|number| (number - 1) * URLS_PER_SITEMAP)
+        .filter(|&start| start <= library.len())
         .ok_or_else(|| AppError::NotFound(format!("There is no sitemap “{file}”.")))?;
-    Ok(xml_response(list_modified(&library), write_urlset(part)))
+    let urls = sitemap_urls(&site, library.articles(), part..part + URLS_PER_SITEMAP);
+    Ok(xml_response(list_modified(&library), write_urlset(&urls)))
 }
 
 /// `GET /robots.txt`: everything may be crawled except the API and search
@@ -72,19 +78,25 @@ pub(crate) async fn show_opensearch(AbsoluteSite(site): AbsoluteSite) -> Respons
     ([(header::CONTENT_TYPE, "application/opensearchdescription+xml; charset=utf-8")], body).into_response()
 }
 
-fn sitemap_urls(site: &Site, articles: &Order) -> Vec<SitemapUrl> {
-    let home = SitemapUrl { loc: urls::HOME.absolute(site, &[]), lastmod: None };
-    let articles = articles
-        .iter()
-        .map(|article| SitemapUrl { loc: urls::canonical_article(site, &article.id), lastmod: lastmod(article) });
-    std::iter::once(home).chain(articles).collect()
+/// The sitemap's URLs at positions `range` of its list: the home page,
+/// then every article.
+fn sitemap_urls(site: &Site, articles: &Order, range: std::ops::Range<usize>) -> Vec<SitemapUrl> {
+    let home = (range.start == 0).then(|| SitemapUrl { loc: urls::HOME.absolute(site, &[]), lastmod: None });
+    let articles = articles.range(range.start.saturating_sub(1)..range.end.saturating_sub(1)).map(|article| {
+        SitemapUrl { loc: urls::canonical_article(site, &article.id), lastmod: lastmod(article).map(|time| time.text) }
+    });
+    home.into_iter().chain(articles).collect()
 }
 
-/// When the page last changed: the file's time, else its publication.
-fn lastmod(article: &Article) -> Option<String> {
+/// When the page last changed: the file's time (whole seconds, UTC), else
+/// its publication.
+fn lastmod(article: &Article) -> Option<EntryTime> {
     match article.modified {
-        Some(modified) => Some(jiff::Timestamp::from_second(modified.as_second()).ok()?.to_string()),
-        None => EntryTime::published(article).map(|time| time.text),
+        Some(modified) => {
+            let timestamp = jiff::Timestamp::from_second(modified.as_second()).ok()?;
+            Some(EntryTime { timestamp, text: timestamp.to_string() })
+        }
+        None => EntryTime::published(article),
     }
 }
 
@@ -118,14 +130,18 @@ fn write_urlset(urls: &[SitemapUrl]) -> Vec<u8> {
     })
 }
 
-fn write_index(site: &Site, urls: &[SitemapUrl], per_file: usize) -> Vec<u8> {
+/// The index of the parts of `per_file` URLs each (the home page first,
+/// then `articles`), each with its newest `lastmod`.
+fn write_index(site: &Site, articles: &Order, per_file: usize) -> Vec<u8> {
+    let count = articles.len() + 1;
     write_document(|writer| {
         writer.create_element("sitemapindex").with_attribute(("xmlns", SITEMAP_NAMESPACE)).write_inner_content(
             |writer| {
-                for (index, part) in urls.chunks(per_file).enumerate() {
+                for (index, start) in (0..count).step_by(per_file).enumerate() {
                     let loc = urls::SITEMAP_PART.absolute(site, &[&format!("{}.xml", index + 1)]);
-                    let newest = part.iter().filter_map(|url| url.lastmod.as_deref()).max();
-                    write_location(writer, "sitemap", &loc, newest)?;
+                    let part = articles.range(start.saturating_sub(1)..start + per_file - 1);
+                    let newest = part.filter_map(|article| lastmod(article)).max_by_key(|time| time.timestamp);
+                    write_location(writer, "sitemap", &loc, newest.as_ref().map(|time| time.text.as_str()))?;
                 }
                 Ok(())
             },
@@ -190,6 +206,8 @@ fn write_document(body: impl FnOnce(&mut Writer<Vec<u8>>) -> XmlResult) -> Vec<u
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn urls(count: usize) -> Vec<SitemapUrl> {
@@ -203,11 +221,25 @@ mod tests {
     }
 
     #[test]
-    fn an_index_points_to_one_file_per_chunk() {
+    fn an_index_points_to_one_file_per_chunk_with_its_newest_change() {
         let site = Site::new("t", "https://e.org/news/");
-        let xml = String::from_utf8(write_index(&site, &urls(5), 2)).unwrap_or_default();
+        // The home page and four articles, two URLs per file.
+        let modified = [100, 300, 200, 50];
+        let articles: Vec<Arc<Article>> = (0..4)
+            .map(|n| {
+                let modified = jiff::Timestamp::from_second(1_700_000_000 + modified[n]).ok();
+                Arc::new(Article {
+                    id: crate::article::ArticleId::new(format!("a{n}")),
+                    modified,
+                    ..Article::default()
+                })
+            })
+            .collect();
+        let xml = String::from_utf8(write_index(&site, &Order::from(articles), 2)).unwrap_or_default();
         assert_eq!(xml.matches("<sitemap>").count(), 3);
         assert!(xml.contains("<loc>https://e.org/news/sitemaps/3.xml</loc>"), "{xml}");
+        let lastmods: Vec<&str> = xml.split("<lastmod>").skip(1).filter_map(|rest| rest.split('<').next()).collect();
+        assert_eq!(lastmods, ["2023-11-14T22:15:00Z", "2023-11-14T22:18:20Z", "2023-11-14T22:14:10Z"]);
     }
 
     #[test]
