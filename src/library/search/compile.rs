@@ -1,8 +1,7 @@
 //! Turning a [`UserQuery`] and the filters into a tantivy query.
 //!
-//! Each clause becomes "the target field matches" — for a word without
-//! `field:`, the field holding all the text, with a match in the title
-//! weighing more; all clauses must match, excluded ones must not. Prefixes are
+//! Each clause becomes "any of the target fields matches" (the title weighs
+//! more); all clauses must match, excluded ones must not. Prefixes are
 //! expanded against the index's term dictionaries, so they score and
 //! highlight like ordinary words.
 
@@ -93,15 +92,12 @@ fn clause_query(
     if per_field.is_empty() {
         return None;
     }
-    // The first field decides whether an article matches; the title, when
-    // there is more than one field, only adds its weight.
     let alternatives = per_field
         .into_iter()
-        .enumerate()
-        .map(|(index, (field, query))| {
+        .map(|(field, query)| {
             let query: Box<dyn Query> =
                 if field == fields.title { Box::new(BoostQuery::new(query, TITLE_BOOST)) } else { query };
-            (if index == 0 { Occur::Must } else { Occur::Should }, query)
+            (Occur::Should, query)
         })
         .collect();
     Some(Box::new(BooleanQuery::new(alternatives)))
@@ -117,8 +113,7 @@ fn is_lone_paired(word: &str) -> bool {
 
 fn target_fields(fields: &Fields, target: Target) -> Vec<Field> {
     match target {
-        // Every word of the title is in the text field too.
-        Target::Any => vec![fields.text, fields.title],
+        Target::Any => fields.text_fields().to_vec(),
         Target::Title => vec![fields.title],
         Target::Section => vec![fields.section],
         Target::Source => vec![fields.source],

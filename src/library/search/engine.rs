@@ -201,7 +201,7 @@ impl Engine {
         if !compiled.has_words {
             return Ok(None);
         }
-        Ok(Some(Snippets::new(searcher, &*compiled.query, self.fields.text)?))
+        Ok(Some(Snippets::new(searcher, &*compiled.query, self.fields.body)?))
     }
 
     /// Replaces the documents of `changed` articles and deletes those of

@@ -28,8 +28,7 @@ pub struct Snippets {
 }
 
 impl Snippets {
-    /// Snippets for `query`'s terms in the field `body` (the one holding
-    /// the body's text).
+    /// Snippets for `query`'s terms in the `body` field.
     pub fn new(searcher: &Searcher, query: &dyn Query, body: Field) -> Result<Self, TantivyError> {
         let mut generator = SnippetGenerator::create(searcher, query, body)?;
         generator.set_max_num_chars(SNIPPET_CHARS);
