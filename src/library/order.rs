@@ -89,11 +89,6 @@ impl Order {
         self.chunks[chunk].get(offset)
     }
 
-    /// The first article.
-    pub fn first(&self) -> Option<&Arc<Article>> {
-        self.get(0)
-    }
-
     /// Every article, in order.
     pub fn iter(&self) -> Iter<'_> {
         self.chunks.iter().flat_map(|chunk| chunk.iter())

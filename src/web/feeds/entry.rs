@@ -29,11 +29,18 @@ impl EntryTime {
     /// When the article was published: its exact time when the file gives
     /// one, else the start of its date in UTC; `None` when undated.
     pub(crate) fn published(article: &Article) -> Option<Self> {
+        let (timestamp, offset) = Self::published_at(article)?;
+        Some(Self::new(timestamp, offset))
+    }
+
+    /// [`Self::published`] before it is written out: the instant and the
+    /// offset it is written with (for comparing many without writing each).
+    pub(crate) fn published_at(article: &Article) -> Option<(Timestamp, Offset)> {
         if let Some(published) = article.details().published {
-            return Some(Self::new(published.timestamp, published.offset));
+            return Some((published.timestamp, published.offset));
         }
         let midnight = Offset::UTC.to_timestamp(article.date?.to_datetime(jiff::civil::Time::midnight())).ok()?;
-        Some(Self::new(midnight, Offset::UTC))
+        Some((midnight, Offset::UTC))
     }
 
     /// What a feed calls `updated`: the publication time, else the file's

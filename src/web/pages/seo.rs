@@ -3,6 +3,8 @@
 //! pointing at it, and `/opensearch.xml` so browsers can add the site search.
 //! All URLs in them are absolute, as the protocols require.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -82,22 +84,34 @@ pub(crate) async fn show_opensearch(AbsoluteSite(site): AbsoluteSite) -> Respons
 /// then every article.
 fn sitemap_urls(site: &Site, articles: &Order, range: std::ops::Range<usize>) -> Vec<SitemapUrl> {
     let home = (range.start == 0).then(|| SitemapUrl { loc: urls::HOME.absolute(site, &[]), lastmod: None });
-    let articles = articles.range(range.start.saturating_sub(1)..range.end.saturating_sub(1)).map(|article| {
-        SitemapUrl { loc: urls::canonical_article(site, &article.id), lastmod: lastmod(article).map(|time| time.text) }
-    });
+    let articles = listed_articles(articles, range)
+        .map(|article| SitemapUrl { loc: urls::canonical_article(site, &article.id), lastmod: lastmod(article) });
     home.into_iter().chain(articles).collect()
+}
+
+/// The articles at positions `range` of the sitemap's list, whose first
+/// entry is the home page.
+fn listed_articles(articles: &Order, range: std::ops::Range<usize>) -> impl Iterator<Item = &Arc<Article>> {
+    articles.range(range.start.saturating_sub(1)..range.end.saturating_sub(1))
 }
 
 /// When the page last changed: the file's time (whole seconds, UTC), else
 /// its publication.
-fn lastmod(article: &Article) -> Option<EntryTime> {
+fn lastmod(article: &Article) -> Option<String> {
     match article.modified {
-        Some(modified) => {
-            let timestamp = jiff::Timestamp::from_second(modified.as_second()).ok()?;
-            Some(EntryTime { timestamp, text: timestamp.to_string() })
-        }
-        None => EntryTime::published(article),
+        Some(_) => lastmod_at(article).map(|timestamp| timestamp.to_string()),
+        None => EntryTime::published(article).map(|time| time.text),
     }
+}
+
+/// The instant of [`lastmod`], in whole seconds, without writing it out:
+/// the index compares every article's and writes one per part.
+fn lastmod_at(article: &Article) -> Option<jiff::Timestamp> {
+    let at = match article.modified {
+        Some(modified) => modified,
+        None => EntryTime::published_at(article)?.0,
+    };
+    jiff::Timestamp::from_second(at.as_second()).ok()
 }
 
 /// The newest file, or the last change of the set of articles if later: a
@@ -139,9 +153,9 @@ fn write_index(site: &Site, articles: &Order, per_file: usize) -> Vec<u8> {
             |writer| {
                 for (index, start) in (0..count).step_by(per_file).enumerate() {
                     let loc = urls::SITEMAP_PART.absolute(site, &[&format!("{}.xml", index + 1)]);
-                    let part = articles.range(start.saturating_sub(1)..start + per_file - 1);
-                    let newest = part.filter_map(|article| lastmod(article)).max_by_key(|time| time.timestamp);
-                    write_location(writer, "sitemap", &loc, newest.as_ref().map(|time| time.text.as_str()))?;
+                    let part = listed_articles(articles, start..start + per_file);
+                    let newest = part.max_by_key(|article| lastmod_at(article)).and_then(|article| lastmod(article));
+                    write_location(writer, "sitemap", &loc, newest.as_deref())?;
                 }
                 Ok(())
             },
@@ -206,8 +220,6 @@ fn write_document(body: impl FnOnce(&mut Writer<Vec<u8>>) -> XmlResult) -> Vec<u
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
 
     fn urls(count: usize) -> Vec<SitemapUrl> {
