@@ -11,7 +11,7 @@ use crate::cli::{CheckArgs, DeployArgs, ServeArgs};
 use crate::library::reload::{self, LiveReload};
 use crate::library::search::SearchStore;
 use crate::library::{
-    CacheFolder, CachedLoad, Library, LoadError, LoadOptions, LoadProgress, load_dir_cached, load_dir_with,
+    CacheFolder, CachedLoad, Library, LoadError, LoadOptions, LoadProgress, load_dir_deferred, load_dir_with,
 };
 use crate::media::ResizedStore;
 use crate::web::media::MediaService;
@@ -82,7 +82,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     let watching = {
         let (state, args) = (state.clone(), args.clone());
         tokio::task::spawn_blocking(move || {
-            load_into(&state, &args, &progress)?;
+            load_into(&state, &args, &progress, &inbox.handle())?;
             crate::systemd::notify_ready(state.library.load().len());
             let (dir, options, watch) = (args.articles.clone(), args.load.options(), args.watch.settings());
             reload::start_with(inbox, state.reload_target(), dir, options, &watch)
@@ -139,8 +139,15 @@ async fn watch_until_shutdown(watching: tokio::task::JoinHandle<anyhow::Result<L
 
 /// Loads the articles directory into `state` (which serves it from then
 /// on), counting progress, logging progress every few seconds, and starts
-/// indexing it for search.
-fn load_into(state: &AppState, args: &ServeArgs, progress: &Arc<LoadProgress>) -> anyhow::Result<()> {
+/// indexing it for search. Files taken from the cache folder's snapshot
+/// are checked once the library is served; those edited while the server
+/// was stopped go to `reload` like a live change.
+fn load_into(
+    state: &AppState,
+    args: &ServeArgs,
+    progress: &Arc<LoadProgress>,
+    reload: &reload::ReloadHandle,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let (done, reporter) = (Arc::new(std::sync::atomic::AtomicBool::new(false)), Arc::clone(progress));
     let finished = Arc::clone(&done);
@@ -154,9 +161,9 @@ fn load_into(state: &AppState, args: &ServeArgs, progress: &Arc<LoadProgress>) -
     });
     let folder = cache_root(args).map(|root| crate::library::persist::folder_for(&root, &args.articles));
     let cache = folder.as_deref().map(|folder| CacheFolder { folder, min_files: MIN_CACHED_ARTICLES });
-    let loaded = load_dir_cached(&args.articles, &args.load.options(), progress, cache);
+    let loaded = load_dir_deferred(&args.articles, &args.load.options(), progress, cache);
     done.store(true, std::sync::atomic::Ordering::Relaxed);
-    let CachedLoad { library, save, .. } = loaded?;
+    let (CachedLoad { library, .. }, deferred) = loaded?;
     tracing::info!(
         articles = library.len(),
         problems = library.problems().len(),
@@ -170,17 +177,37 @@ fn load_into(state: &AppState, args: &ServeArgs, progress: &Arc<LoadProgress>) -
     let store = if library.len() >= MIN_CACHED_ARTICLES { search_store(args) } else { SearchStore::Memory };
     state.finish_loading(library, store);
     state.metrics.record_load(started.elapsed(), SystemTime::now());
-    // Saved while pages are already served: the next start reads only the
-    // files that changed in between.
-    if let Some(save) = save {
-        let library = state.library.load_full();
-        std::thread::spawn(move || {
-            if let Err(error) = save.save(&library) {
-                tracing::warn!(%error, "cannot save the library snapshot; the next start reads every file");
-            }
-        });
+    if let Some(deferred) = deferred {
+        let (library, reload) = (state.library.load_full(), reload.clone());
+        std::thread::Builder::new()
+            .name("check-snapshot".to_owned())
+            .spawn(move || check_and_save(deferred, &library, &reload))
+            .context("cannot start the thread that checks the snapshot")?;
     }
     Ok(())
+}
+
+/// Checks the files a load took from the snapshot, sends those edited
+/// while the server was stopped to `reload`, then saves the next snapshot
+/// (of `library`, the loaded one) while pages are already served: the next
+/// start reads only the files that changed in between.
+fn check_and_save(deferred: crate::library::persist::Deferred, library: &Library, reload: &reload::ReloadHandle) {
+    let (checked, started) = (deferred.unverified(), Instant::now());
+    let (changed, save) = deferred.verify();
+    tracing::info!(
+        files = checked,
+        changed = changed.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "checked the files taken from the snapshot"
+    );
+    if !changed.is_empty() {
+        reload.changed(changed);
+    }
+    if let Some(save) = save
+        && let Err(error) = save.save(library)
+    {
+        tracing::warn!(%error, "cannot save the library snapshot; the next start reads every file");
+    }
 }
 
 /// Libraries smaller than this keep their search index in memory, and no

@@ -15,8 +15,9 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
-use super::Order;
 use super::reload::splice::Splice;
+use super::{Order, Ranking};
+use crate::article::Article;
 
 /// Where each article is in the library's newest-first list. Hashed with
 /// foldhash, seeded once per map and carried to its patched copies (which
@@ -39,6 +40,20 @@ impl Positions {
             // The capacity is there: the re-hasher is never called.
             table.insert_unique(hasher.hash_one(article.id.as_str()), position_u32(position), |&entry| {
                 hasher.hash_one(articles[entry as usize].id.as_str())
+            });
+        }
+        Self { table: Arc::new(table), hasher }
+    }
+
+    /// Indexes `articles`, in the order they were loaded, by id; `ranking`
+    /// gives their positions (see [`super::Library::from_shared`]).
+    pub(crate) fn build_ranked(articles: &[Arc<Article>], ranking: &Ranking) -> Self {
+        let hasher = foldhash::fast::RandomState::default();
+        let mut table = HashTable::with_capacity(articles.len());
+        for (index, article) in articles.iter().enumerate() {
+            // The capacity is there: the re-hasher is never called.
+            table.insert_unique(hasher.hash_one(article.id.as_str()), ranking.position(index), |&entry| {
+                hasher.hash_one(articles[ranking.index_at(entry)].id.as_str())
             });
         }
         Self { table: Arc::new(table), hasher }

@@ -11,10 +11,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::Order;
 use super::by_id::position_u32;
 use super::reload::splice::Splice;
 use super::slug::unique_slugs;
+use super::{Order, Ranking};
 use crate::article::Article;
 
 /// What articles are grouped by. An article has at most one section and
@@ -93,6 +93,24 @@ impl Groups {
             }
         }
         Self::from_named(positions.into_iter().map(|(name, positions)| (name.to_owned(), positions)).collect())
+    }
+
+    /// [`Self::build`] from `articles` in the order they were loaded, with
+    /// their positions in `ranking` (see [`super::Library::from_shared`]).
+    pub(crate) fn build_ranked(articles: &[Arc<Article>], ranking: &Ranking, facet: Facet) -> Self {
+        let mut positions: HashMap<&str, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
+        for (index, article) in articles.iter().enumerate() {
+            for name in facet.names(article) {
+                positions.entry(name).or_default().push(ranking.position(index));
+            }
+        }
+        let named = positions.into_iter().map(|(name, mut positions)| {
+            positions.sort_unstable();
+            // A tag an article gives twice.
+            positions.dedup();
+            (name.to_owned(), positions)
+        });
+        Self::from_named(named.collect())
     }
 
     /// Sorts named groups by name and gives them unique slugs.
@@ -225,10 +243,28 @@ impl Archive {
     /// Builds the archive of `articles`, which must be newest first with the
     /// undated ones last (the library's order).
     pub(crate) fn build(articles: &Order) -> Self {
-        let dated = articles.iter().take_while(|article| article.date.is_some()).count();
+        Self::from_dates(articles.iter().map(|article| article.date))
+    }
+
+    /// [`Self::build`] from `articles` in the order they were loaded, with
+    /// their positions in `ranking` (see [`super::Library::from_shared`]).
+    pub(crate) fn build_ranked(articles: &[Arc<Article>], ranking: &Ranking) -> Self {
+        let mut dates = vec![None; articles.len()];
+        for (index, article) in articles.iter().enumerate() {
+            dates[ranking.position(index) as usize] = article.date;
+        }
+        Self::from_dates(dates.into_iter())
+    }
+
+    /// The archive of the dates of a list in the library's order.
+    fn from_dates(dates: impl Iterator<Item = Option<jiff::civil::Date>>) -> Self {
         let mut years: Vec<Year> = Vec::new();
-        for (position, article) in articles.iter().take(dated).enumerate() {
-            let Some(date) = article.date else { continue };
+        let (mut dated, mut len) = (0, 0);
+        for (position, date) in dates.enumerate() {
+            len = position + 1;
+            // Undated articles come last.
+            let Some(date) = date else { continue };
+            dated = position + 1;
             match years.last_mut() {
                 Some(year) if year.year == date.year() => {
                     year.range.end = position + 1;
@@ -244,7 +280,7 @@ impl Archive {
                 }),
             }
         }
-        Self { years, undated: dated..articles.len() }
+        Self { years, undated: dated..len }
     }
 
     /// The archive of the list `splice` made from `old` into `new`: the

@@ -164,14 +164,42 @@ pub fn load_dir_cached(
     progress: &LoadProgress,
     cache: Option<CacheFolder<'_>>,
 ) -> Result<CachedLoad, LoadError> {
+    let (mut loaded, deferred) = load_dir_deferred(dir, options, progress, cache)?;
+    if let Some(deferred) = deferred {
+        let (changed, save) = deferred.verify();
+        loaded.reused -= changed.len();
+        if let Some(reload) = loaded.library.apply(dir, options, changed) {
+            loaded.library = reload.library;
+        }
+        loaded.save = save;
+    }
+    Ok(loaded)
+}
+
+/// [`load_dir_cached`] for a server, which serves the library before the
+/// files taken from the snapshot are checked: returns the library as the
+/// snapshot knows it (files added and removed while Broadsheet was stopped
+/// are already accounted for; only edits in place are not) and the check
+/// still to make (its changed files are then read as a live reload would;
+/// see [`super::persist::Deferred::verify`]). The returned `save` is
+/// `None`: the check gives it.
+pub fn load_dir_deferred(
+    dir: &Path,
+    options: &LoadOptions,
+    progress: &LoadProgress,
+    cache: Option<CacheFolder<'_>>,
+) -> Result<(CachedLoad, Option<super::persist::Deferred>), LoadError> {
     let started = Instant::now();
     check_directory(dir)?;
     let scanned_at = super::persist::now_ns();
+    // With a snapshot to compare with, the walk only lists names: files
+    // taken from the snapshot are stat'ed after the library is served.
+    let stamps = cache.is_some_and(|cache| !super::persist::has_snapshot(cache.folder));
     // The snapshot is read and decoded on another thread while the
     // directory is walked: both take a second or two at a million files.
     let (mut scan, previous) = std::thread::scope(|scope| {
         let previous = cache.map(|cache| scope.spawn(|| super::persist::read_previous(cache.folder, dir, options)));
-        let scan = scan(dir, options, cache.is_some());
+        let scan = scan(dir, options, stamps);
         let previous = previous.map(|reading| reading.join().unwrap_or(Err(super::snapshot::Stale::Missing)));
         (scan, previous)
     });
@@ -199,7 +227,7 @@ pub fn load_dir_cached(
             Loaded::Ignored(reason) => scan.report.ignored.push(Ignored { path, reason: reason.to_owned() }),
         }
     }
-    let save = persisted.and_then(|persisted| persisted.pending(scanned_at, &file_problems));
+    let deferred = persisted.map(|persisted| persisted.defer(scanned_at, &file_problems));
     scan.problems.extend(file_problems);
     tracing::debug!(elapsed = ?started.elapsed(), "sorted the results");
     let articles = drop_duplicate_ids(articles, &mut scan.problems);
@@ -212,7 +240,7 @@ pub fn load_dir_cached(
     tracing::debug!(articles = articles.len(), images = media.len(), elapsed = ?started.elapsed(), "directory parsed");
     let library = Library::from_shared(articles, scan.problems).with_media(media);
     tracing::debug!(elapsed = ?started.elapsed(), "library indexed");
-    Ok(CachedLoad { library, report: scan.report, save, reused })
+    Ok((CachedLoad { library, report: scan.report, save: None, reused }, deferred))
 }
 
 /// Reads and parses `candidates` on the reading threads. Each thread puts

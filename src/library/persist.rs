@@ -9,6 +9,14 @@
 //! but keeps what it parses itself in memory, and never writes. A folder
 //! that cannot be created or read costs only speed: the load reads every
 //! file, as without a cache.
+//!
+//! A restart compares names first: the walk lists the files without
+//! stat-ing them (at a million files the stats were most of a restart), a
+//! file in the snapshot is taken from it, one that is not is read. The
+//! server serves that library at once and then stats the files taken on
+//! their names ([`Deferred::verify`]); those edited in place while it was
+//! stopped are read again like a live change, seconds later, and left out
+//! of the snapshot saved then.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -40,6 +48,11 @@ pub fn directory_key(articles_dir: &Path) -> u64 {
 /// Nanoseconds since the Unix epoch, now.
 pub fn now_ns() -> i64 {
     jiff::Timestamp::now().as_nanosecond().try_into().unwrap_or(i64::MAX)
+}
+
+/// Whether `folder` holds a snapshot (usable or not).
+pub fn has_snapshot(folder: &Path) -> bool {
+    folder.join(SNAPSHOT_FILE).is_file()
 }
 
 /// Reads the snapshot in `folder` for a load of `dir` with `options`:
@@ -74,8 +87,10 @@ pub(crate) struct Persisted {
     lock: Option<File>,
     writer: Option<BodyWriter>,
     previous: Option<Previous>,
-    /// The identity of every candidate, as the scan found it, by path.
+    /// The identity of every file checked, by path (in no order).
     stamps: Vec<FileStamps>,
+    /// Files taken from the snapshot on their names: their identity in it.
+    unverified: Vec<FileStamps>,
     /// Whether the snapshot differs from the one read: a file was read,
     /// added or removed (or there was none).
     changed: bool,
@@ -133,6 +148,7 @@ impl Persisted {
             writer,
             previous,
             stamps: Vec::new(),
+            unverified: Vec::new(),
             changed,
         }
     }
@@ -145,21 +161,19 @@ impl Persisted {
     /// Splits `candidates` into the files whose snapshot entry still holds
     /// (returned as loaded) and those to read. Candidates come in path
     /// order, as the snapshot's entries are, so matching is one pass.
+    ///
+    /// A candidate the scan did not stat (a restart's walk reads names
+    /// only: stat-ing a million files is most of a restart) is taken from
+    /// the snapshot on its name; [`Deferred::verify`] stats it once the
+    /// library is served, and the files that changed while Broadsheet was
+    /// stopped are then read like any live change. Files to read are
+    /// stat'ed here, before they are read, so that their saved identity is
+    /// never newer than what was parsed.
     pub(crate) fn reuse(&mut self, candidates: Vec<Candidate>) -> (Vec<(PathBuf, Loaded)>, Vec<Candidate>) {
         let started = std::time::Instant::now();
-        self.stamps = candidates
-            .par_iter()
-            .filter_map(|candidate| {
-                let sidecar = match (&candidate.sidecar, candidate.sidecar_stamp) {
-                    (Some(path), Some(stamp)) => Some((path.clone(), stamp)),
-                    (None, _) => None,
-                    (Some(_), None) => return None,
-                };
-                Some((candidate.path.clone(), candidate.stamp?, sidecar))
-            })
-            .collect();
         let Some(mut previous) = self.previous.take() else {
-            return (Vec::new(), candidates);
+            let to_read = self.stamped(candidates);
+            return (Vec::new(), to_read);
         };
         // Sized once: growing a vector of a million candidates copies them
         // into fresh pages again and again.
@@ -172,8 +186,8 @@ impl Persisted {
                 let (_, file, sidecar) = &previous.files[index];
                 snapshot::reusable(file, sidecar.as_ref(), &candidate, previous.scanned_ns)
             };
-            match found.filter(reusable).and_then(|index| previous.outcomes[index].take()) {
-                Some(outcome) => kept.push((candidate, outcome)),
+            match found.filter(reusable).and_then(|index| Some((index, previous.outcomes[index].take()?))) {
+                Some((index, outcome)) => kept.push((candidate, index, outcome)),
                 None => to_read.push(candidate),
             }
         }
@@ -183,30 +197,123 @@ impl Persisted {
         // An entry that does not read back (none, unless the snapshot was
         // written wrongly) is read from its file.
         let store = &previous.store;
+        let files = &previous.files;
         let (loaded, unusable): (Vec<_>, Vec<_>) = kept
             .into_par_iter()
-            .map(|(candidate, outcome)| restore(&candidate.path, outcome, store).ok_or(Box::new(candidate)))
+            .map(|(candidate, index, outcome)| match restore(&candidate.path, outcome, store) {
+                Some(loaded) => {
+                    Ok((loaded, stamps_of(&candidate).unwrap_or_else(|| files[index].clone()), candidate.stamp))
+                }
+                None => Err(Box::new(candidate)),
+            })
             .partition(Result::is_ok);
         if !unusable.is_empty() {
             tracing::warn!(files = unusable.len(), "snapshot entries that do not read back; reading the files");
             self.changed = true;
         }
         to_read.extend(unusable.into_iter().filter_map(Result::err).map(|candidate| *candidate));
-        (loaded.into_iter().filter_map(Result::ok).collect(), to_read)
+        let mut restored = Vec::with_capacity(loaded.len());
+        for (loaded, stamps, stat_ed) in loaded.into_iter().filter_map(Result::ok) {
+            match stat_ed {
+                Some(_) => self.stamps.push(stamps),
+                None => self.unverified.push(stamps),
+            }
+            restored.push(loaded);
+        }
+        let to_read = self.stamped(to_read);
+        (restored, to_read)
     }
 
-    /// The snapshot to save after this load, when this process writes the
-    /// folder and something changed since the last one. `problems` are the
-    /// problems of single files.
-    pub fn pending(self, scanned_ns: i64, problems: &[LoadProblem]) -> Option<PendingSave> {
-        if !self.changed {
-            return None;
-        }
-        let writer = self.writer?;
+    /// `candidates` with their identities (stat'ed now when the scan did
+    /// not), which the next snapshot records.
+    fn stamped(&mut self, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+        let dir = &self.articles_dir;
+        candidates.par_iter_mut().filter(|candidate| candidate.stamp.is_none()).for_each(|candidate| {
+            candidate.stamp = stamp(&dir.join(&candidate.path));
+            candidate.sidecar_stamp = candidate.sidecar.as_ref().and_then(|sidecar| stamp(&dir.join(sidecar)));
+        });
+        self.stamps.extend(candidates.iter().filter_map(stamps_of));
+        candidates
+    }
+
+    /// The cache work left once the library is served: checking the files
+    /// taken from the snapshot on their names, then saving the snapshot.
+    /// `problems` are the problems of single files.
+    pub fn defer(self, scanned_ns: i64, problems: &[LoadProblem]) -> Deferred {
         let problems = problems
             .iter()
             .map(|problem| (problem.path.clone(), snapshot::problem_code(problem.kind), problem.reason.clone()))
             .collect();
+        Deferred { persisted: self, scanned_ns, problems }
+    }
+}
+
+/// A candidate's path and identities, when the scan found them all.
+fn stamps_of(candidate: &Candidate) -> Option<FileStamps> {
+    let sidecar = match (&candidate.sidecar, candidate.sidecar_stamp) {
+        (Some(path), Some(stamp)) => Some((path.clone(), stamp)),
+        (None, _) => None,
+        (Some(_), None) => return None,
+    };
+    Some((candidate.path.clone(), candidate.stamp?, sidecar))
+}
+
+/// The identity of the file at `path` now, without following a link.
+fn stamp(path: &Path) -> Option<Stamp> {
+    std::fs::symlink_metadata(path).ok().map(|metadata| Stamp::of(&metadata))
+}
+
+/// What a load leaves to do with its cache folder after the library is
+/// served (see [`Persisted::reuse`]).
+pub struct Deferred {
+    persisted: Persisted,
+    scanned_ns: i64,
+    problems: Vec<(PathBuf, u8, String)>,
+}
+
+impl Deferred {
+    /// Files taken from the snapshot on their names alone, still to check.
+    pub fn unverified(&self) -> usize {
+        self.persisted.unverified.len()
+    }
+
+    /// Stats every file taken from the snapshot on its name. Returns the
+    /// paths (relative to the articles directory) whose file or sidecar is
+    /// not the one the snapshot describes: they changed while Broadsheet
+    /// was stopped, and the library must read them again (as a live reload
+    /// does). Also returns the snapshot to save, when this process writes
+    /// the folder and anything changed; it leaves out the changed files, so
+    /// that what is saved for them is never the old text.
+    pub fn verify(self) -> (Vec<PathBuf>, Option<PendingSave>) {
+        let started = std::time::Instant::now();
+        let Self { mut persisted, scanned_ns, problems } = self;
+        let dir = &persisted.articles_dir;
+        let (same, changed): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut persisted.unverified).into_par_iter().partition(|(path, file, sidecar)| {
+                stamp(&dir.join(path)) == Some(*file)
+                    && sidecar.as_ref().is_none_or(|(path, sidecar)| stamp(&dir.join(path)) == Some(*sidecar))
+            });
+        tracing::debug!(
+            checked = same.len() + changed.len(),
+            changed = changed.len(),
+            elapsed = ?started.elapsed(),
+            "checked the files taken from the snapshot"
+        );
+        persisted.stamps.extend(same);
+        persisted.changed |= !changed.is_empty();
+        let changed = changed.into_iter().map(|(path, ..)| path).collect();
+        (changed, persisted.pending(scanned_ns, problems))
+    }
+}
+
+impl Persisted {
+    /// The snapshot to save after this load, when this process writes the
+    /// folder and something changed since the last one.
+    fn pending(self, scanned_ns: i64, problems: Vec<(PathBuf, u8, String)>) -> Option<PendingSave> {
+        if !self.changed {
+            return None;
+        }
+        let writer = self.writer?;
         Some(PendingSave {
             path: self.folder.join(SNAPSHOT_FILE),
             articles_dir: self.articles_dir,

@@ -85,6 +85,12 @@ impl ReloadHandle {
     pub fn rescan(&self) {
         let _ = self.triggers.send(Trigger::Rescan);
     }
+
+    /// Reads the files at `paths` (relative to the directory) again, as if
+    /// the watcher had seen them change.
+    pub fn changed(&self, paths: Vec<PathBuf>) {
+        let _ = self.triggers.send(Trigger::Changed(paths));
+    }
 }
 
 /// Live reload while it runs: dropping it stops the watcher, and the

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use broadsheet::library::{
-    CacheFolder, CachedLoad, Library, LoadOptions, LoadProgress, load_dir_cached, load_dir_with,
+    CacheFolder, CachedLoad, Library, LoadOptions, LoadProgress, load_dir_cached, load_dir_deferred, load_dir_with,
 };
 use proptest::prelude::*;
 
@@ -394,4 +394,94 @@ proptest! {
         let again = cached(dir.path(), cache.path());
         assert_same(&again.library, &fresh(dir.path()));
     }
+}
+
+/// A restart serves the library the snapshot knows before it has stat'ed
+/// the files taken from it; then it stats them, and what was edited in
+/// place while Broadsheet was stopped is read again. The snapshot it saves
+/// leaves the edited file out, so the next start reads it.
+#[test]
+fn files_edited_in_place_while_stopped_are_found_after_the_library_is_served() {
+    let dir = tempfile::tempdir().expect("dir");
+    write_edge_cases(dir.path());
+    settle();
+    let cache = tempfile::tempdir().expect("cache");
+    cached(dir.path(), cache.path());
+    std::fs::write(dir.path().join("titled.txt"), "Just a title line\n\nAnd a body edited while stopped.\n")
+        .expect("edit");
+    std::fs::remove_file(dir.path().join("wire.txt")).expect("remove");
+    std::fs::write(dir.path().join("added.txt"), "Added while stopped\n\nIts body.\n").expect("add");
+
+    let folder = broadsheet::library::persist::folder_for(cache.path(), dir.path());
+    let folder = CacheFolder { folder: &folder, min_files: 0 };
+    let options = LoadOptions::default();
+    let (loaded, deferred) =
+        load_dir_deferred(dir.path(), &options, &LoadProgress::default(), Some(folder)).expect("load");
+    let body = |library: &Library| library.get("titled").expect("titled").body().to_vec();
+    // Names were compared: the removed and added files are accounted for,
+    // the file edited in place is not yet.
+    assert!(loaded.library.get("wire").is_none());
+    assert!(loaded.library.get("added").is_some());
+    assert!(!format!("{:?}", body(&loaded.library)).contains("edited while stopped"));
+
+    let (changed, save) = deferred.expect("a cache folder").verify();
+    assert_eq!(changed, vec![PathBuf::from("titled.txt")]);
+    let library = loaded.library.apply(dir.path(), &options, changed).expect("a reload").library;
+    assert_same(&library, &fresh(dir.path()));
+    save.expect("something changed").save(&loaded.library).expect("save");
+
+    let again = cached(dir.path(), cache.path());
+    assert_same(&again.library, &fresh(dir.path()));
+    assert!(format!("{:?}", body(&again.library)).contains("edited while stopped"));
+}
+
+/// The same, through the server: `/readyz` answers before the files taken
+/// from the snapshot are checked, the article edited while the server was
+/// stopped is served as edited moments later, and the start after that
+/// serves it so from the first request.
+#[test]
+fn a_restarted_server_catches_up_with_edits_made_while_it_was_stopped() {
+    use crate::support::binary::Served;
+    let dir = tempfile::tempdir().expect("dir");
+    // Enough files for the server to keep a snapshot.
+    for index in 0..broadsheet::app::MIN_CACHED_ARTICLES {
+        let text = format!("Article number {index}\n\nThe body of article {index}.\n");
+        std::fs::write(dir.path().join(format!("a{index:05}.txt")), text).expect("write");
+    }
+    let edited = dir.path().join("a00007.txt");
+    settle();
+    let cache = tempfile::tempdir().expect("cache");
+    let folder = broadsheet::library::persist::folder_for(cache.path(), dir.path());
+    let snapshot = folder.join("snapshot.bin");
+    let args = [dir.path().as_os_str()];
+    let args = [&["--articles".as_ref()], &args[..]].concat();
+    let saved = |after: Option<std::time::SystemTime>| {
+        let started = std::time::Instant::now();
+        loop {
+            let modified = std::fs::metadata(&snapshot).and_then(|metadata| metadata.modified()).ok();
+            if modified.is_some() && modified > after {
+                return modified;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "no snapshot saved");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let served = Served::start_cached(cache.path(), &args);
+    let first_save = saved(None);
+    served.stop();
+
+    std::fs::write(&edited, "Article number 7\n\nA body edited while the server was stopped.\n").expect("edit");
+    let served = Served::start_cached(cache.path(), &args);
+    let started = std::time::Instant::now();
+    while !served.get_with("/articles/a00007", "").unwrap_or_default().contains("edited while the server") {
+        assert!(started.elapsed() < Duration::from_secs(20), "the edit was never served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    saved(first_save);
+    served.stop();
+
+    let served = Served::start_cached(cache.path(), &args);
+    let page = served.get_with("/articles/a00007", "").unwrap_or_default();
+    assert!(page.contains("edited while the server"), "{page}");
+    served.stop();
 }

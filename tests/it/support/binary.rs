@@ -16,18 +16,23 @@ impl Served {
     /// `broadsheet serve --listen 127.0.0.1:PORT --cache-dir off ARGS…`
     /// (`RUST_LOG=warn`, output discarded), once `/readyz` answers 200.
     pub fn start(args: &[&OsStr]) -> Self {
-        Self::spawn(args, Stdio::null())
+        Self::spawn(args, Stdio::null(), OsStr::new("off"))
     }
 
     /// Like [`Self::start`], keeping what it writes to stderr for [`Self::stop`].
     pub fn start_capturing_stderr(args: &[&OsStr]) -> Self {
-        Self::spawn(args, Stdio::piped())
+        Self::spawn(args, Stdio::piped(), OsStr::new("off"))
     }
 
-    fn spawn(args: &[&OsStr], stderr: Stdio) -> Self {
+    /// Like [`Self::start`] with the cache folder `cache`.
+    pub fn start_cached(cache: &std::path::Path, args: &[&OsStr]) -> Self {
+        Self::spawn(args, Stdio::null(), cache.as_os_str())
+    }
+
+    fn spawn(args: &[&OsStr], stderr: Stdio, cache: &OsStr) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
         let child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-            .args(["serve", "--cache-dir", "off", "--listen"])
+            .args(["serve".as_ref(), "--cache-dir".as_ref(), cache, "--listen".as_ref()])
             .arg(format!("127.0.0.1:{port}"))
             .args(args)
             .env("RUST_LOG", "warn")
