@@ -178,10 +178,11 @@ fn load_into(
     state.finish_loading(library, store);
     state.metrics.record_load(started.elapsed(), SystemTime::now());
     if let Some(deferred) = deferred {
-        let (library, reload) = (state.library.load_full(), reload.clone());
+        let (library, reload, progress) = (state.library.load_full(), reload.clone(), Arc::clone(progress));
+        progress.set_unchecked(deferred.unverified());
         std::thread::Builder::new()
             .name("check-snapshot".to_owned())
-            .spawn(move || check_and_save(deferred, &library, &reload))
+            .spawn(move || check_and_save(deferred, &library, &reload, &progress))
             .context("cannot start the thread that checks the snapshot")?;
     }
     Ok(())
@@ -191,7 +192,12 @@ fn load_into(
 /// while the server was stopped to `reload`, then saves the next snapshot
 /// (of `library`, the loaded one) while pages are already served: the next
 /// start reads only the files that changed in between.
-fn check_and_save(deferred: crate::library::persist::Deferred, library: &Library, reload: &reload::ReloadHandle) {
+fn check_and_save(
+    deferred: crate::library::persist::Deferred,
+    library: &Library,
+    reload: &reload::ReloadHandle,
+    progress: &LoadProgress,
+) {
     let (checked, started) = (deferred.unverified(), Instant::now());
     let (changed, save) = deferred.verify();
     tracing::info!(
@@ -203,6 +209,7 @@ fn check_and_save(deferred: crate::library::persist::Deferred, library: &Library
     if !changed.is_empty() {
         reload.changed(changed);
     }
+    progress.set_unchecked(0);
     if let Some(save) = save
         && let Err(error) = save.save(library)
     {

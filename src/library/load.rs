@@ -104,6 +104,7 @@ pub fn load_dir_with(dir: &Path, options: &LoadOptions) -> Result<Library, LoadE
 pub struct LoadProgress {
     found: AtomicUsize,
     read: AtomicUsize,
+    unchecked: AtomicUsize,
 }
 
 impl LoadProgress {
@@ -115,6 +116,17 @@ impl LoadProgress {
     /// Article files read and parsed so far.
     pub fn read(&self) -> usize {
         self.read.load(Ordering::Relaxed)
+    }
+
+    /// Files served as the snapshot knows them whose identity is still to
+    /// be checked (see [`super::persist::Deferred::verify`]); 0 once done.
+    pub fn unchecked(&self) -> usize {
+        self.unchecked.load(Ordering::Relaxed)
+    }
+
+    /// Records how many files are still to be checked.
+    pub fn set_unchecked(&self, files: usize) {
+        self.unchecked.store(files, Ordering::Relaxed);
     }
 }
 

@@ -119,6 +119,9 @@ pub struct Library {
     /// The image files beside the articles, shared by successive snapshots
     /// until an image changes.
     media: media::SharedMedia,
+    /// The search index's fingerprint of these articles, when a load took
+    /// it (see [`search::Fingerprint::of_articles`]); `None` after a reload.
+    search_fingerprint: Option<search::Fingerprint>,
 }
 
 impl Default for Library {
@@ -142,7 +145,7 @@ impl Library {
         // the sorted list instead reads every article from a scattered place
         // in memory, a cache (and, on a VM, TLB) miss each, which made
         // indexing a million articles take a second.
-        let ((positions, archive, tags), (sections, sources)) = rayon::join(
+        let ((positions, archive, tags), (sections, sources, fingerprint)) = rayon::join(
             || {
                 (
                     Positions::build_ranked(&articles, &ranking),
@@ -154,6 +157,7 @@ impl Library {
                 (
                     Groups::build_ranked(&articles, &ranking, Facet::Section),
                     Groups::build_ranked(&articles, &ranking, Facet::Source),
+                    search::Fingerprint::of_articles(&articles),
                 )
             },
         );
@@ -162,7 +166,14 @@ impl Library {
         let indexes = Indexes { positions, sections, sources, tags, archive };
         let mut library = Self::assemble(articles, indexes, problems, Arc::default());
         library.changed_at = changed_at;
+        library.search_fingerprint = Some(fingerprint);
         library
+    }
+
+    /// The search index's fingerprint of these articles, if the load that
+    /// built this snapshot took it.
+    pub(crate) fn search_fingerprint(&self) -> Option<search::Fingerprint> {
+        self.search_fingerprint
     }
 
     /// Builds a snapshot from articles already in [`newest_first`] order:
@@ -198,6 +209,7 @@ impl Library {
             generation,
             changed_at: None,
             media: Arc::default(),
+            search_fingerprint: None,
         }
     }
 

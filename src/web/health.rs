@@ -18,6 +18,11 @@ pub(crate) struct Health {
     pub files_read: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files_found: Option<usize>,
+    /// After a restart, while the files served as the saved snapshot knows
+    /// them are compared with the disk: how many are left (those edited
+    /// while the server was stopped are served as edited once it is done).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files_unchecked: Option<usize>,
     pub articles: usize,
     /// Files that could not be loaded; `broadsheet check` lists them.
     pub problems: usize,
@@ -31,6 +36,7 @@ impl Health {
             status,
             files_read: None,
             files_found: None,
+            files_unchecked: None,
             articles: library.len(),
             problems: library.problems().len(),
             problems_url: crate::web::urls::PROBLEMS.url(site, &[]),
@@ -45,7 +51,8 @@ pub(crate) async fn show_health(
 ) -> ([(header::HeaderName, HeaderValue); 1], Json<Health>) {
     let library = state.library.load();
     if state.loading.is_done() {
-        return (no_store(), Json(Health::new("ok", &site, &library)));
+        let unchecked = Some(state.loading.progress.unchecked()).filter(|&files| files > 0);
+        return (no_store(), Json(Health { files_unchecked: unchecked, ..Health::new("ok", &site, &library) }));
     }
     let progress = &state.loading.progress;
     let health = Health {

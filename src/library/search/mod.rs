@@ -23,6 +23,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use engine::Engine;
+pub(crate) use store::Fingerprint;
 pub use store::SearchStore;
 
 use super::Library;

@@ -37,5 +37,11 @@ async fn while_loading_health_reports_progress_and_pages_say_503() {
     assert_eq!(get(&app, &format!("/articles/{SEED_ID}"), &[]).await.status, StatusCode::OK);
     let body: serde_json::Value = serde_json::from_slice(&get(&app, "/healthz", &[]).await.body).expect("JSON");
     assert_eq!((body["status"].as_str(), body["articles"].as_u64()), (Some("ok"), Some(4)));
+    assert!(body.get("files_unchecked").is_none(), "{body}");
+    // After a restart, while the files taken from the snapshot are checked.
+    progress.set_unchecked(3);
+    let body: serde_json::Value = serde_json::from_slice(&get(&app, "/healthz", &[]).await.body).expect("JSON");
+    assert_eq!((body["status"].as_str(), body["files_unchecked"].as_u64()), (Some("ok"), Some(3)));
+    assert_eq!(get(&app, "/readyz", &[]).await.status, StatusCode::OK, "serving while checking");
     assert!(state.search.wait_until_ready(std::time::Duration::from_secs(30)), "search is built after the load");
 }
