@@ -25,6 +25,10 @@ use crate::library::Library;
 /// merge, at the price of a transient peak.
 const BUILD_HEAP_BYTES: usize = 40 * 1024 * 1024;
 
+/// Threads that build the index, and segments it is left in: each query
+/// searches them side by side.
+const SEARCH_THREADS: usize = 2;
+
 /// Memory of the small writer that later updates use.
 pub(super) const UPDATE_HEAP_BYTES: usize = 16 * 1024 * 1024;
 
@@ -134,7 +138,11 @@ impl Engine {
         Ok(true)
     }
 
-    fn ready(index: Index, fields: Fields, writer: Option<IndexWriter>) -> tantivy::Result<Self> {
+    fn ready(mut index: Index, fields: Fields, writer: Option<IndexWriter>) -> tantivy::Result<Self> {
+        // The segments of one query are searched side by side, one per
+        // core (at most two, as the build leaves them): at a million
+        // articles a query scores tens of thousands of matches.
+        index.set_multithread_executor(SEARCH_THREADS)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(Self { index, reader, fields, writer: Mutex::new(writer) })
     }
@@ -296,7 +304,7 @@ fn index_library(
     progress: &AtomicUsize,
     fingerprint: Option<Fingerprint>,
 ) -> tantivy::Result<()> {
-    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).clamp(1, 2);
+    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).clamp(1, SEARCH_THREADS);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, BUILD_HEAP_BYTES)?;
     // No background merges while building: one explicit merge at the end
     // is cheaper, and cannot collide with a merge already running.
@@ -310,13 +318,49 @@ fn index_library(
         commit.set_payload(&fingerprint.to_payload());
     }
     commit.commit()?;
-    // One segment searches fastest; a failed merge only costs speed. The
-    // merge keeps the commit's payload.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1
-        && let Err(error) = writer.merge(&segments).wait()
-    {
-        tracing::warn!(%error, segments = segments.len(), "could not merge search segments");
+    // One segment per searching thread (see `Engine::ready`), merged side
+    // by side; a failed merge only costs speed. Merges keep the commit's
+    // payload.
+    let segments = index.searchable_segment_metas()?;
+    let segments = segments.into_iter().map(|segment| (segment.id(), segment.num_docs())).collect();
+    let merges: Vec<_> = balanced_groups(segments, threads)
+        .into_iter()
+        .filter(|group| group.len() > 1)
+        .map(|group| (group.len(), writer.merge(&group)))
+        .collect();
+    for (segments, merge) in merges {
+        if let Err(error) = merge.wait() {
+            tracing::warn!(%error, segments, "could not merge search segments");
+        }
     }
     writer.wait_merging_threads()
+}
+
+/// `segments` (each with its number of documents) in `groups` groups of
+/// about as many documents each: largest first, each to the group with
+/// the fewest so far. Empty groups are left out.
+fn balanced_groups<T>(mut segments: Vec<(T, u32)>, groups: usize) -> Vec<Vec<T>> {
+    segments.sort_by_key(|(_, docs)| std::cmp::Reverse(*docs));
+    let mut grouped: Vec<(u64, Vec<T>)> = (0..groups.max(1)).map(|_| (0, Vec::new())).collect();
+    for (segment, docs) in segments {
+        if let Some((total, members)) = grouped.iter_mut().min_by_key(|(total, _)| *total) {
+            *total += u64::from(docs);
+            members.push(segment);
+        }
+    }
+    grouped.into_iter().map(|(_, members)| members).filter(|members| !members.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::balanced_groups;
+
+    #[test]
+    fn segments_are_merged_into_groups_of_about_as_many_documents() {
+        let segments = vec![("a", 500), ("b", 400), ("c", 300), ("d", 200), ("e", 100), ("f", 100)];
+        let groups = balanced_groups(segments, 2);
+        assert_eq!(groups, vec![vec!["a", "d", "e"], vec!["b", "c", "f"]]);
+        assert_eq!(balanced_groups(vec![("a", 1)], 2), vec![vec!["a"]], "no empty group");
+        assert_eq!(balanced_groups(vec![("a", 1), ("b", 2)], 1), vec![vec!["b", "a"]]);
+    }
 }
