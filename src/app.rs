@@ -175,11 +175,15 @@ fn load_into(
     // A small library's index costs little memory and builds in moments;
     // caching it would only leave a folder behind for every test directory.
     let store = if library.len() >= MIN_CACHED_ARTICLES { search_store(args) } else { SearchStore::Memory };
+    // Counted before the library is served, so /healthz never says ready
+    // without saying that files are still to be checked.
+    if let Some(deferred) = &deferred {
+        progress.set_unchecked(deferred.unverified());
+    }
     state.finish_loading(library, store);
     state.metrics.record_load(started.elapsed(), SystemTime::now());
     if let Some(deferred) = deferred {
         let (library, reload, progress) = (state.library.load_full(), reload.clone(), Arc::clone(progress));
-        progress.set_unchecked(deferred.unverified());
         std::thread::Builder::new()
             .name("check-snapshot".to_owned())
             .spawn(move || check_and_save(deferred, &library, &reload, &progress))
@@ -206,8 +210,13 @@ fn check_and_save(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "checked the files taken from the snapshot"
     );
-    if !changed.is_empty() {
-        reload.changed(changed);
+    // Past a tenth of the files (a `chmod -R`, a restored backup: every
+    // change time moved), reading them one by one in the reloader would
+    // take longer than reading everything again on every core.
+    if changed.len() > checked / 10 {
+        reload.rescan();
+    } else if !changed.is_empty() {
+        reload.changed_while_stopped(changed);
     }
     progress.set_unchecked(0);
     if let Some(save) = save

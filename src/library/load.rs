@@ -180,7 +180,7 @@ pub fn load_dir_cached(
     if let Some(deferred) = deferred {
         let (changed, save) = deferred.verify();
         loaded.reused -= changed.len();
-        if let Some(reload) = loaded.library.apply(dir, options, changed) {
+        if let Some(reload) = loaded.library.apply_as_loaded(dir, options, changed) {
             loaded.library = reload.library;
         }
         loaded.save = save;
@@ -361,9 +361,10 @@ pub(crate) struct Candidate {
     pub sniff: bool,
     /// Relative path of the sidecar JSON, if there is one.
     pub sidecar: Option<PathBuf>,
-    /// The identity of the file and of its sidecar when the scan saw them,
-    /// for a load that compares them with a snapshot (`None` otherwise, or
-    /// when they could not be stat'ed).
+    /// The identity of the file and of its sidecar, for the snapshot a
+    /// cached load saves: taken by the scan of a first start, else before
+    /// the file is read or when it is checked (`None` until then, without a
+    /// cache folder, or when it could not be stat'ed).
     pub stamp: Option<Stamp>,
     pub sidecar_stamp: Option<Stamp>,
 }
@@ -399,7 +400,7 @@ impl Scan {
 
 /// Walks `dir` and sorts every entry into candidates, sidecars, ignored
 /// files and unreadable entries; with `stamps`, stats every article and
-/// JSON file too (for comparing with a snapshot). Top-level folders are
+/// JSON file too (a first start's, for the snapshot it saves). Top-level folders are
 /// walked in parallel, and their findings joined in path order, so the
 /// result is the same as one walk: depth first, names sorted.
 fn scan(dir: &Path, options: &LoadOptions, stamps: bool) -> Scan {

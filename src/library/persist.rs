@@ -412,7 +412,9 @@ pub struct PendingSave {
     articles_dir: PathBuf,
     options: u64,
     scanned_ns: i64,
-    /// Paths and identities of the files found, in path order.
+    /// Paths and identities of the files checked (in no order; sorted when
+    /// saved). Files that changed since the last snapshot are not among
+    /// them, so the snapshot leaves them out.
     stamps: Vec<FileStamps>,
     problems: Vec<(PathBuf, u8, String)>,
     writer: BodyWriter,

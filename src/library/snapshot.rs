@@ -5,10 +5,12 @@
 //! A snapshot holds, for each article file, the file's identity when it was
 //! read (size, modification and change times, inode; the same for its
 //! sidecar) and what it became: the article's metadata with where its body
-//! is in the body store (see [`super::bodies`]), or the problem it has. A
-//! restart stats every file (cheap) and reuses an entry only when every
-//! part of the identity is unchanged, so an edit, a replacement by rename
-//! or a touched sidecar is always read again.
+//! is in the body store (see [`super::bodies`]), or the problem it has. An
+//! entry is trusted for good only when every part of the identity is
+//! unchanged, so an edit, a replacement by rename or a touched sidecar is
+//! always read again: a restart takes entries on their names first, serves,
+//! then stats the files and reads again those that differ (see
+//! [`super::persist`]).
 //!
 //! Only a cache: the snapshot is ignored and rebuilt when it is from
 //! another format or build of Broadsheet, of another directory or options,
@@ -75,9 +77,10 @@ pub struct Saved {
     /// the snapshot was saved (a shorter file was damaged).
     pub store: String,
     pub store_len: u64,
-    /// When the files were stat'ed, in nanoseconds since the epoch: an
-    /// entry modified within a second of it may have changed again in the
-    /// same clock tick, and is read again rather than trusted.
+    /// When the load that stat'ed the files began (every stat is later), in
+    /// nanoseconds since the epoch: an entry modified within a second of it
+    /// may have changed again in the same clock tick, and is read again
+    /// rather than trusted.
     pub scanned_ns: i64,
     /// Sorted by path, as a sorted walk meets the files.
     pub entries: Vec<Entry>,

@@ -20,7 +20,7 @@ pub(crate) struct Health {
     pub files_found: Option<usize>,
     /// After a restart, while the files served as the saved snapshot knows
     /// them are compared with the disk: how many are left (those edited
-    /// while the server was stopped are served as edited once it is done).
+    /// while the server was stopped are then read again).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files_unchecked: Option<usize>,
     pub articles: usize,

@@ -8,6 +8,7 @@
 //! again (SIGHUP) and diffs. Both carry the history of moved and deleted
 //! ids forward.
 
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -54,6 +55,15 @@ impl Reload {
     }
 }
 
+/// How a reload treats a file that no longer loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// A live change: the last good version stays served.
+    Live,
+    /// A change found after the fact: as a full load would.
+    AsLoaded,
+}
+
 /// What one reload does to the previous snapshot.
 #[derive(Debug, Default)]
 pub(super) struct Edit {
@@ -62,6 +72,9 @@ pub(super) struct Edit {
     upserts: HashMap<ArticleId, Article>,
     removals: BTreeSet<ArticleId>,
     problems: Vec<LoadProblem>,
+    /// Files whose article this reload dropped because they no longer
+    /// load: they no longer hold their id against a duplicate.
+    released: BTreeSet<PathBuf>,
 }
 
 impl Edit {
@@ -107,6 +120,33 @@ impl Library {
         options: &LoadOptions,
         changed: impl IntoIterator<Item = PathBuf>,
     ) -> Option<Reload> {
+        self.apply_as(dir, options, changed, Reading::Live)
+    }
+
+    /// [`Self::apply`] for files that changed while Broadsheet was stopped
+    /// (found by a restart's check, see [`crate::library::persist::Deferred`]):
+    /// the result is what a full load would give. A file that no longer
+    /// loads loses its article (a live change keeps the last good version
+    /// instead: a file being saved may be half-written), and the library's
+    /// time of change is the newest file time, as a load's is.
+    pub fn apply_as_loaded(
+        &self,
+        dir: &Path,
+        options: &LoadOptions,
+        changed: impl IntoIterator<Item = PathBuf>,
+    ) -> Option<Reload> {
+        let mut reload = self.apply_as(dir, options, changed, Reading::AsLoaded)?;
+        reload.library.changed_at = reload.library.articles().par_iter().filter_map(|article| article.modified).max();
+        Some(reload)
+    }
+
+    fn apply_as(
+        &self,
+        dir: &Path,
+        options: &LoadOptions,
+        changed: impl IntoIterator<Item = PathBuf>,
+        reading: Reading,
+    ) -> Option<Reload> {
         let mut affected = changes::affected(dir, options, changed);
         let media = self.media.updated(&affected.media, &affected.vanished, options.max_file_size);
         if affected.files.is_empty() && affected.vanished.is_empty() && media.is_none() {
@@ -115,7 +155,7 @@ impl Library {
         self.add_duplicates_of(&mut affected);
         let mut edit = Edit::default();
         for path in &affected.files {
-            self.examine(dir, options, path, &mut edit);
+            self.examine(dir, options, path, reading, &mut edit);
         }
         self.remove_vanished(&affected, &mut edit);
         // A file can be found a duplicate twice (from each side): once is enough.
@@ -213,7 +253,7 @@ impl Library {
     }
 
     /// Reads one article file again and records what became of it.
-    fn examine(&self, dir: &Path, options: &LoadOptions, path: &Path, edit: &mut Edit) {
+    fn examine(&self, dir: &Path, options: &LoadOptions, path: &Path, reading: Reading, edit: &mut Edit) {
         let id = ArticleId::from_relative_path(path);
         let holder = self.get(id.as_str());
         let ours = holder.filter(|article| article.path.as_deref() == Some(path));
@@ -231,6 +271,7 @@ impl Library {
                 // `other` may still exist as a sidecar now, which holds no id.
                 Some(other)
                     if other != path
+                        && !edit.released.contains(other)
                         && dir.join(other).is_file()
                         && changes::candidate(dir, options, other).is_some() =>
                 {
@@ -244,11 +285,17 @@ impl Library {
                 _ => edit.upsert_from(path, Arc::unwrap_or_clone(article)),
             },
             Loaded::Problem(kind, reason) => {
-                let problem =
-                    LoadProblem { kept_previous: ours.is_some(), ..LoadProblem::new(path.to_owned(), kind, reason) };
-                edit.problems.push(problem);
+                let kept_previous = ours.is_some() && reading == Reading::Live;
+                if ours.is_some() && !kept_previous {
+                    edit.remove(id);
+                    edit.released.insert(path.to_owned());
+                }
+                edit.problems.push(LoadProblem { kept_previous, ..LoadProblem::new(path.to_owned(), kind, reason) });
             }
-            Loaded::Ignored(_) if ours.is_some() => edit.remove(id),
+            Loaded::Ignored(_) if ours.is_some() => {
+                edit.remove(id);
+                edit.released.insert(path.to_owned());
+            }
             Loaded::Ignored(_) => {}
         }
     }

@@ -86,10 +86,10 @@ impl ReloadHandle {
         let _ = self.triggers.send(Trigger::Rescan);
     }
 
-    /// Reads the files at `paths` (relative to the directory) again, as if
-    /// the watcher had seen them change.
-    pub fn changed(&self, paths: Vec<PathBuf>) {
-        let _ = self.triggers.send(Trigger::Changed(paths));
+    /// Reads the files at `paths` (relative to the directory) again: they
+    /// changed while Broadsheet was stopped.
+    pub fn changed_while_stopped(&self, paths: Vec<PathBuf>) {
+        let _ = self.triggers.send(Trigger::ChangedWhileStopped(paths));
     }
 }
 
@@ -188,7 +188,9 @@ fn watch_media_root(
     std::thread::Builder::new().name("watch-media".to_owned()).spawn(move || {
         for trigger in received {
             let forwarded = match trigger {
-                Trigger::Changed(paths) | Trigger::MediaRootChanged(paths) => Trigger::MediaRootChanged(paths),
+                Trigger::Changed(paths) | Trigger::MediaRootChanged(paths) | Trigger::ChangedWhileStopped(paths) => {
+                    Trigger::MediaRootChanged(paths)
+                }
                 Trigger::Rescan => Trigger::Rescan,
             };
             if triggers.send(forwarded).is_err() {

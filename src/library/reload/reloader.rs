@@ -46,12 +46,21 @@ impl Reloader {
 
     fn reload(&mut self, batch: impl Iterator<Item = Trigger>) {
         let (mut paths, mut media_root_paths, mut rescan) = (Vec::new(), Vec::new(), false);
+        let mut while_stopped = Vec::new();
         for trigger in batch {
             match trigger {
                 Trigger::Changed(changed) => paths.extend(changed),
                 Trigger::MediaRootChanged(changed) => media_root_paths.extend(changed),
                 Trigger::Rescan => rescan = true,
+                Trigger::ChangedWhileStopped(changed) => while_stopped.extend(changed),
             }
+        }
+        // Its own reload, read as a full load would; a rescan reads them too.
+        if !while_stopped.is_empty() && !rescan {
+            self.reload_while_stopped(while_stopped);
+        }
+        if paths.is_empty() && media_root_paths.is_empty() && !rescan {
+            return;
         }
         let started = Instant::now();
         let current = self.target.library.load_full();
@@ -77,6 +86,18 @@ impl Reloader {
         let indexing = Instant::now();
         self.pending.flush(&self.target.search);
         self.swap(reload, Timing { rescan, elapsed, search: indexing.elapsed() });
+    }
+
+    /// Reads the files a restart found changed since its snapshot.
+    fn reload_while_stopped(&mut self, paths: Vec<PathBuf>) {
+        let started = Instant::now();
+        let current = self.target.library.load_full();
+        let Some(reload) = current.apply_as_loaded(&self.dir, &self.options, paths) else { return };
+        let elapsed = started.elapsed();
+        self.pending.add(reload.changed_articles(), reload.removed.clone());
+        let indexing = Instant::now();
+        self.pending.flush(&self.target.search);
+        self.swap(reload, Timing { rescan: false, elapsed, search: indexing.elapsed() });
     }
 
     /// Applies changes that waited for the first index build; then a fresh

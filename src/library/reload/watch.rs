@@ -91,6 +91,10 @@ pub enum Trigger {
     MediaRootChanged(Vec<PathBuf>),
     /// Read everything again (SIGHUP, or the watcher may have lost events).
     Rescan,
+    /// These paths changed while Broadsheet was stopped (a restart's check
+    /// found them): read as a full load would (see
+    /// [`crate::library::Library::apply_as_loaded`]).
+    ChangedWhileStopped(Vec<PathBuf>),
 }
 
 /// A running watcher; dropping it stops watching.

@@ -411,6 +411,9 @@ fn files_edited_in_place_while_stopped_are_found_after_the_library_is_served() {
         .expect("edit");
     std::fs::remove_file(dir.path().join("wire.txt")).expect("remove");
     std::fs::write(dir.path().join("added.txt"), "Added while stopped\n\nIts body.\n").expect("add");
+    // A file that no longer loads: a full load lists only its problem (a
+    // live reload would keep serving its last good version).
+    std::fs::write(dir.path().join("folder/nested.txt"), "").expect("empty");
 
     let folder = broadsheet::library::persist::folder_for(cache.path(), dir.path());
     let folder = CacheFolder { folder: &folder, min_files: 0 };
@@ -425,9 +428,13 @@ fn files_edited_in_place_while_stopped_are_found_after_the_library_is_served() {
     assert!(!format!("{:?}", body(&loaded.library)).contains("edited while stopped"));
 
     let (changed, save) = deferred.expect("a cache folder").verify();
-    assert_eq!(changed, vec![PathBuf::from("titled.txt")]);
-    let library = loaded.library.apply(dir.path(), &options, changed).expect("a reload").library;
+    assert_eq!(changed, vec![PathBuf::from("folder/nested.txt"), PathBuf::from("titled.txt")]);
+    let library = loaded.library.apply_as_loaded(dir.path(), &options, changed).expect("a reload").library;
     assert_same(&library, &fresh(dir.path()));
+    assert!(library.get("folder/nested").is_none());
+    // The time of change is the newest file's, as a load's is, not the
+    // time of the check (replicas must agree on Last-Modified).
+    assert_eq!(library.changed_at(), fresh(dir.path()).changed_at());
     save.expect("something changed").save(&loaded.library).expect("save");
 
     let again = cached(dir.path(), cache.path());
