@@ -205,7 +205,10 @@ fn a_few_files_changed_while_down_are_caught_up_without_rebuilding() {
     let edited = load_dir(dir.path()).expect("load");
     let index = built(&edited, &store);
     let after = segment_ids(&folder);
-    assert!(before.iter().all(|segment| after.contains(segment)), "caught up, not rebuilt: {before:?} → {after:?}");
+    // A rebuild leaves none of the old segments; catching up keeps them,
+    // but for one whose every document was replaced (the build leaves a
+    // segment per indexing thread, and one may hold only a few).
+    assert!(before.iter().any(|segment| after.contains(segment)), "caught up, not rebuilt: {before:?} → {after:?}");
     assert_eq!(found(&index, &edited, "viaduct"), ["bridge"]);
     assert!(found(&index, &edited, "\"old bridge\"").is_empty(), "the old text is gone");
     assert_eq!(found(&index, &edited, "ferry"), ["ferry"]);
