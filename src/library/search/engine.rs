@@ -309,7 +309,7 @@ fn index_library(
     // No background merges while building: one explicit merge at the end
     // is cheaper, and cannot collide with a merge already running.
     writer.set_merge_policy(Box::new(NoMergePolicy));
-    for article in in_store_order(library) {
+    for article in library.articles() {
         writer.add_document(fields.document(article))?;
         progress.fetch_add(1, Ordering::Relaxed);
     }
@@ -334,17 +334,6 @@ fn index_library(
         }
     }
     writer.wait_merging_threads()
-}
-
-/// The articles of `library` in the order their bodies are in the body
-/// store (bodies in memory first). Documents may go into the index in any
-/// order; in the library's newest-first order, each body was read from a
-/// scattered place of a store of gigabytes, and each article from a
-/// scattered place in memory.
-fn in_store_order(library: &Library) -> Vec<&std::sync::Arc<Article>> {
-    let mut articles: Vec<_> = library.articles().iter().collect();
-    articles.sort_by_cached_key(|article| article.stored.as_ref().map(|stored| stored.at.offset));
-    articles
 }
 
 /// `segments` (each with its number of documents) in `groups` groups of
