@@ -82,6 +82,11 @@ impl Reloader {
         // The index changes before the snapshot does: rendered search pages
         // are cached per snapshot, so none may be cached for the new
         // snapshot from the old index.
+        self.index_and_swap(reload, rescan, elapsed);
+    }
+
+    /// Brings the search index along with `reload`, then swaps it in.
+    fn index_and_swap(&mut self, reload: Reload, rescan: bool, elapsed: std::time::Duration) {
         self.pending.add(reload.changed_articles(), reload.removed.clone());
         let indexing = Instant::now();
         self.pending.flush(&self.target.search);
@@ -93,11 +98,7 @@ impl Reloader {
         let started = Instant::now();
         let current = self.target.library.load_full();
         let Some(reload) = current.apply_as_loaded(&self.dir, &self.options, paths) else { return };
-        let elapsed = started.elapsed();
-        self.pending.add(reload.changed_articles(), reload.removed.clone());
-        let indexing = Instant::now();
-        self.pending.flush(&self.target.search);
-        self.swap(reload, Timing { rescan: false, elapsed, search: indexing.elapsed() });
+        self.index_and_swap(reload, false, started.elapsed());
     }
 
     /// Applies changes that waited for the first index build; then a fresh
