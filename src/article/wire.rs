@@ -190,8 +190,10 @@ fn capitals_byline(text: &str) -> Option<&str> {
 
 /// `ENDS`, `- ENDS -`, `-30-`, `###`: the end of a release.
 fn is_end_mark(text: &str) -> bool {
-    let bare = text.trim().trim_matches(|c: char| matches!(c, '-' | '–' | '—' | ' ' | '*')).to_lowercase();
-    matches!(bare.as_str(), "ends" | "end" | "30" | "###" | "# # #")
+    // Every paragraph passes here: compared without a lowercased copy
+    // (no other character lowercases to these ASCII letters).
+    let bare = text.trim().trim_matches(|c: char| matches!(c, '-' | '–' | '—' | ' ' | '*'));
+    ["ends", "end", "30", "###", "# # #"].iter().any(|mark| bare.eq_ignore_ascii_case(mark))
 }
 
 /// `Media contact: …`, `Authorised by …`.
