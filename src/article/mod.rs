@@ -502,7 +502,7 @@ fn ascii_classes(chunk: &[u8]) -> (u64, u64) {
     for (at, eight) in chunk.chunks_exact(8).enumerate() {
         let word = u64::from_le_bytes(eight.try_into().unwrap_or_default());
         let space = within(word, b'\t', b'\n') | within(word, 0x0C, b'\r') | within(word, b' ', b' ');
-        let letter = within(word | ONES * 0x20, b'a', b'z') | within(word, b'0', b'9');
+        let letter = within(word | (ONES * 0x20), b'a', b'z') | within(word, b'0', b'9');
         spaces |= gather(space) << (8 * at);
         letters |= gather(letter) << (8 * at);
     }
