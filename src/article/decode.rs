@@ -230,9 +230,16 @@ fn has_stray_control(bytes: &[u8]) -> bool {
     // Branch-free over ASCII so the compiler can vectorise the common case.
     // (`any` alone stops at each byte to decide; a fold per 64-byte chunk
     // does not.)
-    let stray = |byte: u8| (byte < 0x20 && !matches!(byte, b'\n' | b'\r' | b'\t' | 0x0C)) | (byte == 0x7F);
+    let stray = |byte: u8| is_c0_control(byte) | (byte == 0x7F);
     let c0 = bytes.chunks(64).any(|chunk| chunk.iter().fold(false, |found, &byte| found | stray(byte)));
     c0 || (!bytes.is_ascii() && has_c1_control(bytes))
+}
+
+/// A C0 control byte other than the four that lay out text (tab, line
+/// feed, form feed, carriage return). Comparisons joined with `|`, not
+/// `matches!`, so that loops over bytes vectorise.
+fn is_c0_control(byte: u8) -> bool {
+    (byte < 0x20) & (byte != b'\n') & (byte != b'\r') & (byte != b'\t') & (byte != 0x0C)
 }
 
 /// Whether `bytes` hold `C2 80`–`C2 9F`, the UTF-8 of a C1 control. Pairs
@@ -274,10 +281,13 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         return Some(kind);
     }
     let sample = &bytes[..bytes.len().min(8192)];
-    // One pass, branch-free, so it vectorises.
+    // Text has none: one vectorised pass says so, and only a sample with
+    // control bytes is counted (the counting loop was 7 % of a first start).
+    if !sample.chunks(64).any(|chunk| chunk.iter().fold(false, |found, &byte| found | is_c0_control(byte))) {
+        return None;
+    }
     let (nuls, controls) = sample.iter().fold((0usize, 0usize), |(nuls, controls), &byte| {
-        let control = byte < 0x20 && !matches!(byte, b'\n' | b'\r' | b'\t' | 0x0C);
-        (nuls + usize::from(byte == 0), controls + usize::from(control))
+        (nuls + usize::from(byte == 0), controls + usize::from(is_c0_control(byte)))
     });
     // One stray NUL is damage; NULs in every hundredth byte are a binary format.
     if nuls * 100 > sample.len() || controls * 10 > sample.len() {
