@@ -17,9 +17,8 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use super::media::{self, MediaIndex};
-use super::read::{Loaded, load_file};
+use super::read::{Loaded, load_file_stamped};
 use super::sibling;
-use super::snapshot::Stamp;
 use super::{Library, LoadProblem, ProblemKind};
 use crate::article::{self, Article, ArticleId, FileKind};
 
@@ -204,14 +203,13 @@ pub fn load_dir_deferred(
     let started = Instant::now();
     check_directory(dir)?;
     let scanned_at = super::persist::now_ns();
-    // With a snapshot to compare with, the walk only lists names: files
-    // taken from the snapshot are stat'ed after the library is served.
-    let stamps = cache.is_some_and(|cache| !super::persist::has_snapshot(cache.folder));
+    // The walk only lists names: files taken from the snapshot are stat'ed
+    // after the library is served, files read as they are read.
     // The snapshot is read and decoded on another thread while the
     // directory is walked: both take a second or two at a million files.
     let (mut scan, previous) = std::thread::scope(|scope| {
         let previous = cache.map(|cache| scope.spawn(|| super::persist::read_previous(cache.folder, dir, options)));
-        let scan = scan(dir, options, stamps);
+        let scan = scan(dir, options);
         let previous = previous.map(|reading| reading.join().unwrap_or(Err(super::snapshot::Stale::Missing)));
         (scan, previous)
     });
@@ -229,7 +227,11 @@ pub fn load_dir_deferred(
     progress.read.store(reused, Ordering::Relaxed);
     tracing::debug!(reused = results.len(), to_read = to_read.len(), elapsed = ?started.elapsed(), "directory scanned");
     let store = persisted.as_ref().and_then(super::persist::Persisted::writer);
-    results.extend(read_candidates(dir, &to_read, options, progress, store));
+    let (read, stamps) = read_candidates(dir, &to_read, options, progress, store);
+    results.extend(read);
+    if let Some(persisted) = persisted.as_mut() {
+        persisted.record_read(stamps);
+    }
     let mut articles = Vec::with_capacity(results.len());
     let mut file_problems = Vec::new();
     for (path, loaded) in results {
@@ -268,17 +270,25 @@ fn read_candidates(
     options: &LoadOptions,
     progress: &LoadProgress,
     store: Option<&super::bodies::BodyWriter>,
-) -> Vec<(PathBuf, Loaded)> {
+) -> ReadFiles {
     let store_failed = std::sync::atomic::AtomicBool::new(false);
-    let read_all = || -> Vec<(PathBuf, Loaded)> {
+    let read_all = || -> Vec<ReadFiles> {
         // Runs short enough that a small directory still keeps every thread busy.
         let run = candidates.len().div_ceil(rayon::current_num_threads()).clamp(1, ARTICLES_PER_STRING);
         candidates
             .par_chunks(run)
-            .flat_map_iter(|run| {
+            .map(|run| {
+                let mut stamps = Vec::new();
                 let mut loaded: Vec<(PathBuf, Loaded)> = run
                     .iter()
-                    .map(|candidate| (candidate.path.clone(), load_file(dir, candidate, options.max_file_size)))
+                    .map(|candidate| {
+                        let (loaded, read) = load_file_stamped(dir, candidate, options.max_file_size);
+                        // Identities only matter to a snapshot, saved with a body store.
+                        if store.is_some() {
+                            stamps.extend(super::persist::stamps_of(candidate, read));
+                        }
+                        (candidate.path.clone(), loaded)
+                    })
                     .collect();
                 progress.read.fetch_add(run.len(), Ordering::Relaxed);
                 let stored = store
@@ -292,15 +302,25 @@ fn read_candidates(
                 if !matches!(stored, Some(Ok(()))) {
                     article::pack(articles_of(&mut loaded).map(|article| &mut article.paragraphs));
                 }
-                loaded
+                (loaded, stamps)
             })
             .collect()
     };
-    match reading_pool() {
+    let runs = match reading_pool() {
         Some(pool) => pool.install(read_all),
         None => read_all(),
+    };
+    let (mut loaded, mut stamps) = (Vec::with_capacity(candidates.len()), Vec::new());
+    for (run_loaded, run_stamps) in runs {
+        loaded.extend(run_loaded);
+        stamps.extend(run_stamps);
     }
+    (loaded, stamps)
 }
+
+/// What became of files read, and the identities of those read whole (for
+/// the snapshot; none without a cache folder).
+type ReadFiles = (Vec<(PathBuf, Loaded)>, Vec<super::persist::FileStamps>);
 
 /// The articles among loaded files.
 fn articles_of(loaded: &mut [(PathBuf, Loaded)]) -> impl Iterator<Item = &mut Article> {
@@ -361,18 +381,12 @@ pub(crate) struct Candidate {
     pub sniff: bool,
     /// Relative path of the sidecar JSON, if there is one.
     pub sidecar: Option<PathBuf>,
-    /// The identity of the file and of its sidecar, for the snapshot a
-    /// cached load saves: taken by the scan of a first start, else before
-    /// the file is read or when it is checked (`None` until then, without a
-    /// cache folder, or when it could not be stat'ed).
-    pub stamp: Option<Stamp>,
-    pub sidecar_stamp: Option<Stamp>,
 }
 
 impl Candidate {
     /// A file found outside a scan (a reload of one file).
     pub fn new(path: PathBuf, kind: FileKind, sniff: bool, sidecar: Option<PathBuf>) -> Self {
-        Self { path, kind, sniff, sidecar, stamp: None, sidecar_stamp: None }
+        Self { path, kind, sniff, sidecar }
     }
 }
 
@@ -384,7 +398,7 @@ struct Scan {
     problems: Vec<LoadProblem>,
     report: LoadReport,
     /// JSON files, paired with articles at the end of the scan.
-    json_files: Vec<(PathBuf, Option<Stamp>)>,
+    json_files: Vec<PathBuf>,
 }
 
 impl Scan {
@@ -399,11 +413,11 @@ impl Scan {
 }
 
 /// Walks `dir` and sorts every entry into candidates, sidecars, ignored
-/// files and unreadable entries; with `stamps`, stats every article and
-/// JSON file too (a first start's, for the snapshot it saves). Top-level folders are
-/// walked in parallel, and their findings joined in path order, so the
-/// result is the same as one walk: depth first, names sorted.
-fn scan(dir: &Path, options: &LoadOptions, stamps: bool) -> Scan {
+/// files and unreadable entries, from names and entry types alone (no stat).
+/// Top-level folders are walked in parallel, and their findings joined in
+/// path order, so the result is the same as one walk: depth first, names
+/// sorted.
+fn scan(dir: &Path, options: &LoadOptions) -> Scan {
     let mut top = Scan::default();
     let mut folders = Vec::new();
     for (path, entry) in read_sorted(dir, Path::new(""), &mut top) {
@@ -411,14 +425,14 @@ fn scan(dir: &Path, options: &LoadOptions, stamps: bool) -> Scan {
             Ok(file_type) if file_type.is_dir() && !is_ignored_name(&entry.file_name().to_string_lossy()) => {
                 folders.push((top.candidates.len(), path));
             }
-            _ => visit(path, &entry, options, stamps, &mut top),
+            _ => visit(path, &entry, options, &mut top),
         }
     }
     let parts: Vec<Scan> = folders
         .par_iter()
         .map(|(_, folder)| {
             let mut part = Scan::default();
-            walk(dir, folder, options, stamps, &mut part);
+            walk(dir, folder, options, &mut part);
             part
         })
         .collect();
@@ -466,22 +480,21 @@ fn read_sorted(dir: &Path, folder: &Path, scan: &mut Scan) -> Vec<(PathBuf, std:
 }
 
 /// Walks the folder `folder` (relative to `dir`) depth first into `scan`.
-fn walk(dir: &Path, folder: &Path, options: &LoadOptions, stamps: bool, scan: &mut Scan) {
+fn walk(dir: &Path, folder: &Path, options: &LoadOptions, scan: &mut Scan) {
     for (path, entry) in read_sorted(dir, folder, scan) {
         if entry.file_type().is_ok_and(|file_type| file_type.is_dir())
             && !is_ignored_name(&entry.file_name().to_string_lossy())
         {
-            walk(dir, &path, options, stamps, scan);
+            walk(dir, &path, options, scan);
         } else {
-            visit(path, &entry, options, stamps, scan);
+            visit(path, &entry, options, scan);
         }
     }
 }
 
 /// Sorts one entry of a walk (anything but a folder to walk into) into
-/// `scan`. Its identity comes from a stat relative to its folder, which
-/// costs less than one by full path.
-fn visit(path: PathBuf, entry: &std::fs::DirEntry, options: &LoadOptions, stamps: bool, scan: &mut Scan) {
+/// `scan`.
+fn visit(path: PathBuf, entry: &std::fs::DirEntry, options: &LoadOptions, scan: &mut Scan) {
     let file_type = match entry.file_type() {
         Ok(file_type) => file_type,
         Err(error) => {
@@ -503,14 +516,9 @@ fn visit(path: PathBuf, entry: &std::fs::DirEntry, options: &LoadOptions, stamps
         scan.report.ignored.push(Ignored { path, reason: "not a regular file (symbolic link or device)".into() });
         return;
     }
-    let stamp = || stamps.then(|| entry.metadata().ok().map(|metadata| Stamp::of(&metadata))).flatten();
     match classify(&path, options) {
-        Class::Article { kind, sniff } => {
-            let mut candidate = Candidate::new(path, kind, sniff, None);
-            candidate.stamp = stamp();
-            scan.candidates.push(candidate);
-        }
-        Class::Json => scan.json_files.push((path, stamp())),
+        Class::Article { kind, sniff } => scan.candidates.push(Candidate::new(path, kind, sniff, None)),
+        Class::Json => scan.json_files.push(path),
         Class::Media => scan.media.push(path),
         Class::Other(reason) => scan.report.ignored.push(Ignored { path, reason }),
     }
@@ -571,7 +579,7 @@ fn not_an_article(name: &str) -> Option<&'static str> {
 /// `NAME_raw.<ext>`, then with a file in a sibling folder (see
 /// [`sibling`]); other JSON files are read as articles when `json` is an
 /// article extension, and ignored otherwise.
-fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<(PathBuf, Option<Stamp>)>, options: &LoadOptions) {
+fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<PathBuf>, options: &LoadOptions) {
     // Most archives have no JSON at all: the two indexes of every file
     // cost a second at a million files.
     if json_files.is_empty() {
@@ -584,7 +592,7 @@ fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<(PathBuf, Option
         .map(|(index, candidate)| (candidate.path.with_extension(""), index))
         .collect();
     let mut unpaired = Vec::new();
-    for (json, stamp) in json_files {
+    for json in json_files {
         let stem = json.with_extension("");
         let raw_stem = stem
             .file_name()
@@ -595,30 +603,28 @@ fn attach_sidecars(dir: &Path, scan: &mut Scan, json_files: Vec<(PathBuf, Option
         match article {
             Some(&index) if scan.candidates[index].sidecar.is_none() => {
                 scan.candidates[index].sidecar = Some(json.clone());
-                scan.candidates[index].sidecar_stamp = stamp;
                 scan.report.sidecars.push(json);
             }
-            _ => unpaired.push((json, stamp)),
+            _ => unpaired.push(json),
         }
     }
     // A second pass, so that a JSON file beside its article always wins.
     let siblings = sibling::Index::new(scan.candidates.iter().map(|candidate| candidate.path.as_path()));
     let json_articles = options.extensions.iter().any(|extension| extension == "json");
     let mut copies = Vec::new();
-    for (json, stamp) in unpaired {
+    for json in unpaired {
         match siblings.owner(&json).filter(|&index| scan.candidates[index].sidecar.is_none()) {
             // The JSON holds the text as well: it is the article, and the
             // text file its copy, not a second article.
             Some(index) if json_articles && sibling::has_body(dir, &json) => {
                 copies.push((index, json.clone()));
-                scan.candidates.push(Candidate { stamp, ..json_candidate(json) });
+                scan.candidates.push(json_candidate(json));
             }
             Some(index) => {
                 scan.candidates[index].sidecar = Some(json.clone());
-                scan.candidates[index].sidecar_stamp = stamp;
                 scan.report.sidecars.push(json);
             }
-            None if json_articles => scan.candidates.push(Candidate { stamp, ..json_candidate(json) }),
+            None if json_articles => scan.candidates.push(json_candidate(json)),
             None => scan
                 .report
                 .ignored

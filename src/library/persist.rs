@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use super::bodies::{self, BodyStore, BodyWriter};
 use super::load::Candidate;
-use super::read::Loaded;
+use super::read::{Loaded, ReadStamps};
 use super::snapshot::{self, ArticleRecord, Entry, Outcome, Saved, Stale, Stamp};
 use super::{Library, LoadOptions, LoadProblem};
 
@@ -50,11 +50,6 @@ pub fn now_ns() -> i64 {
     jiff::Timestamp::now().as_nanosecond().try_into().unwrap_or(i64::MAX)
 }
 
-/// Whether `folder` holds a snapshot (usable or not).
-pub fn has_snapshot(folder: &Path) -> bool {
-    folder.join(SNAPSHOT_FILE).is_file()
-}
-
 /// Reads the snapshot in `folder` for a load of `dir` with `options`:
 /// started beside the directory walk, on another thread.
 pub fn read_previous(folder: &Path, dir: &Path, options: &LoadOptions) -> Result<Saved, Stale> {
@@ -66,7 +61,7 @@ pub fn read_previous(folder: &Path, dir: &Path, options: &LoadOptions) -> Result
 }
 
 /// A file's path, identity, and its sidecar's path and identity.
-type FileStamps = (PathBuf, Stamp, Option<(PathBuf, Stamp)>);
+pub(crate) type FileStamps = (PathBuf, Stamp, Option<(PathBuf, Stamp)>);
 
 /// The previous snapshot, ready to be compared with the files found.
 struct Previous {
@@ -162,18 +157,16 @@ impl Persisted {
     /// (returned as loaded) and those to read. Candidates come in path
     /// order, as the snapshot's entries are, so matching is one pass.
     ///
-    /// A candidate the scan did not stat (a restart's walk reads names
-    /// only: stat-ing a million files is most of a restart) is taken from
-    /// the snapshot on its name; [`Deferred::verify`] stats it once the
-    /// library is served, and the files that changed while Broadsheet was
-    /// stopped are then read like any live change. Files to read are
-    /// stat'ed here, before they are read, so that their saved identity is
-    /// never newer than what was parsed.
+    /// The walk reads names only (stat-ing a million files is most of a
+    /// restart), so a candidate is taken from the snapshot on its name;
+    /// [`Deferred::verify`] stats it once the library is served, and the
+    /// files that changed while Broadsheet was stopped are then read like
+    /// any live change. The identities of the files read are recorded as
+    /// they are read ([`Self::record_read`]).
     pub(crate) fn reuse(&mut self, candidates: Vec<Candidate>) -> (Vec<(PathBuf, Loaded)>, Vec<Candidate>) {
         let started = std::time::Instant::now();
         let Some(mut previous) = self.previous.take() else {
-            let to_read = self.stamped(candidates);
-            return (Vec::new(), to_read);
+            return (Vec::new(), candidates);
         };
         // Sized once: growing a vector of a million candidates copies them
         // into fresh pages again and again.
@@ -201,9 +194,7 @@ impl Persisted {
         let (loaded, unusable): (Vec<_>, Vec<_>) = kept
             .into_par_iter()
             .map(|(candidate, index, outcome)| match restore(&candidate.path, outcome, store) {
-                Some(loaded) => {
-                    Ok((loaded, stamps_of(&candidate).unwrap_or_else(|| files[index].clone()), candidate.stamp))
-                }
+                Some(loaded) => Ok((loaded, files[index].clone())),
                 None => Err(Box::new(candidate)),
             })
             .partition(Result::is_ok);
@@ -213,27 +204,17 @@ impl Persisted {
         }
         to_read.extend(unusable.into_iter().filter_map(Result::err).map(|candidate| *candidate));
         let mut restored = Vec::with_capacity(loaded.len());
-        for (loaded, stamps, stat_ed) in loaded.into_iter().filter_map(Result::ok) {
-            match stat_ed {
-                Some(_) => self.stamps.push(stamps),
-                None => self.unverified.push(stamps),
-            }
+        for (loaded, stamps) in loaded.into_iter().filter_map(Result::ok) {
+            self.unverified.push(stamps);
             restored.push(loaded);
         }
-        let to_read = self.stamped(to_read);
         (restored, to_read)
     }
 
-    /// `candidates` with their identities (stat'ed now when the scan did
-    /// not), which the next snapshot records.
-    fn stamped(&mut self, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
-        let dir = &self.articles_dir;
-        candidates.par_iter_mut().filter(|candidate| candidate.stamp.is_none()).for_each(|candidate| {
-            candidate.stamp = stamp(&dir.join(&candidate.path));
-            candidate.sidecar_stamp = candidate.sidecar.as_ref().and_then(|sidecar| stamp(&dir.join(sidecar)));
-        });
-        self.stamps.extend(candidates.iter().filter_map(stamps_of));
-        candidates
+    /// Records the identities of files read by this load, for the next
+    /// snapshot.
+    pub(crate) fn record_read(&mut self, read: impl IntoIterator<Item = FileStamps>) {
+        self.stamps.extend(read);
     }
 
     /// The cache work left once the library is served: checking the files
@@ -248,14 +229,15 @@ impl Persisted {
     }
 }
 
-/// A candidate's path and identities, when the scan found them all.
-fn stamps_of(candidate: &Candidate) -> Option<FileStamps> {
-    let sidecar = match (&candidate.sidecar, candidate.sidecar_stamp) {
+/// A candidate's path and the identities of its files as they were read,
+/// when they all were.
+pub(crate) fn stamps_of(candidate: &Candidate, read: ReadStamps) -> Option<FileStamps> {
+    let sidecar = match (&candidate.sidecar, read.sidecar) {
         (Some(path), Some(stamp)) => Some((path.clone(), stamp)),
         (None, _) => None,
         (Some(_), None) => return None,
     };
-    Some((candidate.path.clone(), candidate.stamp?, sidecar))
+    Some((candidate.path.clone(), read.file?, sidecar))
 }
 
 /// The identity of the file at `path` now, without following a link.

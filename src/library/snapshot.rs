@@ -227,11 +227,9 @@ pub fn options_key(options: &super::LoadOptions) -> u64 {
 /// Whether a snapshot entry whose file had identity `file` and whose
 /// sidecar was `sidecar` can stand for the file `candidate` found by this
 /// load, in a snapshot scanned at `scanned_ns`: both settled when the
-/// snapshot was taken (any later write then moved a time), the same
-/// sidecar, and — when the scan stat'ed the candidate — the same identity
-/// of the file and of the sidecar. A candidate found by name only is taken
-/// on trust until its identity is checked (see
-/// [`super::persist::Deferred::verify`]).
+/// snapshot was taken (any later write then moved a time) and the same
+/// sidecar. The walk finds names only: the candidate is taken on trust
+/// until its identity is checked (see [`super::persist::Deferred::verify`]).
 pub(crate) fn reusable(
     file: &Stamp,
     sidecar: Option<&(PathBuf, Stamp)>,
@@ -240,13 +238,9 @@ pub(crate) fn reusable(
 ) -> bool {
     const SAME_TICK_NS: i64 = 1_000_000_000;
     let settled = |stamp: &Stamp| stamp.modified_ns.max(stamp.changed_ns) < scanned_ns - SAME_TICK_NS;
-    let same_identity = candidate
-        .stamp
-        .is_none_or(|stamp| stamp == *file && candidate.sidecar_stamp == sidecar.map(|(_, sidecar)| *sidecar));
     settled(file)
         && sidecar.is_none_or(|(_, sidecar)| settled(sidecar))
         && candidate.sidecar.as_ref() == sidecar.map(|(path, _)| path)
-        && same_identity
 }
 
 /// A problem kind as one byte, and back.
