@@ -510,7 +510,6 @@ fn ascii_classes(chunk: &[u8]) -> (u64, u64) {
     (spaces, letters)
 }
 
-
 fn is_ideograph(character: char) -> bool {
     matches!(character as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF)

@@ -228,10 +228,20 @@ pub fn load_dir_deferred(
     tracing::debug!(reused = results.len(), to_read = to_read.len(), elapsed = ?started.elapsed(), "directory scanned");
     let store = persisted.as_ref().and_then(super::persist::Persisted::writer);
     let (read, stamps) = read_candidates(dir, &to_read, options, progress, store);
-    results.extend(read);
     if let Some(persisted) = persisted.as_mut() {
         persisted.record_read(stamps);
     }
+    // Files read that a snapshot may record (an ignored file it does not),
+    // when that decides whether it is saved.
+    let read_entries: Vec<PathBuf> = match &persisted {
+        Some(persisted) if !persisted.saves_anyway() => read
+            .iter()
+            .filter(|(_, loaded)| !matches!(loaded, Loaded::Ignored(_)))
+            .map(|(path, _)| path.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+    results.extend(read);
     let mut articles = Vec::with_capacity(results.len());
     let mut file_problems = Vec::new();
     for (path, loaded) in results {
@@ -241,10 +251,15 @@ pub fn load_dir_deferred(
             Loaded::Ignored(reason) => scan.report.ignored.push(Ignored { path, reason: reason.to_owned() }),
         }
     }
-    let deferred = persisted.map(|persisted| persisted.defer(scanned_at, &file_problems));
+    let mut deferred = persisted.map(|persisted| persisted.defer(scanned_at, &file_problems));
     scan.problems.extend(file_problems);
     tracing::debug!(elapsed = ?started.elapsed(), "sorted the results");
     let articles = drop_duplicate_ids(articles, &mut scan.problems);
+    if let Some(deferred) = deferred.as_mut().filter(|deferred| deferred.needs_read())
+        && records_any(&read_entries, &scan.problems)
+    {
+        deferred.read_entries();
+    }
     tracing::debug!(elapsed = ?started.elapsed(), "dropped duplicate ids");
     for problem in &scan.problems {
         tracing::warn!(path = %problem.path.display(), reason = %problem.message(), "could not load article");
@@ -316,6 +331,18 @@ fn read_candidates(
         stamps.extend(run_stamps);
     }
     (loaded, stamps)
+}
+
+/// Whether the snapshot records any of `read` (paths of files read, which
+/// became articles or problems): all but the articles that lost their id
+/// to another file, which it leaves out.
+fn records_any(read: &[PathBuf], problems: &[LoadProblem]) -> bool {
+    let losers: std::collections::HashSet<&Path> = problems
+        .iter()
+        .filter(|problem| problem.kind == ProblemKind::DuplicateId)
+        .map(|problem| problem.path.as_path())
+        .collect();
+    read.iter().any(|path| !losers.contains(path.as_path()))
 }
 
 /// What became of files read, and the identities of those read whole (for

@@ -185,7 +185,9 @@ impl Persisted {
             }
         }
         let removed = previous.outcomes.iter().any(Option::is_some);
-        self.changed |= !to_read.is_empty() || removed;
+        // Files read may leave the snapshot as it is (see
+        // `Deferred::read_entries`).
+        self.changed |= removed;
         tracing::debug!(elapsed = ?started.elapsed(), "compared the files with the snapshot");
         // An entry that does not read back (none, unless the snapshot was
         // written wrongly) is read from its file.
@@ -209,6 +211,12 @@ impl Persisted {
             restored.push(loaded);
         }
         (restored, to_read)
+    }
+
+    /// Whether the next snapshot is saved whatever the files read turn out
+    /// to be (a first start, files removed: see [`Deferred::needs_read`]).
+    pub(crate) fn saves_anyway(&self) -> bool {
+        self.changed
     }
 
     /// Records the identities of files read by this load, for the next
@@ -257,6 +265,19 @@ impl Deferred {
     /// Files taken from the snapshot on their names alone, still to check.
     pub fn unverified(&self) -> usize {
         self.persisted.unverified.len()
+    }
+
+    /// Whether the snapshot must record what this load read: false when
+    /// it read nothing, or only files a snapshot leaves out (ignored files,
+    /// articles that lost their id to another file), so that an archive
+    /// with such files is not saved again at every start.
+    pub(crate) fn needs_read(&self) -> bool {
+        !self.persisted.changed
+    }
+
+    /// Files read by this load will have entries in the snapshot.
+    pub(crate) fn read_entries(&mut self) {
+        self.persisted.changed = true;
     }
 
     /// Stats every file taken from the snapshot on its name. Returns the
