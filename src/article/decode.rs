@@ -174,17 +174,19 @@ fn nfc_unsure_from(bytes: &[u8]) -> usize {
     while index < bytes.len() {
         // 0xCC starts the UTF-8 of U+0300; lower bytes are ASCII,
         // continuation bytes or the start of a character below it.
-        if let Some(chunk) = bytes.get(index..index + CHUNK)
-            && chunk.iter().fold(0, |highest, &byte| highest.max(byte)) < 0xCC
-        {
-            index += CHUNK;
+        let end = (index + CHUNK).min(bytes.len());
+        if end - index == CHUNK && bytes[index..end].iter().fold(0, |highest, &byte| highest.max(byte)) < 0xCC {
+            index = end;
             continue;
         }
-        match bytes[index..] {
-            [byte, ..] if byte < 0xCC => index += 1,
-            // U+2002–U+203F, U+2040–U+207F, U+2080–U+20BF.
-            [0xE2, 0x80, 0x82..=0xBF, ..] | [0xE2, 0x81 | 0x82, _, ..] => index += 3,
-            _ => return index,
+        // This window character by character (the last may end past it).
+        while index < end {
+            match bytes[index..] {
+                [byte, ..] if byte < 0xCC => index += 1,
+                // U+2002–U+203F, U+2040–U+207F, U+2080–U+20BF.
+                [0xE2, 0x80, 0x82..=0xBF, ..] | [0xE2, 0x81 | 0x82, _, ..] => index += 3,
+                _ => return index,
+            }
         }
     }
     bytes.len()
@@ -408,6 +410,13 @@ mod tests {
         }
         // ASCII, the rest below U+0300, and U+2002–U+20BF.
         assert_eq!(passed, 0x300 + (0x20C0 - 0x2002));
+        // Across the edges of the 32-byte windows.
+        for offset in 28..40 {
+            let plain = "a".repeat(offset);
+            assert_eq!(nfc_unsure_from(format!("{plain}\u{435}").as_bytes()), offset);
+            assert_eq!(nfc_unsure_from(format!("{plain}\u{201c}\u{435}").as_bytes()), offset + 3);
+            assert_eq!(nfc_unsure_from(format!("{plain}\u{201c}z").as_bytes()), offset + 4);
+        }
         let news = "caf\u{e9} \u{201c}x\u{201d} \u{2014} 5\u{20ac}".repeat(5);
         for (text, unsure) in [(news.as_str(), news.len()), ("e\u{301}", 1), ("\u{2000}", 0), ("ab\u{434}", 2)] {
             assert_eq!(nfc_unsure_from(text.as_bytes()), unsure, "{text:?}");

@@ -443,7 +443,14 @@ pub fn count_words(text: &str) -> usize {
             if window.is_ascii() { window.len() } else { window.iter().take_while(|byte| byte.is_ascii()).count() };
         if ascii == 64 {
             words += count_ascii_word_ends(window, &mut in_word);
-        } else if ascii > 0 {
+        } else if ascii < 8 {
+            // A space between words of another script: byte by byte.
+            for &byte in &window[..ascii] {
+                let space = matches!(byte, b' ' | b'\t' | b'\n' | 0x0C | b'\r');
+                words += usize::from(in_word & space);
+                in_word = byte.is_ascii_alphanumeric() | (in_word & !space);
+            }
+        } else {
             // Punctuation after the run changes nothing: a word open at its
             // end stays open.
             let mut padded = [b'.'; 64];

@@ -8,7 +8,8 @@
 //! back with one positioned read of a few kilobytes, which the kernel's
 //! page cache usually answers, and the rendered page is cached.
 //!
-//! The file is only ever appended to, never rewritten in place, so a reader
+//! Records are only ever appended, never rewritten in place (only the
+//! zero padding after a direct write is written over), so a reader
 //! (another replica sharing the cache folder, or this process's requests)
 //! never sees a record change under it; a load that finds most of the file
 //! dead starts a new one. Each record's hash is checked when it is read: a
@@ -107,7 +108,6 @@ pub struct BodyWriter {
 }
 
 /// The store file open for writing, and where the next record goes.
-#[derive(Debug)]
 struct Appender {
     file: File,
     /// Bytes in use: the next record is written here (or at the next
@@ -138,7 +138,8 @@ impl BodyWriter {
         &self.store
     }
 
-    /// Bytes in the file.
+    /// Bytes in use: where the next record goes (a direct write may leave
+    /// the file up to a block longer, padded with zeros).
     pub fn len(&self) -> u64 {
         self.appender().len
     }
@@ -176,11 +177,21 @@ impl BodyWriter {
     /// Flushes the written bodies to the disk, before a snapshot that
     /// names them is saved.
     pub fn sync(&self) -> std::io::Result<()> {
-        self.appender().file.sync_data()
+        let mut appender = self.appender();
+        // The load is over: its batches' aligned copy is not needed.
+        appender.aligned = Vec::new();
+        appender.file.sync_data()
     }
 
     fn appender(&self) -> std::sync::MutexGuard<'_, Appender> {
         self.file.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl std::fmt::Debug for Appender {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the aligned buffer: megabytes of text.
+        formatter.debug_struct("Appender").field("len", &self.len).field("direct", &self.direct.is_some()).finish()
     }
 }
 
@@ -236,7 +247,7 @@ impl Appender {
                 Some(base)
             }
             Err(error) => {
-                tracing::debug!(%error, "direct writes to the body store failed; writing through the page cache");
+                tracing::info!(%error, "direct writes to the body store failed; writing through the page cache");
                 self.direct = None;
                 None
             }

@@ -228,19 +228,21 @@ pub fn load_dir_deferred(
     tracing::debug!(reused = results.len(), to_read = to_read.len(), elapsed = ?started.elapsed(), "directory scanned");
     let store = persisted.as_ref().and_then(super::persist::Persisted::writer);
     let (read, stamps) = read_candidates(dir, &to_read, options, progress, store);
+    // Files read that the snapshot can record (it has their identities,
+    // and they are not ignored), when that decides whether it is saved.
+    let read_entries: Vec<PathBuf> = match &persisted {
+        Some(persisted) if !persisted.saves_anyway() => {
+            let identified: std::collections::HashSet<&Path> = stamps.iter().map(|(path, ..)| path.as_path()).collect();
+            read.iter()
+                .filter(|(path, loaded)| !matches!(loaded, Loaded::Ignored(_)) && identified.contains(path.as_path()))
+                .map(|(path, _)| path.clone())
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     if let Some(persisted) = persisted.as_mut() {
         persisted.record_read(stamps);
     }
-    // Files read that a snapshot may record (an ignored file it does not),
-    // when that decides whether it is saved.
-    let read_entries: Vec<PathBuf> = match &persisted {
-        Some(persisted) if !persisted.saves_anyway() => read
-            .iter()
-            .filter(|(_, loaded)| !matches!(loaded, Loaded::Ignored(_)))
-            .map(|(path, _)| path.clone())
-            .collect(),
-        _ => Vec::new(),
-    };
     results.extend(read);
     let mut articles = Vec::with_capacity(results.len());
     let mut file_problems = Vec::new();
@@ -300,7 +302,7 @@ fn read_candidates(
                         let (loaded, read) = load_file_stamped(dir, candidate, options.max_file_size);
                         // Identities only matter to a snapshot, saved with a body store.
                         if store.is_some() {
-                            stamps.extend(super::persist::stamps_of(candidate, read));
+                            stamps.extend(super::persist::stamps_of(dir, candidate, read));
                         }
                         (candidate.path.clone(), loaded)
                     })
@@ -345,8 +347,8 @@ fn records_any(read: &[PathBuf], problems: &[LoadProblem]) -> bool {
     read.iter().any(|path| !losers.contains(path.as_path()))
 }
 
-/// What became of files read, and the identities of those read whole (for
-/// the snapshot; none without a cache folder).
+/// What became of files read, and their identities (for the snapshot;
+/// none without a cache folder, nor for files that cannot be stat'ed).
 type ReadFiles = (Vec<(PathBuf, Loaded)>, Vec<super::persist::FileStamps>);
 
 /// The articles among loaded files.

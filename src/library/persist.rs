@@ -86,8 +86,9 @@ pub(crate) struct Persisted {
     stamps: Vec<FileStamps>,
     /// Files taken from the snapshot on their names: their identity in it.
     unverified: Vec<FileStamps>,
-    /// Whether the snapshot differs from the one read: a file was read,
-    /// added or removed (or there was none).
+    /// Whether the snapshot differs from the one read: there was none, an
+    /// entry could not be used, a file it had is gone, or (set after the
+    /// read, see [`Deferred::read_entries`]) a file read has an entry now.
     changed: bool,
 }
 
@@ -237,9 +238,18 @@ impl Persisted {
     }
 }
 
-/// A candidate's path and the identities of its files as they were read,
-/// when they all were.
-pub(crate) fn stamps_of(candidate: &Candidate, read: ReadStamps) -> Option<FileStamps> {
+/// A candidate's path and the identities of its files as they were read.
+/// A file the read could not open (no permission), or a sidecar it did
+/// not get to (the article was too large) or could not open, is stat'ed
+/// here instead: nothing was parsed from it, and the problem it caused is
+/// recorded like any other, until its identity changes (a `chmod` moves
+/// its change time). `None` when a file cannot even be stat'ed.
+pub(crate) fn stamps_of(dir: &Path, candidate: &Candidate, read: ReadStamps) -> Option<FileStamps> {
+    let file = read.file.or_else(|| stamp(&dir.join(&candidate.path)));
+    let read = ReadStamps {
+        file,
+        sidecar: read.sidecar.or_else(|| candidate.sidecar.as_ref().and_then(|sidecar| stamp(&dir.join(sidecar)))),
+    };
     let sidecar = match (&candidate.sidecar, read.sidecar) {
         (Some(path), Some(stamp)) => Some((path.clone(), stamp)),
         (None, _) => None,
@@ -267,10 +277,11 @@ impl Deferred {
         self.persisted.unverified.len()
     }
 
-    /// Whether the snapshot must record what this load read: false when
-    /// it read nothing, or only files a snapshot leaves out (ignored files,
-    /// articles that lost their id to another file), so that an archive
-    /// with such files is not saved again at every start.
+    /// Whether the files this load read decide if a snapshot is saved:
+    /// not when it is saved anyway. A load that read only files a snapshot
+    /// leaves out (ignored files, articles that lost their id to another
+    /// file) saves none, so that an archive with such files is not saved
+    /// again at every start.
     pub(crate) fn needs_read(&self) -> bool {
         !self.persisted.changed
     }
@@ -428,7 +439,8 @@ pub struct PendingSave {
 impl PendingSave {
     /// Writes the snapshot of `library`, which this load produced. Articles
     /// whose body is not in the store (it could not be written) and files
-    /// not stat'ed are left out: they are read again next time.
+    /// without an identity (they could not be stat'ed) are left out: they
+    /// are read again next time.
     pub fn save(mut self, library: &Library) -> std::io::Result<()> {
         let started = std::time::Instant::now();
         self.writer.sync()?;

@@ -179,7 +179,6 @@ fn a_restart_reuses_every_unchanged_file_and_serves_the_same_library() {
     assert!(second.library.articles().iter().all(|article| article.stored.is_some()));
 }
 
-/// The snapshot file of a cache folder used for one directory.
 /// A file added while stopped is read, and saved: the start after next
 /// reads nothing and saves nothing.
 #[test]
@@ -203,6 +202,37 @@ fn a_file_added_while_stopped_is_saved_once() {
     assert_same(&again.library, &fresh(dir.path()));
 }
 
+/// A file the read gives up on before its sidecar (too large) is a problem
+/// the snapshot records with both identities: the next start reads
+/// nothing and saves nothing.
+#[test]
+fn a_problem_with_a_sidecar_is_saved_once() {
+    let dir = tempfile::tempdir().expect("articles");
+    for name in ["first", "second"] {
+        let text = format!("World\n\n{name} is the title\n\nNovember 16, 2024\n\nA body about {name}.\n");
+        std::fs::write(dir.path().join(format!("{name}.txt")), text).expect("write");
+    }
+    std::fs::write(dir.path().join("big.txt"), "Big\n\n".repeat(1000)).expect("write");
+    std::fs::write(dir.path().join("big.json"), r#"{"title": "Big"}"#).expect("write");
+    settle();
+    let cache = tempfile::tempdir().expect("cache");
+    let options = LoadOptions { max_file_size: 2000, ..LoadOptions::default() };
+    let load = || {
+        let folder = broadsheet::library::persist::folder_for(cache.path(), dir.path());
+        let folder = CacheFolder { folder: &folder, min_files: 0 };
+        let mut loaded = load_dir_cached(dir.path(), &options, &LoadProgress::default(), Some(folder)).expect("load");
+        let saved = loaded.save.take().map(|save| save.save(&loaded.library).expect("save")).is_some();
+        (loaded, saved)
+    };
+    let (first, saved) = load();
+    assert!(saved);
+    assert_eq!((first.library.len(), first.library.problems().len()), (2, 1));
+    let (second, saved) = load();
+    assert_eq!((second.reused, saved), (3, false), "the problem comes from the snapshot");
+    assert_eq!(second.library.problems(), first.library.problems());
+}
+
+/// The snapshot file of a cache folder used for one directory.
 fn snapshot_file(cache: &Path) -> PathBuf {
     let folder = std::fs::read_dir(cache)
         .expect("cache")
