@@ -228,21 +228,6 @@ pub fn load_dir_deferred(
     tracing::debug!(reused = results.len(), to_read = to_read.len(), elapsed = ?started.elapsed(), "directory scanned");
     let store = persisted.as_ref().and_then(super::persist::Persisted::writer);
     let (read, stamps) = read_candidates(dir, &to_read, options, progress, store);
-    // Files read that the snapshot can record (it has their identities,
-    // and they are not ignored), when that decides whether it is saved.
-    let read_entries: Vec<PathBuf> = match &persisted {
-        Some(persisted) if !persisted.saves_anyway() => {
-            let identified: std::collections::HashSet<&Path> = stamps.iter().map(|(path, ..)| path.as_path()).collect();
-            read.iter()
-                .filter(|(path, loaded)| !matches!(loaded, Loaded::Ignored(_)) && identified.contains(path.as_path()))
-                .map(|(path, _)| path.clone())
-                .collect()
-        }
-        _ => Vec::new(),
-    };
-    if let Some(persisted) = persisted.as_mut() {
-        persisted.record_read(stamps);
-    }
     results.extend(read);
     let mut articles = Vec::with_capacity(results.len());
     let mut file_problems = Vec::new();
@@ -257,10 +242,8 @@ pub fn load_dir_deferred(
     scan.problems.extend(file_problems);
     tracing::debug!(elapsed = ?started.elapsed(), "sorted the results");
     let articles = drop_duplicate_ids(articles, &mut scan.problems);
-    if let Some(deferred) = deferred.as_mut().filter(|deferred| deferred.needs_read())
-        && records_any(&read_entries, &scan.problems)
-    {
-        deferred.read_entries();
+    if let Some(deferred) = deferred.as_mut() {
+        deferred.record_read(stamps, &left_out(&scan));
     }
     tracing::debug!(elapsed = ?started.elapsed(), "dropped duplicate ids");
     for problem in &scan.problems {
@@ -335,16 +318,14 @@ fn read_candidates(
     (loaded, stamps)
 }
 
-/// Whether the snapshot records any of `read` (paths of files read, which
-/// became articles or problems): all but the articles that lost their id
-/// to another file, which it leaves out.
-fn records_any(read: &[PathBuf], problems: &[LoadProblem]) -> bool {
-    let losers: std::collections::HashSet<&Path> = problems
-        .iter()
-        .filter(|problem| problem.kind == ProblemKind::DuplicateId)
+/// Files a snapshot has no entry for: ignored files, and articles that
+/// lost their id to another file.
+fn left_out(scan: &Scan) -> std::collections::HashSet<&Path> {
+    let losers = scan.problems.iter().filter(|problem| problem.kind == ProblemKind::DuplicateId);
+    losers
         .map(|problem| problem.path.as_path())
-        .collect();
-    read.iter().any(|path| !losers.contains(path.as_path()))
+        .chain(scan.report.ignored.iter().map(|ignored| ignored.path.as_path()))
+        .collect()
 }
 
 /// What became of files read, and their identities (for the snapshot;

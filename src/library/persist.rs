@@ -18,6 +18,7 @@
 //! stopped are read again like a live change, seconds later, and left out
 //! of the snapshot saved then.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -88,7 +89,7 @@ pub(crate) struct Persisted {
     unverified: Vec<FileStamps>,
     /// Whether the snapshot differs from the one read: there was none, an
     /// entry could not be used, a file it had is gone, or (set after the
-    /// read, see [`Deferred::read_entries`]) a file read has an entry now.
+    /// read, see [`Deferred::record_read`]) a file read has an entry now.
     changed: bool,
 }
 
@@ -187,7 +188,7 @@ impl Persisted {
         }
         let removed = previous.outcomes.iter().any(Option::is_some);
         // Files read may leave the snapshot as it is (see
-        // `Deferred::read_entries`).
+        // `Deferred::record_read`).
         self.changed |= removed;
         tracing::debug!(elapsed = ?started.elapsed(), "compared the files with the snapshot");
         // An entry that does not read back (none, unless the snapshot was
@@ -212,18 +213,6 @@ impl Persisted {
             restored.push(loaded);
         }
         (restored, to_read)
-    }
-
-    /// Whether the next snapshot is saved whatever the files read turn out
-    /// to be (a first start, files removed: see [`Deferred::needs_read`]).
-    pub(crate) fn saves_anyway(&self) -> bool {
-        self.changed
-    }
-
-    /// Records the identities of files read by this load, for the next
-    /// snapshot.
-    pub(crate) fn record_read(&mut self, read: impl IntoIterator<Item = FileStamps>) {
-        self.stamps.extend(read);
     }
 
     /// The cache work left once the library is served: checking the files
@@ -277,18 +266,15 @@ impl Deferred {
         self.persisted.unverified.len()
     }
 
-    /// Whether the files this load read decide if a snapshot is saved:
-    /// not when it is saved anyway. A load that read only files a snapshot
-    /// leaves out (ignored files, articles that lost their id to another
-    /// file) saves none, so that an archive with such files is not saved
-    /// again at every start.
-    pub(crate) fn needs_read(&self) -> bool {
-        !self.persisted.changed
-    }
-
-    /// Files read by this load will have entries in the snapshot.
-    pub(crate) fn read_entries(&mut self) {
-        self.persisted.changed = true;
+    /// Records the identities of the files this load read, for the next
+    /// snapshot, which then differs from the last one unless every file
+    /// read is one it leaves out (`left_out`: ignored files, articles that
+    /// lost their id to another file) — so that an archive with such files
+    /// is not saved again at every start.
+    pub(crate) fn record_read(&mut self, read: Vec<FileStamps>, left_out: &HashSet<&Path>) {
+        let persisted = &mut self.persisted;
+        persisted.changed |= read.iter().any(|(path, ..)| !left_out.contains(path.as_path()));
+        persisted.stamps.extend(read);
     }
 
     /// Stats every file taken from the snapshot on its name. Returns the
