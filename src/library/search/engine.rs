@@ -5,11 +5,12 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::NoMergePolicy;
 use tantivy::query::{Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
 
 use super::compile::{Compiled, compile};
 use super::query::UserQuery;
@@ -157,11 +158,13 @@ impl Engine {
         }
         let offset = (request.page - 1) * request.per_page;
         let by_date = request.sort == SortOrder::Date || !compiled.has_words;
-        let (addresses, total) = self.top_docs(&searcher, &*compiled.query, offset, request.per_page, by_date)?;
+        let (ids, total) = top_ids(&searcher, &*compiled.query, offset, request.per_page, by_date)?;
         let mut snippets = self.snippets(&searcher, &compiled)?;
-        let hits = addresses
-            .into_iter()
-            .filter_map(|address| self.article_at(&searcher, library, address))
+        let hits = ids
+            .iter()
+            // `None` if the library no longer has it (an update raced with
+            // this search).
+            .filter_map(|id| library.get(id))
             .map(|article| {
                 let snippet_html = match snippets.as_mut() {
                     Some(snippets) => snippets.for_article(article),
@@ -171,37 +174,6 @@ impl Engine {
             })
             .collect();
         Ok(SearchResults { hits, total, truncated: user_query.truncated, ranked: !by_date })
-    }
-
-    fn top_docs(
-        &self,
-        searcher: &Searcher,
-        query: &dyn Query,
-        offset: usize,
-        limit: usize,
-        by_date: bool,
-    ) -> Result<(Vec<DocAddress>, usize), SearchError> {
-        let top = TopDocs::with_limit(limit).and_offset(offset);
-        if by_date {
-            let (docs, total) =
-                searcher.search(query, &(top.order_by_fast_field::<i64>("date", Order::Desc), Count))?;
-            return Ok((docs.into_iter().map(|(_, address)| address).collect(), total));
-        }
-        let (docs, total) = searcher.search(query, &(top.order_by_score(), Count))?;
-        Ok((docs.into_iter().map(|(_, address)| address).collect(), total))
-    }
-
-    /// The article a hit refers to; `None` if the library no longer has it
-    /// (an update raced with this search).
-    fn article_at<'a>(
-        &self,
-        searcher: &Searcher,
-        library: &'a Library,
-        address: DocAddress,
-    ) -> Option<&'a std::sync::Arc<Article>> {
-        let document: TantivyDocument = searcher.doc(address).ok()?;
-        let id = document.get_first(self.fields.id)?.as_str()?.to_owned();
-        library.get(&id)
     }
 
     /// Snippets for the query's words; `None` when it has none (filters only).
@@ -266,6 +238,33 @@ impl Engine {
     }
 }
 
+/// The ids of the hits `offset..offset + limit` of `query`, best first, and
+/// how many there are in all. Hits of equal score (or date) come in the
+/// library's order, newest first then by id — whichever order the documents
+/// went into the index, and whichever segment holds them: an index built on
+/// two threads, in body-store order, or updated since, answers as one built
+/// newest first on one thread does.
+fn top_ids(
+    searcher: &Searcher,
+    query: &dyn Query,
+    offset: usize,
+    limit: usize,
+    by_date: bool,
+) -> Result<(Vec<String>, usize), SearchError> {
+    let top = TopDocs::with_limit(limit).and_offset(offset);
+    let newest = (SortByStaticFastValue::<i64>::for_field(schema::DATE_FIELD), Order::Desc);
+    let by_id = (SortByString::for_field(schema::ID_FIELD), Order::Asc);
+    let (ids, total): (Vec<Option<String>>, usize) = if by_date {
+        let (docs, total) = searcher.search(query, &(top.order_by((newest, by_id)), Count))?;
+        (docs.into_iter().map(|((_, id), _)| id).collect(), total)
+    } else {
+        let best = (SortBySimilarityScore, Order::Desc);
+        let (docs, total) = searcher.search(query, &(top.order_by((best, newest, by_id)), Count))?;
+        (docs.into_iter().map(|((_, _, id), _)| id).collect(), total)
+    };
+    Ok((ids.into_iter().flatten().collect(), total))
+}
+
 /// The hash of every live document in `index`, by article id, read from
 /// the id terms and the hash column (no stored documents are read).
 fn indexed_hashes(index: &Index, fields: &Fields) -> tantivy::Result<std::collections::HashMap<String, u64>> {
@@ -309,7 +308,7 @@ fn index_library(
     // No background merges while building: one explicit merge at the end
     // is cheaper, and cannot collide with a merge already running.
     writer.set_merge_policy(Box::new(NoMergePolicy));
-    for article in library.articles() {
+    for article in in_store_order(library) {
         writer.add_document(fields.document(article))?;
         progress.fetch_add(1, Ordering::Relaxed);
     }
@@ -334,6 +333,18 @@ fn index_library(
         }
     }
     writer.wait_merging_threads()
+}
+
+/// The articles of `library` in the order their bodies are in the body
+/// store (bodies in memory first). Documents may go into the index in any
+/// order ([`top_ids`] orders ties itself); newest first, each body was read
+/// from a scattered place of a store of gigabytes (not in the page cache: a
+/// load writes it with direct I/O), and each article from a scattered place
+/// in memory.
+fn in_store_order(library: &Library) -> Vec<&std::sync::Arc<Article>> {
+    let mut articles: Vec<_> = library.articles().iter().collect();
+    articles.sort_by_cached_key(|article| article.stored.as_ref().map(|stored| stored.at.offset));
+    articles
 }
 
 /// `segments` (each with its number of documents) in `groups` groups of

@@ -1,12 +1,11 @@
 //! The shape of the search index: its fields, its text analysis, and how an
 //! article becomes a document.
 //!
-//! Only the article id is stored; titles and bodies are indexed but not kept,
-//! because the library already holds the text and snippets are cut from it.
+//! Nothing is stored: titles and bodies are indexed but not kept, because the
+//! library already holds the text and snippets are cut from it; a hit's
+//! article id comes from a fast field.
 
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer};
 use tantivy::{Index, TantivyDocument};
 
@@ -21,6 +20,13 @@ use crate::article::Article;
 /// characters (`中国经济` → `中国 国经 经济`, see [`WordTokenizer`]).
 pub const ANALYZER: &str = "broadsheet_en";
 
+/// The name of the [`Fields::id`] field, also a fast field (the last key
+/// of the results' order).
+pub const ID_FIELD: &str = "id";
+
+/// The name of the [`Fields::date`] fast field.
+pub const DATE_FIELD: &str = "date";
+
 /// The name of the [`Fields::hash`] fast field.
 pub const HASH_FIELD: &str = "hash";
 
@@ -30,8 +36,10 @@ const MAX_TOKEN_BYTES: usize = 40;
 /// The fields of the index.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// The article id, stored (to find the article) and indexed as one term
-    /// (so a reload can delete or replace one document).
+    /// The article id, indexed as one term (so a reload can delete or
+    /// replace one document) and a fast field (to order hits of equal rank
+    /// as the library does, and to find the article without reading a
+    /// stored document: nothing is stored).
     pub id: Field,
     pub title: Field,
     pub section: Field,
@@ -57,14 +65,14 @@ impl Fields {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let fields = Self {
-            id: builder.add_text_field("id", STRING | STORED),
+            id: builder.add_text_field(ID_FIELD, STRING | FAST),
             title: builder.add_text_field("title", text.clone()),
             section: builder.add_text_field("section", text.clone()),
             source: builder.add_text_field("source", text.clone()),
             body: builder.add_text_field("body", text),
             section_name: builder.add_text_field("section_name", STRING),
             source_name: builder.add_text_field("source_name", STRING),
-            date: builder.add_i64_field("date", INDEXED | FAST),
+            date: builder.add_i64_field(DATE_FIELD, INDEXED | FAST),
             hash: builder.add_u64_field(HASH_FIELD, FAST),
         };
         (builder.build(), fields)

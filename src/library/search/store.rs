@@ -23,7 +23,8 @@ use crate::library::Library;
 /// Bump when the schema or the text analysis changes: an index built by an
 /// older version then lives in another folder and is never opened.
 /// Version 2: runs of CJK and Thai characters are indexed as pairs.
-const FORMAT_VERSION: u32 = 2;
+/// Version 3: the id is a fast field, not stored.
+const FORMAT_VERSION: u32 = 3;
 
 /// Where to keep the search index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -356,3 +356,48 @@ async fn japanese_korean_and_glued_latin_words_are_found() {
 fn encode(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
+
+/// Hits of equal score, and hits of one date under `sort=date`, come in the
+/// library's order (newest first, undated last, then by id) on every page —
+/// also once some of them were replaced by live updates, which puts their
+/// documents in another segment, after the others in the index.
+#[test]
+fn hits_of_equal_rank_come_in_the_library_order_whatever_the_index_order() {
+    use broadsheet::library::search::{SearchRequest, SortOrder};
+    let dates = [Some("2 October 2024"), None, Some("5 March 2023"), Some("2 October 2024"), Some("9 May 2025")];
+    let paths: Vec<String> = (0..15).map(|n| format!("n{:02}", (n * 7) % 15)).collect();
+    let fixtures: Vec<Fixture> = paths
+        .iter()
+        .enumerate()
+        .map(|(n, path)| Fixture {
+            path,
+            section: None,
+            title: "Harbour notice",
+            date: dates[n % dates.len()],
+            source: None,
+            body: "The harbour office posted a notice.",
+        })
+        .collect();
+    let dir = write_fixtures(&fixtures);
+    let library = load_dir(dir.path()).expect("load");
+    let newest_first: Vec<String> = library.articles().iter().map(|article| article.id.as_str().to_owned()).collect();
+    assert_eq!(newest_first.len(), 15);
+    let index = SearchIndex::build_now(&library);
+    let all_pages = |index: &SearchIndex, sort: SortOrder| -> Vec<String> {
+        (1..=4)
+            .flat_map(|page| {
+                let request =
+                    SearchRequest { query: "harbour".to_owned(), filters: Default::default(), sort, page, per_page: 4 };
+                let results = index.search(&library, &request).expect("search runs");
+                results.hits.iter().map(|hit| hit.article.id.as_str().to_owned()).collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    assert_eq!(all_pages(&index, SortOrder::Relevance), newest_first, "as built");
+    assert_eq!(all_pages(&index, SortOrder::Date), newest_first, "as built, by date");
+    let replaced: Vec<&broadsheet::article::Article> =
+        [9, 0, 4].iter().map(|&position| library.articles()[position].as_ref()).collect();
+    index.update(&replaced, &[]).expect("update");
+    assert_eq!(all_pages(&index, SortOrder::Relevance), newest_first, "after updates");
+    assert_eq!(all_pages(&index, SortOrder::Date), newest_first, "after updates, by date");
+}
