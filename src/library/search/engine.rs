@@ -303,6 +303,7 @@ fn index_library(
     progress: &AtomicUsize,
     fingerprint: Option<Fingerprint>,
 ) -> tantivy::Result<()> {
+    let started = std::time::Instant::now();
     let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).clamp(1, SEARCH_THREADS);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, BUILD_HEAP_BYTES)?;
     // No background merges while building: one explicit merge at the end
@@ -312,11 +313,13 @@ fn index_library(
         writer.add_document(fields.document(article))?;
         progress.fetch_add(1, Ordering::Relaxed);
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "search: documents added");
     let mut commit = writer.prepare_commit()?;
     if let Some(fingerprint) = fingerprint {
         commit.set_payload(&fingerprint.to_payload());
     }
     commit.commit()?;
+    tracing::debug!(elapsed = ?started.elapsed(), "search: documents committed");
     // One segment per searching thread (see `Engine::ready`), merged side
     // by side; a failed merge only costs speed. Merges keep the commit's
     // payload.
@@ -332,6 +335,7 @@ fn index_library(
             tracing::warn!(%error, segments, "could not merge search segments");
         }
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "search: segments merged");
     writer.wait_merging_threads()
 }
 
