@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::indexer::NoMergePolicy;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
@@ -29,6 +29,11 @@ const BUILD_HEAP_BYTES: usize = 40 * 1024 * 1024;
 /// Threads that build the index, and segments it is left in: each query
 /// searches them side by side.
 const SEARCH_THREADS: usize = 2;
+
+/// More segments than this are merged into [`SEARCH_THREADS`] by
+/// [`Engine::compact`]. Each live update or catch-up adds one, which the
+/// writer's merge policy looks after.
+const COMPACT_ABOVE_SEGMENTS: usize = 8;
 
 /// Memory of the small writer that later updates use.
 pub(super) const UPDATE_HEAP_BYTES: usize = 16 * 1024 * 1024;
@@ -141,7 +146,7 @@ impl Engine {
 
     fn ready(mut index: Index, fields: Fields, writer: Option<IndexWriter>) -> tantivy::Result<Self> {
         // The segments of one query are searched side by side, one per
-        // core (at most two, as the build leaves them): at a million
+        // core (at most two, as `compact` leaves them): at a million
         // articles a query scores tens of thousands of matches.
         index.set_multithread_executor(SEARCH_THREADS)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
@@ -227,6 +232,48 @@ impl Engine {
         Ok(hashes.first(address.doc_id))
     }
 
+    /// Merges the index's segments into one per searching thread (see
+    /// [`Self::ready`]) when it has more than [`COMPACT_ABOVE_SEGMENTS`]: a
+    /// fresh build leaves dozens at a million articles, and so does a
+    /// cached one whose server stopped before this finished. Runs after
+    /// the index answers: merging a million articles takes ~18 s on two
+    /// cores, during which searches run on the segments as they were (a
+    /// little slower) and live updates go on. A failed merge only costs
+    /// speed.
+    pub fn compact(&self) -> tantivy::Result<()> {
+        let started = std::time::Instant::now();
+        let merges = {
+            let mut guard = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if guard.is_none() {
+                *guard = Some(self.index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?);
+            }
+            let Some(writer) = guard.as_mut() else { return Ok(()) };
+            let segments = self.index.searchable_segment_metas()?;
+            if segments.len() <= COMPACT_ABOVE_SEGMENTS {
+                return Ok(());
+            }
+            // The groups are merged as chosen here, not as the policy would.
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+            let segments = segments.into_iter().map(|segment| (segment.id(), segment.num_docs())).collect();
+            balanced_groups(segments, SEARCH_THREADS)
+                .into_iter()
+                .filter(|group| group.len() > 1)
+                .map(|group| (group.len(), writer.merge(&group)))
+                .collect::<Vec<_>>()
+        };
+        for (segments, merge) in merges {
+            if let Err(error) = merge.wait() {
+                tracing::warn!(%error, segments, "could not merge search segments");
+            }
+        }
+        if let Some(writer) = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_mut() {
+            writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+        }
+        self.reader.reload()?;
+        tracing::debug!(elapsed = ?started.elapsed(), segments = self.reader.searcher().segment_readers().len(), "search: segments merged");
+        Ok(())
+    }
+
     /// Bytes the index takes (in RAM or in the cache folder).
     pub fn size_bytes(&self) -> u64 {
         self.reader.searcher().space_usage().map_or(0, |usage| usage.total().get_bytes())
@@ -294,7 +341,8 @@ fn indexed_hashes(index: &Index, fields: &Fields) -> tantivy::Result<std::collec
 }
 
 /// Adds every article of `library` to `index` in one pass on up to two
-/// threads, then merges the segments into one. `fingerprint` goes into the
+/// threads, in one segment per ~20 MB of postings (dozens at a million
+/// articles, left for [`Engine::compact`]). `fingerprint` goes into the
 /// commit, marking a cached index as matching this library.
 fn index_library(
     index: &Index,
@@ -320,22 +368,7 @@ fn index_library(
     }
     commit.commit()?;
     tracing::debug!(elapsed = ?started.elapsed(), "search: documents committed");
-    // One segment per searching thread (see `Engine::ready`), merged side
-    // by side; a failed merge only costs speed. Merges keep the commit's
-    // payload.
-    let segments = index.searchable_segment_metas()?;
-    let segments = segments.into_iter().map(|segment| (segment.id(), segment.num_docs())).collect();
-    let merges: Vec<_> = balanced_groups(segments, threads)
-        .into_iter()
-        .filter(|group| group.len() > 1)
-        .map(|group| (group.len(), writer.merge(&group)))
-        .collect();
-    for (segments, merge) in merges {
-        if let Err(error) = merge.wait() {
-            tracing::warn!(%error, segments, "could not merge search segments");
-        }
-    }
-    tracing::debug!(elapsed = ?started.elapsed(), "search: segments merged");
+    // The segments are merged once the index answers: see `Engine::compact`.
     writer.wait_merging_threads()
 }
 
@@ -368,7 +401,52 @@ fn balanced_groups<T>(mut segments: Vec<(T, u32)>, groups: usize) -> Vec<Vec<T>>
 
 #[cfg(test)]
 mod tests {
-    use super::balanced_groups;
+    use super::*;
+
+    fn searched_ids(engine: &Engine, library: &Library, query: &str) -> Vec<String> {
+        let request = SearchRequest {
+            query: query.to_owned(),
+            filters: Default::default(),
+            sort: SortOrder::Relevance,
+            page: 1,
+            per_page: 50,
+        };
+        let results = engine.search(library, &request).expect("search runs");
+        results.hits.iter().map(|hit| hit.article.id.as_str().to_owned()).collect()
+    }
+
+    fn segments(engine: &Engine) -> usize {
+        engine.reader.searcher().segment_readers().len()
+    }
+
+    /// An index in many segments (a server stopped before merging them, or
+    /// updates under no merge policy) is merged into one per searching
+    /// thread, answering as before; one in few is left alone.
+    #[test]
+    fn compacting_merges_many_segments_into_one_per_searching_thread() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for number in 0..12 {
+            let text = format!("Harbour notice {number}\n\nThe harbour office posted notice {number}.");
+            std::fs::write(dir.path().join(format!("a{number:02}.txt")), text).expect("write");
+        }
+        let library = crate::library::load_dir(dir.path()).expect("load");
+        let engine = Engine::build(&library, &AtomicUsize::new(0), &SearchStore::Memory).expect("build");
+        engine.compact().expect("nothing to compact");
+        let few = segments(&engine);
+        assert!(few <= SEARCH_THREADS, "{few} segments");
+        // The writer `compact` made, told not to merge by itself.
+        engine.writer.lock().expect("lock").as_ref().expect("writer").set_merge_policy(Box::new(NoMergePolicy));
+        let expected = searched_ids(&engine, &library, "harbour");
+        assert_eq!(expected.len(), 12);
+        for article in library.articles().iter().take(COMPACT_ABOVE_SEGMENTS + 1) {
+            engine.update(&[article.as_ref()], &[]).expect("update");
+        }
+        assert!(segments(&engine) > COMPACT_ABOVE_SEGMENTS, "one segment per update");
+        engine.compact().expect("compact");
+        assert!(segments(&engine) <= SEARCH_THREADS, "{} segments after compacting", segments(&engine));
+        assert_eq!(searched_ids(&engine, &library, "harbour"), expected);
+        assert_eq!(engine.len(), 12);
+    }
 
     #[test]
     fn segments_are_merged_into_groups_of_about_as_many_documents() {

@@ -167,7 +167,9 @@ impl SearchIndex {
         self.build_in(library, &SearchStore::Memory);
     }
 
-    /// Like [`Self::build`], in `store`.
+    /// Like [`Self::build`], in `store`. Searches can run before this
+    /// returns: the segments the build left are merged after (see
+    /// `Engine::compact`).
     pub fn build_in(&self, library: &Library, store: &SearchStore) {
         if self.engine.get().is_some() {
             return;
@@ -183,6 +185,11 @@ impl SearchIndex {
             Err(error) => tracing::error!(%error, "search index could not be built"),
         }
         let _ = self.engine.set(built);
+        if let Some(Ok(engine)) = self.engine.get()
+            && let Err(error) = engine.compact()
+        {
+            tracing::warn!(%error, "could not merge the search index's segments; searches stay slower");
+        }
     }
 
     /// Whether searches can run.
