@@ -89,10 +89,12 @@ stop_server() {
   kill "$BS_PID"; wait "$BS_PID" 2>/dev/null || true; BS_PID=""
 }
 
-# Waits (up to 10 min) until the snapshot of the first start is saved.
+# Waits (up to 10 min) until the snapshot of the first start is saved and
+# the search index's segments are merged (searches answer before that;
+# a server stopped sooner merges them at its next start).
 wait_for_snapshot() {
   local deadline=$(( $(now_ms) + 600000 ))
-  until grep -q "saved the library snapshot" "$WORK/server.log"; do
+  until grep -q "saved the library snapshot" "$WORK/server.log" && grep -q "search index compacted" "$WORK/server.log"; do
     (( $(now_ms) < deadline )) || { log "no snapshot saved"; return; }
     sleep 0.2
   done

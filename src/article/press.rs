@@ -6,6 +6,8 @@
 //! `E&OE TRANSCRIPT …`), `SUBJECTS:` lines and media contacts. None of
 //! them is the headline or the body.
 
+use std::borrow::Cow;
+
 use super::header::{Classified, Role, capitals_to_title_case};
 
 /// Labels that say what kind of document follows.
@@ -83,7 +85,7 @@ const OFFICE_WORDS: &[&str] = &[
 
 /// The role of a press-release header line, if it is one.
 pub(crate) fn classify(line: &str) -> Option<Classified> {
-    let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = collapse_spaces(line);
     let lower = collapsed.to_lowercase();
     let interview =
         ["interview", "doorstop", "press conference", "transcript"].iter().any(|kind| lower.ends_with(kind))
@@ -101,22 +103,38 @@ pub(crate) fn classify(line: &str) -> Option<Classified> {
         return Some(Classified { role: Role::Tags(tags.replace(';', ",")), why: "a transcript's subjects" });
     }
     if CONTACTS.iter().any(|contact| lower.starts_with(contact)) {
-        return Some(Classified { role: Role::Other("contact".into(), collapsed), why: "a contact line" });
+        return Some(Classified { role: Role::Other("contact".into(), collapsed.into_owned()), why: "a contact line" });
     }
     if let Some(name) = letterhead_name(&collapsed) {
         return Some(Classified { role: Role::Byline(name), why: "a letterhead naming the issuer" });
     }
     if OFFICES.iter().any(|office| lower.starts_with(office)) && is_heading_case(&collapsed) {
-        return Some(Classified { role: Role::Other("office".into(), collapsed), why: "an office under a letterhead" });
+        let office = collapsed.into_owned();
+        return Some(Classified { role: Role::Other("office".into(), office), why: "an office under a letterhead" });
     }
     None
 }
 
 /// Whether a line names an office under a letterhead (`MEMBER FOR BARTON`).
 pub(crate) fn is_office(line: &str) -> bool {
-    let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = collapse_spaces(line);
     let lower = collapsed.to_lowercase();
     OFFICES.iter().any(|office| lower.starts_with(office)) && is_heading_case(&collapsed)
+}
+
+/// `line`'s words joined by single spaces, as `split_whitespace` and
+/// `join(" ")` make them — borrowed when the line already is that (every
+/// header line of every file passes here while loading).
+fn collapse_spaces(line: &str) -> Cow<'_, str> {
+    let trimmed = line.trim();
+    let mut previous_space = false;
+    let plain = trimmed.chars().all(|c| {
+        let space = c.is_whitespace();
+        let single = !space || (c == ' ' && !previous_space);
+        previous_space = space;
+        single
+    });
+    if plain { Cow::Borrowed(trimmed) } else { Cow::Owned(trimmed.split_whitespace().collect::<Vec<_>>().join(" ")) }
 }
 
 /// A letterhead name without `MP` or `The Hon` (`ANTHONY ALBANESE`): two
@@ -169,6 +187,31 @@ fn is_heading_case(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapsing_spaces_borrows_only_what_joining_the_words_would_give() {
+        let lines = [
+            "",
+            " ",
+            "MEMBER FOR BARTON",
+            "  MEMBER  FOR\tBARTON ",
+            "A\u{a0}B",
+            "A \u{3000}B",
+            "A\u{2003}B",
+            "A \nB",
+            "THE HON JOSH FRYDENBERG MP  Treasurer",
+            " x",
+            "x ",
+            "Ünïcode  wörds",
+            "\u{85}A B\u{85}",
+        ];
+        for line in lines {
+            let joined = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            let collapsed = collapse_spaces(line);
+            assert_eq!(collapsed, joined, "{line:?}");
+            assert_eq!(matches!(collapsed, Cow::Borrowed(_)), line.trim() == joined, "{line:?}");
+        }
+    }
 
     fn role(line: &str) -> Option<Role> {
         classify(line).map(|classified| classified.role)

@@ -177,7 +177,9 @@ fn capitals_byline(text: &str) -> Option<&str> {
     if NEWSROOM.contains(&text) {
         return Some(text);
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
+    // Five words are enough to know it is not two to four (this runs on
+    // every article's first paragraph).
+    let words: Vec<&str> = text.split_whitespace().take(5).collect();
     let name_word = |word: &&str| {
         let letters = word.trim_end_matches('.');
         !letters.is_empty()

@@ -239,18 +239,17 @@ impl Engine {
     /// the index answers: merging a million articles takes ~18 s on two
     /// cores, during which searches run on the segments as they were (a
     /// little slower) and live updates go on. A failed merge only costs
-    /// speed.
-    pub fn compact(&self) -> tantivy::Result<()> {
-        let started = std::time::Instant::now();
+    /// speed. Returns how many segments were merged (0: none needed it).
+    pub fn compact(&self) -> tantivy::Result<usize> {
         let merges = {
             let mut guard = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if guard.is_none() {
                 *guard = Some(self.index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?);
             }
-            let Some(writer) = guard.as_mut() else { return Ok(()) };
+            let Some(writer) = guard.as_mut() else { return Ok(0) };
             let segments = self.index.searchable_segment_metas()?;
             if segments.len() <= COMPACT_ABOVE_SEGMENTS {
-                return Ok(());
+                return Ok(0);
             }
             // The groups are merged as chosen here, not as the policy would.
             writer.set_merge_policy(Box::new(NoMergePolicy));
@@ -261,17 +260,23 @@ impl Engine {
                 .map(|group| (group.len(), writer.merge(&group)))
                 .collect::<Vec<_>>()
         };
+        let mut merged = 0;
         for (segments, merge) in merges {
-            if let Err(error) = merge.wait() {
-                tracing::warn!(%error, segments, "could not merge search segments");
+            match merge.wait() {
+                Ok(_) => merged += segments,
+                Err(error) => tracing::warn!(%error, segments, "could not merge search segments"),
             }
         }
         if let Some(writer) = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_mut() {
             writer.set_merge_policy(Box::new(LogMergePolicy::default()));
         }
         self.reader.reload()?;
-        tracing::debug!(elapsed = ?started.elapsed(), segments = self.reader.searcher().segment_readers().len(), "search: segments merged");
-        Ok(())
+        Ok(merged)
+    }
+
+    /// Segments that searches go through.
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// Bytes the index takes (in RAM or in the cache folder).
@@ -416,7 +421,7 @@ mod tests {
     }
 
     fn segments(engine: &Engine) -> usize {
-        engine.reader.searcher().segment_readers().len()
+        engine.segments()
     }
 
     /// An index in many segments (a server stopped before merging them, or

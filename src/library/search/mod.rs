@@ -185,10 +185,17 @@ impl SearchIndex {
             Err(error) => tracing::error!(%error, "search index could not be built"),
         }
         let _ = self.engine.set(built);
-        if let Some(Ok(engine)) = self.engine.get()
-            && let Err(error) = engine.compact()
-        {
-            tracing::warn!(%error, "could not merge the search index's segments; searches stay slower");
+        if let Some(Ok(engine)) = self.engine.get() {
+            let started = Instant::now();
+            match engine.compact() {
+                Ok(merged) => {
+                    let elapsed_ms = started.elapsed().as_millis() as u64;
+                    tracing::info!(merged, segments = engine.segments(), elapsed_ms, "search index compacted");
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "could not merge the search index's segments; searches stay slower")
+                }
+            }
         }
     }
 
