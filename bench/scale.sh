@@ -94,8 +94,9 @@ stop_server() {
 # a server stopped sooner merges them at its next start).
 wait_for_snapshot() {
   local deadline=$(( $(now_ms) + 600000 ))
-  until grep -q "saved the library snapshot" "$WORK/server.log" && grep -q "search index compacted" "$WORK/server.log"; do
-    (( $(now_ms) < deadline )) || { log "no snapshot saved"; return; }
+  until grep -q "saved the library snapshot" "$WORK/server.log" \
+    && grep -q -e "search index compacted" -e "could not merge the search index" -e "search index could not be built" "$WORK/server.log"; do
+    (( $(now_ms) < deadline )) || { log "no snapshot saved, or the search index not settled"; return; }
     sleep 0.2
   done
 }

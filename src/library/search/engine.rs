@@ -30,11 +30,6 @@ const BUILD_HEAP_BYTES: usize = 40 * 1024 * 1024;
 /// searches them side by side.
 const SEARCH_THREADS: usize = 2;
 
-/// More segments than this are merged into [`SEARCH_THREADS`] by
-/// [`Engine::compact`]. Each live update or catch-up adds one, which the
-/// writer's merge policy looks after.
-const COMPACT_ABOVE_SEGMENTS: usize = 8;
-
 /// Memory of the small writer that later updates use.
 pub(super) const UPDATE_HEAP_BYTES: usize = 16 * 1024 * 1024;
 
@@ -43,9 +38,15 @@ pub struct Engine {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    /// Created on the first update and kept for the next ones: building
-    /// a writer spawns threads and reserves memory.
+    /// Made with the engine, merging nothing by itself until
+    /// [`Self::compact`] has run (a merge the policy started would
+    /// overlap with the one `compact` starts on the same segments); kept
+    /// for later updates.
     writer: Mutex<Option<IndexWriter>>,
+    /// Whether this engine indexed the library itself (rather than
+    /// reopening or catching up a cached index): its segments are then
+    /// always merged into one per searching thread.
+    built: bool,
 }
 
 impl Engine {
@@ -65,7 +66,8 @@ impl Engine {
         let index = Index::create_in_ram(schema);
         schema::register_analyzers(&index);
         index_library(&index, library, &fields, progress, None)?;
-        Self::ready(index, fields, None)
+        let writer = index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?;
+        Self::ready(index, fields, writer, true)
     }
 
     /// Reopens the index cached in `folder` if it matches `library`, or
@@ -79,15 +81,17 @@ impl Engine {
     ) -> tantivy::Result<Self> {
         let fingerprint = Fingerprint::of(library);
         let Opened { index, mut writer, fresh } = store::open_cached(folder, schema, fingerprint)?;
+        // Until `compact` has looked at the segments (see `Engine::writer`).
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         if fresh {
             tracing::info!(folder = %folder.display(), "reopened the cached search index");
             progress.store(library.len(), Ordering::Relaxed);
-            return Self::ready(index, fields, Some(writer));
+            return Self::ready(index, fields, writer, false);
         }
         if Self::catch_up(library, &index, &mut writer, &fields, fingerprint)? {
             tracing::info!(folder = %folder.display(), "updated the cached search index with the articles that changed");
             progress.store(library.len(), Ordering::Relaxed);
-            return Self::ready(index, fields, Some(writer));
+            return Self::ready(index, fields, writer, false);
         }
         writer.delete_all_documents()?;
         writer.commit()?;
@@ -96,7 +100,7 @@ impl Engine {
         drop(writer);
         index_library(&index, library, &fields, progress, Some(fingerprint))?;
         let writer = index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?;
-        Self::ready(index, fields, Some(writer))
+        Self::ready(index, fields, writer, true)
     }
 
     /// Brings a cached index that is out of date up to `library` when only
@@ -144,13 +148,15 @@ impl Engine {
         Ok(true)
     }
 
-    fn ready(mut index: Index, fields: Fields, writer: Option<IndexWriter>) -> tantivy::Result<Self> {
+    fn ready(mut index: Index, fields: Fields, writer: IndexWriter, built: bool) -> tantivy::Result<Self> {
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         // The segments of one query are searched side by side, one per
-        // core (at most two, as `compact` leaves them): at a million
+        // core (as many as `compact` leaves, beside the small ones live
+        // updates add, which the merge policy merges in turn): at a million
         // articles a query scores tens of thousands of matches.
         index.set_multithread_executor(SEARCH_THREADS)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { index, reader, fields, writer: Mutex::new(writer) })
+        Ok(Self { index, reader, fields, writer: Mutex::new(Some(writer)), built })
     }
 
     /// Runs `request` and cuts snippets from the articles in `library`.
@@ -233,13 +239,12 @@ impl Engine {
     }
 
     /// Merges the index's segments into one per searching thread (see
-    /// [`Self::ready`]) when it has more than [`COMPACT_ABOVE_SEGMENTS`]: a
-    /// fresh build leaves dozens at a million articles, and so does a
-    /// cached one whose server stopped before this finished. Runs after
-    /// the index answers: merging a million articles takes ~18 s on two
-    /// cores, during which searches run on the segments as they were (a
-    /// little slower) and live updates go on. A failed merge only costs
-    /// speed. Returns how many segments were merged (0: none needed it).
+    /// [`Self::ready`]) when they are a build's unmerged output (see
+    /// [`unmerged`]), then hands merging back to the writer's policy. Runs
+    /// after the index answers: merging a million articles' ~500 segments
+    /// takes ~18 s on two cores, during which searches run on the segments
+    /// as they are (a little slower) and live updates go on. A failed
+    /// merge only costs speed. Returns how many segments were merged.
     pub fn compact(&self) -> tantivy::Result<usize> {
         let merges = {
             let mut guard = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -247,18 +252,24 @@ impl Engine {
                 *guard = Some(self.index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?);
             }
             let Some(writer) = guard.as_mut() else { return Ok(0) };
-            let segments = self.index.searchable_segment_metas()?;
-            if segments.len() <= COMPACT_ABOVE_SEGMENTS {
-                return Ok(0);
-            }
             // The groups are merged as chosen here, not as the policy would.
             writer.set_merge_policy(Box::new(NoMergePolicy));
-            let segments = segments.into_iter().map(|segment| (segment.id(), segment.num_docs())).collect();
-            balanced_groups(segments, SEARCH_THREADS)
+            let segments: Vec<_> = self
+                .index
+                .searchable_segment_metas()?
                 .into_iter()
-                .filter(|group| group.len() > 1)
-                .map(|group| (group.len(), writer.merge(&group)))
-                .collect::<Vec<_>>()
+                .map(|segment| (segment.id(), segment.num_docs()))
+                .collect();
+            let threads = indexing_threads();
+            if unmerged(&segments, threads, self.built) {
+                balanced_groups(segments, threads)
+                    .into_iter()
+                    .filter(|group| group.len() > 1)
+                    .map(|group| (group.len(), writer.merge(&group)))
+                    .collect::<Vec<_>>()
+            } else {
+                Vec::new()
+            }
         };
         let mut merged = 0;
         for (segments, merge) in merges {
@@ -270,7 +281,9 @@ impl Engine {
         if let Some(writer) = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_mut() {
             writer.set_merge_policy(Box::new(LogMergePolicy::default()));
         }
-        self.reader.reload()?;
+        if merged > 0 {
+            self.reader.reload()?;
+        }
         Ok(merged)
     }
 
@@ -357,7 +370,7 @@ fn index_library(
     fingerprint: Option<Fingerprint>,
 ) -> tantivy::Result<()> {
     let started = std::time::Instant::now();
-    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).clamp(1, SEARCH_THREADS);
+    let threads = indexing_threads();
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, BUILD_HEAP_BYTES)?;
     // No background merges while building: one explicit merge at the end
     // is cheaper, and cannot collide with a merge already running.
@@ -387,6 +400,29 @@ fn in_store_order(library: &Library) -> Vec<&std::sync::Arc<Article>> {
     let mut articles: Vec<_> = library.articles().iter().collect();
     articles.sort_by_cached_key(|article| article.stored.as_ref().map(|stored| stored.at.offset));
     articles
+}
+
+/// Threads that build the index: one per core, at most [`SEARCH_THREADS`].
+fn indexing_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |count| count.get()).clamp(1, SEARCH_THREADS)
+}
+
+/// Whether `segments` (each with its number of documents) are what a build
+/// leaves before its merge: always so for a build that just ran (`built`)
+/// with more segments than `threads`. A reopened index is merged when its
+/// largest segment holds under a quarter of the documents — a build
+/// stopped before its merge (hundreds of segments of about equal size) —
+/// and not when it is a merged one (a segment per thread holding most
+/// documents) beside the small segments live updates and catch-ups add,
+/// which the merge policy looks after: rewriting the whole index for them
+/// would cost a million-article start ~18 s of both cores.
+fn unmerged<T>(segments: &[(T, u32)], threads: usize, built: bool) -> bool {
+    if segments.len() <= threads {
+        return false;
+    }
+    let total: u64 = segments.iter().map(|(_, docs)| u64::from(*docs)).sum();
+    let largest = segments.iter().map(|(_, docs)| u64::from(*docs)).max().unwrap_or(0);
+    built || largest * 4 < total
 }
 
 /// `segments` (each with its number of documents) in `groups` groups of
@@ -424,33 +460,52 @@ mod tests {
         engine.segments()
     }
 
-    /// An index in many segments (a server stopped before merging them, or
-    /// updates under no merge policy) is merged into one per searching
-    /// thread, answering as before; one in few is left alone.
+    /// A build's segments are merged into one per searching thread once it
+    /// answers; the small segments updates add to a merged index are left
+    /// to the merge policy, not merged with the big ones at every start.
     #[test]
-    fn compacting_merges_many_segments_into_one_per_searching_thread() {
+    fn compacting_merges_a_builds_segments_and_leaves_updates_to_the_policy() {
         let dir = tempfile::tempdir().expect("temp dir");
         for number in 0..12 {
             let text = format!("Harbour notice {number}\n\nThe harbour office posted notice {number}.");
             std::fs::write(dir.path().join(format!("a{number:02}.txt")), text).expect("write");
         }
         let library = crate::library::load_dir(dir.path()).expect("load");
-        let engine = Engine::build(&library, &AtomicUsize::new(0), &SearchStore::Memory).expect("build");
-        engine.compact().expect("nothing to compact");
-        let few = segments(&engine);
-        assert!(few <= SEARCH_THREADS, "{few} segments");
-        // The writer `compact` made, told not to merge by itself.
-        engine.writer.lock().expect("lock").as_ref().expect("writer").set_merge_policy(Box::new(NoMergePolicy));
+        let mut engine = Engine::build(&library, &AtomicUsize::new(0), &SearchStore::Memory).expect("build");
+        engine.compact().expect("compact");
+        let threads = indexing_threads();
+        assert!(segments(&engine) <= threads, "{} segments", segments(&engine));
         let expected = searched_ids(&engine, &library, "harbour");
         assert_eq!(expected.len(), 12);
-        for article in library.articles().iter().take(COMPACT_ABOVE_SEGMENTS + 1) {
+        // Nine updates under no merge policy: nine one-document segments.
+        engine.writer.lock().expect("lock").as_ref().expect("writer").set_merge_policy(Box::new(NoMergePolicy));
+        for article in library.articles().iter().take(9) {
             engine.update(&[article.as_ref()], &[]).expect("update");
         }
-        assert!(segments(&engine) > COMPACT_ABOVE_SEGMENTS, "one segment per update");
-        engine.compact().expect("compact");
-        assert!(segments(&engine) <= SEARCH_THREADS, "{} segments after compacting", segments(&engine));
+        let before = segments(&engine);
+        assert!(before > 9, "one segment per update: {before}");
+        // As reopened from a cache folder: a merged index and its updates.
+        engine.built = false;
+        assert_eq!(engine.compact().expect("compact"), 0, "updates are the policy's");
+        assert_eq!(segments(&engine), before);
+        // As just built: everything is merged.
+        engine.built = true;
+        assert!(engine.compact().expect("compact") > 9);
+        assert!(segments(&engine) <= threads, "{} segments after compacting", segments(&engine));
         assert_eq!(searched_ids(&engine, &library, "harbour"), expected);
         assert_eq!(engine.len(), 12);
+    }
+
+    #[test]
+    fn a_reopened_index_is_merged_only_when_no_segment_holds_a_quarter() {
+        let stopped_build: Vec<((), u32)> = vec![((), 2_000); 500];
+        assert!(unmerged(&stopped_build, 2, false), "a build stopped before its merge");
+        let merged_and_updated = [((), 500_000), ((), 499_990), ((), 1), ((), 1), ((), 1), ((), 1), ((), 1), ((), 1)];
+        assert!(!unmerged(&merged_and_updated, 2, false), "small segments beside merged ones");
+        assert!(unmerged(&merged_and_updated, 2, true), "a fresh build is always merged");
+        assert!(!unmerged(&[((), 5), ((), 5)], 2, true), "one segment per thread already");
+        assert!(unmerged(&[((), 5), ((), 5)], 1, true), "one thread: one segment");
+        assert!(!unmerged(&[((), 40), ((), 30), ((), 30)], 2, false), "a few big segments");
     }
 
     #[test]
