@@ -332,4 +332,41 @@ mod tests {
             assert!(ranges.iter().any(|&(start, _)| start > 0 && start % DIRECT_BLOCK as u64 == 0));
         }
     }
+
+    /// A store a direct write left padded, reopened (as a restart's reloads
+    /// and the next first start's appends find it), takes two big batches
+    /// back to back after its padding, and every body still reads back.
+    #[test]
+    fn a_reopened_padded_store_takes_direct_batches_back_to_back() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let path = folder.path().join("bodies.bin");
+        let options = LoadOptions::default();
+        let mut first: Vec<Article> = (0..400).map(|number| article(number, 40)).collect();
+        let mut expected: Vec<_> = first.iter().map(|article| article.paragraphs.clone()).collect();
+        {
+            let writer = BodyWriter::open(&path, folder.path(), &options).expect("open");
+            writer.store_bodies(first.iter_mut()).expect("stored");
+            writer.sync().expect("synced");
+        }
+        let padded = std::fs::metadata(&path).expect("metadata").len();
+        let writer = BodyWriter::open(&path, folder.path(), &options).expect("reopen");
+        assert_eq!(writer.len(), padded, "appends go after what the file holds, padding included");
+        let mut later: Vec<Article> = (400..1000).map(|number| article(number, 40)).collect();
+        expected.extend(later.iter().map(|article| article.paragraphs.clone()));
+        let (second, third) = later.split_at_mut(300);
+        writer.store_bodies(second.iter_mut()).expect("second batch");
+        writer.store_bodies(third.iter_mut()).expect("third batch");
+        let mut ranges = Vec::new();
+        for (article, paragraphs) in first.iter().chain(later.iter()).zip(&expected) {
+            let stored = article.stored.as_ref().expect("stored");
+            assert_eq!(&*article.body(), paragraphs, "{}", article.id);
+            ranges.push((stored.at.offset, stored.at.offset + u64::from(stored.at.len)));
+        }
+        ranges.sort_unstable();
+        assert!(ranges.windows(2).all(|pair| pair[0].1 <= pair[1].0), "records overlap");
+        assert!(ranges.iter().filter(|&&(start, _)| start >= padded).count() == 600, "the new bodies follow the old");
+        if open_direct(&path).is_some() {
+            assert!(writer.appender().direct.is_some(), "a direct write failed");
+        }
+    }
 }
