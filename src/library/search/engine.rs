@@ -466,7 +466,9 @@ mod tests {
     #[test]
     fn compacting_merges_a_builds_segments_and_leaves_updates_to_the_policy() {
         let dir = tempfile::tempdir().expect("temp dir");
-        for number in 0..12 {
+        // Forty articles, nine updated below: however the two indexing
+        // threads split them, one build segment keeps over a quarter alive.
+        for number in 0..40 {
             let text = format!("Harbour notice {number}\n\nThe harbour office posted notice {number}.");
             std::fs::write(dir.path().join(format!("a{number:02}.txt")), text).expect("write");
         }
@@ -476,7 +478,7 @@ mod tests {
         let threads = indexing_threads();
         assert!(segments(&engine) <= threads, "{} segments", segments(&engine));
         let expected = searched_ids(&engine, &library, "harbour");
-        assert_eq!(expected.len(), 12);
+        assert_eq!(expected.len(), 40);
         // Nine updates under no merge policy: nine one-document segments.
         engine.writer.lock().expect("lock").as_ref().expect("writer").set_merge_policy(Box::new(NoMergePolicy));
         for article in library.articles().iter().take(9) {
@@ -490,10 +492,12 @@ mod tests {
         assert_eq!(segments(&engine), before);
         // As just built: everything is merged.
         engine.built = true;
-        assert!(engine.compact().expect("compact") > 9);
+        // The nine small segments at least (a big one alone in its group
+        // needs no merge).
+        assert!(engine.compact().expect("compact") >= 9);
         assert!(segments(&engine) <= threads, "{} segments after compacting", segments(&engine));
         assert_eq!(searched_ids(&engine, &library, "harbour"), expected);
-        assert_eq!(engine.len(), 12);
+        assert_eq!(engine.len(), 40);
     }
 
     #[test]
