@@ -42,7 +42,7 @@ pub struct Engine {
     /// [`Self::compact`] has run (a merge the policy started would
     /// overlap with the one `compact` starts on the same segments); kept
     /// for later updates.
-    writer: Mutex<Option<IndexWriter>>,
+    writer: Mutex<IndexWriter>,
     /// Whether this engine indexed the library itself (rather than
     /// reopening or catching up a cached index): its segments are then
     /// always merged into one per searching thread.
@@ -156,7 +156,7 @@ impl Engine {
         // articles a query scores tens of thousands of matches.
         index.set_multithread_executor(SEARCH_THREADS)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { index, reader, fields, writer: Mutex::new(Some(writer)), built })
+        Ok(Self { index, reader, fields, writer: Mutex::new(writer), built })
     }
 
     /// Runs `request` and cuts snippets from the articles in `library`.
@@ -200,11 +200,7 @@ impl Engine {
     /// what live reload calls; the cost is proportional to the change. A
     /// cached index's fingerprint follows along, so a restart can reuse it.
     pub fn update(&self, changed: &[&Article], removed: &[ArticleId]) -> tantivy::Result<()> {
-        let mut guard = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if guard.is_none() {
-            *guard = Some(self.index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?);
-        }
-        let Some(writer) = guard.as_mut() else { return Ok(()) };
+        let mut writer = self.writer();
         let mut fingerprint = self.index.load_metas()?.payload.as_deref().and_then(Fingerprint::from_payload);
         let searcher = self.reader.searcher();
         let ids: HashSet<&str> =
@@ -247,11 +243,7 @@ impl Engine {
     /// merge only costs speed. Returns how many segments were merged.
     pub fn compact(&self) -> tantivy::Result<usize> {
         let merges = {
-            let mut guard = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if guard.is_none() {
-                *guard = Some(self.index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?);
-            }
-            let Some(writer) = guard.as_mut() else { return Ok(0) };
+            let mut writer = self.writer();
             // The groups are merged as chosen here, not as the policy would.
             writer.set_merge_policy(Box::new(NoMergePolicy));
             let segments: Vec<_> = self
@@ -278,13 +270,16 @@ impl Engine {
                 Err(error) => tracing::warn!(%error, segments, "could not merge search segments"),
             }
         }
-        if let Some(writer) = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_mut() {
-            writer.set_merge_policy(Box::new(LogMergePolicy::default()));
-        }
+        self.writer().set_merge_policy(Box::new(LogMergePolicy::default()));
         if merged > 0 {
             self.reader.reload()?;
         }
         Ok(merged)
+    }
+
+    /// The writer, for this thread alone while the guard lives.
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Segments that searches go through.
@@ -480,7 +475,7 @@ mod tests {
         let expected = searched_ids(&engine, &library, "harbour");
         assert_eq!(expected.len(), 40);
         // Nine updates under no merge policy: nine one-document segments.
-        engine.writer.lock().expect("lock").as_ref().expect("writer").set_merge_policy(Box::new(NoMergePolicy));
+        engine.writer().set_merge_policy(Box::new(NoMergePolicy));
         for article in library.articles().iter().take(9) {
             engine.update(&[article.as_ref()], &[]).expect("update");
         }
