@@ -6,6 +6,7 @@
 
 use super::dates::{DateValue, parse_date_value};
 use super::{Article, ArticleId, Details, ExcerptAt, Format, Paragraph, count_words};
+use std::borrow::Cow;
 
 /// Metadata and body as a format parser found them.
 #[derive(Debug, Default)]
@@ -352,18 +353,23 @@ fn humanise_slugs(value: &str) -> String {
 /// over lines). Single spaces of other widths (the ideographic space
 /// between CJK words, a no-break space) stay as written.
 pub(crate) fn collapse_spaces(text: &str) -> String {
+    join_spaces(text, &[' ', '\u{3000}', '\u{a0}']).into_owned()
+}
+
+/// `text` trimmed, with its white space joined into single spaces as
+/// `split_whitespace` and `join(" ")` make them — unless every white space
+/// in it is one character of `kept` between two others, when it is returned
+/// as it is, borrowed.
+pub(crate) fn join_spaces<'a>(text: &'a str, kept: &[char]) -> Cow<'a, str> {
     let text = text.trim();
     let mut previous_space = false;
     let plain = text.chars().all(|c| {
         let space = c.is_whitespace();
-        let single = !space || (!previous_space && matches!(c, ' ' | '\u{3000}' | '\u{a0}'));
+        let single = !space || (!previous_space && kept.contains(&c));
         previous_space = space;
         single
     });
-    if plain {
-        return text.to_owned();
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    if plain { Cow::Borrowed(text) } else { Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" ")) }
 }
 
 /// A title as shown everywhere: spaces collapsed, and without the

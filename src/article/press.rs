@@ -6,8 +6,7 @@
 //! `E&OE TRANSCRIPT …`), `SUBJECTS:` lines and media contacts. None of
 //! them is the headline or the body.
 
-use std::borrow::Cow;
-
+use super::draft::join_spaces;
 use super::header::{Classified, Role, capitals_to_title_case};
 
 /// Labels that say what kind of document follows.
@@ -85,7 +84,7 @@ const OFFICE_WORDS: &[&str] = &[
 
 /// The role of a press-release header line, if it is one.
 pub(crate) fn classify(line: &str) -> Option<Classified> {
-    let collapsed = collapse_spaces(line);
+    let collapsed = join_spaces(line, &[' ']);
     let lower = collapsed.to_lowercase();
     let interview =
         ["interview", "doorstop", "press conference", "transcript"].iter().any(|kind| lower.ends_with(kind))
@@ -117,24 +116,9 @@ pub(crate) fn classify(line: &str) -> Option<Classified> {
 
 /// Whether a line names an office under a letterhead (`MEMBER FOR BARTON`).
 pub(crate) fn is_office(line: &str) -> bool {
-    let collapsed = collapse_spaces(line);
+    let collapsed = join_spaces(line, &[' ']);
     let lower = collapsed.to_lowercase();
     OFFICES.iter().any(|office| lower.starts_with(office)) && is_heading_case(&collapsed)
-}
-
-/// `line`'s words joined by single spaces, as `split_whitespace` and
-/// `join(" ")` make them — borrowed when the line already is that (every
-/// header line of every file passes here while loading).
-fn collapse_spaces(line: &str) -> Cow<'_, str> {
-    let trimmed = line.trim();
-    let mut previous_space = false;
-    let plain = trimmed.chars().all(|c| {
-        let space = c.is_whitespace();
-        let single = !space || (c == ' ' && !previous_space);
-        previous_space = space;
-        single
-    });
-    if plain { Cow::Borrowed(trimmed) } else { Cow::Owned(trimmed.split_whitespace().collect::<Vec<_>>().join(" ")) }
 }
 
 /// A letterhead name without `MP` or `The Hon` (`ANTHONY ALBANESE`): two
@@ -189,7 +173,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn collapsing_spaces_borrows_only_what_joining_the_words_would_give() {
+    fn joining_spaces_borrows_only_what_joining_the_words_would_give() {
         let lines = [
             "",
             " ",
@@ -207,9 +191,9 @@ mod tests {
         ];
         for line in lines {
             let joined = line.split_whitespace().collect::<Vec<_>>().join(" ");
-            let collapsed = collapse_spaces(line);
+            let collapsed = join_spaces(line, &[' ']);
             assert_eq!(collapsed, joined, "{line:?}");
-            assert_eq!(matches!(collapsed, Cow::Borrowed(_)), line.trim() == joined, "{line:?}");
+            assert_eq!(matches!(collapsed, std::borrow::Cow::Borrowed(_)), line.trim() == joined, "{line:?}");
         }
     }
 
