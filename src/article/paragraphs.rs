@@ -211,7 +211,7 @@ impl Paragraphs {
     /// kind, then the text. Little-endian, no padding, stable across
     /// versions of the same format.
     pub fn encode(&self, out: &mut Vec<u8>) {
-        out.reserve(4 + self.blocks.len() * ENCODED_BLOCK + self.text().len());
+        out.reserve(self.encoded_len());
         // A body has fewer than u32::MAX blocks: each holds at least one byte
         // of text or is empty, and text is below MAX_BODY_BYTES.
         out.extend_from_slice(&(self.blocks.len() as u32).to_le_bytes());
@@ -225,6 +225,11 @@ impl Paragraphs {
             });
         }
         out.extend_from_slice(self.text().as_bytes());
+    }
+
+    /// Bytes [`Self::encode`] writes.
+    pub fn encoded_len(&self) -> usize {
+        4 + self.blocks.len() * ENCODED_BLOCK + self.text().len()
     }
 
     /// Reads a body written by [`Self::encode`]; `None` when the bytes are
@@ -444,6 +449,7 @@ mod tests {
         for body in [Paragraphs::from(sample()), Paragraphs::default()] {
             let mut bytes = vec![];
             body.encode(&mut bytes);
+            assert_eq!(bytes.len(), body.encoded_len());
             assert_eq!(Paragraphs::decode(&bytes), Some(body.clone()));
             for cut in 0..bytes.len() {
                 assert_eq!(Paragraphs::decode(&bytes[..cut]), None, "cut at {cut}");
