@@ -23,8 +23,11 @@ use crate::library::Library;
 
 /// Memory for the initial build, shared by the indexing threads. Tantivy
 /// writes a segment each time it fills; more memory means fewer segments to
-/// merge, at the price of a transient peak.
-const BUILD_HEAP_BYTES: usize = 40 * 1024 * 1024;
+/// write and merge, at the price of a transient peak (taken as the build
+/// needs it: a small library uses a few megabytes). Measured against 40 MB:
+/// adding the documents of 100k articles 5.2 s → 4.9 s, of 1M 61.9 → 60.8 s,
+/// ~100 segments instead of ~500 at 1M.
+const BUILD_HEAP_BYTES: usize = 200 * 1024 * 1024;
 
 /// Threads that build the index, and segments it is left in: each query
 /// searches them side by side.
@@ -237,7 +240,7 @@ impl Engine {
     /// Merges the index's segments into one per searching thread (see
     /// [`Self::ready`]) when they are a build's unmerged output (see
     /// [`unmerged`]), then hands merging back to the writer's policy. Runs
-    /// after the index answers: merging a million articles' ~500 segments
+    /// after the index answers: merging a million articles' ~100 segments
     /// takes ~18 s on two cores, during which searches run on the segments
     /// as they are (a little slower) and live updates go on. A failed
     /// merge only costs speed. Returns how many segments were merged.
@@ -354,8 +357,8 @@ fn indexed_hashes(index: &Index, fields: &Fields) -> tantivy::Result<std::collec
 }
 
 /// Adds every article of `library` to `index` in one pass on up to two
-/// threads, in one segment per ~20 MB of postings (dozens at a million
-/// articles, left for [`Engine::compact`]). `fingerprint` goes into the
+/// threads, in one segment per ~100 MB of postings (about a hundred at a
+/// million articles, left for [`Engine::compact`]). `fingerprint` goes into the
 /// commit, marking a cached index as matching this library.
 fn index_library(
     index: &Index,
