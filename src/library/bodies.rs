@@ -235,6 +235,7 @@ impl Appender {
         buffer.resize(shift, 0);
         fill(&mut buffer);
         let written = buffer.len() - shift;
+        debug_assert_eq!(written, len, "the batch is the length announced");
         let result = self.write(&mut buffer, shift, direct);
         self.aligned = buffer;
         let base = result?;
@@ -247,10 +248,14 @@ impl Appender {
     /// returns where it starts.
     fn write(&mut self, buffer: &mut Vec<u8>, shift: usize, direct: bool) -> std::io::Result<u64> {
         let written = buffer.len() - shift;
-        if direct && (buffer.as_ptr() as usize + shift).is_multiple_of(DIRECT_BLOCK) {
+        if direct {
             buffer.resize(shift + written.next_multiple_of(DIRECT_BLOCK), 0);
+            // Checked after the padding, in case it moved the buffer: an
+            // unaligned one would make the write fail and direct I/O stop.
+            let aligned = (buffer.as_ptr() as usize + shift).is_multiple_of(DIRECT_BLOCK);
             let base = self.len.next_multiple_of(DIRECT_BLOCK as u64);
-            let result = self.direct.as_ref().map(|file| file.write_all_at(&buffer[shift..], base));
+            let file = self.direct.as_ref().filter(|_| aligned);
+            let result = file.map(|file| file.write_all_at(&buffer[shift..], base));
             buffer.truncate(shift + written);
             match result {
                 Some(Ok(())) => return Ok(base),
@@ -344,6 +349,34 @@ mod tests {
             assert!(writer.appender().direct.is_some(), "a direct write failed");
             assert!(ranges.iter().any(|&(start, _)| start > 0 && start % DIRECT_BLOCK as u64 == 0));
         }
+    }
+
+    /// A direct write that fails (here: a handle that cannot write) is not
+    /// retried: the batch goes through the page cache at the recorded end,
+    /// later batches too, and every body reads back.
+    #[test]
+    fn a_failed_direct_write_falls_back_to_the_page_cache() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let path = folder.path().join("bodies.bin");
+        std::fs::write(&path, b"seven b").expect("write");
+        let writer = BodyWriter::open(&path, folder.path(), &LoadOptions::default()).expect("open");
+        writer.appender().direct = Some(File::open(&path).expect("a read-only handle"));
+        let mut articles: Vec<Article> = (0..200).map(|number| article(number, 80)).collect();
+        let expected: Vec<Paragraphs> = articles.iter().map(|article| article.paragraphs.clone()).collect();
+        let (first, second) = articles.split_at_mut(100);
+        let batch: usize = first.iter().map(|article| article.paragraphs.encoded_len()).sum();
+        assert!(batch >= DIRECT_WRITE_MIN, "a batch big enough to be written directly");
+        writer.store_bodies(first.iter_mut()).expect("stored");
+        assert!(writer.appender().direct.is_none(), "direct writes given up");
+        writer.store_bodies(second.iter_mut()).expect("stored");
+        let starts: Vec<u64> =
+            articles.iter().filter_map(|article| article.stored.as_ref()).map(|s| s.at.offset).collect();
+        assert_eq!(starts.len(), 200);
+        assert_eq!(starts[0], 7, "written at the recorded end, not at a block boundary");
+        for (article, paragraphs) in articles.iter().zip(&expected) {
+            assert_eq!(&*article.body(), paragraphs, "{}", article.id);
+        }
+        assert_eq!(writer.len(), std::fs::metadata(&path).expect("stat").len());
     }
 
     /// A store a direct write left padded, reopened (as a restart's reloads
