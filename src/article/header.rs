@@ -250,7 +250,62 @@ const MAX_METADATA_CHARS: usize = 300;
 
 /// The role of one line above the body, or `None` when it is not metadata
 /// (a title, a label, or prose: the layout decides).
+///
+/// The layouts ask about the same lines several times (does a block hold a
+/// header? where does the title end? what field is this line?), and a line
+/// that is nothing runs every test below: classifying was a fifth of
+/// parsing. So the answers for the last few short lines classified on this
+/// thread are remembered, by their text (the answer depends on nothing else).
 pub(crate) fn classify(line: &str) -> Option<Classified> {
+    if line.len() > RECENT_LINE_BYTES {
+        return classify_anew(line);
+    }
+    if let Some(known) = RECENT.with_borrow(|recent| recent.get(line)) {
+        return known;
+    }
+    let classified = classify_anew(line);
+    RECENT.with_borrow_mut(|recent| recent.put(line, &classified));
+    classified
+}
+
+/// Lines longer than this (prose, mostly) are classified again each time.
+const RECENT_LINE_BYTES: usize = 400;
+
+/// Answers [`classify`] remembers per thread: more than the header lines of
+/// one file.
+const RECENT_LINES: usize = 16;
+
+thread_local! {
+    static RECENT: std::cell::RefCell<Recent> = const { std::cell::RefCell::new(Recent { lines: Vec::new(), next: 0 }) };
+}
+
+/// The last [`RECENT_LINES`] lines classified and their answers.
+struct Recent {
+    lines: Vec<(String, Option<Classified>)>,
+    /// The entry the next new line replaces, once all are in use.
+    next: usize,
+}
+
+impl Recent {
+    fn get(&self, line: &str) -> Option<Option<Classified>> {
+        self.lines.iter().find(|(known, _)| known == line).map(|(_, classified)| classified.clone())
+    }
+
+    fn put(&mut self, line: &str, classified: &Option<Classified>) {
+        if self.lines.len() < RECENT_LINES {
+            self.lines.push((line.to_owned(), classified.clone()));
+            return;
+        }
+        let entry = &mut self.lines[self.next];
+        entry.0.clear();
+        entry.0.push_str(line);
+        entry.1.clone_from(classified);
+        self.next = (self.next + 1) % RECENT_LINES;
+    }
+}
+
+/// [`classify`] without remembering.
+fn classify_anew(line: &str) -> Option<Classified> {
     let bare = undecorate(line);
     if bare.is_empty() || bare.chars().count() > MAX_METADATA_CHARS {
         return None;
@@ -557,6 +612,42 @@ mod tests {
 
     fn role(line: &str) -> Option<Role> {
         classify(line).map(|classified| classified.role)
+    }
+
+    /// Remembered answers are the answers: lines of every kind, more of
+    /// them than are remembered, asked about again in another order, some
+    /// differing only in decoration or case.
+    #[test]
+    fn remembered_classifications_are_those_made_anew() {
+        let lines = [
+            "Health",
+            "Parmalat boasts doubled profits",
+            "25 March 2025",
+            "This content originally appeared on Reuters.",
+            "Promote your business",
+            "By Jane Smith and John Doe",
+            "-- By Bernie Woodall",
+            "by jane smith",
+            "Source: Reuters",
+            "**Published:** 3 March 2024",
+            "https://example.org/news/1",
+            "本报记者 王小明",
+            "FOR IMMEDIATE RELEASE",
+            "Wednesday 31 March 2021  *Grabs available below",
+            "12",
+            "Tags: economy, trade",
+            "",
+            "   ",
+            "A paragraph of prose that goes on, and on, well past the length of any header line. ",
+        ];
+        let mut order: Vec<&str> =
+            lines.iter().chain(lines.iter().rev()).chain(lines.iter().step_by(3)).copied().collect();
+        let long = "word ".repeat(200);
+        order.push(&long);
+        order.push(&long);
+        for line in order {
+            assert_eq!(classify(line), classify_anew(line), "{line:?}");
+        }
     }
 
     #[test]
