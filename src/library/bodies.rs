@@ -308,16 +308,37 @@ mod tests {
         parse(ArticleId::new(format!("a{number}")), &text).expect("parses")
     }
 
+    /// A store file holding `start` already, in a new folder, open for
+    /// appending.
+    fn store_holding(start: &[u8]) -> (tempfile::TempDir, PathBuf, BodyWriter) {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let path = folder.path().join("bodies.bin");
+        std::fs::write(&path, start).expect("write");
+        let writer = BodyWriter::open(&path, folder.path(), &LoadOptions::default()).expect("open");
+        (folder, path, writer)
+    }
+
+    /// Checks that each article's body reads back as `expected` says, and
+    /// returns where their records are, sorted.
+    fn read_back<'a>(articles: impl IntoIterator<Item = &'a Article>, expected: &[Paragraphs]) -> Vec<(u64, u64)> {
+        let mut ranges = Vec::new();
+        for (article, paragraphs) in articles.into_iter().zip(expected) {
+            let stored = article.stored.as_ref().expect("stored");
+            assert_eq!(&*article.body(), paragraphs, "{}", article.id);
+            ranges.push((stored.at.offset, stored.at.offset + u64::from(stored.at.len)));
+        }
+        assert_eq!(ranges.len(), expected.len(), "every article is checked");
+        ranges.sort_unstable();
+        ranges
+    }
+
     /// Batches big enough for direct writes, small ones through the page
     /// cache between them, and a store that did not end on a block
     /// boundary: every body reads back as it was, and no record overlaps
     /// another.
     #[test]
     fn bodies_read_back_after_direct_and_buffered_writes() {
-        let folder = tempfile::tempdir().expect("temporary folder");
-        let path = folder.path().join("bodies.bin");
-        std::fs::write(&path, b"an unaligned start").expect("write");
-        let writer = BodyWriter::open(&path, folder.path(), &LoadOptions::default()).expect("open");
+        let (_folder, path, writer) = store_holding(b"an unaligned start");
         let direct_available = open_direct(&path).is_some();
         let batches = [(0, 3, 1), (3, 400, 40), (403, 2, 1), (405, 300, 30), (705, 1, 1)];
         let mut articles: Vec<Article> = Vec::new();
@@ -334,13 +355,7 @@ mod tests {
             articles.iter().map(|article| article.paragraphs.len()).sum::<usize>() == 0,
             "stored bodies leave memory"
         );
-        let mut ranges: Vec<(u64, u64)> = Vec::new();
-        for (article, paragraphs) in articles.iter().zip(&expected) {
-            let stored = article.stored.as_ref().expect("stored");
-            assert_eq!(&*article.body(), paragraphs, "{}", article.id);
-            ranges.push((stored.at.offset, stored.at.offset + u64::from(stored.at.len)));
-        }
-        ranges.sort_unstable();
+        let ranges = read_back(&articles, &expected);
         assert!(ranges[0].0 >= 18, "the bytes already in the file are kept");
         assert!(ranges.windows(2).all(|pair| pair[0].1 <= pair[1].0), "records overlap");
         let big = batches.iter().any(|&(_, count, paragraphs)| count * paragraphs * 50 > DIRECT_WRITE_MIN);
@@ -356,10 +371,7 @@ mod tests {
     /// later batches too, and every body reads back.
     #[test]
     fn a_failed_direct_write_falls_back_to_the_page_cache() {
-        let folder = tempfile::tempdir().expect("temporary folder");
-        let path = folder.path().join("bodies.bin");
-        std::fs::write(&path, b"seven b").expect("write");
-        let writer = BodyWriter::open(&path, folder.path(), &LoadOptions::default()).expect("open");
+        let (_folder, path, writer) = store_holding(b"seven b");
         writer.appender().direct = Some(File::open(&path).expect("a read-only handle"));
         let mut articles: Vec<Article> = (0..200).map(|number| article(number, 80)).collect();
         let expected: Vec<Paragraphs> = articles.iter().map(|article| article.paragraphs.clone()).collect();
@@ -369,13 +381,9 @@ mod tests {
         writer.store_bodies(first.iter_mut()).expect("stored");
         assert!(writer.appender().direct.is_none(), "direct writes given up");
         writer.store_bodies(second.iter_mut()).expect("stored");
-        let starts: Vec<u64> =
-            articles.iter().filter_map(|article| article.stored.as_ref()).map(|s| s.at.offset).collect();
-        assert_eq!(starts.len(), 200);
-        assert_eq!(starts[0], 7, "written at the recorded end, not at a block boundary");
-        for (article, paragraphs) in articles.iter().zip(&expected) {
-            assert_eq!(&*article.body(), paragraphs, "{}", article.id);
-        }
+        let ranges = read_back(&articles, &expected);
+        assert_eq!(ranges.len(), 200);
+        assert_eq!(ranges[0].0, 7, "written at the recorded end, not at a block boundary");
         assert_eq!(writer.len(), std::fs::metadata(&path).expect("stat").len());
     }
 
@@ -402,13 +410,7 @@ mod tests {
         let (second, third) = later.split_at_mut(300);
         writer.store_bodies(second.iter_mut()).expect("second batch");
         writer.store_bodies(third.iter_mut()).expect("third batch");
-        let mut ranges = Vec::new();
-        for (article, paragraphs) in first.iter().chain(later.iter()).zip(&expected) {
-            let stored = article.stored.as_ref().expect("stored");
-            assert_eq!(&*article.body(), paragraphs, "{}", article.id);
-            ranges.push((stored.at.offset, stored.at.offset + u64::from(stored.at.len)));
-        }
-        ranges.sort_unstable();
+        let ranges = read_back(first.iter().chain(later.iter()), &expected);
         assert!(ranges.windows(2).all(|pair| pair[0].1 <= pair[1].0), "records overlap");
         assert!(ranges.iter().filter(|&&(start, _)| start >= padded).count() == 600, "the new bodies follow the old");
         if open_direct(&path).is_some() {
